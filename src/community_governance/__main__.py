@@ -1,0 +1,7 @@
+"""``python -m community_governance`` runs the command line."""
+
+import sys
+
+from community_governance.cli import main
+
+sys.exit(main())

@@ -1,0 +1,89 @@
+"""One exception hierarchy, rooted at :class:`GovernanceError`.
+
+Every error says what was wrong, where (a field path such as
+``evaluation.weights.self``) and which rule of the mechanism (``C-3``,
+``E-5``, ...) or which of the library's own contracts (``exact``, ``policy``,
+``vocabulary``) was broken. Callers can catch the whole family with
+``GovernanceError`` or a precise subclass; errors that are also ordinary
+Python errors (a float where an exact number belongs is a ``TypeError``)
+inherit from both.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EligibilityError",
+    "ExactnessError",
+    "GovernanceError",
+    "GovernanceWarning",
+    "InvalidTransition",
+    "MissingComponentError",
+    "ParseError",
+    "PolicyDateError",
+    "PolicyDateWarning",
+    "PolicyError",
+    "UnknownLabelError",
+]
+
+
+class GovernanceError(Exception):
+    """Base of every error the library raises on purpose.
+
+    Attributes:
+        message: what was wrong, in plain words.
+        field: the path of the offending input, or ``None`` when no single
+            field is to blame.
+        rule: the rule ID (``C-3``, ``E-5``, ...) or library contract
+            (``exact``, ``policy``, ``vocabulary``) that was broken.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None):
+        self.message = message
+        self.field = field
+        self.rule = rule
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        why = f" [{self.rule}]" if self.rule else ""
+        return f"{where}{self.message}{why}"
+
+
+class ExactnessError(GovernanceError, TypeError):
+    """A float (or another inexact type) was given where an exact number belongs."""
+
+
+class ParseError(GovernanceError, ValueError):
+    """Text that should spell an exact number, a date or a label could not be read."""
+
+
+class UnknownLabelError(GovernanceError, ValueError, LookupError):
+    """A vocabulary label matched no member; the message lists the valid ones."""
+
+
+class PolicyError(GovernanceError, ValueError):
+    """A policy document or override is invalid (names the file and the field)."""
+
+
+class PolicyDateError(PolicyError):
+    """A date falls outside every validity window of a parameter (strict mode)."""
+
+
+class MissingComponentError(GovernanceError, ValueError):
+    """A score component is missing and the policy names no re-weighting (E-5)."""
+
+
+class EligibilityError(GovernanceError, ValueError):
+    """Someone acted who may not: a vote, a rating or a response that is refused."""
+
+
+class InvalidTransition(GovernanceError):  # noqa: N818 - the glossary's name for it
+    """A workflow step that the transition table does not allow from this state."""
+
+
+class GovernanceWarning(UserWarning):
+    """Base of every warning the library issues."""
+
+
+class PolicyDateWarning(GovernanceWarning):
+    """A lenient policy lookup fell outside every validity window."""

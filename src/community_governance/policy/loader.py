@@ -1,0 +1,156 @@
+"""Finding and reading policies: shipped files, local files, installed packages (P, all rules).
+
+Three sources, one result (:class:`~community_governance.policy.model.Policy`):
+
+* the policies shipped with the library (``xiamen-127``, the default);
+* a TOML file of a municipality's own: complete, or ``extends = "<id>"`` a
+  policy and lists only what it changes;
+* policies contributed by installed packages through the entry-point group
+  ``community_governance.policies``. An entry point names an object that is a
+  ``Policy``, a path to a TOML file, or a callable returning either.
+
+TOML is read with the standard library's :mod:`tomllib`, with decimal literals
+read as :class:`~decimal.Decimal` so that ``value = 0.85`` stays exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from community_governance.errors import PolicyError
+from community_governance.policy.model import Policy, policy_from_document
+from community_governance.policy.schema import PolicySnapshot
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "ENTRY_POINT_GROUP",
+    "available_policies",
+    "default_policy",
+    "load_policy",
+    "policy_at",
+    "read_policy_text",
+]
+
+#: The id of the policy used when none is named.
+DEFAULT_POLICY = "xiamen-127"
+#: Installed packages contribute policies under this entry-point group.
+ENTRY_POINT_GROUP = "community_governance.policies"
+
+_SHIPPED = ("xiamen-127",)
+
+
+def read_policy_text(text: str, *, source: str = "<text>") -> Policy:
+    """Read a policy from TOML text (complete, or ``extends`` another policy).
+
+    Raises:
+        PolicyError: the text is not valid TOML, or the document is invalid;
+            the error names ``source`` and the field.
+    """
+    import tomllib  # noqa: PLC0415 - only needed when a policy is first read
+
+    try:
+        document = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"not valid TOML: {error}", field=source, rule="policy") from None
+    meta = document.get("policy")
+    base = None
+    if isinstance(meta, dict) and "extends" in meta:
+        parent = meta["extends"]
+        if not isinstance(parent, str):
+            raise PolicyError("extends names a policy id", field=f"{source}: policy.extends")
+        base = load_policy(parent)
+    return policy_from_document(document, source=source, base=base)
+
+
+@functools.cache
+def _shipped(name: str) -> Policy:
+    from importlib import resources  # noqa: PLC0415 - slow to import; needed once
+
+    data = resources.files("community_governance.policy").joinpath(f"data/{name}.toml")
+    text = data.read_text(encoding="utf-8")
+    return read_policy_text(text, source=f"{name}.toml")
+
+
+def _entry_points() -> dict[str, Any]:
+    from importlib.metadata import entry_points  # noqa: PLC0415 - slow; only when asked
+
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def available_policies() -> tuple[str, ...]:
+    """The ids of every shipped and installed policy, sorted."""
+    return tuple(sorted({*_SHIPPED, *_entry_points()}))
+
+
+def _from_object(obj: object, name: str) -> Policy:
+    if callable(obj) and not isinstance(obj, Policy):
+        factory: Callable[[], object] = obj
+        obj = factory()
+    if isinstance(obj, Policy):
+        return obj
+    if isinstance(obj, str | Path) or hasattr(obj, "read_text"):
+        return _from_path(obj, name)
+    raise PolicyError(
+        f"entry point {name!r} gave {type(obj).__name__}; expected a Policy, a path or a "
+        "callable returning one",
+        field=f"entry-points[{ENTRY_POINT_GROUP}].{name}",
+        rule="policy",
+    )
+
+
+def _from_path(path: Any, source: str) -> Policy:
+    try:
+        text = (
+            Path(path).read_text(encoding="utf-8")
+            if isinstance(path, str | Path)
+            else path.read_text(encoding="utf-8")
+        )
+    except OSError as error:
+        raise PolicyError(
+            f"cannot read the file: {error.strerror}", field=str(path), rule="policy"
+        ) from None
+    return read_policy_text(text, source=str(source))
+
+
+def load_policy(name_or_path: str | Path = DEFAULT_POLICY) -> Policy:
+    """Load a policy by id (shipped or installed) or from a TOML file.
+
+    Args:
+        name_or_path: a policy id (see :func:`available_policies`) or the path
+            of a ``.toml`` file.
+
+    Raises:
+        PolicyError: nothing of that name, an unreadable file or an invalid
+            document (naming the file and the field).
+    """
+    if isinstance(name_or_path, Path) or str(name_or_path).endswith(".toml"):
+        return _from_path(Path(name_or_path), str(name_or_path))
+    name = str(name_or_path)
+    if name in _SHIPPED:
+        return _shipped(name)
+    points = _entry_points()
+    if name in points:
+        return _from_object(points[name].load(), name)
+    raise PolicyError(
+        f"no policy named {name!r}; available: {', '.join(available_policies())}",
+        field="policy",
+        rule="policy",
+    )
+
+
+def default_policy() -> Policy:
+    """The shipped ``xiamen-127`` policy."""
+    return _shipped(DEFAULT_POLICY)
+
+
+def policy_at(on: dt.date, policy: Policy | None = None, *, strict: bool = True) -> PolicySnapshot:
+    """Every parameter of ``policy`` (default: :func:`default_policy`) on date ``on``.
+
+    See :meth:`Policy.at <community_governance.policy.model.Policy.at>`.
+    """
+    return (policy or default_policy()).at(on, strict=strict)

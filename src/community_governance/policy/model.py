@@ -1,0 +1,623 @@
+"""Policy: effective-dated parameters, overrides with lineage, and diffs (P, all rules).
+
+A :class:`Policy` is an immutable set of named :class:`Parameter` objects. Each
+parameter implements one rule (``rule``), explains itself in one line in
+Chinese and English (``note``), and holds one or more :class:`ValueWindow`
+objects: a value with the first day it applies (``valid_from``) and, if it
+stops, the last day (``valid_until``, inclusive). ``policy.at(date)`` resolves
+every parameter on that date into a typed
+:class:`~community_governance.policy.schema.PolicySnapshot`.
+
+Overrides never change a policy: :meth:`Policy.override` returns a new one that
+records its lineage. Two policies are equal when their parameters are equal;
+their id, title and lineage are provenance and do not take part in equality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from community_governance.errors import PolicyDateError, PolicyDateWarning, PolicyError
+from community_governance.explain import ParameterUse, Text, render_value
+from community_governance.policy.schema import LOCAL_PREFIX, SPECS, PolicySnapshot
+from community_governance.policy.values import AnyKind, Kind, fail
+from community_governance.vocabulary import Lang
+
+__all__ = [
+    "FORMAT",
+    "Parameter",
+    "ParameterChange",
+    "ParameterRow",
+    "Policy",
+    "PolicyDiff",
+    "ValueWindow",
+    "diff",
+    "policy_from_document",
+]
+
+#: Version of the policy document format (the ``format`` key of ``[policy]``).
+FORMAT = 1
+
+_RULE_IDS = frozenset(
+    f"{p}-{n}"
+    for p, top in zip("PMCERS", (2, 6, 4, 6, 3, 7), strict=True)
+    for n in range(1, top + 1)
+)
+_ANY = AnyKind()
+
+
+@attrs.frozen
+class ValueWindow:
+    """A parameter's value over a span of days (``valid_until`` inclusive, or open)."""
+
+    valid_from: dt.date
+    value: Any
+    valid_until: dt.date | None = None
+    note: Text | None = None
+
+    def covers(self, on: dt.date) -> bool:
+        """Whether the value applies on ``on``."""
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+@attrs.frozen
+class Parameter:
+    """A named policy parameter: the rule it implements, its note and its dated values."""
+
+    name: str
+    rule: str
+    note: Text
+    windows: tuple[ValueWindow, ...]
+    reference: str | None = None
+
+    @property
+    def kind(self) -> Kind[Any]:
+        """How the parameter's values are read and written."""
+        spec = SPECS.get(self.name)
+        return spec.kind if spec is not None else _ANY
+
+    def window_at(self, on: dt.date) -> ValueWindow | None:
+        """The window that applies on ``on``, if any."""
+        for window in self.windows:
+            if window.covers(on):
+                return window
+        return None
+
+    def nearest(self, on: dt.date) -> ValueWindow:
+        """The window closest to ``on`` (used by lenient lookups)."""
+        return min(
+            self.windows,
+            key=lambda w: min(
+                abs((w.valid_from - on).days),
+                abs(((w.valid_until or w.valid_from) - on).days),
+            ),
+        )
+
+    def use(self, window: ValueWindow) -> ParameterUse:
+        """Provenance of ``window`` for an explanation."""
+        return ParameterUse(
+            name=self.name,
+            value=render_value(self.kind.dump(window.value)),
+            valid_from=window.valid_from,
+            rule=self.rule,
+        )
+
+    def to_document(self) -> dict[str, Any]:
+        """The parameter as plain data, as in a policy file (dates in ISO form)."""
+        values: list[dict[str, Any]] = []
+        for window in self.windows:
+            entry: dict[str, Any] = {
+                "valid_from": window.valid_from.isoformat(),
+                "value": self.kind.dump(window.value),
+            }
+            if window.valid_until is not None:
+                entry["valid_until"] = window.valid_until.isoformat()
+            if window.note is not None:
+                entry["note"] = {"zh": window.note.zh, "en": window.note.en}
+            values.append(entry)
+        document: dict[str, Any] = {
+            "rule": self.rule,
+            "note": {"zh": self.note.zh, "en": self.note.en},
+            "values": values,
+        }
+        if self.reference is not None:
+            document["reference"] = self.reference
+        return document
+
+
+# -- reading plain data ------------------------------------------------------------------------
+
+
+def _check_keys(raw: object, where: str, rule: str, allowed: Iterable[str]) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise fail(where, rule, "expected a table")
+    unknown = sorted(set(map(str, raw)) - set(allowed))
+    if unknown:
+        raise fail(where, rule, f"unknown key(s): {', '.join(unknown)}")
+    return raw
+
+
+def _read_date(raw: object, where: str, rule: str) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        raise fail(where, rule, "expected a date without a time of day")
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise fail(where, rule, f"expected a date such as 2021-01-21, got {raw!r}")
+
+
+def _read_note(raw: object, where: str, rule: str) -> Text:
+    if isinstance(raw, str) and raw.strip():
+        return Text(raw, raw)
+    if isinstance(raw, Mapping):
+        table = _check_keys(raw, where, rule, ("zh", "en"))
+        zh, en = table.get("zh"), table.get("en")
+        if isinstance(zh, str) and isinstance(en, str) and zh.strip() and en.strip():
+            return Text(zh, en)
+    raise fail(where, rule, "a note is one line of text, or a table {zh, en} of two")
+
+
+def _read_rule(raw: object, where: str, name: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise fail(where, "policy", "every parameter names the rule ID it implements")
+    spec = SPECS.get(name)
+    if spec is not None and raw != spec.rule:
+        raise fail(where, "policy", f"parameter {name} implements {spec.rule}, not {raw}")
+    if spec is None and raw in _RULE_IDS:
+        return raw
+    if spec is None and not raw.startswith("LOCAL-"):
+        raise fail(
+            where, "policy", f"{raw!r} is neither a rule ID of the mechanism nor a LOCAL-... ID"
+        )
+    return raw
+
+
+def _read_window(raw: object, kind: Kind[Any], where: str, rule: str) -> ValueWindow:
+    table = _check_keys(raw, where, rule, ("valid_from", "valid_until", "value", "note"))
+    if "valid_from" not in table or "value" not in table:
+        raise fail(where, rule, "a value needs valid_from and value")
+    start = _read_date(table["valid_from"], f"{where}.valid_from", rule)
+    end = None
+    if "valid_until" in table:
+        end = _read_date(table["valid_until"], f"{where}.valid_until", rule)
+        if end < start:
+            raise fail(f"{where}.valid_until", rule, "valid_until is before valid_from")
+    note = _read_note(table["note"], f"{where}.note", rule) if "note" in table else None
+    return ValueWindow(start, kind.read(table["value"], f"{where}.value", rule), end, note)
+
+
+def _ordered(windows: Iterable[ValueWindow], where: str, rule: str) -> tuple[ValueWindow, ...]:
+    ordered = tuple(sorted(windows, key=lambda w: w.valid_from))
+    if not ordered:
+        raise fail(where, rule, "a parameter needs at least one value")
+    for earlier, later in itertools.pairwise(ordered):
+        if earlier.valid_until is None or earlier.valid_until >= later.valid_from:
+            raise fail(
+                where,
+                rule,
+                f"the value from {earlier.valid_from} overlaps the value from {later.valid_from}",
+            )
+    return ordered
+
+
+def _read_parameter(name: str, raw: object, where: str, inherited: Parameter | None) -> Parameter:
+    table = _check_keys(raw, where, "policy", ("rule", "note", "reference", "values"))
+    if "rule" in table:
+        rule = _read_rule(table["rule"], f"{where}.rule", name)
+    elif inherited is not None:
+        rule = inherited.rule
+    else:
+        raise fail(f"{where}.rule", "policy", "every parameter names the rule ID it implements")
+    if "note" in table:
+        note = _read_note(table["note"], f"{where}.note", rule)
+    elif inherited is not None:
+        note = inherited.note
+    else:
+        raise fail(f"{where}.note", rule, "every parameter carries a one-line note")
+    spec = SPECS.get(name)
+    kind = spec.kind if spec is not None else _ANY
+    raw_values = table.get("values")
+    if not isinstance(raw_values, list | tuple):
+        raise fail(f"{where}.values", rule, "expected a list of {valid_from, value} tables")
+    windows = _ordered(
+        (_read_window(v, kind, f"{where}.values[{i}]", rule) for i, v in enumerate(raw_values)),
+        f"{where}.values",
+        rule,
+    )
+    reference = table.get("reference", inherited.reference if inherited else None)
+    if reference is not None and not isinstance(reference, str):
+        raise fail(f"{where}.reference", rule, "a reference is text")
+    return Parameter(name, rule, note, windows, reference)
+
+
+def _check_name(name: object, where: str) -> str:
+    if not isinstance(name, str) or (name not in SPECS and not name.startswith(LOCAL_PREFIX)):
+        raise fail(
+            where,
+            "policy",
+            f"unknown parameter {name!r}; known: {', '.join(sorted(SPECS))}, "
+            f"or a municipality's own under '{LOCAL_PREFIX}'",
+        )
+    return name
+
+
+def policy_from_document(
+    document: Mapping[str, Any], *, source: str = "<document>", base: Policy | None = None
+) -> Policy:
+    """Build a policy from plain data shaped like a policy file.
+
+    Without ``base`` the document must define every parameter the library
+    knows. With ``base`` (a file that ``extends`` another policy) it defines
+    only what it changes, and may leave out ``rule`` and ``note`` where the base
+    has them.
+
+    Raises:
+        PolicyError: naming ``source`` and the field, for any invalid entry.
+    """
+    try:
+        return _policy_from_document(document, source, base)
+    except PolicyError as error:
+        if error.field and error.field.startswith(source):
+            raise
+        raise PolicyError(
+            error.message, field=f"{source}: {error.field}", rule=error.rule
+        ) from None
+
+
+def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy | None) -> Policy:
+    top = _check_keys(document, "(top level)", "policy", ("policy", "parameters"))
+    meta = _check_keys(
+        top.get("policy"), "policy", "policy", ("id", "title", "source", "format", "extends")
+    )
+    if meta.get("format") != FORMAT:
+        raise fail("policy.format", "policy", f"expected format = {FORMAT}")
+    policy_id = meta.get("id")
+    if not isinstance(policy_id, str) or not policy_id:
+        raise fail("policy.id", "policy", "a policy needs an id")
+    title = _read_note(meta.get("title"), "policy.title", "policy")
+    cited = meta.get("source")
+    if not isinstance(cited, str) or not cited.strip():
+        raise fail("policy.source", "policy", "a policy cites its source")
+    raw_parameters = top.get("parameters")
+    if not isinstance(raw_parameters, Mapping):
+        raise fail("parameters", "policy", "expected a table of parameters")
+    parameters = dict(base.parameters) if base is not None else {}
+    for name, raw in raw_parameters.items():
+        where = f"parameters[{name}]"
+        _check_name(name, where)
+        parameters[name] = _read_parameter(name, raw, where, parameters.get(name))
+    missing = sorted(set(SPECS) - set(parameters))
+    if missing:
+        raise fail("parameters", "policy", f"missing parameter(s): {', '.join(missing)}")
+    lineage = (*base.lineage, f"file:{source}") if base is not None else (f"file:{source}",)
+    return Policy.create(
+        policy_id=policy_id, title=title, source=cited, parameters=parameters, lineage=lineage
+    )
+
+
+# -- the policy --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ParameterRow:
+    """One line of a policy listing: a parameter's value over one window."""
+
+    name: str
+    value: str
+    rule: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    note: Text
+
+
+@attrs.frozen
+class Policy:
+    """An immutable, dated, cited set of parameters.
+
+    Build one with :func:`~community_governance.policy.load_policy` (a shipped
+    or installed policy, or a file), then resolve it on a date with :meth:`at`.
+    """
+
+    parameters: Mapping[str, Parameter]
+    policy_id: str = attrs.field(eq=False)
+    title: Text = attrs.field(eq=False)
+    source: str = attrs.field(eq=False)
+    lineage: tuple[str, ...] = attrs.field(eq=False, default=())
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        policy_id: str,
+        title: Text,
+        source: str,
+        parameters: Mapping[str, Parameter],
+        lineage: tuple[str, ...],
+    ) -> Policy:
+        """Build and validate a policy (every window of every parameter is checked)."""
+        policy = cls(
+            parameters=dict(sorted(parameters.items())),
+            policy_id=policy_id,
+            title=title,
+            source=source,
+            lineage=lineage,
+        )
+        policy.validate()
+        return policy
+
+    def validate(self) -> None:
+        """Check the cross-parameter rules on every date where a value changes.
+
+        Raises:
+            PolicyError: two parameters disagree (e.g. a survey answer scoring
+                outside the evaluation scale) on some date.
+        """
+        boundaries: set[dt.date] = set()
+        for parameter in self.parameters.values():
+            for window in parameter.windows:
+                boundaries.add(window.valid_from)
+                if window.valid_until is not None and window.valid_until < dt.date.max:
+                    boundaries.add(window.valid_until + dt.timedelta(days=1))
+        for on in sorted(boundaries):
+            if all(self.parameters[name].window_at(on) for name in SPECS):
+                self.at(on)
+
+    @property
+    def first_date(self) -> dt.date:
+        """The first day on which any parameter has a value."""
+        return min(p.windows[0].valid_from for p in self.parameters.values())
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``.
+
+        Raises:
+            PolicyError: there is no such parameter.
+        """
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise fail(
+                name, "policy", f"no parameter {name!r} in policy {self.policy_id}"
+            ) from None
+
+    def at(self, on: dt.date, *, strict: bool = True) -> PolicySnapshot:
+        """Every parameter's value on ``on``, typed.
+
+        Args:
+            on: the date of the decision.
+            strict: if true (the default), a date outside a parameter's
+                validity windows raises; if false, it warns
+                (:class:`~community_governance.errors.PolicyDateWarning`) and
+                uses the nearest window.
+
+        Raises:
+            PolicyDateError: in strict mode, ``on`` is outside every window of
+                some parameter.
+        """
+        if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
+            raise PolicyDateError(
+                f"expected a date, got {type(on).__name__}", field="on", rule="policy"
+            )
+        values: dict[str, Any] = {}
+        uses: dict[str, ParameterUse] = {}
+        local: dict[str, object] = {}
+        for name, parameter in self.parameters.items():
+            window = parameter.window_at(on)
+            if window is None and name not in SPECS:
+                # A municipality's own parameter simply has no value on this date.
+                continue
+            if window is None:
+                spans = ", ".join(
+                    f"{w.valid_from}..{w.valid_until or ''}" for w in parameter.windows
+                )
+                message = f"{on} is outside every validity window ({spans}) of {name}"
+                if strict:
+                    raise PolicyDateError(message, field=name, rule=parameter.rule)
+                warnings.warn(f"{message}; using the nearest", PolicyDateWarning, stacklevel=2)
+                window = parameter.nearest(on)
+            uses[name] = parameter.use(window)
+            if name in SPECS:
+                values[SPECS[name].attribute] = window.value
+            else:
+                local[name] = window.value
+        return PolicySnapshot(on=on, policy_id=self.policy_id, uses=uses, local=local, **values)
+
+    def override(
+        self, overrides: Mapping[str, Any], *, policy_id: str | None = None, label: str = "override"
+    ) -> Policy:
+        """A new policy with ``overrides`` applied; this one is unchanged.
+
+        Each key is a parameter name; each value is one of:
+
+        * a plain value (``"2/3"``, a table of weights, ...): that value on
+          every date from the parameter's first ``valid_from``, open-ended;
+        * ``{"value": ..., "valid_from": ..., "valid_until": ..., "note": ...}``:
+          a dated value spliced into the parameter's timeline (the windows it
+          overlaps are cut back);
+        * ``{"values": [...], "note": ..., "rule": ..., "reference": ...}``:
+          the parameter's whole timeline, as in a policy file;
+        * ``None``: remove a municipality's own ``local.`` parameter.
+
+        Raises:
+            PolicyError: naming ``overrides[<name>]`` and the reason.
+        """
+        parameters = dict(self.parameters)
+        for name, raw in overrides.items():
+            where = f"overrides[{name}]"
+            _check_name(name, where)
+            current = parameters.get(name)
+            if raw is None:
+                if name in SPECS or current is None:
+                    raise fail(where, "policy", "only an existing local. parameter can be removed")
+                del parameters[name]
+            elif isinstance(raw, Mapping) and "values" in raw:
+                parameters[name] = _read_parameter(name, raw, where, current)
+            elif isinstance(raw, Mapping) and "value" in raw and "valid_from" in raw:
+                parameters[name] = self._splice(raw, where, current)
+            else:
+                parameters[name] = self._replace(raw, where, current)
+        return Policy.create(
+            policy_id=policy_id or self.policy_id,
+            title=self.title,
+            source=self.source,
+            parameters=parameters,
+            lineage=(*self.lineage, f"{label}:{','.join(sorted(overrides))}"),
+        )
+
+    def _replace(self, raw: object, where: str, current: Parameter | None) -> Parameter:
+        if current is None:
+            raise fail(where, "policy", "a new local. parameter needs the full form with rule")
+        start = current.windows[0].valid_from
+        window = ValueWindow(start, current.kind.read(raw, f"{where}.value", current.rule))
+        return attrs.evolve(current, windows=(window,))
+
+    def _splice(self, raw: Mapping[str, Any], where: str, current: Parameter | None) -> Parameter:
+        if current is None:
+            raise fail(where, "policy", "a new local. parameter needs the full form with rule")
+        new = _read_window(raw, current.kind, where, current.rule)
+        kept: list[ValueWindow] = [new]
+        one_day = dt.timedelta(days=1)
+        for window in current.windows:
+            ends_before = window.valid_until is not None and window.valid_until < new.valid_from
+            starts_after = new.valid_until is not None and window.valid_from > new.valid_until
+            if ends_before or starts_after:
+                kept.append(window)
+                continue
+            if window.valid_from < new.valid_from:
+                kept.append(attrs.evolve(window, valid_until=new.valid_from - one_day))
+            if new.valid_until is not None and (
+                window.valid_until is None or window.valid_until > new.valid_until
+            ):
+                kept.append(attrs.evolve(window, valid_from=new.valid_until + one_day))
+        return attrs.evolve(current, windows=_ordered(kept, where, current.rule))
+
+    def rows(self) -> tuple[ParameterRow, ...]:
+        """Every parameter's value in every window, by name then date."""
+        return tuple(
+            ParameterRow(
+                name=p.name,
+                value=render_value(p.kind.dump(w.value)),
+                rule=p.rule,
+                valid_from=w.valid_from,
+                valid_until=w.valid_until,
+                note=w.note or p.note,
+            )
+            for p in self.parameters.values()
+            for w in p.windows
+        )
+
+    def to_text(self, lang: Lang = "en") -> str:
+        """A listing for people, in ``lang``."""
+        head = {
+            "zh": ("政策", "来源", "沿革", "至今"),
+            "en": ("Policy", "Source", "Lineage", "open"),
+        }[lang]
+        lines = [
+            f"{head[0]}: {self.policy_id} — {self.title(lang)}",
+            f"{head[1]}: {self.source}",
+            f"{head[2]}: {' → '.join(self.lineage)}",
+            "",
+        ]
+        for row in self.rows():
+            until = row.valid_until.isoformat() if row.valid_until else head[3]
+            lines.append(f"{row.name} = {row.value}")
+            lines.append(
+                f"    [{row.rule}] {row.valid_from.isoformat()} .. {until}  {row.note(lang)}"
+            )
+        return "\n".join(lines)
+
+    def to_document(self) -> dict[str, Any]:
+        """The policy as plain data shaped like a policy file; reads back equal."""
+        return {
+            "policy": {
+                "id": self.policy_id,
+                "title": {"zh": self.title.zh, "en": self.title.en},
+                "source": self.source,
+                "format": FORMAT,
+            },
+            "parameters": {name: p.to_document() for name, p in self.parameters.items()},
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The policy document as JSON (exact numbers as text, dates in ISO form)."""
+        import json  # noqa: PLC0415 - kept off the import path of the package
+
+        return json.dumps(self.to_document(), ensure_ascii=False, indent=indent)
+
+
+# -- diff --------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ParameterChange:
+    """A parameter that differs between two policies (``None`` where absent)."""
+
+    name: str
+    before: Parameter | None
+    after: Parameter | None
+
+
+@attrs.frozen
+class PolicyDiff:
+    """What changed from one policy to another, parameter by parameter."""
+
+    changes: tuple[ParameterChange, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def names(self) -> tuple[str, ...]:
+        """The names of the parameters that changed."""
+        return tuple(c.name for c in self.changes)
+
+    def as_overrides(self) -> dict[str, Any]:
+        """Overrides that turn the first policy into the second (see :meth:`Policy.override`)."""
+        return {
+            c.name: (c.after.to_document() if c.after is not None else None) for c in self.changes
+        }
+
+    def to_text(self, lang: Lang = "en") -> str:
+        """The changes for people, in ``lang``."""
+        if not self.changes:
+            return "无变化" if lang == "zh" else "no changes"
+        lines = []
+        for change in self.changes:
+            lines.append(change.name)
+            for sign, parameter in (("-", change.before), ("+", change.after)):
+                if parameter is None:
+                    continue
+                lines.extend(
+                    f"  {sign} {w.valid_from.isoformat()}..{w.valid_until or ''}: "
+                    f"{render_value(parameter.kind.dump(w.value))}"
+                    for w in parameter.windows
+                )
+        return "\n".join(lines)
+
+
+def diff(before: Policy, after: Policy) -> PolicyDiff:
+    """List the parameters that differ between ``before`` and ``after``.
+
+    ``diff(p, p)`` is empty, and ``before.override(diff(before, after).as_overrides())``
+    equals ``after``.
+    """
+    names = sorted(set(before.parameters) | set(after.parameters))
+    return PolicyDiff(
+        tuple(
+            ParameterChange(name, before.parameters.get(name), after.parameters.get(name))
+            for name in names
+            if before.parameters.get(name) != after.parameters.get(name)
+        )
+    )

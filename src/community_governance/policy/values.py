@@ -1,0 +1,377 @@
+"""Typed parameter values and the kinds that read and write them (P, all rules).
+
+A *kind* turns the plain data of a policy file (text, integers, booleans,
+lists and tables; never floats) into a typed, exact value, validating as it
+goes, and writes the value back as plain data that reads back equal. Errors
+name the file and field (``where``) and the rule the parameter implements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from community_governance.errors import GovernanceError, PolicyError
+from community_governance.numbers import as_fraction, format_fraction
+from community_governance.vocabulary import BilingualEnum, Grade
+
+__all__ = [
+    "AnswerLevel",
+    "AnswerScale",
+    "GradeBand",
+    "ScoreRange",
+]
+
+E = TypeVar("E", bound=BilingualEnum)
+T_co = TypeVar("T_co", covariant=True)
+
+
+@attrs.frozen
+class ScoreRange:
+    """The closed range of a score scale, e.g. 0–100 (E-2)."""
+
+    minimum: Fraction
+    maximum: Fraction
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, Fraction | int | Decimal):
+            return False
+        return self.minimum <= Fraction(value) <= self.maximum
+
+
+@attrs.frozen
+class AnswerLevel:
+    """One answer of a satisfaction questionnaire and the score it is worth (E-4)."""
+
+    code: str
+    zh: str
+    en: str
+    score: Fraction
+
+
+@attrs.frozen
+class AnswerScale:
+    """A named satisfaction scale: its answers, best first, with exact scores (E-4)."""
+
+    name: str
+    levels: tuple[AnswerLevel, ...]
+
+    def level(self, answer: str) -> AnswerLevel:
+        """The level whose code, Chinese or English label is ``answer``.
+
+        Raises:
+            PolicyError: no level matches; the message lists the valid answers.
+        """
+        wanted = answer.strip()
+        for level in self.levels:
+            if wanted in (level.code, level.zh) or wanted.casefold() == level.en.casefold():
+                return level
+        valid = ", ".join(f"{lv.code} ({lv.zh} / {lv.en})" for lv in self.levels)
+        raise PolicyError(
+            f"{answer!r} is not an answer on scale {self.name!r}; valid: {valid}",
+            field="answer",
+            rule="E-4",
+        )
+
+
+@attrs.frozen
+class GradeBand:
+    """The lowest score (inclusive) that earns ``grade`` (E-6)."""
+
+    grade: Grade
+    minimum: Fraction
+
+
+class Kind(Protocol[T_co]):
+    """Reads plain data into a typed value and writes it back."""
+
+    def read(self, raw: object, where: str, rule: str) -> T_co:
+        """Read and validate ``raw``; raise :class:`PolicyError` naming ``where``."""
+        ...
+
+    def dump(self, value: Any) -> object:
+        """Write ``value`` as plain data that :meth:`read` reads back equal."""
+        ...
+
+
+def fail(where: str, rule: str, message: str) -> PolicyError:
+    """A policy error for field ``where``."""
+    return PolicyError(message, field=where, rule=rule)
+
+
+def _fraction(raw: object, where: str, rule: str) -> Fraction:
+    try:
+        return as_fraction(raw, field=where, rule=rule)
+    except GovernanceError as error:
+        raise fail(where, rule, error.message) from error
+
+
+def _table(raw: object, where: str, rule: str, keys: Sequence[str]) -> Mapping[str, object]:
+    if not isinstance(raw, Mapping):
+        raise fail(where, rule, f"expected a table with keys {', '.join(keys)}")
+    unknown = sorted(set(raw) - set(keys))
+    if unknown:
+        raise fail(where, rule, f"unknown key(s) {', '.join(map(str, unknown))}")
+    missing = [k for k in keys if k not in raw]
+    if missing:
+        raise fail(where, rule, f"missing key(s) {', '.join(missing)}")
+    return raw
+
+
+@attrs.frozen
+class FractionKind:
+    """An exact share or threshold within [low, high] (low excluded if asked)."""
+
+    low: Fraction
+    high: Fraction | None
+    low_open: bool = False
+
+    def read(self, raw: object, where: str, rule: str) -> Fraction:
+        """Read an exact value and check its bounds."""
+        value = _fraction(raw, where, rule)
+        too_low = value <= self.low if self.low_open else value < self.low
+        if too_low or (self.high is not None and value > self.high):
+            left = "(" if self.low_open else "["
+            high = format_fraction(self.high) if self.high is not None else "∞"
+            raise fail(
+                where,
+                rule,
+                f"{format_fraction(value)} is outside {left}{format_fraction(self.low)}, {high}]",
+            )
+        return value
+
+    def dump(self, value: Fraction) -> object:
+        """Write as exact text."""
+        return format_fraction(value)
+
+
+@attrs.frozen
+class IntKind:
+    """A whole number within [low, high]."""
+
+    low: int
+    high: int | None = None
+
+    def read(self, raw: object, where: str, rule: str) -> int:
+        """Read an integer and check its bounds."""
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise fail(where, rule, f"expected a whole number, got {type(raw).__name__} {raw!r}")
+        if raw < self.low or (self.high is not None and raw > self.high):
+            bound = f"{self.low}..{self.high}" if self.high is not None else f">= {self.low}"
+            raise fail(where, rule, f"{raw} is outside the allowed range {bound}")
+        return raw
+
+    def dump(self, value: int) -> object:
+        """Write as is."""
+        return value
+
+
+@attrs.frozen
+class BoolKind:
+    """True or false."""
+
+    def read(self, raw: object, where: str, rule: str) -> bool:
+        """Read a boolean."""
+        if not isinstance(raw, bool):
+            raise fail(where, rule, f"expected true or false, got {raw!r}")
+        return raw
+
+    def dump(self, value: bool) -> object:  # noqa: FBT001 - the protocol's signature
+        """Write as is."""
+        return value
+
+
+@attrs.frozen
+class ChoiceKind(Generic[E]):
+    """One member of a bilingual enum, written by its code."""
+
+    enum: type[E]
+
+    def read(self, raw: object, where: str, rule: str) -> E:
+        """Read a code (or a Chinese or English label)."""
+        if not isinstance(raw, str):
+            raise fail(where, rule, f"expected one of {self._codes()}, got {raw!r}")
+        try:
+            return self.enum.from_label(raw)
+        except GovernanceError as error:
+            raise fail(where, rule, f"{raw!r} is not one of {self._codes()}") from error
+
+    def _codes(self) -> str:
+        return ", ".join(m.code for m in self.enum)
+
+    def dump(self, value: E) -> object:
+        """Write the code."""
+        return value.code
+
+
+@attrs.frozen
+class ChoiceListKind(Generic[E]):
+    """A list of distinct members of a bilingual enum, in order."""
+
+    enum: type[E]
+    allow_empty: bool = False
+
+    def read(self, raw: object, where: str, rule: str) -> tuple[E, ...]:
+        """Read a list of codes."""
+        if not isinstance(raw, list | tuple):
+            raise fail(where, rule, "expected a list")
+        item = ChoiceKind(self.enum)
+        members = tuple(item.read(r, f"{where}[{i}]", rule) for i, r in enumerate(raw))
+        if len(set(members)) != len(members):
+            raise fail(where, rule, "an entry is listed twice")
+        if not members and not self.allow_empty:
+            raise fail(where, rule, "the list cannot be empty")
+        return members
+
+    def dump(self, value: tuple[E, ...]) -> object:
+        """Write the codes."""
+        return [m.code for m in value]
+
+
+@attrs.frozen
+class WeightsKind(Generic[E]):
+    """Non-negative exact weights, one per enum member, summing to exactly 1."""
+
+    enum: type[E]
+
+    def read(self, raw: object, where: str, rule: str) -> Mapping[E, Fraction]:
+        """Read a table of weights keyed by code and check that they sum to 1."""
+        codes = [m.code for m in self.enum]
+        table = _table(raw, where, rule, codes)
+        weights: dict[E, Fraction] = {}
+        for member in self.enum:
+            weight = _fraction(table[member.code], f"{where}.{member.code}", rule)
+            if weight < 0:
+                raise fail(f"{where}.{member.code}", rule, "a weight cannot be negative")
+            weights[member] = weight
+        total = sum(weights.values(), Fraction(0))
+        if total != 1:
+            raise fail(where, rule, f"weights sum to {format_fraction(total)}, not exactly 1")
+        return weights
+
+    def dump(self, value: Mapping[E, Fraction]) -> object:
+        """Write a table of exact text."""
+        return {member.code: format_fraction(weight) for member, weight in value.items()}
+
+
+@attrs.frozen
+class RangeKind:
+    """A score range {min, max} with min < max."""
+
+    def read(self, raw: object, where: str, rule: str) -> ScoreRange:
+        """Read the range."""
+        table = _table(raw, where, rule, ("min", "max"))
+        low = _fraction(table["min"], f"{where}.min", rule)
+        high = _fraction(table["max"], f"{where}.max", rule)
+        if not low < high:
+            raise fail(where, rule, "min must be below max")
+        return ScoreRange(low, high)
+
+    def dump(self, value: ScoreRange) -> object:
+        """Write the range."""
+        return {"min": format_fraction(value.minimum), "max": format_fraction(value.maximum)}
+
+
+@attrs.frozen
+class AnswerScaleKind:
+    """A named answer scale; levels best first, codes unique, scores strictly falling."""
+
+    def read(self, raw: object, where: str, rule: str) -> AnswerScale:
+        """Read the scale."""
+        table = _table(raw, where, rule, ("name", "levels"))
+        name, raw_levels = table["name"], table["levels"]
+        if not isinstance(name, str) or not name:
+            raise fail(f"{where}.name", rule, "expected a non-empty name")
+        if not isinstance(raw_levels, list | tuple) or len(raw_levels) < 2:  # noqa: PLR2004
+            raise fail(f"{where}.levels", rule, "a scale needs at least two levels")
+        levels = []
+        for i, raw_level in enumerate(raw_levels):
+            at = f"{where}.levels[{i}]"
+            entry = _table(raw_level, at, rule, ("code", "zh", "en", "score"))
+            texts = [entry["code"], entry["zh"], entry["en"]]
+            if not all(isinstance(t, str) and t for t in texts):
+                raise fail(at, rule, "code, zh and en must be non-empty text")
+            levels.append(
+                AnswerLevel(
+                    code=str(entry["code"]),
+                    zh=str(entry["zh"]),
+                    en=str(entry["en"]),
+                    score=_fraction(entry["score"], f"{at}.score", rule),
+                )
+            )
+        for attribute in ("code", "zh", "en"):
+            seen = [getattr(lv, attribute) for lv in levels]
+            if len(set(seen)) != len(seen):
+                raise fail(f"{where}.levels", rule, f"two levels share the same {attribute}")
+        scores = [lv.score for lv in levels]
+        if any(a <= b for a, b in itertools.pairwise(scores)):
+            raise fail(f"{where}.levels", rule, "scores must fall strictly, best answer first")
+        return AnswerScale(name, tuple(levels))
+
+    def dump(self, value: AnswerScale) -> object:
+        """Write the scale."""
+        return {
+            "name": value.name,
+            "levels": [
+                {"code": lv.code, "zh": lv.zh, "en": lv.en, "score": format_fraction(lv.score)}
+                for lv in value.levels
+            ],
+        }
+
+
+@attrs.frozen
+class BandsKind:
+    """Grade bands, best first, each with its inclusive minimum; no overlaps."""
+
+    def read(self, raw: object, where: str, rule: str) -> tuple[GradeBand, ...]:
+        """Read the bands."""
+        if not isinstance(raw, list | tuple) or not raw:
+            raise fail(where, rule, "expected a non-empty list of {grade, min} tables")
+        grade = ChoiceKind(Grade)
+        bands = []
+        for i, raw_band in enumerate(raw):
+            at = f"{where}[{i}]"
+            entry = _table(raw_band, at, rule, ("grade", "min"))
+            bands.append(
+                GradeBand(
+                    grade.read(entry["grade"], f"{at}.grade", rule),
+                    _fraction(entry["min"], f"{at}.min", rule),
+                )
+            )
+        grades = [b.grade for b in bands]
+        if len(set(grades)) != len(grades):
+            raise fail(where, rule, "a grade has two bands")
+        minimums = [b.minimum for b in bands]
+        if any(a <= b for a, b in itertools.pairwise(minimums)):
+            raise fail(where, rule, "bands overlap: minimums must fall strictly, best grade first")
+        return tuple(bands)
+
+    def dump(self, value: tuple[GradeBand, ...]) -> object:
+        """Write the bands."""
+        return [{"grade": b.grade.code, "min": format_fraction(b.minimum)} for b in value]
+
+
+@attrs.frozen
+class AnyKind:
+    """Free-form local parameters: text, whole numbers, booleans, exact numbers, dates."""
+
+    def read(self, raw: object, where: str, rule: str) -> object:
+        """Accept any plain value but a float."""
+        if isinstance(raw, float):
+            raise fail(where, rule, f"a float is not exact; write {raw!r} as text")
+        if isinstance(raw, Decimal):
+            # Kept as its exact text so that it writes and reads back equal.
+            return str(raw)
+        if isinstance(raw, str | int | bool | dt.date):
+            return raw
+        raise fail(where, rule, f"local values are text, numbers or dates, got {raw!r}")
+
+    def dump(self, value: object) -> object:
+        """Write as is."""
+        return value

@@ -1,0 +1,84 @@
+"""One home for the Hypothesis strategies of every domain type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import strategies as st
+
+from community_governance.policy import SPECS, default_policy
+from community_governance.vocabulary import BilingualEnum
+
+#: Exact rationals of modest size.
+fractions = st.fractions(max_denominator=10_000).filter(lambda f: abs(f) < 10**6)
+#: Shares in [0, 1].
+shares = st.fractions(min_value=0, max_value=1, max_denominator=1000)
+#: Scores as Decimals with up to four places, within 0..100.
+scores = st.decimals(min_value=0, max_value=100, places=4, allow_nan=False, allow_infinity=False)
+#: Floats that are finite; every one must be refused where an exact value belongs.
+floats = st.floats(allow_nan=True, allow_infinity=True)
+#: Dates in the policy's era.
+dates = st.dates(min_value=dt.date(2021, 1, 21), max_value=dt.date(2040, 12, 31))
+
+
+def members(enum: type[BilingualEnum]) -> st.SearchStrategy[Any]:
+    """Any member of a bilingual enum."""
+    return st.sampled_from(list(enum))
+
+
+@st.composite
+def weights(draw: st.DrawFn, n: int) -> list[Fraction]:
+    """``n`` non-negative exact weights summing to exactly 1."""
+    parts = draw(st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(any))
+    total = sum(parts)
+    return [Fraction(p, total) for p in parts]
+
+
+def decimal_text(value: Decimal) -> str:
+    """The plain (non-exponent) text of a Decimal."""
+    return f"{value:f}"
+
+
+#: Names of the parameters the library knows.
+parameter_names = st.sampled_from(sorted(SPECS))
+
+
+@st.composite
+def valid_overrides(draw: st.DrawFn) -> dict[str, Any]:
+    """A mapping of plain-value overrides that the default policy accepts."""
+    out: dict[str, Any] = {}
+    if draw(st.booleans()):
+        threshold = draw(st.fractions(min_value=0, max_value=1, max_denominator=100).filter(bool))
+        out["consultation.approval.threshold"] = f"{threshold.numerator}/{threshold.denominator}"
+    if draw(st.booleans()):
+        w = draw(weights(3))
+        out["evaluation.weights"] = {
+            "self": str(w[0]),
+            "peer": str(w[1]),
+            "public": str(w[2]),
+        }
+    if draw(st.booleans()):
+        out["rectification.deadline_days"] = draw(st.integers(0, 365))
+    if draw(st.booleans()):
+        out["evaluation.survey.size"] = draw(st.integers(1, 1000))
+    if draw(st.booleans()):
+        start = draw(dates)
+        out["rounding.places"] = {
+            "valid_from": start.isoformat(),
+            "value": draw(st.integers(0, 4)),
+        }
+    if draw(st.booleans()):
+        out["local.subsidy_per_household"] = {
+            "rule": "LOCAL-1",
+            "note": "a municipality's own parameter",
+            "values": [{"valid_from": "2024-01-01", "value": draw(st.integers(0, 500))}],
+        }
+    return out
+
+
+def policy_document() -> dict[str, Any]:
+    """A fresh, mutable copy of the shipped policy as plain data."""
+    return default_policy().to_document()
