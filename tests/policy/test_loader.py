@@ -200,3 +200,26 @@ def test_installed_packages_contribute_policies() -> None:
     assert load_policy("jimei").at(PILOT).survey_size == 120
     with pytest.raises(PolicyError, match="broken"):
         load_policy("broken")
+
+
+def test_a_second_file_overrides_a_policy_in_hand(tmp_path: Path) -> None:
+    """A file without 'extends' applies onto a policy passed as base; a mismatch is refused."""
+    base = default_policy().override({"rectification.deadline_days": 45}, policy_id="in-hand")
+    path = tmp_path / "more.toml"
+    path.write_text(
+        '[policy]\nid = "more"\ntitle = "More"\nsource = "example"\nformat = 1\n'
+        '[parameters."evaluation.survey.size"]\n'
+        "values = [{ valid_from = 2021-01-21, value = 80 }]\n",
+        encoding="utf-8",
+    )
+    combined = load_policy(path, base=base)
+    snapshot = combined.at(PILOT)
+    assert (snapshot.deadline_days, snapshot.survey_size) == (45, 80)
+    assert combined.lineage[-1] == f"file:{path}"
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        path.read_text(encoding="utf-8").replace('id = "more"', 'id = "more"\nextends = "x"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError, match="applied to 'in-hand'"):
+        load_policy(wrong, base=base)

@@ -44,8 +44,14 @@ ENTRY_POINT_GROUP = "community_governance.policies"
 _SHIPPED = ("xiamen-127",)
 
 
-def read_policy_text(text: str, *, source: str = "<text>") -> Policy:
+def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None = None) -> Policy:
     """Read a policy from TOML text (complete, or ``extends`` another policy).
+
+    Args:
+        text: the TOML document.
+        source: the name to cite in errors and in the lineage.
+        base: apply the document, as overrides, onto this policy (a file that
+            says ``extends`` must then name this policy's id).
 
     Raises:
         PolicyError: the text is not valid TOML, or the document is invalid;
@@ -58,12 +64,18 @@ def read_policy_text(text: str, *, source: str = "<text>") -> Policy:
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"not valid TOML: {error}", field=source, rule="policy") from None
     meta = document.get("policy")
-    base = None
     if isinstance(meta, dict) and "extends" in meta:
         parent = meta["extends"]
         if not isinstance(parent, str):
             raise PolicyError("extends names a policy id", field=f"{source}: policy.extends")
-        base = load_policy(parent)
+        if base is None:
+            base = load_policy(parent)
+        elif parent != base.policy_id:
+            raise PolicyError(
+                f"the file extends {parent!r} but is applied to {base.policy_id!r}",
+                field=f"{source}: policy.extends",
+                rule="policy",
+            )
     return policy_from_document(document, source=source, base=base)
 
 
@@ -103,7 +115,7 @@ def _from_object(obj: object, name: str) -> Policy:
     )
 
 
-def _from_path(path: Any, source: str) -> Policy:
+def _from_path(path: Any, source: str, base: Policy | None = None) -> Policy:
     try:
         text = (
             Path(path).read_text(encoding="utf-8")
@@ -114,22 +126,25 @@ def _from_path(path: Any, source: str) -> Policy:
         raise PolicyError(
             f"cannot read the file: {error.strerror}", field=str(path), rule="policy"
         ) from None
-    return read_policy_text(text, source=str(source))
+    return read_policy_text(text, source=str(source), base=base)
 
 
-def load_policy(name_or_path: str | Path = DEFAULT_POLICY) -> Policy:
+def load_policy(name_or_path: str | Path = DEFAULT_POLICY, *, base: Policy | None = None) -> Policy:
     """Load a policy by id (shipped or installed) or from a TOML file.
 
     Args:
         name_or_path: a policy id (see :func:`available_policies`) or the path
             of a ``.toml`` file.
+        base: with a file, apply the file as overrides onto this policy
+            (for example one that an installed package contributed) instead of
+            the policy its ``extends`` names.
 
     Raises:
         PolicyError: nothing of that name, an unreadable file or an invalid
             document (naming the file and the field).
     """
     if isinstance(name_or_path, Path) or str(name_or_path).endswith(".toml"):
-        return _from_path(Path(name_or_path), str(name_or_path))
+        return _from_path(Path(name_or_path), str(name_or_path), base)
     name = str(name_or_path)
     if name in _SHIPPED:
         return _shipped(name)
