@@ -12,17 +12,27 @@ inherit from both.
 from __future__ import annotations
 
 __all__ = [
+    "DuplicateRatingError",
+    "DuplicateResponseError",
     "EligibilityError",
     "ExactnessError",
+    "ForeignSelfRatingError",
     "GovernanceError",
     "GovernanceWarning",
+    "InvalidAnswerError",
     "InvalidTransition",
     "MissingComponentError",
     "ParseError",
+    "PeerRatesItselfError",
     "PolicyDateError",
     "PolicyDateWarning",
     "PolicyError",
+    "SampleError",
+    "ScoreOutOfRangeError",
     "UnknownLabelError",
+    "UnknownProjectError",
+    "UnknownUnitError",
+    "UnsampledHouseholdError",
 ]
 
 
@@ -75,6 +85,46 @@ class MissingComponentError(GovernanceError, ValueError):
 
 class EligibilityError(GovernanceError, ValueError):
     """Someone acted who may not: a vote, a rating or a response that is refused."""
+
+
+class PeerRatesItselfError(EligibilityError):
+    """A peer rating whose rater is the rated unit: a unit never peer-rates itself (E-3)."""
+
+
+class ForeignSelfRatingError(EligibilityError):
+    """A self-rating of another unit: a unit self-rates only itself (E-3)."""
+
+
+class DuplicateRatingError(EligibilityError):
+    """A second rating for the same (rater, ratee, quarter); a correction must replace it (E-3)."""
+
+
+class UnknownUnitError(EligibilityError):
+    """A unit that is not a member unit of the community (E-1, E-3)."""
+
+
+class UnknownProjectError(EligibilityError):
+    """A project that is not among those the survey asks about (E-4)."""
+
+
+class UnsampledHouseholdError(EligibilityError):
+    """A survey response from a household outside the sample and its valid replacements (E-4)."""
+
+
+class DuplicateResponseError(EligibilityError):
+    """A second response by the same household about the same project (E-4)."""
+
+
+class ScoreOutOfRangeError(GovernanceError, ValueError):
+    """A score outside the policy's scale (E-2)."""
+
+
+class InvalidAnswerError(GovernanceError, ValueError):
+    """A survey answer that is not on the policy's satisfaction scale (E-4)."""
+
+
+class SampleError(GovernanceError, ValueError):
+    """A sample that cannot be drawn or replaced as asked (E-4)."""
 
 
 class InvalidTransition(GovernanceError):  # noqa: N818 - the glossary's name for it

@@ -114,6 +114,9 @@ SPECS: Mapping[str, ParameterSpec] = {
             "evaluation.survey.answer_scale", AnswerScaleKind(), "E-4", "survey_answer_scale"
         ),
         ParameterSpec(
+            "evaluation.survey.z", FractionKind(_ZERO, None, low_open=True), "E-4", "survey_z"
+        ),
+        ParameterSpec(
             "evaluation.survey.attribution",
             ChoiceKind(SurveyAttribution),
             "E-4",
@@ -176,6 +179,7 @@ class PolicySnapshot:
     survey_size: int
     survey_small_frame: SmallFrameRule
     survey_answer_scale: AnswerScale
+    survey_z: Fraction
     survey_attribution: SurveyAttribution
     missing_component: MissingComponentRule
     grade_bands: tuple[GradeBand, ...]

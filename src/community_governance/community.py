@@ -1,0 +1,237 @@
+"""Who and when: the community, its member units, representatives, quarters and projects.
+
+These entities are shared by consultation (C-3 votes by member-unit
+representatives, C-4 projects), evaluation (E-1 quarterly meetings, E-2 the
+units and their responsibility lists, E-4 the quarter's projects) and
+rectification (R-2). Households appear only as opaque ids (E-4): the core
+never holds a name or an address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from community_governance.errors import ParseError, UnknownUnitError
+from community_governance.vocabulary import OrganisationKind, Role
+
+__all__ = [
+    "Community",
+    "MemberUnit",
+    "Project",
+    "Quarter",
+    "Representative",
+]
+
+_QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*")
+_QUARTER_MONTHS = 3
+
+
+def _identifier(field: str) -> attrs._ValidatorType[str]:
+    def check(_: object, __: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ParseError("an id is non-empty text", field=field, rule="E-1")
+
+    return check
+
+
+@attrs.frozen(order=True)
+class Quarter:
+    """A calendar quarter (E-1): ``Quarter(2026, 3)`` runs from 1 July to 30 September 2026.
+
+    Parse one from text with :meth:`parse` (``"2026Q3"``, ``"2026-Q3"``);
+    ``str(quarter)`` writes ``"2026Q3"``.
+    """
+
+    year: int = attrs.field()
+    number: int = attrs.field()
+
+    @year.validator
+    def _check_year(self, _: attrs.Attribute[int], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9999:  # noqa: PLR2004
+            raise ParseError(f"{value!r} is not a year", field="quarter.year", rule="E-1")
+
+    @number.validator
+    def _check_number(self, _: attrs.Attribute[int], value: object) -> None:
+        if isinstance(value, bool) or value not in (1, 2, 3, 4):
+            raise ParseError(f"{value!r} is not a quarter 1..4", field="quarter.number", rule="E-1")
+
+    @classmethod
+    def parse(cls, text: object) -> Quarter:
+        """Read ``"2026Q3"`` (also ``"2026-Q3"``, ``"2026q3"``).
+
+        Raises:
+            ParseError: the text names no quarter.
+        """
+        match = _QUARTER.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            raise ParseError(
+                f"{text!r} is not a quarter such as 2026Q3", field="quarter", rule="E-1"
+            )
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Quarter:
+        """The quarter that ``day`` falls in."""
+        return cls(day.year, (day.month - 1) // _QUARTER_MONTHS + 1)
+
+    @property
+    def start(self) -> dt.date:
+        """The first day of the quarter."""
+        return dt.date(self.year, (self.number - 1) * _QUARTER_MONTHS + 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the quarter."""
+        return self.next().start - dt.timedelta(days=1)
+
+    def next(self) -> Quarter:
+        """The following quarter."""
+        if self.number == 4:  # noqa: PLR2004
+            return Quarter(self.year + 1, 1)
+        return Quarter(self.year, self.number + 1)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+
+def _quarter(value: Quarter | str) -> Quarter:
+    return value if isinstance(value, Quarter) else Quarter.parse(value)
+
+
+def _organisation_kind(value: OrganisationKind | str) -> OrganisationKind:
+    return value if isinstance(value, OrganisationKind) else OrganisationKind.from_label(value)
+
+
+def _roles(values: Iterable[Role | str]) -> frozenset[Role]:
+    return frozenset(r if isinstance(r, Role) else Role.from_label(r) for r in values)
+
+
+@attrs.frozen
+class MemberUnit:
+    """A member unit of the community's deliberation group (组团单位; C-3, E-2).
+
+    Attributes:
+        unit_id: a stable id.
+        name: the unit's name as people know it.
+        kind: what kind of organisation it is.
+        responsibilities: its responsibility list (职责清单), against which it is
+            evaluated (E-2).
+        business_lines: what it does for a living, for routing specialised
+            work to a co-building unit (C-4).
+    """
+
+    unit_id: str = attrs.field(validator=_identifier("unit_id"))
+    name: str
+    kind: OrganisationKind = attrs.field(converter=_organisation_kind)
+    responsibilities: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    business_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Representative:
+    """A person who represents a member unit or the residents (C-3, C-4, R-2).
+
+    People appear by an opaque id; their roles say what they may do.
+    """
+
+    person_id: str = attrs.field(validator=_identifier("person_id"))
+    unit_id: str | None = None
+    roles: frozenset[Role] = attrs.field(factory=frozenset, converter=_roles)
+
+
+@attrs.frozen
+class Project:
+    """A project implemented in the community (C-3, C-4, E-4).
+
+    The quarterly survey asks households about the projects completed in the
+    quarter; a project's survey scores count for the units responsible for it
+    (policy ``evaluation.survey.attribution``).
+    """
+
+    project_id: str = attrs.field(validator=_identifier("project_id"))
+    title: str
+    quarter: Quarter = attrs.field(converter=_quarter)
+    responsible_units: tuple[str, ...] = attrs.field(converter=tuple)
+
+    @responsible_units.validator
+    def _check_units(self, _: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
+        if not value:
+            raise ParseError(
+                f"project {self.project_id} names no responsible unit",
+                field="project.responsible_units",
+                rule="E-4",
+            )
+        if len(set(value)) != len(value):
+            raise ParseError(
+                f"project {self.project_id} lists a unit twice",
+                field="project.responsible_units",
+                rule="E-4",
+            )
+
+
+@attrs.frozen
+class Community:
+    """A residential community with its member units (E-1) and households (E-4).
+
+    Attributes:
+        community_id: a stable id.
+        name: the community's name.
+        units: its member units, each id once.
+        household_count: how many households live there (the survey frame's
+            size when no frame is given).
+    """
+
+    community_id: str = attrs.field(validator=_identifier("community_id"))
+    name: str
+    units: tuple[MemberUnit, ...] = attrs.field(converter=tuple)
+    household_count: int = 0
+
+    @units.validator
+    def _check_units(
+        self, _: attrs.Attribute[tuple[MemberUnit, ...]], value: tuple[MemberUnit, ...]
+    ) -> None:
+        ids = [u.unit_id for u in value]
+        if len(set(ids)) != len(ids):
+            duplicated = sorted({i for i in ids if ids.count(i) > 1})
+            raise ParseError(
+                f"unit id(s) listed twice: {duplicated}", field="community.units", rule="E-1"
+            )
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """The member units' ids, in the order given."""
+        return tuple(u.unit_id for u in self.units)
+
+    def unit(self, unit_id: str) -> MemberUnit:
+        """The member unit with id ``unit_id``.
+
+        Raises:
+            UnknownUnitError: no such member unit.
+        """
+        for unit in self.units:
+            if unit.unit_id == unit_id:
+                return unit
+        raise UnknownUnitError(
+            f"{unit_id!r} is not a member unit of {self.community_id}; members: "
+            f"{', '.join(self.unit_ids)}",
+            field="unit",
+            rule="E-1",
+        )
+
+    def check_units(self, unit_ids: Iterable[str], field: str, rule: str) -> None:
+        """Raise :class:`UnknownUnitError`, naming ``field``, for an id that is no member unit."""
+        known = set(self.unit_ids)
+        for unit_id in unit_ids:
+            if unit_id not in known:
+                raise UnknownUnitError(
+                    f"{unit_id!r} is not a member unit of {self.community_id}",
+                    field=field,
+                    rule=rule,
+                )

@@ -1,0 +1,342 @@
+"""One quarter's evaluation, end to end: :func:`evaluate_quarter` (E-1..E-6).
+
+From the quarter's ratings (E-2, E-3) and household survey (E-4) to a
+:class:`QuarterResult`: for every member unit a :class:`Scorecard` (the six
+dimensions per source, the three component means, the final score, the grade
+and the rank) with its own explanation; the honour certificates and
+rectification orders (E-6); and the survey's precision. A pure function: the
+policy and the evaluation date are parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from community_governance.community import Community, Quarter
+from community_governance.errors import EligibilityError
+from community_governance.evaluation.grading import (
+    Award,
+    RectificationOrder,
+    grade_basis_value,
+    grade_of,
+    rank,
+)
+from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
+from community_governance.evaluation.scoring import FinalScore, final_score
+from community_governance.evaluation.survey import Precision, Survey
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.model import Policy
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import Component, Dimension, Grade
+
+__all__ = ["QuarterResult", "Scorecard", "evaluate_quarter"]
+
+
+@attrs.frozen
+class Scorecard:
+    """One unit's quarter: dimensions per source, component means, final, grade, rank.
+
+    Attributes:
+        unit_id: the unit.
+        self_dimensions: the unit's own score on each dimension (``None``:
+            not rated, or no self-rating).
+        peer_dimensions: the mean of the other units' scores on each
+            dimension, over those who rated it.
+        peer_count: how many other units rated the unit.
+        response_count: how many survey answers count for it.
+        survey_precision: precision of its survey mean (households as units).
+        final: the final score with its components and explanation.
+        grade: the grade (E-6).
+        rank: the rank among the community's units (ties share the best rank).
+        explanation: the whole trace, E-1..E-6.
+    """
+
+    unit_id: str
+    self_dimensions: Mapping[Dimension, Decimal | None]
+    peer_dimensions: Mapping[Dimension, Fraction | None]
+    peer_count: int
+    response_count: int
+    final: FinalScore
+    grade: Grade
+    rank: int
+    explanation: Explanation
+    survey_precision: Precision | None = None
+
+    @property
+    def self_score(self) -> Fraction | None:
+        """The self-rating's score (E-3)."""
+        return self.final.components[Component.SELF]
+
+    @property
+    def peer_mean(self) -> Fraction | None:
+        """The peer mean (E-3, E-5)."""
+        return self.final.components[Component.PEER]
+
+    @property
+    def public_mean(self) -> Fraction | None:
+        """The survey mean (E-4)."""
+        return self.final.components[Component.PUBLIC]
+
+
+@attrs.frozen
+class QuarterResult:
+    """The outcome of :func:`evaluate_quarter`.
+
+    Attributes:
+        community_id: the community.
+        quarter: the quarter evaluated.
+        evaluated_on: the date of the evaluation (the policy is read on it).
+        policy_id: the policy used.
+        scorecards: one per unit, in rank order (see
+            :data:`~community_governance.evaluation.grading.RANKING_RULE`).
+        awards: honour certificates (E-6).
+        rectification_orders: orders to rectify (E-6).
+        survey_precision: precision of the survey mean over every answer, if
+            there was a survey.
+    """
+
+    community_id: str
+    quarter: Quarter
+    evaluated_on: dt.date
+    policy_id: str
+    scorecards: tuple[Scorecard, ...]
+    awards: tuple[Award, ...]
+    rectification_orders: tuple[RectificationOrder, ...]
+    survey_precision: Precision | None
+
+    def scorecard(self, unit_id: str) -> Scorecard:
+        """The scorecard of ``unit_id``.
+
+        Raises:
+            KeyError: no such unit was evaluated.
+        """
+        for card in self.scorecards:
+            if card.unit_id == unit_id:
+                return card
+        raise KeyError(unit_id)
+
+    def rows(self) -> list[dict[str, object]]:
+        """One plain row per unit (for tables, CSV and DataFrames)."""
+        return [
+            {
+                "rank": c.rank,
+                "unit": c.unit_id,
+                "self": c.self_score,
+                "peer": c.peer_mean,
+                "public": c.public_mean,
+                "final": c.final.reported,
+                "grade": c.grade.code,
+                "peers": c.peer_count,
+                "answers": c.response_count,
+                "reweighted": c.final.reweighted,
+            }
+            for c in self.scorecards
+        ]
+
+
+def _dimension_means(ratings: tuple[Rating, ...]) -> dict[Dimension, Fraction | None]:
+    means: dict[Dimension, Fraction | None] = {}
+    for dimension in Dimension:
+        values = [r.scores.get(dimension) for r in ratings]
+        rated = [Fraction(v) for v in values if v is not None]
+        means[dimension] = sum(rated, Fraction(0)) / len(rated) if rated else None
+    return means
+
+
+def _resolve(policy: Policy | PolicySnapshot | None, on: dt.date) -> PolicySnapshot:
+    if isinstance(policy, PolicySnapshot):
+        return policy
+    from community_governance.policy.loader import default_policy  # noqa: PLC0415
+
+    return (policy or default_policy()).at(on)
+
+
+def _check_inputs(
+    community: Community, quarter: Quarter, ratings: RatingBook, survey: Survey | None, on: dt.date
+) -> None:
+    if on < quarter.end:
+        raise EligibilityError(
+            f"{quarter} is evaluated after it ends ({quarter.end}), not on {on}",
+            field="on",
+            rule="E-1",
+        )
+    if ratings.quarter != quarter or (survey is not None and survey.quarter != quarter):
+        raise EligibilityError(
+            f"ratings and survey must be for {quarter}", field="quarter", rule="E-1"
+        )
+    if ratings.community.community_id != community.community_id:
+        raise EligibilityError(
+            f"the ratings are of community {ratings.community.community_id}",
+            field="ratings.community",
+            rule="E-1",
+        )
+
+
+@attrs.frozen
+class _Scored:
+    final: FinalScore
+    builder: ExplanationBuilder
+    peers: tuple[Rating, ...]
+    own: Rating | None
+
+
+def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
+    unit: str,
+    quarter: Quarter,
+    on: dt.date,
+    ratings: RatingBook,
+    peers: tuple[Rating, ...],
+    answers: tuple[Fraction, ...],
+    snapshot: PolicySnapshot,
+    *,
+    surveyed: bool,
+) -> _Scored:
+    builder = ExplanationBuilder(
+        Text(f"{quarter} 季度考评：{unit}", f"Quarterly evaluation {quarter}: {unit}")
+    )
+    builder.step(
+        "组团单位季度考评会议",
+        "quarterly evaluation meeting of the member units",
+        str(quarter),
+        rule="E-1",
+    )
+    builder.input("unit", unit)
+    builder.input("evaluated_on", on)
+    snapshot.cite(builder, "evaluation.dimension_weights", "evaluation.scale")
+    own = ratings.self_rating(unit)
+    builder.step(
+        "六个维度加权得到每份评分（无法评价的维度不计入）",
+        "each rating weighted over the dimensions it rates (unable-to-rate left out)",
+        len(peers) + (own is not None),
+        rule="E-2",
+    )
+    if surveyed:
+        snapshot.cite(builder, "evaluation.survey.attribution", "evaluation.survey.answer_scale")
+    final = final_score(
+        self_score=rating_score(own, snapshot) if own is not None else None,
+        peer_scores=[rating_score(r, snapshot) for r in peers],
+        public_scores=answers,
+        policy=snapshot,
+        unit=unit,
+        builder=builder,
+    )
+    return _Scored(final, builder, peers, own)
+
+
+def evaluate_quarter(
+    community: Community,
+    quarter: Quarter | str,
+    ratings: RatingBook,
+    survey: Survey | None,
+    *,
+    policy: Policy | PolicySnapshot | None = None,
+    on: dt.date | None = None,
+) -> QuarterResult:
+    """Evaluate every member unit of ``community`` for ``quarter`` (E-1..E-6).
+
+    Args:
+        community: the community and its member units.
+        quarter: the quarter (``Quarter`` or text such as ``"2026Q3"``).
+        ratings: the quarter's self and peer ratings (E-2, E-3).
+        survey: the quarter's household survey (E-4), or ``None`` if there was
+            none (then the public component is missing for every unit).
+        policy: the policy, or a snapshot of it; default the shipped policy.
+        on: the evaluation date; default the quarter's last day. A
+            :class:`~community_governance.policy.model.Policy` is read on it.
+
+    Raises:
+        EligibilityError: the date is before the quarter's end, or the ratings
+            or survey belong to another quarter or community.
+        MissingComponentError: a unit lacks a component and the policy does
+            not re-weight.
+    """
+    quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+    on = on or quarter.end
+    _check_inputs(community, quarter, ratings, survey, on)
+    snapshot = _resolve(policy, on)
+    unit_ids = community.unit_ids
+    public = survey.scores_for_units(unit_ids, snapshot) if survey is not None else {}
+    by_ratee: dict[str, list[Rating]] = {unit: [] for unit in unit_ids}
+    for rating in ratings.current.values():
+        if rating.kind is Component.PEER and rating.ratee in by_ratee:
+            by_ratee[rating.ratee].append(rating)
+    scored = {
+        unit: _score_unit(
+            unit,
+            quarter,
+            on,
+            ratings,
+            tuple(sorted(by_ratee[unit], key=lambda r: r.rater)),
+            public.get(unit, ()),
+            snapshot,
+            surveyed=survey is not None,
+        )
+        for unit in unit_ids
+    }
+    ranks = rank({unit: grade_basis_value(item.final, snapshot) for unit, item in scored.items()})
+    cards: list[Scorecard] = []
+    awards: list[Award] = []
+    orders: list[RectificationOrder] = []
+    for unit in sorted(unit_ids, key=lambda u: (ranks[u], u)):
+        item = scored[unit]
+        builder, final = item.builder, item.final
+        grade = grade_of(final, snapshot, builder)
+        builder.step(
+            f"名次 {ranks[unit]}（并列取最好名次）",
+            f"rank {ranks[unit]} (ties share the best)",
+            ranks[unit],
+            rule="E-6",
+        )
+        peer_dimensions = _dimension_means(item.peers)
+        if grade in snapshot.award_grades:
+            snapshot.cite(builder, "evaluation.awards.grades")
+            builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
+            awards.append(Award(unit, quarter, grade, final.reported))
+        if grade in snapshot.rectification_grades:
+            snapshot.cite(builder, "evaluation.rectification.grades")
+            builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
+            orders.append(
+                RectificationOrder(unit, quarter, grade, final.reported, _weakest(peer_dimensions))
+            )
+        explanation = builder.build(
+            Text(
+                f"{final.reported} 分，{grade.zh}，第 {ranks[unit]} 名",
+                f"{final.reported}, {grade.en}, rank {ranks[unit]}",
+            )
+        )
+        cards.append(
+            Scorecard(
+                unit_id=unit,
+                self_dimensions=(
+                    dict(item.own.scores) if item.own is not None else dict.fromkeys(Dimension)
+                ),
+                peer_dimensions=peer_dimensions,
+                peer_count=len(item.peers),
+                response_count=len(public.get(unit, ())),
+                final=attrs.evolve(final, explanation=explanation),
+                grade=grade,
+                rank=ranks[unit],
+                explanation=explanation,
+                survey_precision=survey.precision(snapshot, unit) if survey is not None else None,
+            )
+        )
+    return QuarterResult(
+        community_id=community.community_id,
+        quarter=quarter,
+        evaluated_on=on,
+        policy_id=snapshot.policy_id,
+        scorecards=tuple(cards),
+        awards=tuple(awards),
+        rectification_orders=tuple(orders),
+        survey_precision=survey.precision(snapshot) if survey is not None else None,
+    )
+
+
+def _weakest(means: Mapping[Dimension, Fraction | None]) -> tuple[str, ...]:
+    rated = {d: m for d, m in means.items() if m is not None}
+    return tuple(d.code for d in sorted(rated, key=lambda d: (rated[d], d.code))[:2])

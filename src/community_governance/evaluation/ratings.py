@@ -1,0 +1,254 @@
+"""Self and peer ratings on the six dimensions (E-2, E-3).
+
+A :class:`Rating` scores some or all of the six dimensions (E-2) on the
+policy's scale; a dimension the rater could not judge is ``None`` and is left
+out of the rating's score, never counted as zero. A rating is a *self* rating
+(the unit rates itself) or a *peer* rating (another member unit rates it) —
+never both (E-3).
+
+A :class:`RatingBook` holds a quarter's ratings: at most one per (rater,
+ratee). A second rating raises; a correction is an explicit
+:meth:`RatingBook.replace` with a reason, and the original stays in the
+book's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from community_governance.community import Community, Quarter
+from community_governance.errors import (
+    DuplicateRatingError,
+    EligibilityError,
+    ForeignSelfRatingError,
+    ParseError,
+    PeerRatesItselfError,
+    ScoreOutOfRangeError,
+)
+from community_governance.explain import render_value
+from community_governance.numbers import as_score
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import Component, Dimension
+
+__all__ = ["Rating", "RatingBook", "RatingEvent", "rating_score"]
+
+
+def _scores(raw: Mapping[Dimension | str, object]) -> Mapping[Dimension, Decimal | None]:
+    if not isinstance(raw, Mapping):
+        raise ParseError("scores are a mapping of dimension to score", field="scores", rule="E-2")
+    scores: dict[Dimension, Decimal | None] = {}
+    for key, value in raw.items():
+        dimension = key if isinstance(key, Dimension) else Dimension.from_label(key)
+        field = f"scores.{dimension.code}"
+        scores[dimension] = None if value is None else as_score(value, field=field, rule="E-2")
+    return {d: scores[d] for d in Dimension if d in scores}
+
+
+def _kind(value: Component | str) -> Component:
+    kind = value if isinstance(value, Component) else Component.from_label(value)
+    if kind is Component.PUBLIC:
+        raise ParseError("a rating is a self or a peer rating", field="kind", rule="E-3")
+    return kind
+
+
+def _quarter(value: Quarter | str) -> Quarter:
+    return value if isinstance(value, Quarter) else Quarter.parse(value)
+
+
+@attrs.frozen
+class Rating:
+    """One unit's rating of one unit for one quarter, dimension by dimension (E-2, E-3).
+
+    Attributes:
+        rater: the rating unit's id.
+        ratee: the rated unit's id.
+        quarter: the quarter rated.
+        kind: ``Component.SELF`` or ``Component.PEER``.
+        scores: a score (``Decimal``, ``int`` or decimal text; never a float)
+            for each dimension rated; ``None`` for "unable to rate".
+
+    Raises:
+        PeerRatesItselfError: a peer rating of the rater's own unit.
+        ForeignSelfRatingError: a self-rating of another unit.
+        ExactnessError: a float score.
+    """
+
+    rater: str
+    ratee: str
+    quarter: Quarter = attrs.field(converter=_quarter)
+    kind: Component = attrs.field(converter=_kind)
+    scores: Mapping[Dimension, Decimal | None] = attrs.field(converter=_scores)
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is Component.PEER and self.rater == self.ratee:
+            raise PeerRatesItselfError(
+                f"unit {self.rater} cannot peer-rate itself; use a self-rating",
+                field="rater",
+                rule="E-3",
+            )
+        if self.kind is Component.SELF and self.rater != self.ratee:
+            raise ForeignSelfRatingError(
+                f"unit {self.rater} cannot self-rate unit {self.ratee}",
+                field="ratee",
+                rule="E-3",
+            )
+        if not self.rated:
+            raise ParseError(
+                "a rating must score at least one dimension", field="scores", rule="E-2"
+            )
+
+    @property
+    def rated(self) -> tuple[Dimension, ...]:
+        """The dimensions this rating scores (those not left as "unable to rate")."""
+        return tuple(d for d, s in self.scores.items() if s is not None)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(rater, ratee): at most one current rating per key and quarter."""
+        return (self.rater, self.ratee)
+
+
+def rating_score(rating: Rating, policy: PolicySnapshot) -> Fraction:
+    """The rating's score: the weighted mean of the dimensions it rates (E-2).
+
+    Weights come from ``evaluation.dimension_weights`` and are re-normalised
+    over the rated dimensions, so "unable to rate" neither adds nor subtracts.
+
+    Raises:
+        ScoreOutOfRangeError: the rated dimensions all have weight zero.
+    """
+    weights = policy.dimension_weights
+    total_weight = Fraction(0)
+    weighted = Fraction(0)
+    for dimension, score in rating.scores.items():
+        if score is None:
+            continue
+        weight = weights[dimension]
+        total_weight += weight
+        weighted += weight * Fraction(score)
+    if total_weight == 0:
+        raise ScoreOutOfRangeError(
+            f"{rating.rater}'s rating of {rating.ratee} scores only dimensions of weight zero",
+            field="scores",
+            rule="E-2",
+        )
+    return weighted / total_weight
+
+
+@attrs.frozen
+class RatingEvent:
+    """An entry of a rating book's history: a rating recorded, or one replacing another."""
+
+    rating: Rating
+    replaces: Rating | None = None
+    reason: str | None = None
+
+
+@attrs.frozen
+class RatingBook:
+    """A quarter's ratings of a community's member units (E-2, E-3).
+
+    Immutable: :meth:`record` and :meth:`replace` return a new book and leave
+    this one as it was, also when they raise.
+    """
+
+    community: Community
+    quarter: Quarter = attrs.field(converter=_quarter)
+    current: Mapping[tuple[str, str], Rating] = attrs.field(factory=dict)
+    history: tuple[RatingEvent, ...] = ()
+
+    def _check(self, rating: Rating, policy: PolicySnapshot) -> None:
+        if rating.quarter != self.quarter:
+            raise EligibilityError(
+                f"a rating for {rating.quarter} cannot go into the book of {self.quarter}",
+                field="quarter",
+                rule="E-1",
+            )
+        self.community.check_units([rating.rater], "rater", "E-3")
+        self.community.check_units([rating.ratee], "ratee", "E-3")
+        scale = policy.score_range
+        for dimension, score in rating.scores.items():
+            if score is not None and score not in scale:
+                raise ScoreOutOfRangeError(
+                    f"{score} is outside the scale {render_value(scale.minimum)}.."
+                    f"{render_value(scale.maximum)}",
+                    field=f"scores.{dimension.code}",
+                    rule="E-2",
+                )
+
+    def record(self, rating: Rating, policy: PolicySnapshot) -> RatingBook:
+        """A new book with ``rating`` added.
+
+        Raises:
+            DuplicateRatingError: the rater already rated the ratee this quarter.
+            UnknownUnitError: rater or ratee is not a member unit.
+            ScoreOutOfRangeError: a score is outside the policy's scale.
+            EligibilityError: the rating is for another quarter.
+        """
+        self._check(rating, policy)
+        if rating.key in self.current:
+            raise DuplicateRatingError(
+                f"{rating.rater} already rated {rating.ratee} in {self.quarter}; "
+                "correct it with RatingBook.replace(..., reason=...)",
+                field="rating",
+                rule="E-3",
+            )
+        return attrs.evolve(
+            self,
+            current={**self.current, rating.key: rating},
+            history=(*self.history, RatingEvent(rating)),
+        )
+
+    def replace(self, rating: Rating, *, reason: str, policy: PolicySnapshot) -> RatingBook:
+        """A new book in which ``rating`` replaces the current one of the same (rater, ratee).
+
+        The replaced rating stays in :attr:`history` with the reason.
+
+        Raises:
+            EligibilityError: there is nothing to replace, or no reason is given.
+        """
+        self._check(rating, policy)
+        previous = self.current.get(rating.key)
+        if previous is None:
+            raise EligibilityError(
+                f"{rating.rater} has not rated {rating.ratee} in {self.quarter}; record it instead",
+                field="rating",
+                rule="E-3",
+            )
+        if not reason.strip():
+            raise EligibilityError("a correction needs a reason", field="reason", rule="E-3")
+        return attrs.evolve(
+            self,
+            current={**self.current, rating.key: rating},
+            history=(*self.history, RatingEvent(rating, previous, reason)),
+        )
+
+    def record_all(
+        self, ratings: list[Rating] | tuple[Rating, ...], policy: PolicySnapshot
+    ) -> RatingBook:
+        """Record several ratings; all or nothing (the first refusal raises, nothing is kept)."""
+        book = self
+        for rating in ratings:
+            book = book.record(rating, policy)
+        return book
+
+    def self_rating(self, unit_id: str) -> Rating | None:
+        """The unit's self-rating, if it made one."""
+        return self.current.get((unit_id, unit_id))
+
+    def peer_ratings(self, unit_id: str) -> tuple[Rating, ...]:
+        """The other units' ratings of ``unit_id``, by rater id."""
+        return tuple(
+            sorted(
+                (
+                    r
+                    for (rater, ratee), r in self.current.items()
+                    if ratee == unit_id and rater != unit_id
+                ),
+                key=lambda r: r.rater,
+            )
+        )

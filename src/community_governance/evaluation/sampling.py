@@ -1,0 +1,366 @@
+"""Verifiable random sampling of households for the public-opinion survey (E-4).
+
+The draw is compatible with Ronald Rivest's *consistent sampler*: every
+household id gets a pseudorandom ticket from a public seed, and the sample is
+the households with the lowest tickets. Anyone holding the seed and the frame
+can recompute it with a few lines of code (see the "Verifying a household
+sample" page)::
+
+    h0 = sha256_hex(str(seed))
+    ticket(id) = int(sha256_hex(sha256_hex(h0 + ":id:" + str(id)) + "0"), 16) / 2**256
+
+Households are sorted by (ticket, id) — the id breaks a tie, which has
+probability about 2**-256 — and the first ``n`` form the sample, with
+``n = min(policy size, frame size)`` (the policy's ``evaluation.survey.small_frame``
+decides what happens when the frame is smaller than the policy's size).
+The households after them, in the same order, are the reserve list: a sampled
+household that does not respond is replaced by the first reserve household
+not yet used, in its stratum if the draw is stratified, and each replacement
+is recorded in the :class:`SampleCertificate`.
+
+A stratified draw (by compound or building) allocates ``n`` to strata in
+proportion to their sizes by the largest-remainder method (ties between equal
+remainders go to the stratum whose name sorts first) and takes, in each
+stratum, its first households in the one global ticket order: the stratified
+sample is the global order filtered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+import attrs
+
+from community_governance.errors import ParseError, SampleError
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import SmallFrameRule
+
+__all__ = [
+    "ALGORITHM",
+    "ALGORITHM_VERSION",
+    "SampleCertificate",
+    "SamplingFrame",
+    "Verification",
+    "draw_sample",
+    "sample_order",
+    "ticket",
+    "ticket_hex",
+    "verify_sample",
+]
+
+ALGORITHM = "consistent-sampler-sha256"
+ALGORITHM_VERSION = 1
+_TIE_BREAK = "largest remainder; equal remainders go to the stratum whose name sorts first"
+
+
+def _sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _valid_seed(seed: object) -> bool:
+    return isinstance(seed, int | str) and not isinstance(seed, bool) and str(seed) != ""
+
+
+def ticket_hex(household_id: str, seed: int | str) -> str:
+    """The hexadecimal SHA-256 ticket of ``household_id`` under ``seed``."""
+    seed_hash = _sha256_hex(str(seed))
+    return _sha256_hex(_sha256_hex(f"{seed_hash}:id:{household_id}") + "0")
+
+
+def ticket(household_id: str, seed: int | str) -> Fraction:
+    """The ticket as an exact fraction in [0, 1): the hex digest read as a 256-bit fraction."""
+    return Fraction(int(ticket_hex(household_id, seed), 16), 2**256)
+
+
+def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
+    collected = tuple(ids)
+    for household in collected:
+        if not isinstance(household, str) or not household or household != household.strip():
+            raise ParseError(
+                f"{household!r} is not a household id (non-empty text without outer spaces)",
+                field="frame.households",
+                rule="E-4",
+            )
+    unique = tuple(sorted({str(h) for h in collected}))
+    if len(unique) != len(collected):
+        raise ParseError("a household is listed twice", field="frame.households", rule="E-4")
+    return unique
+
+
+@attrs.frozen
+class SamplingFrame:
+    """The community's households, frozen, with an optional stratum for each (E-4).
+
+    ``households`` is kept sorted, so a frame does not depend on the order it
+    was given in; :attr:`digest` is the SHA-256 of the sorted ids joined by
+    newlines, published with every draw.
+    """
+
+    households: tuple[str, ...] = attrs.field(converter=_frame_ids)
+    strata: Mapping[str, str] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.strata:
+            missing = [h for h in self.households if h not in self.strata]
+            extra = sorted(set(self.strata) - set(self.households))
+            if missing or extra:
+                raise ParseError(
+                    f"strata must name exactly the frame's households (missing {missing[:3]}, "
+                    f"unknown {extra[:3]})",
+                    field="frame.strata",
+                    rule="E-4",
+                )
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the sorted household ids joined by newlines."""
+        return _sha256_hex("\n".join(self.households))
+
+    def __len__(self) -> int:
+        return len(self.households)
+
+
+def sample_order(frame: SamplingFrame | Iterable[str], seed: int | str) -> tuple[str, ...]:
+    """Every household of the frame in ticket order (lowest ticket first)."""
+    households = frame.households if isinstance(frame, SamplingFrame) else _frame_ids(frame)
+    return tuple(sorted(households, key=lambda h: (ticket_hex(h, seed), h)))
+
+
+def _allocate(sizes: Mapping[str, int], n: int) -> dict[str, int]:
+    # Largest remainder (Hamilton): floors of the exact quotas, then one more to the largest
+    # remainders; equal remainders in stratum-name order.
+    total = sum(sizes.values())
+    quotas = {name: Fraction(n * size, total) for name, size in sizes.items()}
+    allocation = {name: int(q) for name, q in quotas.items()}
+    left = n - sum(allocation.values())
+    by_remainder = sorted(quotas, key=lambda name: (-(quotas[name] - allocation[name]), name))
+    for name in by_remainder[:left]:
+        allocation[name] += 1
+    return allocation
+
+
+def _select(
+    frame: SamplingFrame, seed: int | str, n: int, *, stratified: bool
+) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The first ``n`` of the ticket order, or, stratified, that order filtered by allocation."""
+    order = sample_order(frame, seed)
+    if not stratified:
+        return order[:n], {}
+    if not frame.strata:
+        return (), {}
+    sizes: dict[str, int] = {}
+    for household in frame.households:
+        sizes[frame.strata[household]] = sizes.get(frame.strata[household], 0) + 1
+    allocation = _allocate(dict(sorted(sizes.items())), n)
+    left = dict(allocation)
+    chosen = []
+    for household in order:
+        if left[frame.strata[household]] > 0:
+            left[frame.strata[household]] -= 1
+            chosen.append(household)
+    return tuple(chosen), allocation
+
+
+@attrs.frozen
+class SampleCertificate:
+    """Everything needed to re-check a draw (E-4).
+
+    Attributes:
+        frame_digest: :attr:`SamplingFrame.digest` of the frame drawn from.
+        frame_size: how many households the frame holds.
+        seed: the public seed.
+        seed_source: how the seed was produced (e.g. dice thrown at the
+            evaluation meeting), for people to judge its fairness.
+        algorithm: :data:`ALGORITHM`.
+        version: :data:`ALGORITHM_VERSION`.
+        size: ``n``, the number of households sampled.
+        sample: the sampled ids in ticket order.
+        stratified: whether the draw was stratified.
+        allocation: households per stratum (stratified draws only).
+        tie_break: how equal remainders in the allocation were resolved.
+        replacements: (household replaced, replacing household) in order.
+    """
+
+    frame_digest: str
+    frame_size: int
+    seed: int | str
+    seed_source: str
+    size: int
+    sample: tuple[str, ...]
+    algorithm: str = ALGORITHM
+    version: int = ALGORITHM_VERSION
+    stratified: bool = False
+    allocation: Mapping[str, int] = attrs.field(factory=dict)
+    tie_break: str | None = None
+    replacements: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def respondents(self) -> frozenset[str]:
+        """Households whose answers count: the sample less the replaced, plus replacements."""
+        out = {old for old, _ in self.replacements}
+        return frozenset(h for h in self.sample if h not in out) | {
+            new for _, new in self.replacements
+        }
+
+    def replace(self, household: str, frame: SamplingFrame) -> SampleCertificate:
+        """A certificate in which ``household`` (which did not respond) is replaced (E-4).
+
+        The replacement is the first household in ticket order that is neither
+        sampled nor already used as a replacement — in the same stratum when
+        the draw is stratified.
+
+        Raises:
+            SampleError: ``household`` is not a current respondent, the frame is
+                not the certificate's, or the reserve is exhausted.
+        """
+        if frame.digest != self.frame_digest:
+            raise SampleError("the frame is not the one drawn from", field="frame", rule="E-4")
+        if household not in self.respondents:
+            raise SampleError(
+                f"{household} is not a current respondent and cannot be replaced",
+                field="household",
+                rule="E-4",
+            )
+        used = set(self.sample) | {new for _, new in self.replacements}
+        stratum = frame.strata.get(household) if self.stratified else None
+        for candidate in sample_order(frame, self.seed):
+            if candidate in used:
+                continue
+            if stratum is not None and frame.strata[candidate] != stratum:
+                continue
+            return attrs.evolve(self, replacements=(*self.replacements, (household, candidate)))
+        raise SampleError("the reserve list is exhausted", field="household", rule="E-4")
+
+    def to_dict(self) -> dict[str, object]:
+        """The certificate as plain data (JSON-ready)."""
+        return {
+            "algorithm": self.algorithm,
+            "version": self.version,
+            "frame_digest": self.frame_digest,
+            "frame_size": self.frame_size,
+            "seed": self.seed,
+            "seed_source": self.seed_source,
+            "size": self.size,
+            "sample": list(self.sample),
+            "stratified": self.stratified,
+            "allocation": dict(self.allocation),
+            "tie_break": self.tie_break,
+            "replacements": [list(pair) for pair in self.replacements],
+        }
+
+
+def draw_sample(
+    frame: SamplingFrame,
+    seed: int | str,
+    policy: PolicySnapshot,
+    *,
+    seed_source: str,
+    stratified: bool = False,
+) -> SampleCertificate:
+    """Draw the survey sample (E-4): the lowest tickets, ``n = min(policy size, frame size)``.
+
+    Args:
+        frame: the community's households.
+        seed: the public seed (an integer or text).
+        policy: the policy in force; ``evaluation.survey.size`` and
+            ``evaluation.survey.small_frame`` are read.
+        seed_source: how the seed was produced, recorded in the certificate.
+        stratified: allocate the sample to the frame's strata.
+
+    Raises:
+        SampleError: an empty frame; a frame smaller than the survey size when
+            the policy says so; a stratified draw on a frame without strata.
+    """
+    if not frame.households:
+        raise SampleError("the frame holds no household", field="frame", rule="E-4")
+    if not _valid_seed(seed):
+        raise SampleError("the seed is an integer or non-empty text", field="seed", rule="E-4")
+    if not seed_source.strip():
+        raise SampleError("say how the seed was produced", field="seed_source", rule="E-4")
+    size = policy.survey_size
+    if len(frame) < size and policy.survey_small_frame is SmallFrameRule.ERROR:
+        raise SampleError(
+            f"the frame has {len(frame)} households, fewer than the survey size {size}",
+            field="frame",
+            rule="E-4",
+        )
+    if stratified and not frame.strata:
+        raise SampleError("a stratified draw needs strata", field="frame.strata", rule="E-4")
+    n = min(size, len(frame))
+    sample, allocation = _select(frame, seed, n, stratified=stratified)
+    return SampleCertificate(
+        frame_digest=frame.digest,
+        frame_size=len(frame),
+        seed=seed,
+        seed_source=seed_source,
+        size=n,
+        sample=sample,
+        stratified=stratified,
+        allocation=allocation,
+        tie_break=_TIE_BREAK if stratified else None,
+    )
+
+
+@attrs.frozen
+class Verification:
+    """The outcome of :func:`verify_sample`: ``ok`` and, if not, every problem found."""
+
+    ok: bool
+    problems: tuple[str, ...]
+    explanation: Explanation
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verification:
+    """Recompute a draw and its replacements from the certificate and the frame (E-4).
+
+    Checks the algorithm, the frame digest and size, the sample (same ids,
+    same order) and that each replacement was the next eligible reserve
+    household. Returns every discrepancy rather than stopping at the first.
+    """
+    builder = ExplanationBuilder(Text("核验住户抽样", "Verify a household sample"))
+    builder.rule("E-4")
+    problems: list[str] = []
+    if (certificate.algorithm, certificate.version) != (ALGORITHM, ALGORITHM_VERSION):
+        problems.append(f"unknown algorithm {certificate.algorithm} v{certificate.version}")
+    digest = frame.digest
+    builder.step("抽样框摘要", "frame digest", digest)
+    if digest != certificate.frame_digest:
+        problems.append("the frame's digest differs from the certificate's")
+    if len(frame) != certificate.frame_size:
+        problems.append(
+            f"the frame has {len(frame)} households, the certificate says {certificate.frame_size}"
+        )
+    if not problems:
+        redraw, _ = _select(
+            frame, certificate.seed, certificate.size, stratified=certificate.stratified
+        )
+        builder.step("重新抽取的样本", "sample recomputed", list(redraw))
+        if redraw != certificate.sample:
+            problems.append("the sample differs from the one the seed and frame give")
+        replayed = attrs.evolve(certificate, replacements=())
+        for old, new in certificate.replacements:
+            try:
+                replayed = replayed.replace(old, frame)
+            except SampleError as error:
+                problems.append(f"replacement of {old}: {error.message}")
+                break
+            if replayed.replacements[-1] != (old, new):
+                problems.append(
+                    f"{old} should have been replaced by {replayed.replacements[-1][1]}, not {new}"
+                )
+                break
+    ok = not problems
+    outcome = (
+        Text("抽样可复核，结果一致", "the draw checks out")
+        if ok
+        else Text("抽样与证书不符", "the draw does not match the certificate")
+    )
+    for problem in problems:
+        builder.step("发现问题", "problem found", problem)
+    return Verification(ok, tuple(problems), builder.build(outcome))

@@ -1,0 +1,214 @@
+"""The final score: 10% self + 40% mean of peers + 50% mean of the survey (E-5).
+
+Everything is exact until the last step: the three component means are
+fractions, the weighted sum is a fraction, and :func:`round_exact` rounds it
+once, to the policy's places in the policy's mode. The peer mean is the
+arithmetic mean of the other units' rating scores, or — if the policy says
+``trimmed`` and there are at least ``evaluation.peer.trim_min_raters`` of them —
+the mean without one highest and one lowest (E-3, E-5).
+
+A missing component (no self-rating, fewer peer raters than
+``evaluation.peer.min_raters``, no survey answer) raises
+:class:`~community_governance.errors.MissingComponentError`, unless the policy
+says ``reweight``: then the remaining weights are scaled up to sum to 1 and the
+explanation is flagged ``reweighted``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.numbers import as_fraction, as_score, round_exact
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import Component, MissingComponentRule, PeerAggregation
+
+__all__ = ["FinalScore", "final_score", "peer_mean"]
+
+
+def _exact_scores(values: Iterable[object], field: str) -> tuple[Fraction, ...]:
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, Fraction):
+            out.append(value)
+        else:
+            out.append(as_fraction(as_score(value, field=f"{field}[{i}]", rule="E-5")))
+    return tuple(out)
+
+
+def peer_mean(
+    scores: Iterable[Fraction | Decimal | int | str],
+    policy: PolicySnapshot,
+    builder: ExplanationBuilder | None = None,
+) -> Fraction:
+    """The mean of the peer rating scores, plain or trimmed as the policy says (E-3, E-5).
+
+    Raises:
+        MissingComponentError: no scores at all.
+    """
+    values = sorted(_exact_scores(scores, "peer_scores"))
+    if not values:
+        raise MissingComponentError("no peer ratings", field="peer_scores", rule="E-3")
+    trimmed = (
+        policy.peer_aggregation is PeerAggregation.TRIMMED and len(values) >= policy.trim_min_raters
+    )
+    if builder is not None:
+        policy.cite(builder, "evaluation.peer.aggregation")
+        if policy.peer_aggregation is PeerAggregation.TRIMMED:
+            policy.cite(builder, "evaluation.peer.trim_min_raters")
+    used = values[1:-1] if trimmed else values
+    mean = sum(used, Fraction(0)) / len(used)
+    if builder is not None:
+        if trimmed:
+            builder.step(
+                f"去掉最高分 {values[-1]} 和最低分 {values[0]} 后取平均",
+                f"mean without the highest ({values[-1]}) and lowest ({values[0]})",
+                mean,
+                rule="E-5",
+            )
+        else:
+            builder.step(
+                f"{len(values)} 个其他单位评分的算术平均",
+                f"mean of {len(values)} peer ratings",
+                mean,
+                rule="E-3",
+            )
+    return mean
+
+
+@attrs.frozen
+class FinalScore:
+    """A unit's final score (E-5): exact, reported (rounded once), and explained.
+
+    Attributes:
+        exact: the exact weighted score.
+        reported: ``exact`` rounded once, as the policy says.
+        components: each component's exact mean, or ``None`` where missing.
+        weights: the weights actually applied (re-normalised if re-weighted).
+        reweighted: whether a missing component was re-weighted away.
+        explanation: rules, parameters and steps.
+    """
+
+    exact: Fraction
+    reported: Decimal
+    components: Mapping[Component, Fraction | None]
+    weights: Mapping[Component, Fraction]
+    reweighted: bool
+    explanation: Explanation
+
+
+def final_score(
+    *,
+    self_score: Fraction | Decimal | int | str | None,
+    peer_scores: Iterable[Fraction | Decimal | int | str],
+    public_scores: Iterable[Fraction | Decimal | int | str],
+    policy: PolicySnapshot,
+    unit: str = "unit",
+    builder: ExplanationBuilder | None = None,
+) -> FinalScore:
+    """Combine self, peer and public scores into the final score (E-5).
+
+    Args:
+        self_score: the unit's self-rating score, or ``None`` if it made none.
+        peer_scores: the other units' rating scores of this unit.
+        public_scores: the survey scores that count for this unit.
+        policy: the policy in force.
+        unit: the unit's id, for messages.
+        builder: an explanation to continue (one is started if not given).
+
+    Raises:
+        MissingComponentError: a component is missing and the policy does not
+            re-weight (or every component is missing).
+        ScoreOutOfRangeError: a score outside the policy's scale.
+        ExactnessError: a float score.
+
+    Example (the worked example):
+        >>> import datetime as dt
+        >>> from community_governance import default_policy
+        >>> policy = default_policy().at(dt.date(2026, 9, 30))
+        >>> final_score(
+        ...     self_score="90",
+        ...     peer_scores=["80", "85", "78", "87"],
+        ...     public_scores=["88.4"],
+        ...     policy=policy,
+        ... ).reported
+        Decimal('86.20')
+    """
+    b = builder or ExplanationBuilder(Text(f"{unit} 的最终成绩", f"Final score of {unit}"))
+    b.rule("E-5")
+    scale = policy.score_range
+    peers = _exact_scores(peer_scores, "peer_scores")
+    public = _exact_scores(public_scores, "public_scores")
+    own = None if self_score is None else _exact_scores([self_score], "self_score")[0]
+    for name, values in (
+        ("self_score", () if own is None else (own,)),
+        ("peer_scores", peers),
+        ("public_scores", public),
+    ):
+        for value in values:
+            if value not in scale:
+                raise ScoreOutOfRangeError(
+                    f"{value} is outside the scale", field=f"{unit}.{name}", rule="E-2"
+                )
+    components: dict[Component, Fraction | None] = {
+        Component.SELF: own,
+        Component.PEER: None,
+        Component.PUBLIC: None,
+    }
+    if own is not None:
+        b.step("自评分", "self-rating score", own, rule="E-3")
+    policy.cite(b, "evaluation.peer.min_raters")
+    if len(peers) >= policy.peer_min_raters:
+        components[Component.PEER] = peer_mean(peers, policy, b)
+    if public:
+        components[Component.PUBLIC] = sum(public, Fraction(0)) / len(public)
+        b.step(
+            f"{len(public)} 份民意测评答卷的平均分",
+            f"mean of {len(public)} survey answers",
+            components[Component.PUBLIC],
+            rule="E-4",
+        )
+    policy.cite(b, "evaluation.weights")
+    weights = dict(policy.component_weights)
+    missing = [c for c, v in components.items() if v is None]
+    reweighted = False
+    if missing:
+        labels = ", ".join(c.en for c in missing)
+        policy.cite(b, "evaluation.missing_component")
+        present = sum((w for c, w in weights.items() if c not in missing), Fraction(0))
+        if policy.missing_component is MissingComponentRule.ERROR or present == 0:
+            raise MissingComponentError(
+                f"unit {unit} has no {labels} (peer raters: {len(peers)}, minimum "
+                f"{policy.peer_min_raters}); the policy does not re-weight",
+                field=f"{unit}.{missing[0].code}",
+                rule="E-5",
+            )
+        weights = {c: (Fraction(0) if c in missing else w / present) for c, w in weights.items()}
+        reweighted = True
+        b.flag("reweighted")
+        b.step(
+            f"缺少{'、'.join(c.zh for c in missing)}，其余权重按比例放大",
+            f"missing {labels}; remaining weights scaled to sum to 1",
+            weights,
+            rule="E-5",
+        )
+    exact = sum((weights[c] * v for c, v in components.items() if v is not None), Fraction(0))
+    b.step("加权合计（精确值）", "weighted total (exact)", exact, rule="E-5")
+    policy.cite(b, "rounding.mode", "rounding.places")
+    reported = round_exact(exact, policy.rounding_places, policy.rounding_mode)
+    b.step("唯一一次修约", "the one rounding step", reported, rule="E-5")
+    if builder is None:
+        b.input("unit", unit)
+    return FinalScore(
+        exact=exact,
+        reported=reported,
+        components=components,
+        weights=weights,
+        reweighted=reweighted,
+        explanation=b.build(Text(f"最终成绩 {reported}", f"final score {reported}")),
+    )

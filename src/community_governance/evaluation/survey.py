@@ -1,0 +1,298 @@
+"""The public-opinion survey: responses from sampled households, and their precision (E-4).
+
+Only sampled households (or the reserve households that validly replaced
+them) may answer, once per project asked about; answers are levels of the
+policy's satisfaction scale and map exactly to scores. A project's scores
+count for the units responsible for it (``evaluation.survey.attribution``).
+
+Precision follows the textbook convention for a simple random sample without
+replacement: sample variance ``s²`` with ``n - 1`` in the denominator, the
+finite-population correction ``(1 - n/N)`` with ``N`` the frame size,
+standard error ``sqrt((1 - n/N) s² / n)``, and a normal interval
+``mean ± z·SE`` with ``z`` from the policy (``evaluation.survey.z``, 1.96 for
+95%). Statistics describe the survey; decisions use the exact mean.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from community_governance.community import Project, Quarter
+from community_governance.errors import (
+    DuplicateResponseError,
+    GovernanceError,
+    InvalidAnswerError,
+    ParseError,
+    SampleError,
+    UnknownProjectError,
+    UnsampledHouseholdError,
+)
+from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
+from community_governance.numbers import round_exact
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import SurveyAttribution
+
+__all__ = ["CONVENTION", "Precision", "Survey", "SurveyResponse", "precision"]
+
+#: How survey precision is computed, in words.
+CONVENTION = (
+    "simple random sample without replacement; s² with n-1; finite-population correction "
+    "(1 - n/N) with N the frame size; SE = sqrt((1 - n/N)·s²/n); interval mean ± z·SE"
+)
+_CONTEXT = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+
+
+@attrs.frozen
+class SurveyResponse:
+    """One household's answer about one project (E-4); the household is an opaque id."""
+
+    household: str
+    project: str
+    answer: str
+
+
+def _quarter(value: Quarter | str) -> Quarter:
+    return value if isinstance(value, Quarter) else Quarter.parse(value)
+
+
+@attrs.frozen
+class Survey:
+    """A quarter's survey: the sample, the projects asked about, and the responses (E-4).
+
+    Immutable: :meth:`respond` and :meth:`replace` return a new survey and leave
+    this one as it was, also when they raise.
+    """
+
+    quarter: Quarter = attrs.field(converter=_quarter)
+    certificate: SampleCertificate
+    projects: tuple[Project, ...] = attrs.field(converter=tuple)
+    responses: tuple[SurveyResponse, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        ids = [p.project_id for p in self.projects]
+        if len(set(ids)) != len(ids):
+            raise ParseError("a project is listed twice", field="survey.projects", rule="E-4")
+        stray = [p.project_id for p in self.projects if p.quarter != self.quarter]
+        if stray:
+            raise ParseError(
+                f"project(s) {stray} belong to another quarter than {self.quarter}",
+                field="survey.projects",
+                rule="E-4",
+            )
+
+    def project(self, project_id: str) -> Project:
+        """The project asked about with id ``project_id``.
+
+        Raises:
+            UnknownProjectError: the survey does not ask about it.
+        """
+        for project in self.projects:
+            if project.project_id == project_id:
+                return project
+        raise UnknownProjectError(
+            f"the survey of {self.quarter} does not ask about project {project_id!r}",
+            field="response.project",
+            rule="E-4",
+        )
+
+    def respond(self, response: SurveyResponse, policy: PolicySnapshot) -> Survey:
+        """A new survey with ``response`` added; the answer is stored as its scale code.
+
+        Raises:
+            UnsampledHouseholdError: the household is not a current respondent.
+            UnknownProjectError: the project is not asked about.
+            DuplicateResponseError: the household already answered about it.
+            InvalidAnswerError: the answer is not on the policy's scale.
+        """
+        return self.respond_all([response], policy)
+
+    def respond_all(self, responses: Iterable[SurveyResponse], policy: PolicySnapshot) -> Survey:
+        """Add several responses; all or nothing (the first refusal raises, nothing is kept).
+
+        Raises the errors of :meth:`respond`.
+        """
+        respondents = self.certificate.respondents
+        projects = {p.project_id for p in self.projects}
+        answered = {(r.household, r.project) for r in self.responses}
+        scale = policy.survey_answer_scale
+        added: list[SurveyResponse] = []
+        for response in responses:
+            if response.household not in respondents:
+                raise UnsampledHouseholdError(
+                    f"household {response.household!r} was not sampled (nor validly replaced one)",
+                    field="response.household",
+                    rule="E-4",
+                )
+            if response.project not in projects:
+                self.project(response.project)
+            key = (response.household, response.project)
+            if key in answered:
+                raise DuplicateResponseError(
+                    f"household {response.household!r} already answered about {response.project!r}",
+                    field="response",
+                    rule="E-4",
+                )
+            try:
+                level = scale.level(response.answer)
+            except GovernanceError as error:
+                raise InvalidAnswerError(
+                    error.message, field="response.answer", rule="E-4"
+                ) from None
+            answered.add(key)
+            added.append(attrs.evolve(response, answer=level.code))
+        return attrs.evolve(self, responses=(*self.responses, *added))
+
+    def replace(self, household: str, frame: SamplingFrame) -> Survey:
+        """A new survey in which a non-responding ``household`` is replaced from the reserve.
+
+        Raises:
+            SampleError: the household has already answered, or cannot be
+                replaced (see :meth:`SampleCertificate.replace`).
+        """
+        if any(r.household == household for r in self.responses):
+            raise SampleError(
+                f"household {household!r} has answered; it cannot be replaced",
+                field="household",
+                rule="E-4",
+            )
+        return attrs.evolve(self, certificate=self.certificate.replace(household, frame))
+
+    def scores(self, policy: PolicySnapshot) -> dict[str, tuple[Fraction, ...]]:
+        """Each project's exact scores, in response order."""
+        by_project: dict[str, list[Fraction]] = {p.project_id: [] for p in self.projects}
+        for response, score in zip(self.responses, self._scored(policy), strict=True):
+            by_project[response.project].append(score)
+        return {project: tuple(values) for project, values in by_project.items()}
+
+    def _scored(self, policy: PolicySnapshot) -> list[Fraction]:
+        score_of = {lv.code: lv.score for lv in policy.survey_answer_scale.levels}
+        scores = []
+        for response in self.responses:
+            score = score_of.get(response.answer)
+            if score is None:
+                # The policy in force now has another scale than when the answer was given.
+                try:
+                    score = policy.survey_answer_scale.level(response.answer).score
+                except GovernanceError as error:
+                    raise InvalidAnswerError(
+                        error.message, field="response.answer", rule="E-4"
+                    ) from None
+            scores.append(score)
+        return scores
+
+    def precision(self, policy: PolicySnapshot, unit_id: str | None = None) -> Precision | None:
+        """Precision of the survey mean, overall or for one unit (``None`` without answers).
+
+        Several answers by one household are not independent draws, so each
+        household contributes the mean of its answers (about the unit's
+        projects, for a unit): ``n`` is the number of households answering and
+        ``N`` the frame size.
+        """
+        counted = None
+        if unit_id is not None and policy.survey_attribution is SurveyAttribution.RESPONSIBLE:
+            counted = {p.project_id for p in self.projects if unit_id in p.responsible_units}
+        per_household: dict[str, list[Fraction]] = {}
+        for response, score in zip(self.responses, self._scored(policy), strict=True):
+            if counted is None or response.project in counted:
+                per_household.setdefault(response.household, []).append(score)
+        if not per_household:
+            return None
+        means = [sum(v, Fraction(0)) / len(v) for _, v in sorted(per_household.items())]
+        return precision(means, self.certificate.frame_size, policy.survey_z)
+
+    def scores_for_units(
+        self, unit_ids: Sequence[str], policy: PolicySnapshot
+    ) -> dict[str, tuple[Fraction, ...]]:
+        """The survey scores that count for each unit (``evaluation.survey.attribution``)."""
+        per_project = self.scores(policy)
+        if policy.survey_attribution is SurveyAttribution.ALL:
+            everything = tuple(s for values in per_project.values() for s in values)
+            return dict.fromkeys(unit_ids, everything)
+        out: dict[str, list[Fraction]] = {unit: [] for unit in unit_ids}
+        for project in self.projects:
+            for unit in project.responsible_units:
+                if unit in out:
+                    out[unit].extend(per_project[project.project_id])
+        return {unit: tuple(values) for unit, values in out.items()}
+
+
+@attrs.frozen
+class Precision:
+    """How precise a survey mean is (E-4), by the convention in :data:`CONVENTION`.
+
+    ``variance``, ``standard_error``, ``margin``, ``low`` and ``high`` are
+    ``None`` with fewer than two answers.
+    """
+
+    n: int
+    population: int
+    mean: Fraction
+    z: Fraction
+    variance: Fraction | None
+    standard_error: Decimal | None
+    margin: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+
+    def rounded(self, places: int = 4) -> dict[str, Decimal | None]:
+        """Mean, SE, margin and interval rounded for display (half-up)."""
+
+        def show(value: Decimal | None) -> Decimal | None:
+            return None if value is None else round_exact(Fraction(value), places)
+
+        return {
+            "mean": round_exact(self.mean, places),
+            "standard_error": show(self.standard_error),
+            "margin": show(self.margin),
+            "low": show(self.low),
+            "high": show(self.high),
+        }
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return _CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def precision(scores: Sequence[Fraction], population: int, z: Fraction) -> Precision:
+    """Mean, standard error and interval of ``scores`` drawn from ``population`` households.
+
+    Example (the convention's test vector):
+        >>> from fractions import Fraction
+        >>> p = precision([Fraction(9), Fraction(11), Fraction(22)], 5, Fraction("1.959964"))
+        >>> p.mean, p.rounded()["standard_error"], p.rounded()["low"], p.rounded()["high"]
+        (Fraction(14, 1), Decimal('2.5560'), Decimal('8.9903'), Decimal('19.0097'))
+
+    Raises:
+        ParseError: no scores, or more scores than households.
+    """
+    n = len(scores)
+    if n == 0:
+        raise ParseError("no survey scores", field="scores", rule="E-4")
+    if population < n:
+        raise ParseError(
+            f"{n} answers cannot come from {population} households", field="population", rule="E-4"
+        )
+    mean = sum(scores, Fraction(0)) / n
+    if n < 2:  # noqa: PLR2004
+        return Precision(n, population, mean, z, None, None, None, None, None)
+    variance = sum(((s - mean) ** 2 for s in scores), Fraction(0)) / (n - 1)
+    of_mean = (1 - Fraction(n, population)) * variance / n
+    standard_error = _decimal(of_mean).sqrt(_CONTEXT)
+    margin = _CONTEXT.multiply(_decimal(z), standard_error)
+    centre = _decimal(mean)
+    return Precision(
+        n,
+        population,
+        mean,
+        z,
+        variance,
+        standard_error,
+        margin,
+        _CONTEXT.subtract(centre, margin),
+        _CONTEXT.add(centre, margin),
+    )
