@@ -9,8 +9,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from community_governance.community import Community, MemberUnit, Quarter
+from community_governance.evaluation import Rating, SamplingFrame
 from community_governance.policy import SPECS, default_policy
-from community_governance.vocabulary import BilingualEnum
+from community_governance.vocabulary import BilingualEnum, Component, Dimension, OrganisationKind
 
 #: Exact rationals of modest size.
 fractions = st.fractions(max_denominator=10_000).filter(lambda f: abs(f) < 10**6)
@@ -82,3 +84,73 @@ def valid_overrides(draw: st.DrawFn) -> dict[str, Any]:
 def policy_document() -> dict[str, Any]:
     """A fresh, mutable copy of the shipped policy as plain data."""
     return default_policy().to_document()
+
+
+# -- community and evaluation --------------------------------------------------------------------
+
+quarters = st.builds(Quarter, st.integers(2021, 2040), st.integers(1, 4))
+#: Household ids as a municipal system might issue them.
+household_ids = st.from_regex(r"[A-Z]{1,2}-[0-9]{1,4}", fullmatch=True)
+#: Scores on the default 0..100 scale, as Decimals with up to two places.
+scale_scores = st.decimals(
+    min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False
+)
+
+
+@st.composite
+def communities(draw: st.DrawFn, min_units: int = 2, max_units: int = 8) -> Community:
+    """A community with a few member units of assorted kinds."""
+    n = draw(st.integers(min_units, max_units))
+    kinds = draw(st.lists(st.sampled_from(list(OrganisationKind)), min_size=n, max_size=n))
+    units = [MemberUnit(f"U{i:02d}", f"Unit {i}", kind) for i, kind in enumerate(kinds)]
+    return Community("C-1", "Test community", units, household_count=draw(st.integers(0, 5000)))
+
+
+@st.composite
+def dimension_scores(draw: st.DrawFn) -> dict[Dimension, Decimal | None]:
+    """Scores on each dimension, some "unable to rate", at least one rated."""
+    scores: dict[Dimension, Decimal | None] = {
+        d: draw(st.one_of(st.none(), scale_scores)) for d in Dimension
+    }
+    if all(v is None for v in scores.values()):
+        scores[draw(st.sampled_from(list(Dimension)))] = draw(scale_scores)
+    return scores
+
+
+@st.composite
+def ratings_for(draw: st.DrawFn, community: Community, quarter: Quarter) -> list[Rating]:
+    """Some self and peer ratings among the community's units, each (rater, ratee) once."""
+    ids = community.unit_ids
+    pairs = draw(
+        st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), unique=True, max_size=40)
+    )
+    return [
+        Rating(
+            a, b, quarter, Component.SELF if a == b else Component.PEER, draw(dimension_scores())
+        )
+        for a, b in pairs
+    ]
+
+
+@st.composite
+def frames(
+    draw: st.DrawFn, min_size: int = 1, max_size: int = 60, *, strata: bool = False
+) -> SamplingFrame:
+    """A sampling frame of unique household ids, optionally with strata (compounds)."""
+    ids = draw(st.lists(household_ids, min_size=min_size, max_size=max_size, unique=True))
+    if not strata:
+        return SamplingFrame(ids)
+    names = draw(
+        st.lists(
+            st.sampled_from(["north", "south", "east", "west"]),
+            min_size=len(ids),
+            max_size=len(ids),
+        )
+    )
+    return SamplingFrame(ids, dict(zip(ids, names, strict=True)))
+
+
+#: Seeds: integers or text, as a meeting might publish them.
+seeds = st.one_of(
+    st.integers(0, 10**12), st.text(alphabet="0123456789abcdef", min_size=1, max_size=16)
+)

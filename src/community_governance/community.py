@@ -105,6 +105,14 @@ def _quarter(value: Quarter | str) -> Quarter:
     return value if isinstance(value, Quarter) else Quarter.parse(value)
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _member_units(values: Iterable[MemberUnit]) -> tuple[MemberUnit, ...]:
+    return tuple(values)
+
+
 def _organisation_kind(value: OrganisationKind | str) -> OrganisationKind:
     return value if isinstance(value, OrganisationKind) else OrganisationKind.from_label(value)
 
@@ -130,8 +138,8 @@ class MemberUnit:
     unit_id: str = attrs.field(validator=_identifier("unit_id"))
     name: str
     kind: OrganisationKind = attrs.field(converter=_organisation_kind)
-    responsibilities: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    business_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    responsibilities: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    business_lines: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
 @attrs.frozen
@@ -158,7 +166,7 @@ class Project:
     project_id: str = attrs.field(validator=_identifier("project_id"))
     title: str
     quarter: Quarter = attrs.field(converter=_quarter)
-    responsible_units: tuple[str, ...] = attrs.field(converter=tuple)
+    responsible_units: tuple[str, ...] = attrs.field(converter=_strings)
 
     @responsible_units.validator
     def _check_units(self, _: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
@@ -190,7 +198,7 @@ class Community:
 
     community_id: str = attrs.field(validator=_identifier("community_id"))
     name: str
-    units: tuple[MemberUnit, ...] = attrs.field(converter=tuple)
+    units: tuple[MemberUnit, ...] = attrs.field(converter=_member_units)
     household_count: int = 0
 
     @units.validator

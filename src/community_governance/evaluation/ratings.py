@@ -37,7 +37,9 @@ from community_governance.vocabulary import Component, Dimension
 __all__ = ["Rating", "RatingBook", "RatingEvent", "rating_score"]
 
 
-def _scores(raw: Mapping[Dimension | str, object]) -> Mapping[Dimension, Decimal | None]:
+def _scores(
+    raw: Mapping[Dimension, object] | Mapping[str, object],
+) -> Mapping[Dimension, Decimal | None]:
     if not isinstance(raw, Mapping):
         raise ParseError("scores are a mapping of dimension to score", field="scores", rule="E-2")
     scores: dict[Dimension, Decimal | None] = {}

@@ -56,6 +56,10 @@ class SurveyResponse:
     answer: str
 
 
+def _projects(values: Iterable[Project]) -> tuple[Project, ...]:
+    return tuple(values)
+
+
 def _quarter(value: Quarter | str) -> Quarter:
     return value if isinstance(value, Quarter) else Quarter.parse(value)
 
@@ -70,7 +74,7 @@ class Survey:
 
     quarter: Quarter = attrs.field(converter=_quarter)
     certificate: SampleCertificate
-    projects: tuple[Project, ...] = attrs.field(converter=tuple)
+    projects: tuple[Project, ...] = attrs.field(converter=_projects)
     responses: tuple[SurveyResponse, ...] = ()
 
     def __attrs_post_init__(self) -> None:
