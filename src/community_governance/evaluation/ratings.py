@@ -14,7 +14,7 @@ book's history.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -191,19 +191,7 @@ class RatingBook:
             ScoreOutOfRangeError: a score is outside the policy's scale.
             EligibilityError: the rating is for another quarter.
         """
-        self._check(rating, policy)
-        if rating.key in self.current:
-            raise DuplicateRatingError(
-                f"{rating.rater} already rated {rating.ratee} in {self.quarter}; "
-                "correct it with RatingBook.replace(..., reason=...)",
-                field="rating",
-                rule="E-3",
-            )
-        return attrs.evolve(
-            self,
-            current={**self.current, rating.key: rating},
-            history=(*self.history, RatingEvent(rating)),
-        )
+        return self.record_all([rating], policy)
 
     def replace(self, rating: Rating, *, reason: str, policy: PolicySnapshot) -> RatingBook:
         """A new book in which ``rating`` replaces the current one of the same (rater, ratee).
@@ -229,14 +217,25 @@ class RatingBook:
             history=(*self.history, RatingEvent(rating, previous, reason)),
         )
 
-    def record_all(
-        self, ratings: list[Rating] | tuple[Rating, ...], policy: PolicySnapshot
-    ) -> RatingBook:
-        """Record several ratings; all or nothing (the first refusal raises, nothing is kept)."""
-        book = self
+    def record_all(self, ratings: Iterable[Rating], policy: PolicySnapshot) -> RatingBook:
+        """Record several ratings; all or nothing (the first refusal raises, nothing is kept).
+
+        Raises the errors of :meth:`record`.
+        """
+        current = dict(self.current)
+        events = []
         for rating in ratings:
-            book = book.record(rating, policy)
-        return book
+            self._check(rating, policy)
+            if rating.key in current:
+                raise DuplicateRatingError(
+                    f"{rating.rater} already rated {rating.ratee} in {self.quarter}; "
+                    "correct it with RatingBook.replace(..., reason=...)",
+                    field="rating",
+                    rule="E-3",
+                )
+            current[rating.key] = rating
+            events.append(RatingEvent(rating))
+        return attrs.evolve(self, current=current, history=(*self.history, *events))
 
     def self_rating(self, unit_id: str) -> Rating | None:
         """The unit's self-rating, if it made one."""
