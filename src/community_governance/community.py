@@ -133,6 +133,8 @@ class MemberUnit:
             evaluated (E-2).
         business_lines: what it does for a living, for routing specialised
             work to a co-building unit (C-4).
+        compounds: the residential compounds it serves (an owners' committee's
+            or a property company's), for routing public-affairs work (C-4).
     """
 
     unit_id: str = attrs.field(validator=_identifier("unit_id"))
@@ -140,6 +142,7 @@ class MemberUnit:
     kind: OrganisationKind = attrs.field(converter=_organisation_kind)
     responsibilities: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     business_lines: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    compounds: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
 @attrs.frozen

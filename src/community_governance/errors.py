@@ -12,6 +12,7 @@ inherit from both.
 from __future__ import annotations
 
 __all__ = [
+    "DuplicateBallotError",
     "DuplicateRatingError",
     "DuplicateResponseError",
     "EligibilityError",
@@ -21,16 +22,23 @@ __all__ = [
     "GovernanceWarning",
     "InvalidAnswerError",
     "InvalidTransition",
+    "MeetingClosedError",
     "MissingComponentError",
+    "NoElectorateError",
+    "NotOnAgendaError",
     "ParseError",
     "PeerRatesItselfError",
     "PolicyDateError",
     "PolicyDateWarning",
     "PolicyError",
+    "PolicyExactnessError",
+    "RoutingError",
     "SampleError",
     "ScoreOutOfRangeError",
+    "TeamCompositionError",
     "UnknownLabelError",
     "UnknownProjectError",
+    "UnknownRepresentativeError",
     "UnknownUnitError",
     "UnsampledHouseholdError",
 ]
@@ -73,6 +81,10 @@ class UnknownLabelError(GovernanceError, ValueError, LookupError):
 
 class PolicyError(GovernanceError, ValueError):
     """A policy document or override is invalid (names the file and the field)."""
+
+
+class PolicyExactnessError(PolicyError, ExactnessError):
+    """A float in a policy document or override: both a ``PolicyError`` and a ``TypeError``."""
 
 
 class PolicyDateError(PolicyError):
@@ -125,6 +137,34 @@ class InvalidAnswerError(GovernanceError, ValueError):
 
 class SampleError(GovernanceError, ValueError):
     """A sample that cannot be drawn or replaced as asked (E-4)."""
+
+
+class UnknownRepresentativeError(EligibilityError):
+    """A ballot by someone not in the meeting's electorate (C-3)."""
+
+
+class DuplicateBallotError(EligibilityError):
+    """A second ballot on a proposal outside the change-of-vote path (C-3)."""
+
+
+class MeetingClosedError(EligibilityError):
+    """Anything but reading after a meeting has closed (C-3)."""
+
+
+class NotOnAgendaError(EligibilityError):
+    """A ballot on a proposal that is not on the meeting's agenda (C-3)."""
+
+
+class NoElectorateError(GovernanceError, ValueError):
+    """A meeting with nobody entitled to vote: no share can be computed (C-3)."""
+
+
+class TeamCompositionError(GovernanceError, ValueError):
+    """A deliberation team that lacks required members; the message lists them all (C-1)."""
+
+
+class RoutingError(GovernanceError, LookupError):
+    """An approved project with no executor, or with two equally good ones (C-4)."""
 
 
 class InvalidTransition(GovernanceError):  # noqa: N818 - the glossary's name for it

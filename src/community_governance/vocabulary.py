@@ -18,16 +18,20 @@ from __future__ import annotations
 import enum
 from typing import Literal, Self
 
+import attrs
+
 from community_governance.errors import UnknownLabelError
 
 __all__ = [
     "AdminLevel",
     "ApprovalBase",
     "BilingualEnum",
+    "Choice",
     "Component",
     "ConcernCategory",
     "DayCount",
     "Dimension",
+    "Executor",
     "Grade",
     "GradeBasis",
     "Lang",
@@ -40,6 +44,8 @@ __all__ = [
     "SmallFrameRule",
     "SupervisionLevel",
     "SurveyAttribution",
+    "Term",
+    "WorkKind",
 ]
 
 #: The two languages every label and explanation is rendered in.
@@ -102,6 +108,23 @@ class BilingualEnum(enum.Enum):
         if isinstance(value, str):
             return cls.from_label(value)
         return None
+
+
+@attrs.frozen
+class Term:
+    """A municipality's own vocabulary entry (e.g. a local concern category): code and labels.
+
+    Used where a closed enum is too narrow; behaves like an enum member for
+    display (``zh``, ``en``, ``code``, :meth:`label`).
+    """
+
+    code: str
+    zh: str
+    en: str
+
+    def label(self, lang: Lang) -> str:
+        """The label in ``lang``."""
+        return self.zh if lang == "zh" else self.en
 
 
 class Pillar(BilingualEnum):
@@ -291,3 +314,38 @@ class SurveyAttribution(BilingualEnum):
 
     RESPONSIBLE = ("responsible", "项目责任单位", "the units responsible for the project")
     ALL = ("all", "全体组团单位", "every member unit")
+
+
+class Choice(BilingualEnum):
+    """A representative's ballot on a proposed project (C-3)."""
+
+    AGREE = ("agree", "同意", "agree")
+    DISAGREE = ("disagree", "不同意", "disagree")
+    ABSTAIN = ("abstain", "弃权", "abstain")
+
+
+class WorkKind(BilingualEnum):
+    """What kind of work an approved project is, for routing it to its executor (C-4)."""
+
+    PUBLIC_AFFAIRS = ("public_affairs", "公共事务（卫生、基础设施维护等）", "public affairs")
+    MOBILISATION = (
+        "mobilisation",
+        "带动性思想工作（吸纳居民、政策宣传）",
+        "mobilisation and publicity",
+    )
+    SPECIALISED = ("specialised", "与共建单位职能相关的专项需求", "specialised need")
+
+
+class Executor(BilingualEnum):
+    """Who carries out a kind of work, and how the one concerned is found (C-4).
+
+    Owners' committees and property companies are matched by the compounds
+    a project concerns; co-building units and social-work agencies by their
+    line of business; resident representatives by their role.
+    """
+
+    OWNERS_COMMITTEE = ("owners_committee", "业委会", "owners' committee")
+    PROPERTY_COMPANY = ("property_company", "物业公司", "property-management company")
+    RESIDENT_REPRESENTATIVES = ("resident_representatives", "居民代表", "resident representatives")
+    CO_BUILDING_UNIT = ("co_building_unit", "共建单位", "co-building unit")
+    SOCIAL_WORK_AGENCY = ("social_work_agency", "社会工作机构", "social-work agency")

@@ -269,7 +269,7 @@ def policy_from_document(
     except PolicyError as error:
         if error.field and error.field.startswith(source):
             raise
-        raise PolicyError(
+        raise type(error)(
             error.message, field=f"{source}: {error.field}", rule=error.rule
         ) from None
 

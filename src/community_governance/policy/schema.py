@@ -32,6 +32,7 @@ from community_governance.policy.values import (
     GradeBand,
     IntKind,
     Kind,
+    MappingKind,
     RangeKind,
     ScoreRange,
     WeightsKind,
@@ -42,6 +43,7 @@ from community_governance.vocabulary import (
     Component,
     DayCount,
     Dimension,
+    Executor,
     Grade,
     GradeBasis,
     MissingComponentRule,
@@ -50,6 +52,7 @@ from community_governance.vocabulary import (
     SmallFrameRule,
     SupervisionLevel,
     SurveyAttribution,
+    WorkKind,
 )
 
 __all__ = ["LOCAL_PREFIX", "SPECS", "ParameterSpec", "PolicySnapshot"]
@@ -93,6 +96,8 @@ SPECS: Mapping[str, ParameterSpec] = {
             "C-3",
             "representatives_per_unit",
         ),
+        ParameterSpec("consultation.routing", MappingKind(WorkKind, Executor), "C-4", "routing"),
+        ParameterSpec("consultation.follow_up_days", IntKind(0), "C-4", "follow_up_days"),
         ParameterSpec("evaluation.weights", WeightsKind(Component), "E-5", "component_weights"),
         ParameterSpec(
             "evaluation.dimension_weights", WeightsKind(Dimension), "E-2", "dimension_weights"
@@ -170,6 +175,8 @@ class PolicySnapshot:
     approval_inclusive: bool
     quorum: Fraction
     representatives_per_unit: int
+    routing: Mapping[WorkKind, Executor]
+    follow_up_days: int
     component_weights: Mapping[Component, Fraction]
     dimension_weights: Mapping[Dimension, Fraction]
     score_range: ScoreRange

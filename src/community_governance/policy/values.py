@@ -17,7 +17,12 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from community_governance.errors import GovernanceError, PolicyError
+from community_governance.errors import (
+    ExactnessError,
+    GovernanceError,
+    PolicyError,
+    PolicyExactnessError,
+)
 from community_governance.numbers import as_fraction, format_fraction
 from community_governance.vocabulary import BilingualEnum, Grade
 
@@ -108,6 +113,8 @@ def fail(where: str, rule: str, message: str) -> PolicyError:
 def _fraction(raw: object, where: str, rule: str) -> Fraction:
     try:
         return as_fraction(raw, field=where, rule=rule)
+    except ExactnessError as error:
+        raise PolicyExactnessError(error.message, field=where, rule=rule) from error
     except GovernanceError as error:
         raise fail(where, rule, error.message) from error
 
@@ -355,6 +362,24 @@ class BandsKind:
     def dump(self, value: tuple[GradeBand, ...]) -> object:
         """Write the bands."""
         return [{"grade": b.grade.code, "min": format_fraction(b.minimum)} for b in value]
+
+
+@attrs.frozen
+class MappingKind(Generic[E]):
+    """A table from every member of one enum to a member of another (e.g. routing, C-4)."""
+
+    keys: type[E]
+    values: type[BilingualEnum]
+
+    def read(self, raw: object, where: str, rule: str) -> Mapping[E, BilingualEnum]:
+        """Read a table keyed by code, every key present."""
+        table = _table(raw, where, rule, [m.code for m in self.keys])
+        target = ChoiceKind(self.values)
+        return {m: target.read(table[m.code], f"{where}.{m.code}", rule) for m in self.keys}
+
+    def dump(self, value: Mapping[E, BilingualEnum]) -> object:
+        """Write codes."""
+        return {k.code: v.code for k, v in value.items()}
 
 
 @attrs.frozen

@@ -1,0 +1,472 @@
+"""Group deliberation meetings and the 85% vote (C-3).
+
+:func:`tally` decides a proposal in exact integers: with the policy threshold
+``num/den`` (85/100) and the base ``B`` (the representatives *entitled* to vote
+by default, or those *present*, or the votes *cast* for or against), a
+proposal is approved iff ``agree × den ≥ num × B`` (``>`` if the policy makes the
+bound exclusive) and the quorum is met. 17 of 20 is exactly 85% and passes.
+
+A :class:`Meeting` is an immutable record that each step rebuilds: roll call,
+ballots (agree, disagree, abstain) by the entitled representatives only, one
+per representative per proposal, a change of vote kept in the history with the
+last one counting, and :meth:`Meeting.close`, after which nothing more is
+accepted. The :class:`ClosedMeeting` is frozen: attendance, tallies,
+decisions and a follow-up review date (C-4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+import attrs
+
+from community_governance.community import Representative
+from community_governance.errors import (
+    DuplicateBallotError,
+    EligibilityError,
+    MeetingClosedError,
+    NoElectorateError,
+    NotOnAgendaError,
+    ParseError,
+    UnknownRepresentativeError,
+)
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.numbers import as_count, as_fraction, format_percent
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import ApprovalBase, Choice, WorkKind
+
+__all__ = [
+    "Ballot",
+    "ClosedMeeting",
+    "Meeting",
+    "Proposal",
+    "Tally",
+    "tally",
+]
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _work(value: WorkKind | str) -> WorkKind:
+    return value if isinstance(value, WorkKind) else WorkKind.from_label(value)
+
+
+def _choice(value: Choice | str) -> Choice:
+    return value if isinstance(value, Choice) else Choice.from_label(value)
+
+
+@attrs.frozen
+class Proposal:
+    """A proposed project put to the vote (C-3), with what routing needs (C-4).
+
+    Attributes:
+        proposal_id: a stable id.
+        title: what it is.
+        work: the kind of work, which decides who carries it out (C-4).
+        concern_ids: the residents' concerns it answers (C-2).
+        compounds: the compounds it concerns (public-affairs routing).
+        need: the line of business it needs (specialised routing).
+    """
+
+    proposal_id: str
+    title: str
+    work: WorkKind = attrs.field(converter=_work)
+    concern_ids: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    compounds: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    need: str | None = None
+
+
+@attrs.frozen
+class Ballot:
+    """One ballot, in the order cast; ``change`` marks a change of an earlier vote."""
+
+    person_id: str
+    proposal_id: str
+    choice: Choice = attrs.field(converter=_choice)
+    change: bool = False
+
+
+@attrs.frozen
+class Tally:
+    """The count and the decision on one proposal (C-3).
+
+    ``share`` is agreement over the base, exact; it is ``None`` when the base is
+    empty (nobody present, or no vote cast), and the proposal is then rejected.
+    ``votes_needed`` is the least number of agreeing votes that approves with
+    this base (``None`` if none can); ``votes_short`` how many more were needed.
+    """
+
+    proposal_id: str
+    entitled: int
+    present: int
+    agree: int
+    disagree: int
+    abstain: int
+    absent: int
+    base: ApprovalBase
+    base_count: int
+    share: Fraction | None
+    threshold: Fraction
+    inclusive: bool
+    quorum_met: bool
+    approved: bool
+    votes_needed: int | None
+    votes_short: int | None
+    explanation: Explanation
+
+
+def _least_agreeing(base: int, threshold: Fraction, *, inclusive: bool) -> int | None:
+    num, den = threshold.numerator, threshold.denominator
+    # The least k with k*den >= num*base (inclusive: a ceiling) or k*den > num*base.
+    needed = -(-num * base // den) if inclusive else num * base // den + 1
+    return needed if needed <= base else None
+
+
+def tally(
+    *,
+    entitled: int,
+    present: int,
+    agree: int,
+    disagree: int,
+    abstain: int,
+    policy: PolicySnapshot,
+    threshold: Fraction | str | None = None,
+    proposal_id: str = "proposal",
+) -> Tally:
+    """Decide one proposal from its counts, in exact integers (C-3).
+
+    Args:
+        entitled: representatives entitled to vote.
+        present: those present (ballots imply presence).
+        agree: agreeing ballots.
+        disagree: disagreeing ballots.
+        abstain: abstentions.
+        policy: the policy in force (threshold, base, inclusivity, quorum).
+        threshold: an exact threshold overriding the policy's (text or
+            ``Fraction``; a float raises ``TypeError``).
+        proposal_id: for messages and the explanation.
+
+    Raises:
+        NoElectorateError: nobody is entitled to vote.
+        ExactnessError: a count or threshold that is not exact.
+        ParseError: counts that do not add up.
+
+    Example:
+        >>> import datetime as dt
+        >>> from community_governance import default_policy
+        >>> rules = default_policy().at(dt.date(2026, 7, 1))
+        >>> t = tally(entitled=20, present=20, agree=17, disagree=3, abstain=0, policy=rules)
+        >>> t.approved, t.share, t.votes_needed
+        (True, Fraction(17, 20), 17)
+    """
+    counts = {
+        name: as_count(value, field=name, rule="C-3")
+        for name, value in (
+            ("entitled", entitled),
+            ("present", present),
+            ("agree", agree),
+            ("disagree", disagree),
+            ("abstain", abstain),
+        )
+    }
+    if counts["entitled"] == 0:
+        raise NoElectorateError(
+            "nobody is entitled to vote, so no share can be computed",
+            field="entitled",
+            rule="C-3",
+        )
+    cast = counts["agree"] + counts["disagree"] + counts["abstain"]
+    if not cast <= counts["present"] <= counts["entitled"]:
+        raise ParseError(
+            f"ballots ({cast}) <= present ({counts['present']}) <= entitled "
+            f"({counts['entitled']}) does not hold",
+            field="counts",
+            rule="C-3",
+        )
+    limit = (
+        policy.approval_threshold
+        if threshold is None
+        else as_fraction(threshold, field="threshold", rule="C-3")
+    )
+    if not 0 < limit <= 1:
+        raise ParseError("the threshold lies in (0, 1]", field="threshold", rule="C-3")
+    builder = ExplanationBuilder(Text(f"表决：{proposal_id}", f"Vote on {proposal_id}"))
+    policy.cite(builder, "consultation.approval.base", "consultation.approval.inclusive")
+    policy.cite(builder, "consultation.quorum")
+    if threshold is None:
+        policy.cite(builder, "consultation.approval.threshold")
+    else:
+        builder.input("threshold", limit)
+    for name, value in counts.items():
+        builder.input(name, value)
+    base = {
+        ApprovalBase.ENTITLED: counts["entitled"],
+        ApprovalBase.PRESENT: counts["present"],
+        ApprovalBase.CAST: counts["agree"] + counts["disagree"],
+    }[policy.approval_base]
+    quorum_met = counts["present"] * policy.quorum.denominator >= (
+        policy.quorum.numerator * counts["entitled"]
+    )
+    builder.step("法定人数", "quorum met", quorum_met, rule="C-3")
+    num, den = limit.numerator, limit.denominator
+    left, right = counts["agree"] * den, num * base
+    passes = base > 0 and (left >= right if policy.approval_inclusive else left > right)
+    approved = quorum_met and passes
+    share = Fraction(counts["agree"], base) if base else None
+    builder.step(
+        f"同意票占{policy.approval_base.zh}的比例",
+        f"agreement as a share of {policy.approval_base.en}",
+        share,
+        rule="C-3",
+    )
+    builder.step(
+        f"比较 {counts['agree']} × {den} 与 {num} × {base}",
+        f"compare {counts['agree']} × {den} with {num} × {base}",
+        f"{left} {'>=' if policy.approval_inclusive else '>'} {right}: {passes}",
+        rule="C-3",
+    )
+    needed = _least_agreeing(base, limit, inclusive=policy.approval_inclusive) if base else None
+    short = None if needed is None else max(0, needed - counts["agree"])
+    verdict = Text("通过", "approved") if approved else Text("未通过", "rejected")
+    shown = format_percent(share) if share is not None else "-"
+    return Tally(
+        proposal_id=proposal_id,
+        entitled=counts["entitled"],
+        present=counts["present"],
+        agree=counts["agree"],
+        disagree=counts["disagree"],
+        abstain=counts["abstain"],
+        absent=counts["entitled"] - counts["present"],
+        base=policy.approval_base,
+        base_count=base,
+        share=share,
+        threshold=limit,
+        inclusive=policy.approval_inclusive,
+        quorum_met=quorum_met,
+        approved=approved,
+        votes_needed=needed,
+        votes_short=short,
+        explanation=builder.build(
+            Text(f"{verdict.zh}（同意 {shown}）", f"{verdict.en} ({shown} agree)")
+        ),
+    )
+
+
+@attrs.frozen
+class Meeting:
+    """A group deliberation meeting, open until :meth:`close` (C-3).
+
+    Every method returns a new meeting; on error it raises and the meeting it
+    was called on is unchanged.
+
+    Attributes:
+        meeting_id: a stable id.
+        held_on: the date of the meeting.
+        electorate: the representatives entitled to vote (a snapshot).
+        agenda: the proposals put to the vote.
+        present: who answered the roll call or voted.
+        ballots: every ballot in the order cast (append-only).
+        closed: whether the meeting has closed.
+    """
+
+    meeting_id: str
+    held_on: dt.date
+    electorate: tuple[Representative, ...]
+    agenda: tuple[Proposal, ...]
+    present: frozenset[str] = frozenset()
+    ballots: tuple[Ballot, ...] = ()
+    closed: bool = False
+
+    @classmethod
+    def open(
+        cls,
+        meeting_id: str,
+        held_on: dt.date,
+        electorate: Iterable[Representative],
+        agenda: Iterable[Proposal],
+        policy: PolicySnapshot,
+    ) -> Meeting:
+        """Open a meeting with its electorate snapshot and agenda.
+
+        Raises:
+            ParseError: a person or proposal listed twice, or a representative
+                without a member unit.
+            EligibilityError: a unit with more representatives than
+                ``consultation.representatives_per_unit``.
+        """
+        people = tuple(electorate)
+        items = tuple(agenda)
+        ids = [p.person_id for p in people]
+        if len(set(ids)) != len(ids):
+            raise ParseError("a representative is listed twice", field="electorate", rule="C-3")
+        if len({p.proposal_id for p in items}) != len(items):
+            raise ParseError("a proposal is listed twice", field="agenda", rule="C-3")
+        per_unit: dict[str, int] = {}
+        for person in people:
+            if person.unit_id is None:
+                raise ParseError(
+                    f"{person.person_id} represents no member unit", field="electorate", rule="C-3"
+                )
+            per_unit[person.unit_id] = per_unit.get(person.unit_id, 0) + 1
+        crowded = sorted(u for u, n in per_unit.items() if n > policy.representatives_per_unit)
+        if crowded:
+            raise EligibilityError(
+                f"unit(s) {crowded} have more than {policy.representatives_per_unit} voting "
+                "representative(s)",
+                field="electorate",
+                rule="C-3",
+            )
+        return cls(meeting_id, held_on, people, items)
+
+    @property
+    def entitled(self) -> frozenset[str]:
+        """The ids of those entitled to vote."""
+        return frozenset(p.person_id for p in self.electorate)
+
+    def _guard(self, person_id: str, proposal_id: str | None = None) -> None:
+        if self.closed:
+            raise MeetingClosedError(
+                f"meeting {self.meeting_id} is closed", field="meeting", rule="C-3"
+            )
+        if person_id not in self.entitled:
+            raise UnknownRepresentativeError(
+                f"{person_id!r} is not entitled to vote at {self.meeting_id}",
+                field="person_id",
+                rule="C-3",
+            )
+        if proposal_id is not None and proposal_id not in {p.proposal_id for p in self.agenda}:
+            raise NotOnAgendaError(
+                f"{proposal_id!r} is not on the agenda of {self.meeting_id}",
+                field="proposal_id",
+                rule="C-3",
+            )
+
+    def roll_call(self, person_id: str) -> Meeting:
+        """Mark an entitled representative present."""
+        self._guard(person_id)
+        return attrs.evolve(self, present=self.present | {person_id})
+
+    def vote(self, person_id: str, proposal_id: str, choice: Choice | str) -> Meeting:
+        """Cast a first ballot (which also marks the voter present).
+
+        Raises:
+            MeetingClosedError, UnknownRepresentativeError, NotOnAgendaError:
+                as their names say.
+            DuplicateBallotError: the person already voted on this proposal;
+                use :meth:`change_vote`.
+        """
+        self._guard(person_id, proposal_id)
+        if any(b.person_id == person_id and b.proposal_id == proposal_id for b in self.ballots):
+            raise DuplicateBallotError(
+                f"{person_id} already voted on {proposal_id}; use change_vote",
+                field="ballot",
+                rule="C-3",
+            )
+        ballot = Ballot(person_id, proposal_id, choice)
+        return attrs.evolve(
+            self, present=self.present | {person_id}, ballots=(*self.ballots, ballot)
+        )
+
+    def change_vote(self, person_id: str, proposal_id: str, choice: Choice | str) -> Meeting:
+        """Change an earlier ballot before the close; both stay in the history.
+
+        Raises:
+            EligibilityError: there is no earlier ballot to change.
+        """
+        self._guard(person_id, proposal_id)
+        if not any(b.person_id == person_id and b.proposal_id == proposal_id for b in self.ballots):
+            raise EligibilityError(
+                f"{person_id} has not voted on {proposal_id}; use vote",
+                field="ballot",
+                rule="C-3",
+            )
+        ballot = Ballot(person_id, proposal_id, choice, change=True)
+        return attrs.evolve(self, ballots=(*self.ballots, ballot))
+
+    def counted(self, proposal_id: str) -> dict[str, Choice]:
+        """The ballot that counts for each voter on ``proposal_id`` (the last one)."""
+        last: dict[str, Choice] = {}
+        for ballot in self.ballots:
+            if ballot.proposal_id == proposal_id:
+                last[ballot.person_id] = ballot.choice
+        return last
+
+    def tally(self, proposal_id: str, policy: PolicySnapshot) -> Tally:
+        """The tally of one proposal as the meeting stands."""
+        choices = list(self.counted(proposal_id).values())
+        return tally(
+            entitled=len(self.electorate),
+            present=len(self.present),
+            agree=choices.count(Choice.AGREE),
+            disagree=choices.count(Choice.DISAGREE),
+            abstain=choices.count(Choice.ABSTAIN),
+            policy=policy,
+            proposal_id=proposal_id,
+        )
+
+    def close(self, policy: PolicySnapshot) -> ClosedMeeting:
+        """Close the meeting: tally every proposal and freeze the record.
+
+        Raises:
+            MeetingClosedError: the meeting is already closed.
+            NoElectorateError: nobody was entitled to vote.
+        """
+        if self.closed:
+            raise MeetingClosedError(
+                f"meeting {self.meeting_id} is already closed", field="meeting", rule="C-3"
+            )
+        tallies = {p.proposal_id: self.tally(p.proposal_id, policy) for p in self.agenda}
+        approved = tuple(p for p in self.agenda if tallies[p.proposal_id].approved)
+        review = self.held_on + dt.timedelta(days=policy.follow_up_days)
+        builder = ExplanationBuilder(
+            Text(f"组团议事会议 {self.meeting_id}", f"Deliberation meeting {self.meeting_id}")
+        )
+        builder.rule("C-3")
+        policy.cite(builder, "consultation.follow_up_days")
+        builder.input("held_on", self.held_on)
+        builder.input("present", f"{len(self.present)}/{len(self.electorate)}")
+        for proposal in self.agenda:
+            t = tallies[proposal.proposal_id]
+            builder.step(
+                f"{proposal.title}：{'通过' if t.approved else '未通过'}",
+                f"{proposal.title}: {'approved' if t.approved else 'rejected'}",
+                f"{t.agree}/{t.base_count}",
+                rule="C-3",
+            )
+        return ClosedMeeting(
+            meeting=attrs.evolve(self, closed=True),
+            tallies=tallies,
+            approved=approved,
+            review_on=review,
+            explanation=builder.build(
+                Text(
+                    f"{len(approved)} 项通过，{len(self.agenda) - len(approved)} 项未通过",
+                    f"{len(approved)} approved, {len(self.agenda) - len(approved)} rejected",
+                )
+            ),
+        )
+
+
+@attrs.frozen
+class ClosedMeeting:
+    """The frozen record of a closed meeting (C-3): tallies, decisions, review date (C-4)."""
+
+    meeting: Meeting
+    tallies: Mapping[str, Tally]
+    approved: tuple[Proposal, ...]
+    review_on: dt.date
+    explanation: Explanation
+
+    @property
+    def rejected(self) -> tuple[Proposal, ...]:
+        """The proposals that did not pass."""
+        return tuple(p for p in self.meeting.agenda if p not in self.approved)
+
+    @property
+    def attendance(self) -> frozenset[str]:
+        """Who was present."""
+        return self.meeting.present
