@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 from fractions import Fraction
 
@@ -89,13 +90,13 @@ def test_raising_a_component_never_lowers_the_final(
 
 @given(components, st.randoms())
 def test_peers_and_survey_answers_are_permutation_invariant(
-    values: tuple[Decimal, list[Decimal], list[Decimal]], rnd: object
+    values: tuple[Decimal, list[Decimal], list[Decimal]], rnd: random.Random
 ) -> None:
     """E-5: the order of peer ratings and survey answers does not matter."""
     own, peers, public = values
     shuffled_peers, shuffled_public = list(peers), list(public)
-    rnd.shuffle(shuffled_peers)  # type: ignore[attr-defined]
-    rnd.shuffle(shuffled_public)  # type: ignore[attr-defined]
+    rnd.shuffle(shuffled_peers)
+    rnd.shuffle(shuffled_public)
     a = final_score(self_score=own, peer_scores=peers, public_scores=public, policy=RULES)
     b = final_score(
         self_score=own, peer_scores=shuffled_peers, public_scores=shuffled_public, policy=RULES
