@@ -327,13 +327,13 @@ class Choice(BilingualEnum):
 class WorkKind(BilingualEnum):
     """What kind of work an approved project is, for routing it to its executor (C-4)."""
 
-    PUBLIC_AFFAIRS = ("public_affairs", "公共事务（卫生、基础设施维护等）", "public affairs")
+    PUBLIC_AFFAIRS = ("public_affairs", "公共事务", "public affairs")
     MOBILISATION = (
         "mobilisation",
-        "带动性思想工作（吸纳居民、政策宣传）",
+        "带动性工作",
         "mobilisation and publicity",
     )
-    SPECIALISED = ("specialised", "与共建单位职能相关的专项需求", "specialised need")
+    SPECIALISED = ("specialised", "专项需求", "specialised need")
 
 
 class Executor(BilingualEnum):
