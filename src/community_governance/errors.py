@@ -12,6 +12,7 @@ inherit from both.
 from __future__ import annotations
 
 __all__ = [
+    "DeadlinePassedError",
     "DuplicateBallotError",
     "DuplicateRatingError",
     "DuplicateResponseError",
@@ -20,12 +21,16 @@ __all__ = [
     "ForeignSelfRatingError",
     "GovernanceError",
     "GovernanceWarning",
+    "GuardFailed",
     "InvalidAnswerError",
     "InvalidTransition",
     "MeetingClosedError",
     "MissingComponentError",
+    "MissingSignOffError",
     "NoElectorateError",
     "NotOnAgendaError",
+    "ObjectionWindowClosedError",
+    "OwnCaseSupervisionError",
     "ParseError",
     "PeerRatesItselfError",
     "PolicyDateError",
@@ -36,10 +41,12 @@ __all__ = [
     "SampleError",
     "ScoreOutOfRangeError",
     "TeamCompositionError",
+    "UnansweredDemandError",
     "UnknownLabelError",
     "UnknownProjectError",
     "UnknownRepresentativeError",
     "UnknownUnitError",
+    "UnresolvedObjectionError",
     "UnsampledHouseholdError",
 ]
 
@@ -169,6 +176,34 @@ class RoutingError(GovernanceError, LookupError):
 
 class InvalidTransition(GovernanceError):  # noqa: N818 - the glossary's name for it
     """A workflow step that the transition table does not allow from this state."""
+
+
+class GuardFailed(InvalidTransition):
+    """A transition exists but one of its named guards refused it (R-1..R-3)."""
+
+
+class MissingSignOffError(GuardFailed):
+    """Closing a rectification case without every required sign-off (R-2)."""
+
+
+class OwnCaseSupervisionError(GuardFailed):
+    """The rectifying unit filing a supervision note or demand on its own case (R-3)."""
+
+
+class UnansweredDemandError(GuardFailed):
+    """Submitting a rectification while a correction demand is unanswered (R-3)."""
+
+
+class DeadlinePassedError(GuardFailed):
+    """A step that must happen before the deadline, after it (E-6)."""
+
+
+class ObjectionWindowClosedError(EligibilityError):
+    """An objection filed after the announcement period (R-1)."""
+
+
+class UnresolvedObjectionError(EligibilityError):
+    """Results cannot take effect while an objection is unresolved (R-1)."""
 
 
 class GovernanceWarning(UserWarning):

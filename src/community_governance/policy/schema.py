@@ -147,6 +147,7 @@ SPECS: Mapping[str, ParameterSpec] = {
         ParameterSpec("rectification.announcement_days", IntKind(0), "R-1", "announcement_days"),
         ParameterSpec("rectification.deadline_days", IntKind(0), "E-6", "deadline_days"),
         ParameterSpec("rectification.day_count", ChoiceKind(DayCount), "E-6", "day_count"),
+        ParameterSpec("rectification.reminder_days", IntKind(0), "E-6", "reminder_days"),
         ParameterSpec(
             "rectification.signoff_levels",
             ChoiceListKind(SupervisionLevel),
@@ -198,6 +199,7 @@ class PolicySnapshot:
     announcement_days: int
     deadline_days: int
     day_count: DayCount
+    reminder_days: int
     signoff_levels: tuple[SupervisionLevel, ...]
     uses: Mapping[str, ParameterUse] = attrs.field(repr=False)
     local: Mapping[str, object] = attrs.field(factory=dict, repr=False)

@@ -1,0 +1,228 @@
+"""Public announcement of a quarter's results, objections, and taking effect (R-1, E-6).
+
+:func:`announce` publishes a :class:`~community_governance.evaluation.QuarterResult`
+on a date for the policy's period (``rectification.announcement_days``,
+counted as ``rectification.day_count`` says). Within the window a member unit
+or a resident representative may object, with grounds. Every objection is
+resolved before the results take effect: *dismissed* with a reason, or
+*upheld* — the affected result is corrected and announced again, with a new
+window. :meth:`Announcement.take_effect` then opens one rectification case per
+rectification order, with its deadline from the policy (E-6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from community_governance.community import Community
+from community_governance.errors import (
+    EligibilityError,
+    ObjectionWindowClosedError,
+    UnresolvedObjectionError,
+)
+from community_governance.evaluation.quarter import QuarterResult
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.rectification.case import RectificationCase, add_days, open_case
+from community_governance.vocabulary import BilingualEnum, Role
+
+__all__ = ["Announcement", "Objection", "ObjectionOutcome", "announce"]
+
+
+class ObjectionOutcome(BilingualEnum):
+    """How an objection to announced results ended (R-1)."""
+
+    PENDING = ("pending", "待处理", "pending")
+    UPHELD = ("upheld", "异议成立", "upheld")
+    DISMISSED = ("dismissed", "异议不成立", "dismissed")
+
+
+def _role(value: Role | str) -> Role:
+    return value if isinstance(value, Role) else Role.from_label(value)
+
+
+@attrs.frozen
+class Objection:
+    """An objection to announced results, with its grounds and outcome (R-1)."""
+
+    objection_id: str
+    by: str
+    by_role: Role = attrs.field(converter=_role)
+    unit_concerned: str = ""
+    grounds: str = ""
+    filed_on: dt.date = dt.date.min
+    outcome: ObjectionOutcome = ObjectionOutcome.PENDING
+    reason: str | None = None
+    resolved_on: dt.date | None = None
+
+
+@attrs.frozen
+class Announcement:
+    """A quarter's results as publicly announced, with objections and re-announcements (R-1).
+
+    Attributes:
+        community: the community whose units were evaluated.
+        result: the results as they now stand.
+        announced_on: the date of the (latest) announcement.
+        window_ends: the last day objections may be filed.
+        objections: every objection, in the order filed.
+        superseded: earlier results replaced by an upheld objection, with the
+            date they were announced.
+    """
+
+    community: Community
+    result: QuarterResult
+    announced_on: dt.date
+    window_ends: dt.date
+    objections: tuple[Objection, ...] = ()
+    superseded: tuple[tuple[dt.date, QuarterResult], ...] = ()
+
+    @property
+    def pending(self) -> tuple[Objection, ...]:
+        """Objections not yet resolved."""
+        return tuple(o for o in self.objections if o.outcome is ObjectionOutcome.PENDING)
+
+    def object(self, objection: Objection) -> Announcement:
+        """File an objection (R-1).
+
+        Raises:
+            ObjectionWindowClosedError: filed outside the announcement window.
+            EligibilityError: the objector is neither a member unit nor a
+                resident representative, the unit concerned was not
+                evaluated, the id is taken, or no grounds are given.
+        """
+        if not self.announced_on <= objection.filed_on <= self.window_ends:
+            raise ObjectionWindowClosedError(
+                f"objections are filed from {self.announced_on} to {self.window_ends}, "
+                f"not on {objection.filed_on}",
+                field="objection.filed_on",
+                rule="R-1",
+            )
+        if objection.by_role is Role.UNIT_REPRESENTATIVE:
+            self.community.check_units([objection.by], "objection.by", "R-1")
+        elif objection.by_role is not Role.RESIDENT_REPRESENTATIVE:
+            raise EligibilityError(
+                "objections come from a member unit or a resident representative",
+                field="objection.by_role",
+                rule="R-1",
+            )
+        if objection.unit_concerned not in {c.unit_id for c in self.result.scorecards}:
+            raise EligibilityError(
+                f"{objection.unit_concerned!r} was not evaluated",
+                field="objection.unit_concerned",
+                rule="R-1",
+            )
+        if not objection.grounds.strip():
+            raise EligibilityError(
+                "an objection states its grounds", field="objection.grounds", rule="R-1"
+            )
+        if objection.objection_id in {o.objection_id for o in self.objections}:
+            raise EligibilityError(
+                "an objection with this id exists", field="objection", rule="R-1"
+            )
+        return attrs.evolve(self, objections=(*self.objections, objection))
+
+    def _resolve(
+        self, objection_id: str, outcome: ObjectionOutcome, reason: str, on: dt.date
+    ) -> tuple[Objection, ...]:
+        found = [o for o in self.pending if o.objection_id == objection_id]
+        if not found:
+            raise EligibilityError(
+                f"no pending objection {objection_id!r}", field="objection_id", rule="R-1"
+            )
+        if not reason.strip():
+            raise EligibilityError("a resolution states its reason", field="reason", rule="R-1")
+        if on < found[0].filed_on:
+            raise EligibilityError("resolved before it was filed", field="on", rule="R-1")
+        return tuple(
+            attrs.evolve(o, outcome=outcome, reason=reason, resolved_on=on)
+            if o.objection_id == objection_id
+            else o
+            for o in self.objections
+        )
+
+    def dismiss(self, objection_id: str, *, reason: str, on: dt.date) -> Announcement:
+        """Dismiss a pending objection, with the reason (R-1)."""
+        return attrs.evolve(
+            self, objections=self._resolve(objection_id, ObjectionOutcome.DISMISSED, reason, on)
+        )
+
+    def uphold(
+        self,
+        objection_id: str,
+        *,
+        reason: str,
+        on: dt.date,
+        corrected: QuarterResult,
+        policy: PolicySnapshot,
+    ) -> Announcement:
+        """Uphold an objection: the corrected results are announced again on ``on`` (R-1)."""
+        objections = self._resolve(objection_id, ObjectionOutcome.UPHELD, reason, on)
+        if (corrected.community_id, corrected.quarter) != (
+            self.result.community_id,
+            self.result.quarter,
+        ):
+            raise EligibilityError(
+                "the corrected results are for another community or quarter",
+                field="corrected",
+                rule="R-1",
+            )
+        return attrs.evolve(
+            self,
+            result=corrected,
+            announced_on=on,
+            window_ends=add_days(on, policy.announcement_days, policy.day_count),
+            objections=objections,
+            superseded=(*self.superseded, (self.announced_on, self.result)),
+        )
+
+    def effective_on(self) -> dt.date | None:
+        """The first day the results can take effect (``None`` while objections are pending)."""
+        return None if self.pending else self.window_ends + dt.timedelta(days=1)
+
+    def take_effect(self, at: dt.date, policy: PolicySnapshot) -> tuple[RectificationCase, ...]:
+        """Open a rectification case for every rectification order (E-6, R-1).
+
+        Raises:
+            UnresolvedObjectionError: an objection is pending, or the window
+                has not ended.
+        """
+        if self.pending:
+            raise UnresolvedObjectionError(
+                f"objection(s) {[o.objection_id for o in self.pending]} are unresolved",
+                field="objections",
+                rule="R-1",
+            )
+        if at <= self.window_ends:
+            raise UnresolvedObjectionError(
+                f"the announcement window runs until {self.window_ends}", field="at", rule="R-1"
+            )
+        units = frozenset(self.community.unit_ids)
+        return tuple(
+            open_case(
+                f"{self.result.community_id}-{self.result.quarter}-{order.unit_id}",
+                order.unit_id,
+                order.quarter,
+                at,
+                deadline_days=policy.deadline_days,
+                day_count=policy.day_count,
+                required_levels=policy.signoff_levels,
+                member_units=units,
+            )
+            for order in self.result.rectification_orders
+        )
+
+
+def announce(
+    community: Community, result: QuarterResult, on: dt.date, policy: PolicySnapshot
+) -> Announcement:
+    """Announce ``result`` publicly on ``on`` for the policy's period (R-1)."""
+    if on < result.evaluated_on:
+        raise EligibilityError("results are announced after the evaluation", field="on", rule="R-1")
+    return Announcement(
+        community=community,
+        result=result,
+        announced_on=on,
+        window_ends=add_days(on, policy.announcement_days, policy.day_count),
+    )

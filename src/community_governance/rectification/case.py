@@ -1,0 +1,523 @@
+"""Rectification cases: deadline, three-level supervision, peer correction (E-6, R-2, R-3).
+
+A :class:`RectificationCase` opens for each failing unit when the quarter's
+results take effect (R-1). Its life is the declarative table :data:`CASE_WORKFLOW`:
+
+* issued → rectifying → submitted → verified (closed);
+* submitted → returned → rectifying, when a reviewer sends the work back;
+* issued, rectifying or returned past the deadline → overdue → escalated to
+  the party organisation; an extension (with a recorded reason and approver)
+  moves the deadline and, from overdue or escalated, reopens the rectification.
+
+Supervision records (visits, findings, corrections demanded) come from the
+three levels of R-2; closing needs a sign-off from each level the policy names
+(``rectification.signoff_levels``). During the rectification period any other
+member unit may file a note or a correction demand (R-3); the rectifying unit
+must answer every demand before it submits.
+
+:func:`apply` is pure: it takes the case, the event and the date, and returns a
+new case whose history has grown by one entry. :func:`case_at` replays the
+history to show the case on any date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from community_governance.community import Quarter
+from community_governance.errors import (
+    DeadlinePassedError,
+    GuardFailed,
+    InvalidTransition,
+    MissingSignOffError,
+    OwnCaseSupervisionError,
+    ParseError,
+    UnansweredDemandError,
+)
+from community_governance.vocabulary import BilingualEnum, DayCount, SupervisionLevel
+from community_governance.workflow import Guard, Transition, Workflow
+
+__all__ = [
+    "CASE_WORKFLOW",
+    "AnswerDemand",
+    "CaseState",
+    "CorrectionDemand",
+    "Entry",
+    "Escalate",
+    "Extend",
+    "MarkOverdue",
+    "PeerNote",
+    "RectificationCase",
+    "Return",
+    "SignOff",
+    "StartRectifying",
+    "Submit",
+    "Supervise",
+    "SupervisionKind",
+    "Verify",
+    "add_days",
+    "apply",
+    "case_at",
+    "open_case",
+    "status_at",
+]
+
+
+class CaseState(BilingualEnum):
+    """Where a rectification case stands (E-6, R-2)."""
+
+    ISSUED = ("issued", "已下达整改通知", "issued")
+    RECTIFYING = ("rectifying", "整改中", "rectifying")
+    SUBMITTED = ("submitted", "已提交整改报告", "submitted")
+    RETURNED = ("returned", "退回重改", "returned")
+    VERIFIED = ("verified", "验收结案", "verified (closed)")
+    OVERDUE = ("overdue", "逾期", "overdue")
+    ESCALATED = ("escalated", "已上报社区党组织", "escalated to the party organisation")
+
+
+class SupervisionKind(BilingualEnum):
+    """What a supervision record is (R-2)."""
+
+    VISIT = ("visit", "走访检查", "visit")
+    FINDING = ("finding", "发现问题", "finding")
+    CORRECTION = ("correction", "要求纠正", "correction demanded")
+
+
+def _level(value: SupervisionLevel | str) -> SupervisionLevel:
+    return value if isinstance(value, SupervisionLevel) else SupervisionLevel.from_label(value)
+
+
+def _kind(value: SupervisionKind | str) -> SupervisionKind:
+    return value if isinstance(value, SupervisionKind) else SupervisionKind.from_label(value)
+
+
+# -- events ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class StartRectifying:
+    """The unit starts (or, after a return, resumes) rectifying."""
+
+
+@attrs.frozen
+class Submit:
+    """The unit submits its rectification report."""
+
+    summary: str
+
+
+@attrs.frozen
+class SignOff:
+    """A supervision level signs off the submitted rectification (R-2)."""
+
+    level: SupervisionLevel = attrs.field(converter=_level)
+    by: str = ""
+
+
+@attrs.frozen
+class Return:
+    """A reviewer sends the submission back, with a reason."""
+
+    by: str
+    reason: str
+
+
+@attrs.frozen
+class Verify:
+    """The case is verified and closed (needs every required sign-off)."""
+
+    by: str
+
+
+@attrs.frozen
+class MarkOverdue:
+    """The deadline passed with the case still open."""
+
+
+@attrs.frozen
+class Escalate:
+    """An overdue case goes to the community party organisation."""
+
+    by: str
+
+
+@attrs.frozen
+class Extend:
+    """The deadline moves by ``days``, with a reason and the approver's name."""
+
+    days: int
+    reason: str
+    approver: str
+
+
+@attrs.frozen
+class Supervise:
+    """A supervision record by one of the three levels (R-2)."""
+
+    level: SupervisionLevel = attrs.field(converter=_level)
+    by: str = ""
+    kind: SupervisionKind = attrs.field(default=SupervisionKind.VISIT, converter=_kind)
+    note: str = ""
+
+
+@attrs.frozen
+class PeerNote:
+    """A supervision note by another member unit during the period (R-3)."""
+
+    by_unit: str
+    note: str
+
+
+@attrs.frozen
+class CorrectionDemand:
+    """A correction demanded by another member unit during the period (R-3)."""
+
+    demand_id: str
+    by_unit: str
+    text: str
+
+
+@attrs.frozen
+class AnswerDemand:
+    """The rectifying unit's answer to a correction demand (R-3)."""
+
+    demand_id: str
+    answer: str
+
+
+Event = (
+    StartRectifying
+    | Submit
+    | SignOff
+    | Return
+    | Verify
+    | MarkOverdue
+    | Escalate
+    | Extend
+    | Supervise
+    | PeerNote
+    | CorrectionDemand
+    | AnswerDemand
+)
+
+
+@attrs.frozen
+class Entry:
+    """One entry of a case's append-only history."""
+
+    at: dt.date
+    event: Event
+    state: CaseState
+
+
+# -- the case ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RectificationCase:
+    """A failing unit's rectification within a deadline (E-6, R-2, R-3).
+
+    Attributes:
+        case_id: a stable id.
+        unit_id: the rectifying unit.
+        quarter: the quarter whose evaluation it failed.
+        issued_on: when the case opened (the results took effect).
+        original_deadline: the deadline as first set.
+        day_count: how extensions count days.
+        required_levels: the levels whose sign-off closes the case.
+        member_units: the community's member units (for R-3 eligibility).
+        state: where the case stands.
+        deadline: the current deadline (moved only by recorded extensions).
+        signoffs: sign-offs of the current submission, by level.
+        demands: correction demands: id → (unit, text, answer or ``None``).
+        history: every event, in order, with its date and resulting state.
+    """
+
+    case_id: str
+    unit_id: str
+    quarter: Quarter
+    issued_on: dt.date
+    original_deadline: dt.date
+    day_count: DayCount
+    required_levels: tuple[SupervisionLevel, ...]
+    member_units: frozenset[str]
+    state: CaseState = CaseState.ISSUED
+    deadline: dt.date = attrs.field()
+    signoffs: Mapping[SupervisionLevel, str] = attrs.field(factory=dict)
+    demands: Mapping[str, tuple[str, str, str | None]] = attrs.field(factory=dict)
+    history: tuple[Entry, ...] = ()
+
+    @deadline.default
+    def _deadline(self) -> dt.date:
+        return self.original_deadline
+
+    @property
+    def closed(self) -> bool:
+        """Whether the case is verified and closed."""
+        return self.state is CaseState.VERIFIED
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """Ids of correction demands not yet answered."""
+        return tuple(d for d, (_, _, answer) in self.demands.items() if answer is None)
+
+    @property
+    def missing_signoffs(self) -> tuple[SupervisionLevel, ...]:
+        """Required levels that have not signed off the current submission."""
+        return tuple(level for level in self.required_levels if level not in self.signoffs)
+
+    @property
+    def extensions(self) -> tuple[Extend, ...]:
+        """Every recorded extension."""
+        return tuple(e.event for e in self.history if isinstance(e.event, Extend))
+
+    def initial(self) -> RectificationCase:
+        """The case as it was issued, before any event."""
+        return RectificationCase(
+            self.case_id,
+            self.unit_id,
+            self.quarter,
+            self.issued_on,
+            self.original_deadline,
+            self.day_count,
+            self.required_levels,
+            self.member_units,
+        )
+
+
+def add_days(start: dt.date, days: int, day_count: DayCount) -> dt.date:
+    """``start`` plus ``days`` calendar days, or working days (Monday to Friday)."""
+    if day_count is DayCount.CALENDAR:
+        return start + dt.timedelta(days=days)
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:  # noqa: PLR2004 - Saturday is 5
+            left -= 1
+    return day
+
+
+def open_case(
+    case_id: str,
+    unit_id: str,
+    quarter: Quarter,
+    issued_on: dt.date,
+    *,
+    deadline_days: int,
+    day_count: DayCount,
+    required_levels: tuple[SupervisionLevel, ...],
+    member_units: frozenset[str],
+) -> RectificationCase:
+    """A new case, issued on ``issued_on`` with its deadline from the policy (E-6)."""
+    if unit_id not in member_units:
+        raise ParseError(f"{unit_id} is not a member unit", field="unit_id", rule="E-6")
+    return RectificationCase(
+        case_id,
+        unit_id,
+        quarter,
+        issued_on,
+        add_days(issued_on, deadline_days, day_count),
+        day_count,
+        required_levels,
+        member_units,
+    )
+
+
+# -- guards ------------------------------------------------------------------------------------
+
+
+def _before_deadline(case: RectificationCase, _: object, at: dt.date) -> bool:
+    return at <= case.deadline
+
+
+def _past_deadline(case: RectificationCase, _: object, at: dt.date) -> bool:
+    return at > case.deadline
+
+
+def _demands_answered(case: RectificationCase, _: object, __: dt.date) -> bool:
+    return not case.unanswered
+
+
+def _all_signed(case: RectificationCase, _: object, __: dt.date) -> bool:
+    return not case.missing_signoffs
+
+
+def _level_required(case: RectificationCase, event: SignOff, _: dt.date) -> bool:
+    return (
+        event.level in case.required_levels and event.level not in case.signoffs and bool(event.by)
+    )
+
+
+def _reason(_: RectificationCase, event: Return, __: dt.date) -> bool:
+    return bool(event.reason.strip() and event.by.strip())
+
+
+def _extension_recorded(_: RectificationCase, event: Extend, __: dt.date) -> bool:
+    return event.days > 0 and bool(event.reason.strip() and event.approver.strip())
+
+
+def _reopens(case: RectificationCase, event: Extend, at: dt.date) -> bool:
+    return add_days(case.deadline, event.days, case.day_count) >= at
+
+
+def _other_member(case: RectificationCase, event: PeerNote | CorrectionDemand, _: dt.date) -> bool:
+    return event.by_unit != case.unit_id and event.by_unit in case.member_units
+
+
+def _within_period(case: RectificationCase, _: object, at: dt.date) -> bool:
+    return case.issued_on <= at <= case.deadline
+
+
+def _new_demand(case: RectificationCase, event: CorrectionDemand, _: dt.date) -> bool:
+    return event.demand_id not in case.demands
+
+
+def _open_demand(case: RectificationCase, event: AnswerDemand, _: dt.date) -> bool:
+    return event.demand_id in case.unanswered and bool(event.answer.strip())
+
+
+def _supervisor(_: RectificationCase, event: Supervise, __: dt.date) -> bool:
+    return bool(event.by.strip())
+
+
+BEFORE_DEADLINE = Guard(
+    "before_deadline", _before_deadline, DeadlinePassedError, "the deadline has passed", "E-6"
+)
+PAST_DEADLINE = Guard(
+    "past_deadline", _past_deadline, GuardFailed, "the deadline has not passed", "E-6"
+)
+DEMANDS_ANSWERED = Guard(
+    "demands_answered",
+    _demands_answered,
+    UnansweredDemandError,
+    "a correction demand is unanswered",
+    "R-3",
+)
+ALL_SIGNED = Guard(
+    "all_signed_off", _all_signed, MissingSignOffError, "a required level has not signed off", "R-2"
+)
+LEVEL_REQUIRED = Guard(
+    "level_required_and_unsigned",
+    _level_required,
+    GuardFailed,
+    "level not required, or already signed",
+    "R-2",
+)
+REASON_GIVEN = Guard("reason_given", _reason, GuardFailed, "a return names who and why", "R-2")
+EXTENSION_RECORDED = Guard(
+    "extension_recorded",
+    _extension_recorded,
+    GuardFailed,
+    "an extension needs days > 0, a reason and an approver",
+    "E-6",
+)
+REOPENS = Guard(
+    "extends_past_today", _reopens, GuardFailed, "the new deadline is already past", "E-6"
+)
+OTHER_MEMBER = Guard(
+    "other_member_unit",
+    _other_member,
+    OwnCaseSupervisionError,
+    "only another member unit may supervise; never the rectifying unit itself",
+    "R-3",
+)
+WITHIN_PERIOD = Guard(
+    "within_period", _within_period, DeadlinePassedError, "outside the rectification period", "R-3"
+)
+NEW_DEMAND = Guard("new_demand_id", _new_demand, GuardFailed, "a demand with this id exists", "R-3")
+OPEN_DEMAND = Guard(
+    "open_demand", _open_demand, GuardFailed, "no such unanswered demand, or an empty answer", "R-3"
+)
+SUPERVISOR = Guard(
+    "supervisor_named", _supervisor, GuardFailed, "a record names who made it", "R-2"
+)
+
+S = CaseState
+_OPEN = frozenset(set(S) - {S.VERIFIED})
+_WORKING = frozenset({S.ISSUED, S.RECTIFYING, S.RETURNED})
+
+#: The rectification case's transition table (E-6, R-2, R-3), validated at import.
+CASE_WORKFLOW = Workflow(
+    name="R-2",
+    states=tuple(S),
+    initial=S.ISSUED,
+    terminal=frozenset({S.VERIFIED}),
+    transitions=(
+        Transition(
+            frozenset({S.ISSUED, S.RETURNED}), StartRectifying, S.RECTIFYING, (BEFORE_DEADLINE,)
+        ),
+        Transition(
+            frozenset({S.RECTIFYING}), Submit, S.SUBMITTED, (BEFORE_DEADLINE, DEMANDS_ANSWERED)
+        ),
+        Transition(frozenset({S.SUBMITTED}), SignOff, None, (LEVEL_REQUIRED,)),
+        Transition(frozenset({S.SUBMITTED}), Return, S.RETURNED, (REASON_GIVEN,)),
+        Transition(frozenset({S.SUBMITTED}), Verify, S.VERIFIED, (ALL_SIGNED,)),
+        Transition(_WORKING, MarkOverdue, S.OVERDUE, (PAST_DEADLINE,)),
+        Transition(frozenset({S.OVERDUE}), Escalate, S.ESCALATED),
+        Transition(_WORKING | {S.SUBMITTED}, Extend, None, (EXTENSION_RECORDED,)),
+        Transition(
+            frozenset({S.OVERDUE, S.ESCALATED}), Extend, S.RECTIFYING, (EXTENSION_RECORDED, REOPENS)
+        ),
+        Transition(_OPEN, Supervise, None, (SUPERVISOR,)),
+        Transition(_OPEN, PeerNote, None, (OTHER_MEMBER, WITHIN_PERIOD)),
+        Transition(_OPEN, CorrectionDemand, None, (OTHER_MEMBER, WITHIN_PERIOD, NEW_DEMAND)),
+        Transition(_OPEN, AnswerDemand, None, (OPEN_DEMAND,)),
+    ),
+)
+
+
+def apply(case: RectificationCase, event: Event, *, at: dt.date) -> RectificationCase:
+    """The case after ``event`` on date ``at``; ``case`` itself is unchanged.
+
+    Raises:
+        InvalidTransition: the table has no row for this state and event, or
+            ``at`` is before the case opened or before its last event.
+        GuardFailed: a guard refused (its subclass names the reason:
+            :class:`~community_governance.errors.MissingSignOffError`,
+            :class:`~community_governance.errors.OwnCaseSupervisionError`,
+            :class:`~community_governance.errors.UnansweredDemandError`,
+            :class:`~community_governance.errors.DeadlinePassedError`).
+    """
+    last = case.history[-1].at if case.history else case.issued_on
+    if at < last:
+        raise InvalidTransition(
+            f"{type(event).__name__} on {at} is before the case's last step ({last})",
+            field="at",
+            rule="R-2",
+        )
+    row = CASE_WORKFLOW.step(case.state, case, event, at)
+    state = row.target if isinstance(row.target, CaseState) else case.state
+    changes: dict[str, object] = {"state": state}
+    if isinstance(event, SignOff):
+        changes["signoffs"] = {**case.signoffs, event.level: event.by}
+    elif isinstance(event, Return):
+        changes["signoffs"] = {}  # a resubmission is signed off afresh
+    elif isinstance(event, Extend):
+        changes["deadline"] = add_days(case.deadline, event.days, case.day_count)
+    elif isinstance(event, CorrectionDemand):
+        changes["demands"] = {**case.demands, event.demand_id: (event.by_unit, event.text, None)}
+    elif isinstance(event, AnswerDemand):
+        by_unit, text, _ = case.demands[event.demand_id]
+        changes["demands"] = {**case.demands, event.demand_id: (by_unit, text, event.answer)}
+    return attrs.evolve(case, history=(*case.history, Entry(at, event, state)), **changes)  # type: ignore[arg-type]
+
+
+def case_at(case: RectificationCase, on: dt.date) -> RectificationCase | None:
+    """The case as it stood at the end of day ``on`` (``None`` before it opened)."""
+    if on < case.issued_on:
+        return None
+    replayed = case.initial()
+    for entry in case.history:
+        if entry.at > on:
+            break
+        replayed = apply(replayed, entry.event, at=entry.at)
+    return replayed
+
+
+def status_at(case: RectificationCase, on: dt.date) -> CaseState | None:
+    """The case's state at the end of day ``on`` (``None`` before it opened)."""
+    found = case_at(case, on)
+    return None if found is None else found.state

@@ -1,0 +1,168 @@
+"""The full rectification scenario of the issue, end to end (E-6, R-1..R-3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from community_governance.community import Community, MemberUnit, Project, Quarter
+from community_governance.errors import (
+    DeadlinePassedError,
+    InvalidTransition,
+    MissingSignOffError,
+    ObjectionWindowClosedError,
+    OwnCaseSupervisionError,
+    UnansweredDemandError,
+    UnresolvedObjectionError,
+)
+from community_governance.evaluation import (
+    QuarterResult,
+    Rating,
+    RatingBook,
+    SamplingFrame,
+    Survey,
+    SurveyResponse,
+    draw_sample,
+    evaluate_quarter,
+)
+from community_governance.policy import default_policy
+from community_governance.rectification import (
+    AnswerDemand,
+    CaseState,
+    CorrectionDemand,
+    Objection,
+    PeerNote,
+    Return,
+    SignOff,
+    StartRectifying,
+    Submit,
+    Supervise,
+    Verify,
+    announce,
+    apply,
+    due_actions,
+    status_at,
+)
+from community_governance.vocabulary import Dimension, Grade, SupervisionLevel
+
+POLICY = default_policy()
+Q2 = Quarter(2026, 2)
+RULES = POLICY.at(Q2.end)
+COMMUNITY = Community(
+    "haibin", "Haibin", [MemberUnit(u, u, "co_building_unit") for u in ("A", "B", "C", "D")]
+)
+
+
+def q2_result() -> QuarterResult:
+    """2026Q2: unit D fails (everyone gives it 40; households are very dissatisfied)."""
+    level = {"A": 92, "B": 85, "C": 75, "D": 40}
+    answer = {"A": "very satisfied", "B": "satisfied", "C": "satisfied", "D": "very dissatisfied"}
+    book = RatingBook(COMMUNITY, Q2).record_all(
+        [
+            Rating(a, b, Q2, "self" if a == b else "peer", dict.fromkeys(Dimension, level[b]))
+            for a, b in itertools.product("ABCD", repeat=2)
+        ],
+        RULES,
+    )
+    frame = SamplingFrame([f"H{i}" for i in range(150)])
+    certificate = draw_sample(frame, 2026, RULES, seed_source="test")
+    projects = [Project(f"P{u}", u, Q2, [u]) for u in "ABCD"]
+    survey = Survey(Q2, certificate, projects).respond_all(
+        [SurveyResponse(h, f"P{u}", answer[u]) for h in certificate.sample for u in "ABCD"], RULES
+    )
+    return evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, on=dt.date(2026, 7, 3))
+
+
+def test_the_full_scenario() -> None:
+    """E-6, R-1..R-3: fail, announce, dismiss, issue, answer demands, return, verify."""
+    result = q2_result()
+    assert [(o.unit_id, o.grade) for o in result.rectification_orders] == [("D", Grade.FAILED)]
+
+    # R-1: announced for 7 days; D objects within the window, and is dismissed.
+    board = announce(COMMUNITY, result, dt.date(2026, 7, 6), RULES)
+    assert board.window_ends == dt.date(2026, 7, 13)
+    board = board.object(
+        Objection(
+            "obj-1",
+            "D",
+            "unit_representative",
+            "D",
+            "our survey came in a rainy week",
+            dt.date(2026, 7, 8),
+        )
+    )
+    with pytest.raises(UnresolvedObjectionError, match="obj-1"):
+        board.take_effect(dt.date(2026, 7, 14), RULES)
+    with pytest.raises(ObjectionWindowClosedError, match="2026-07-13"):
+        board.object(
+            Objection("obj-2", "B", "unit_representative", "D", "late", dt.date(2026, 7, 14))
+        )
+    board = board.dismiss(
+        "obj-1", reason="weather is no ground: the sample is random", on=dt.date(2026, 7, 10)
+    )
+
+    # E-6: the case opens when the results take effect, with a 30-day deadline.
+    (case,) = board.take_effect(dt.date(2026, 7, 14), RULES)
+    assert (case.unit_id, case.state, case.deadline) == (
+        "D",
+        CaseState.ISSUED,
+        dt.date(2026, 8, 13),
+    )
+    with pytest.raises(InvalidTransition, match="Submit is not allowed in state issued"):
+        apply(case, Submit("too early"), at=dt.date(2026, 7, 15))
+    case = apply(case, StartRectifying(), at=dt.date(2026, 7, 15))
+
+    # R-2 and R-3: supervision, peer notes, two correction demands answered.
+    case = apply(
+        case,
+        Supervise("party_organisation", "sec-chen", "visit", "site visit"),
+        at=dt.date(2026, 7, 16),
+    )
+    case = apply(case, PeerNote("B", "bins at gate 2 still full"), at=dt.date(2026, 7, 17))
+    case = apply(
+        case, CorrectionDemand("dm-1", "B", "empty the bins twice daily"), at=dt.date(2026, 7, 18)
+    )
+    case = apply(
+        case, CorrectionDemand("dm-2", "C", "post the cleaning rota"), at=dt.date(2026, 7, 19)
+    )
+    with pytest.raises(OwnCaseSupervisionError, match="other_member_unit"):
+        apply(case, PeerNote("D", "we are doing fine"), at=dt.date(2026, 7, 19))
+    with pytest.raises(UnansweredDemandError, match="demands_answered"):
+        apply(case, Submit("done"), at=dt.date(2026, 7, 20))
+    case = apply(case, AnswerDemand("dm-1", "twice daily since 21 July"), at=dt.date(2026, 7, 21))
+    case = apply(case, AnswerDemand("dm-2", "rota posted at both gates"), at=dt.date(2026, 7, 22))
+
+    # Submitted, returned once, resubmitted, then three sign-offs and verification.
+    case = apply(case, Submit("bins emptied twice daily; rota posted"), at=dt.date(2026, 7, 25))
+    case = apply(case, Return("sec-chen", "no photos of the gates"), at=dt.date(2026, 7, 27))
+    case = apply(case, StartRectifying(), at=dt.date(2026, 7, 28))
+    case = apply(case, Submit("with photos"), at=dt.date(2026, 8, 1))
+    case = apply(case, SignOff("party_organisation", "sec-chen"), at=dt.date(2026, 8, 3))
+    case = apply(case, SignOff("member_unit_representatives", "rep-B"), at=dt.date(2026, 8, 3))
+    with pytest.raises(MissingSignOffError, match="all_signed_off"):
+        apply(case, Verify("sec-chen"), at=dt.date(2026, 8, 4))
+    assert [a.kind for a in due_actions([case], dt.date(2026, 8, 4), RULES)] == ["sign_off"]
+    case = apply(case, SignOff("居民代表", "rr-wang"), at=dt.date(2026, 8, 5))
+    case = apply(case, Verify("sec-chen"), at=dt.date(2026, 8, 6))
+
+    assert case.closed
+    assert set(case.signoffs) == set(SupervisionLevel)
+    assert status_at(case, dt.date(2026, 7, 26)) is CaseState.SUBMITTED
+    assert status_at(case, dt.date(2026, 7, 27)) is CaseState.RETURNED
+    assert status_at(case, dt.date(2026, 8, 6)) is CaseState.VERIFIED
+    assert status_at(case, dt.date(2026, 7, 1)) is None
+    assert due_actions([case], dt.date(2026, 8, 7), RULES) == ()
+    with pytest.raises(InvalidTransition, match="verified"):
+        apply(case, PeerNote("B", "after closure"), at=dt.date(2026, 8, 7))
+    with pytest.raises(DeadlinePassedError):
+        apply(
+            apply(
+                board.take_effect(dt.date(2026, 7, 14), RULES)[0],
+                StartRectifying(),
+                at=dt.date(2026, 7, 15),
+            ),
+            CorrectionDemand("dm-9", "B", "late"),
+            at=dt.date(2026, 9, 1),
+        )
