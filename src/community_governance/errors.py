@@ -37,6 +37,7 @@ __all__ = [
     "PolicyDateWarning",
     "PolicyError",
     "PolicyExactnessError",
+    "RotaError",
     "RoutingError",
     "SampleError",
     "ScoreOutOfRangeError",
@@ -172,6 +173,10 @@ class TeamCompositionError(GovernanceError, ValueError):
 
 class RoutingError(GovernanceError, LookupError):
     """An approved project with no executor, or with two equally good ones (C-4)."""
+
+
+class RotaError(GovernanceError, ValueError):
+    """A duty rota that cannot be built; the message names every uncovered date (M-4)."""
 
 
 class InvalidTransition(GovernanceError):  # noqa: N818 - the glossary's name for it

@@ -35,6 +35,7 @@ __all__ = [
     "Grade",
     "GradeBasis",
     "Lang",
+    "Measure",
     "MissingComponentRule",
     "OrganisationKind",
     "PeerAggregation",
@@ -349,3 +350,11 @@ class Executor(BilingualEnum):
     RESIDENT_REPRESENTATIVES = ("resident_representatives", "居民代表", "resident representatives")
     CO_BUILDING_UNIT = ("co_building_unit", "共建单位", "co-building unit")
     SOCIAL_WORK_AGENCY = ("social_work_agency", "社会工作机构", "social-work agency")
+
+
+class Measure(BilingualEnum):
+    """What an effort record measures, for the 1:2:7 balance (P-2)."""
+
+    HOURS = ("hours", "工时", "hours")
+    BUDGET = ("budget", "经费（元）", "budget (yuan)")
+    ACTIVITIES = ("activities", "活动次数", "activity count")

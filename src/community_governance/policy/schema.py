@@ -98,6 +98,7 @@ SPECS: Mapping[str, ParameterSpec] = {
         ),
         ParameterSpec("consultation.routing", MappingKind(WorkKind, Executor), "C-4", "routing"),
         ParameterSpec("consultation.follow_up_days", IntKind(0), "C-4", "follow_up_days"),
+        ParameterSpec("management.duty_per_day", IntKind(1), "M-4", "duty_per_day"),
         ParameterSpec("evaluation.weights", WeightsKind(Component), "E-5", "component_weights"),
         ParameterSpec(
             "evaluation.dimension_weights", WeightsKind(Dimension), "E-2", "dimension_weights"
@@ -178,6 +179,7 @@ class PolicySnapshot:
     representatives_per_unit: int
     routing: Mapping[WorkKind, Executor]
     follow_up_days: int
+    duty_per_day: int
     component_weights: Mapping[Component, Fraction]
     dimension_weights: Mapping[Dimension, Fraction]
     score_range: ScoreRange
