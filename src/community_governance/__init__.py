@@ -121,6 +121,9 @@ if TYPE_CHECKING:
         due_actions,
         status_at,
     )
+    from community_governance.services import (
+        load_catalogue,
+    )
     from community_governance.vocabulary import (
         AdminLevel,
         ApprovalBase,
@@ -258,6 +261,7 @@ _EXPORTS: dict[str, str] = {
     "final_score": "community_governance.evaluation",
     "format_fraction": "community_governance.numbers",
     "format_percent": "community_governance.numbers",
+    "load_catalogue": "community_governance.services",
     "load_policy": "community_governance.policy",
     "parse_exact": "community_governance.numbers",
     "policy_at": "community_governance.policy",
@@ -393,6 +397,7 @@ __all__ = [
     "final_score",
     "format_fraction",
     "format_percent",
+    "load_catalogue",
     "load_policy",
     "parse_exact",
     "policy_at",

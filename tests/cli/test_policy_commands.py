@@ -112,3 +112,18 @@ def test_the_language_follows_the_locale(monkeypatch: pytest.MonkeyPatch) -> Non
     assert default_lang() == "zh"
     monkeypatch.setenv("COMMUNITY_GOVERNANCE_LANG", "en")
     assert default_lang() == "en"
+
+
+def test_catalogue_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """S-1..S-7: the catalogue lists every service as a table or JSON; bad files exit 2."""
+    code, out, _ = run(capsys, "catalogue", "--builtin", "--lang", "zh")
+    assert code == EXIT_OK
+    assert "S-7  volunteer  契约式志愿服务" in out
+    code, out, _ = run(capsys, "catalogue", "--builtin", "--format", "json")
+    assert len(json.loads(out)) == 30
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[service]]\nid = 'x'\ncategory = 'nine'\n", encoding="utf-8")
+    code, out, err = run(capsys, "catalogue", "--builtin", "--extension", str(bad))
+    assert code == EXIT_BAD_INPUT
+    assert "bad.toml" in err
+    assert err.count("\n") == 1

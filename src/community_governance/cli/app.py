@@ -113,3 +113,30 @@ def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_ch
         click.echo(changes.to_text(lang or default_lang()))
     if fail_on_change and changes:
         raise click.exceptions.Exit(EXIT_OUTCOME)
+
+
+@cli.command("catalogue", help="List the service catalogue (S-1..S-7), with installed extensions.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
+@click.option("--lang", type=_LANG, default=None)
+@click.option("--builtin", is_flag=True, help="Only the built-in catalogue, without extensions.")
+@click.option(
+    "--extension",
+    "extensions",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An extension file.",
+)
+def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str, ...]) -> None:  # noqa: FBT001
+    """Show the service catalogue."""
+    from community_governance.services import load_catalogue  # noqa: PLC0415
+
+    shown = load_catalogue(installed=not builtin, files=extensions)
+    language = lang or default_lang()
+    if fmt == "json":
+        click.echo(shown.to_json())
+    elif fmt == "markdown":
+        click.echo(shown.to_markdown(language), nl=False)
+    else:
+        for entry in shown.entries.values():
+            indent = "  " if entry.parent else ""
+            click.echo(f"{entry.rule}  {indent}{entry.entry_id}  {entry.name(language)}")
