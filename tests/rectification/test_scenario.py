@@ -10,6 +10,7 @@ import pytest
 from community_governance.community import Community, MemberUnit, Project, Quarter
 from community_governance.errors import (
     DeadlinePassedError,
+    EligibilityError,
     InvalidTransition,
     MissingSignOffError,
     ObjectionWindowClosedError,
@@ -166,3 +167,52 @@ def test_the_full_scenario() -> None:
             CorrectionDemand("dm-9", "B", "late"),
             at=dt.date(2026, 9, 1),
         )
+
+
+def test_an_upheld_objection_corrects_and_re_announces() -> None:
+    """R-1: an upheld objection replaces the results, reopens the window, and keeps the old ones."""
+    result = q2_result()
+    board = announce(COMMUNITY, result, dt.date(2026, 7, 6), RULES)
+    board = board.object(
+        Objection(
+            "o1",
+            "rr-wang",
+            "居民代表",
+            "C",
+            "C's survey counted a closed project",
+            dt.date(2026, 7, 7),
+        )
+    )
+    corrected = evaluate_quarter(
+        COMMUNITY, Q2, *_inputs_without_failure(), policy=RULES, on=dt.date(2026, 7, 9)
+    )
+    board = board.uphold(
+        "o1", reason="recounted", on=dt.date(2026, 7, 9), corrected=corrected, policy=RULES
+    )
+    assert board.result is corrected
+    assert (board.announced_on, board.window_ends) == (dt.date(2026, 7, 9), dt.date(2026, 7, 16))
+    assert board.superseded == ((dt.date(2026, 7, 6), result),)
+    with pytest.raises(UnresolvedObjectionError, match="window"):
+        board.take_effect(dt.date(2026, 7, 14), RULES)
+    assert board.take_effect(dt.date(2026, 7, 17), RULES) == ()
+    with pytest.raises(EligibilityError, match="resident representative"):
+        board.object(Objection("o2", "x", "volunteer", "C", "grounds", dt.date(2026, 7, 10)))
+
+
+def _inputs_without_failure() -> tuple[RatingBook, Survey]:
+    """Q2 inputs in which D scores like C."""
+    level = {"A": 92, "B": 85, "C": 75, "D": 75}
+    book = RatingBook(COMMUNITY, Q2).record_all(
+        [
+            Rating(a, b, Q2, "self" if a == b else "peer", dict.fromkeys(Dimension, level[b]))
+            for a, b in itertools.product("ABCD", repeat=2)
+        ],
+        RULES,
+    )
+    frame = SamplingFrame([f"H{i}" for i in range(150)])
+    certificate = draw_sample(frame, 2026, RULES, seed_source="test")
+    projects = [Project(f"P{u}", u, Q2, [u]) for u in "ABCD"]
+    survey = Survey(Q2, certificate, projects).respond_all(
+        [SurveyResponse(h, f"P{u}", "satisfied") for h in certificate.sample for u in "ABCD"], RULES
+    )
+    return book, survey
