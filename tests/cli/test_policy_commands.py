@@ -127,3 +127,17 @@ def test_catalogue_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert code == EXIT_BAD_INPUT
     assert "bad.toml" in err
     assert err.count("\n") == 1
+
+
+def test_demo_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """E-1..E-6, C-3, P-2: the demo shows the meeting, the evaluation, rectification and 1:2:7."""
+    code, out, _ = run(capsys, "demo", "--lang", "en")
+    assert code == EXIT_OK
+    for heading in ("Deliberation meeting", "Quarterly evaluation", "Rectification", "1:2:7"):
+        assert heading in out
+    code, out, _ = run(capsys, "demo", "--lang", "zh")
+    assert "季度考评" in out
+    assert "不合格" in out
+    code, out, _ = run(capsys, "demo", "--format", "json", "--seed", "5")
+    assert json.loads(out)["quarter"] == "2026Q3"
+    assert run(capsys, "demo", "--quarter", "2026Q9")[0] == EXIT_BAD_INPUT
