@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    from community_governance.cli.app import cli  # noqa: PLC0415 - needs click, loaded late
+    from community_governance.cli.app import cli
 
     try:
         # Without standalone mode click returns the code of an early exit (--help, Exit(n)).

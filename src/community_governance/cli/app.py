@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +18,7 @@ from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.policy import (
     DEFAULT_POLICY,
     Policy,
+    PolicySnapshot,
     available_policies,
     diff,
     load_policy,
@@ -105,7 +107,7 @@ def policy_validate(path: Path, lang: Lang | None) -> None:
 @click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
 @click.option("--lang", type=_LANG, default=None)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when the policies differ.")
-def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_change: bool) -> None:  # noqa: FBT001
+def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_change: bool) -> None:
     """Compare two policies."""
     changes = diff(_policy(before), _policy(after))
     if fmt == "json":
@@ -127,9 +129,9 @@ def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_ch
     type=click.Path(dir_okay=False),
     help="An extension file.",
 )
-def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str, ...]) -> None:  # noqa: FBT001
+def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str, ...]) -> None:
     """Show the service catalogue."""
-    from community_governance.services import load_catalogue  # noqa: PLC0415
+    from community_governance.services import load_catalogue
 
     shown = load_catalogue(installed=not builtin, files=extensions)
     language = lang or default_lang()
@@ -212,11 +214,11 @@ _DEMO_HEAD = {
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def demo(seed: int, quarter: str, lang: Lang | None, fmt: str) -> None:
     """Concerns, meeting, routing, evaluation, rectification and 1:2:7, for one quarter."""
-    from rich.console import Console  # noqa: PLC0415 - the [cli] extra
-    from rich.table import Table  # noqa: PLC0415
+    from rich.console import Console
+    from rich.table import Table
 
-    from community_governance.demo import demo_quarter, run_demo  # noqa: PLC0415
-    from community_governance.numbers import format_percent, round_exact  # noqa: PLC0415
+    from community_governance.demo import demo_quarter, run_demo
+    from community_governance.numbers import format_percent, round_exact
 
     language = lang or default_lang()
     head = _DEMO_HEAD[language]
@@ -306,3 +308,217 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str) -> None:
         )
     console.print(table)
     console.print(outcome.balance.explanation.outcome(language))
+
+
+def _load(path: str, name: str) -> Any:
+    from community_governance.errors import ParseError
+    from community_governance.schemas import load_document
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=name) from None
+    return load_document(name, text, source=path)
+
+
+def _rules(policy_name: str, on: dt.date) -> PolicySnapshot:
+    return _policy(policy_name).at(on)
+
+
+_POLICY_OPTION = click.option("--policy", "policy_name", default=DEFAULT_POLICY, show_default=True)
+
+
+@cli.command("schema", help="Print the JSON Schema of an exchanged document (or list them).")
+@click.argument("name", required=False)
+def schema(name: str | None) -> None:
+    """JSON Schema of the documents."""
+    from community_governance.errors import ParseError
+    from community_governance.schemas import DOCUMENTS, json_schema
+
+    if name is None:
+        for known in DOCUMENTS:
+            click.echo(known)
+        return
+    if name not in DOCUMENTS:
+        raise ParseError(f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}", field="name")
+    _echo_json(json_schema(name))
+
+
+@cli.command("tally", help="Decide a proposal from its vote counts (C-3), exactly.")
+@click.option("--entitled", type=int, required=True)
+@click.option("--present", type=int, default=None, help="Default: everyone entitled.")
+@click.option("--agree", type=int, required=True)
+@click.option("--disagree", type=int, default=0)
+@click.option("--abstain", type=int, default=0)
+@click.option(
+    "--threshold", default=None, help="Exact threshold, e.g. 85% or 17/20 (default: policy)."
+)
+@click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
+@_POLICY_OPTION
+@click.option("--format", "fmt", type=_FORMAT, default="table")
+@click.option("--lang", type=_LANG, default=None)
+@click.option("--fail-on-reject", is_flag=True, help="Exit 1 when the proposal is rejected.")
+def tally_command(
+    entitled: int,
+    present: int | None,
+    agree: int,
+    disagree: int,
+    abstain: int,
+    threshold: str | None,
+    on: dt.datetime | None,
+    policy_name: str,
+    fmt: str,
+    lang: Lang | None,
+    fail_on_reject: bool,
+) -> None:
+    """Tally one vote."""
+    from community_governance.consultation import tally
+
+    rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
+    result = tally(
+        entitled=entitled,
+        present=entitled if present is None else present,
+        agree=agree,
+        disagree=disagree,
+        abstain=abstain,
+        policy=rules,
+        threshold=threshold,
+    )
+    if fmt == "json":
+        _echo_json(
+            {
+                "approved": result.approved,
+                "share": None if result.share is None else str(result.share),
+                "base": result.base.code,
+                "votes_needed": result.votes_needed,
+                "votes_short": result.votes_short,
+                "quorum_met": result.quorum_met,
+                "explanation": result.explanation.to_dict(),
+            }
+        )
+    else:
+        click.echo(result.explanation.to_text(lang or default_lang()))
+    if fail_on_reject and not result.approved:
+        raise click.exceptions.Exit(EXIT_OUTCOME)
+
+
+@cli.group(help="Draw and verify household samples (E-4).")
+def sample() -> None:
+    """Group of the sampling commands."""
+
+
+@sample.command("draw", help="Draw the survey sample from a frame document; print the certificate.")
+@click.argument("frame_path", metavar="FRAME.json")
+@click.option("--seed", required=True, help="The public seed (integer or text).")
+@click.option("--seed-source", required=True, help="How the seed was produced.")
+@click.option("--stratified", is_flag=True)
+@click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
+@_POLICY_OPTION
+def sample_draw(
+    frame_path: str,
+    seed: str,
+    seed_source: str,
+    stratified: bool,
+    on: dt.datetime | None,
+    policy_name: str,
+) -> None:
+    """Draw a sample."""
+    from community_governance.evaluation import draw_sample
+    from community_governance.schemas import CertificateDoc
+
+    frame = _load(frame_path, "frame").to_domain()
+    rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
+    public_seed: int | str = int(seed) if seed.isdigit() else seed
+    certificate = draw_sample(
+        frame, public_seed, rules, seed_source=seed_source, stratified=stratified
+    )
+    click.echo(CertificateDoc.from_domain(certificate).model_dump_json(indent=2))
+
+
+@sample.command(
+    "verify", help="Re-check a certificate against its frame; exit 1 if it does not match."
+)
+@click.argument("certificate_path", metavar="CERTIFICATE.json")
+@click.argument("frame_path", metavar="FRAME.json")
+def sample_verify(certificate_path: str, frame_path: str) -> None:
+    """Verify a sample."""
+    from community_governance.evaluation import verify_sample
+
+    certificate = _load(certificate_path, "certificate").to_domain()
+    frame = _load(frame_path, "frame").to_domain()
+    outcome = verify_sample(certificate, frame)
+    click.echo("ok" if outcome.ok else "\n".join(outcome.problems))
+    if not outcome.ok:
+        raise click.exceptions.Exit(EXIT_OUTCOME)
+
+
+@cli.command("evaluate", help="Evaluate a quarter from ratings and survey documents (E-1..E-6).")
+@click.argument("ratings_path", metavar="RATINGS.json")
+@click.argument("survey_path", metavar="SURVEY.json")
+@click.option(
+    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
+)
+@_POLICY_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--lang", type=_LANG, default=None)
+def evaluate(
+    ratings_path: str,
+    survey_path: str,
+    on: dt.datetime | None,
+    policy_name: str,
+    fmt: str,
+    lang: Lang | None,
+) -> None:
+    """Evaluate a quarter."""
+    import csv
+    import io
+
+    from community_governance.community import Quarter
+    from community_governance.evaluation import evaluate_quarter
+    from community_governance.schemas import QuarterResultDoc
+
+    ratings_doc = _load(ratings_path, "ratings")
+    quarter = Quarter.parse(ratings_doc.quarter)
+    day = on.date() if on else quarter.end
+    loaded = _policy(policy_name)
+    rules = loaded.at(day)
+    book = ratings_doc.to_domain(rules)
+    survey = _load(survey_path, "survey").to_domain(rules)
+    result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, on=day)
+    if fmt == "json":
+        click.echo(QuarterResultDoc.from_domain(result).model_dump_json(indent=2))
+        return
+    rows = result.rows()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows)
+        click.echo(out.getvalue(), nl=False)
+        return
+    language = lang or default_lang()
+    for card in result.scorecards:
+        click.echo(
+            f"{card.rank:>3}  {card.unit_id:<20} {card.final.reported:>7}  "
+            f"{card.grade.label(language)}"
+        )
+
+
+@cli.command("explain", help="Explain one unit's score from a quarter-result document.")
+@click.argument("result_path", metavar="RESULT.json")
+@click.argument("unit")
+@click.option("--lang", type=_LANG, default=None)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
+    """Explain a scorecard."""
+    from community_governance.errors import UnknownUnitError
+
+    result = _load(result_path, "quarter-result").to_domain()
+    try:
+        card = result.scorecard(unit)
+    except KeyError:
+        raise UnknownUnitError(f"{unit!r} is not in the result", field="unit", rule="E-1") from None
+    if fmt == "json":
+        click.echo(card.explanation.to_json())
+    else:
+        click.echo(card.explanation.to_text(lang or default_lang()))

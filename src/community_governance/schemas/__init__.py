@@ -1,0 +1,41 @@
+"""Exchanged documents: pydantic v2 models, JSON Schema, import and export (adapter).
+
+One model per document a municipal system exchanges with the library —
+community, ratings, sampling frame, sample certificate, survey, meeting with
+its ballots, quarter result, rectification case. Each has
+``from_domain(obj)`` and ``to_domain(...)``; exported JSON imports back equal.
+Exact numbers travel as text (``"17/20"``, ``"86.20"``); a JSON float where an
+exact number belongs is refused (the models are strict). Pydantic lives here
+only: the domain never imports it.
+
+:data:`DOCUMENTS` maps each document's name to its model;
+:func:`json_schema` gives the JSON Schema of one.
+"""
+
+from community_governance.schemas.documents import (
+    DOCUMENTS,
+    CaseDoc,
+    CertificateDoc,
+    CommunityDoc,
+    FrameDoc,
+    MeetingDoc,
+    QuarterResultDoc,
+    RatingsDoc,
+    SurveyDoc,
+    json_schema,
+    load_document,
+)
+
+__all__ = [
+    "DOCUMENTS",
+    "CaseDoc",
+    "CertificateDoc",
+    "CommunityDoc",
+    "FrameDoc",
+    "MeetingDoc",
+    "QuarterResultDoc",
+    "RatingsDoc",
+    "SurveyDoc",
+    "json_schema",
+    "load_document",
+]

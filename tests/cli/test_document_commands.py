@@ -1,0 +1,188 @@
+"""Command-line subcommands on exchanged documents: schema, tally, sample, evaluate, explain."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from community_governance.demo import demo_quarter
+from community_governance.schemas import FrameDoc, RatingsDoc, SurveyDoc
+
+DEMO = demo_quarter(127)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process; return exit code, stdout and stderr."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> dict[str, str]:
+    """The demo quarter's ratings, survey and frame as JSON files."""
+    paths = {
+        "ratings": RatingsDoc.from_domain(DEMO.ratings),
+        "survey": SurveyDoc.from_domain(DEMO.survey),
+        "frame": FrameDoc.from_domain(DEMO.frame),
+    }
+    out = {}
+    for name, doc in paths.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(doc.model_dump_json(), encoding="utf-8")
+        out[name] = str(path)
+    return out
+
+
+def test_schema_lists_and_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every document's JSON Schema is available from the shell."""
+    code, out, _ = run(capsys, "schema")
+    assert code == EXIT_OK
+    assert "quarter-result" in out.split()
+    code, out, _ = run(capsys, "schema", "meeting")
+    assert json.loads(out)["title"] == "MeetingDoc"
+    assert run(capsys, "schema", "nope")[0] == EXIT_BAD_INPUT
+
+
+def test_tally_boundaries_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    """C-3: 17 of 20 passes; 16 of 19 fails (exit 1 when asked); a float threshold is refused."""
+    code, out, _ = run(
+        capsys,
+        "tally",
+        "--entitled",
+        "20",
+        "--agree",
+        "17",
+        "--disagree",
+        "3",
+        "--at",
+        "2026-07-01",
+        "--lang",
+        "en",
+    )
+    assert code == EXIT_OK
+    assert "approved (85% agree)" in out
+    code, out, _ = run(
+        capsys,
+        "tally",
+        "--entitled",
+        "19",
+        "--agree",
+        "16",
+        "--disagree",
+        "3",
+        "--at",
+        "2026-07-01",
+        "--format",
+        "json",
+        "--fail-on-reject",
+    )
+    assert code == EXIT_OUTCOME
+    assert json.loads(out)["votes_short"] == 1
+    code, _, err = run(
+        capsys,
+        "tally",
+        "--entitled",
+        "20",
+        "--agree",
+        "17",
+        "--threshold",
+        "0.8x",
+        "--at",
+        "2026-07-01",
+    )
+    assert code == EXIT_BAD_INPUT
+    assert "threshold" in err
+    assert err.count("\n") == 1
+
+
+def test_sample_draw_and_verify(
+    capsys: pytest.CaptureFixture[str], documents: dict[str, str], tmp_path: Path
+) -> None:
+    """E-4: a drawn certificate verifies; a tampered one exits 1."""
+    code, out, _ = run(
+        capsys,
+        "sample",
+        "draw",
+        documents["frame"],
+        "--seed",
+        "31415",
+        "--seed-source",
+        "dice",
+        "--at",
+        "2026-09-30",
+    )
+    assert code == EXIT_OK
+    certificate = tmp_path / "certificate.json"
+    certificate.write_text(out, encoding="utf-8")
+    assert run(capsys, "sample", "verify", str(certificate), documents["frame"])[:2] == (
+        EXIT_OK,
+        "ok\n",
+    )
+    data = json.loads(out)
+    data["sample"][0], data["sample"][1] = data["sample"][1], data["sample"][0]
+    certificate.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run(capsys, "sample", "verify", str(certificate), documents["frame"])
+    assert code == EXIT_OUTCOME
+    assert "differs" in out
+
+
+def test_evaluate_and_explain(
+    capsys: pytest.CaptureFixture[str], documents: dict[str, str], tmp_path: Path
+) -> None:
+    """E-1..E-6: evaluate from documents as a table, CSV and JSON; explain one unit."""
+    code, out, _ = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--lang", "en"
+    )
+    assert code == EXIT_OK
+    assert "market" in out
+    assert "failed" in out
+    code, out, _ = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 12
+    assert rows[-1]["unit"] == "market"
+    code, out, _ = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "json"
+    )
+    result = tmp_path / "result.json"
+    result.write_text(out, encoding="utf-8")
+    code, out, _ = run(capsys, "explain", str(result), "market", "--lang", "zh")
+    assert code == EXIT_OK
+    assert "不合格" in out
+    assert "E-5" in out
+    assert run(capsys, "explain", str(result), "nobody")[0] == EXIT_BAD_INPUT
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [(None, "cannot read the file"), ("{not json", "bad.json"), ("EXTRA", "extra")],
+)
+def test_bad_input_files_give_one_line(
+    capsys: pytest.CaptureFixture[str],
+    documents: dict[str, str],
+    tmp_path: Path,
+    content: str | None,
+    needle: str,
+) -> None:
+    """Missing file, malformed JSON, an unknown field: exit 2, one line naming file and field."""
+    path = tmp_path / "bad.json"
+    if content == "EXTRA":
+        data = json.loads(Path(documents["ratings"]).read_text(encoding="utf-8"))
+        data["extra"] = 1
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", str(path), documents["survey"])
+    assert code == EXIT_BAD_INPUT
+    assert out == ""
+    assert err.count("\n") == 1
+    assert needle in err
+    assert "bad.json" in err
+    assert "Traceback" not in err
