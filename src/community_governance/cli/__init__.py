@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if _MISSING is not None:  # pragma: no cover - exercised only without the extra
         print(
             "community-governance: the command line needs the [cli] extra: "
-            "pip install 'community-governance[cli]'",
+            "pip install '.[cli]' in a clone, or 'community-governance[cli]' from an index",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT

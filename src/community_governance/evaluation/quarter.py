@@ -30,6 +30,7 @@ from community_governance.evaluation.ratings import Rating, RatingBook, rating_s
 from community_governance.evaluation.scoring import FinalScore, final_score
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.numbers import round_exact
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, Dimension, Grade
@@ -119,6 +120,36 @@ class QuarterResult:
             if card.unit_id == unit_id:
                 return card
         raise KeyError(unit_id)
+
+    def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415 - only notebooks need it
+
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in (
+                "名次 rank",
+                "单位 unit",
+                "自评 self",
+                "互评 peers",
+                "民意 survey",
+                "成绩 final",
+                "等级 grade",
+            )
+        )
+
+        def cell(value: Fraction | None) -> str:
+            return "-" if value is None else f"{round_exact(value)}"
+
+        body = "".join(
+            f"<tr><td>{c.rank}</td><td>{html.escape(c.unit_id)}</td><td>{cell(c.self_score)}</td>"
+            f"<td>{cell(c.peer_mean)}</td><td>{cell(c.public_mean)}</td>"
+            f"<td><b>{c.final.reported}</b></td><td>{c.grade.zh} / {c.grade.en}</td></tr>"
+            for c in self.scorecards
+        )
+        return (
+            f"<div><h4>{html.escape(self.community_id)} · {self.quarter}</h4>"
+            f"<table><tr>{head}</tr>{body}</table></div>"
+        )
 
     def rows(self) -> list[dict[str, object]]:
         """One plain row per unit (for tables, CSV and DataFrames)."""
