@@ -23,6 +23,9 @@ def test_the_demo_is_deterministic_and_tells_its_story() -> None:
     assert outcome.result.scorecard("market").grade is Grade.FAILED
     assert outcome.balance.balanced
     assert all(a.manual == (a.executor is None) for a in first.assignments)
+    assert {v.contract_id for v in first.volunteers} == {
+        h.contract_id for h in first.volunteer_hours
+    }
 
 
 @pytest.mark.parametrize("seed", [1, 2026])

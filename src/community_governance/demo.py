@@ -5,8 +5,8 @@
 households in four compounds, a deliberation team, a quarter of residents'
 concerns, a deliberation meeting with proposals and votes, routed projects
 completed in the quarter, self and peer ratings, a sampled household survey,
-and effort records for the 1:2:7 balance. One unit serves its residents badly
-and fails.
+volunteer contracts with the hours served (S-7), and effort records for the
+1:2:7 balance. One unit serves its residents badly and fails.
 
 :func:`run_demo` then runs the quarter through every part of the library:
 concerns digest (C-2), tallies (C-3), routing (C-4), evaluation (E-1..E-6),
@@ -54,6 +54,7 @@ from community_governance.management import Allocation, EffortRecord, allocation
 from community_governance.policy.loader import default_policy
 from community_governance.policy.model import Policy
 from community_governance.rectification import Announcement, RectificationCase, announce
+from community_governance.services import VolunteerContract, VolunteerHours, volunteer_effort
 from community_governance.vocabulary import ConcernCategory, Dimension, Measure, Pillar
 
 __all__ = ["DemoOutcome", "DemoQuarter", "demo_quarter", "run_demo"]
@@ -188,6 +189,8 @@ class DemoQuarter:
     ratings: RatingBook
     survey: Survey
     effort: tuple[EffortRecord, ...]
+    volunteers: tuple[VolunteerContract, ...] = ()
+    volunteer_hours: tuple[VolunteerHours, ...] = ()
 
 
 @attrs.frozen
@@ -325,9 +328,44 @@ def _survey(  # noqa: PLR0917 - a private step of demo_quarter
     return survey.respond_all(responses, rules)
 
 
+def _volunteers(
+    rnd: random.Random, q: Quarter
+) -> tuple[list[VolunteerContract], list[VolunteerHours]]:
+    contracts = [
+        VolunteerContract(
+            "patrol-a",
+            "patrol team A",
+            "evening patrol of compounds A and B",
+            ["public_security"],
+            q.start,
+            q.end,
+            frozenset({1, 4}),
+            team=True,
+        ),
+        VolunteerContract(
+            "green-c",
+            "green team C",
+            "greening and cleaning in C and D",
+            ["beautiful_environment"],
+            q.start,
+            q.end,
+            frozenset({5}),
+            team=True,
+        ),
+    ]
+    hours = [
+        VolunteerHours(c.contract_id, day, f"{rnd.randint(4, 12)}")
+        for c in contracts
+        for day in (q.start + dt.timedelta(days=d) for d in range((q.end - q.start).days + 1))
+        if c.on_duty(day)
+    ]
+    return contracts, hours
+
+
 def _effort(rnd: random.Random, q: Quarter) -> list[EffortRecord]:
     effort = []
-    shares = {Pillar.MANAGEMENT: 0.11, Pillar.CONSULTATION: 0.19, Pillar.SERVICE: 0.70}
+    # Volunteer hours are counted separately as service effort (see _volunteers).
+    shares = {Pillar.MANAGEMENT: 0.11, Pillar.CONSULTATION: 0.19, Pillar.SERVICE: 0.66}
     for week in range(13):
         day = q.start + dt.timedelta(days=7 * week)
         for pillar, share in shares.items():
@@ -383,6 +421,7 @@ def demo_quarter(seed: int = 127, quarter: Quarter | str = "2026Q3") -> DemoQuar
     records = _projects(rnd, q, closed, assignments)
     book = _ratings(rnd, q, community, policy)
     survey = _survey(rnd, seed, q, frame, records, policy)
+    contracts, hours = _volunteers(rnd, q)
     return DemoQuarter(
         seed=seed,
         quarter=q,
@@ -397,7 +436,9 @@ def demo_quarter(seed: int = 127, quarter: Quarter | str = "2026Q3") -> DemoQuar
         projects=tuple(records),
         ratings=book,
         survey=survey,
-        effort=tuple(_effort(rnd, q)),
+        effort=(*_effort(rnd, q), *volunteer_effort(hours, "haibin")),
+        volunteers=tuple(contracts),
+        volunteer_hours=tuple(hours),
     )
 
 

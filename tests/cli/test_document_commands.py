@@ -186,3 +186,28 @@ def test_bad_input_files_give_one_line(
     assert needle in err
     assert "bad.json" in err
     assert "Traceback" not in err
+
+
+def test_a_float_score_in_a_ratings_file_is_refused(
+    capsys: pytest.CaptureFixture[str], documents: dict[str, str], tmp_path: Path
+) -> None:
+    """E-2: a JSON float where an exact score belongs: exit 2, one line naming the field."""
+    data = json.loads(Path(documents["ratings"]).read_text(encoding="utf-8"))
+    data["history"][0]["rating"]["scores"]["task_completion"] = 87.5
+    path = tmp_path / "floats.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(path), documents["survey"])
+    assert code == EXIT_BAD_INPUT
+    assert "floats.json: history.0.rating.scores.task_completion" in err
+
+
+def test_a_threshold_written_as_a_decimal_is_read_exactly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """C-3: --threshold 0.85 is text, read exactly: 17 of 20 passes, 16 of 19 does not."""
+    args = ("tally", "--threshold", "0.85", "--at", "2026-07-01", "--fail-on-reject")
+    assert run(capsys, *args, "--entitled", "20", "--agree", "17", "--disagree", "3")[0] == EXIT_OK
+    assert (
+        run(capsys, *args, "--entitled", "19", "--agree", "16", "--disagree", "3")[0]
+        == EXIT_OUTCOME
+    )

@@ -28,6 +28,7 @@ from community_governance.schemas import (
     CommunityDoc,
     FrameDoc,
     MeetingDoc,
+    PolicyDoc,
     QuarterResultDoc,
     RatingsDoc,
     SurveyDoc,
@@ -125,3 +126,13 @@ def test_an_exact_number_given_as_a_float_is_refused() -> None:
     doc["history"][0]["rating"]["scores"]["service_attitude"] = 80.5
     with pytest.raises(ParseError, match="scores"):
         load_document("ratings", json.dumps(doc), source="ratings.json")
+
+
+def test_policy_round_trip_and_validation() -> None:
+    """P, C-3: a policy (with an override) exports and imports equal; a float value is refused."""
+    policy = DEMO.policy.override({"consultation.approval.threshold": "2/3"})
+    assert _again(PolicyDoc.from_domain(policy)).to_domain() == policy  # type: ignore[attr-defined]
+    data = json.loads(PolicyDoc.from_domain(policy).model_dump_json())
+    data["parameters"]["consultation.approval.threshold"]["values"][0]["value"] = 0.85
+    with pytest.raises(TypeError, match=r"consultation\.approval\.threshold"):
+        load_document("policy", json.dumps(data), source="p.json").to_domain(source="p.json")

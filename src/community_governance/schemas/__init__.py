@@ -1,7 +1,7 @@
 """Exchanged documents: pydantic v2 models, JSON Schema, import and export (adapter).
 
 One model per document a municipal system exchanges with the library —
-community, ratings, sampling frame, sample certificate, survey, meeting with
+policy, community, ratings, sampling frame, sample certificate, survey, meeting with
 its ballots, quarter result, rectification case. Each has
 ``from_domain(obj)`` and ``to_domain(...)``; exported JSON imports back equal.
 Exact numbers travel as text (``"17/20"``, ``"86.20"``); a JSON float where an
@@ -19,6 +19,7 @@ from community_governance.schemas.documents import (
     CommunityDoc,
     FrameDoc,
     MeetingDoc,
+    PolicyDoc,
     QuarterResultDoc,
     RatingsDoc,
     SurveyDoc,
@@ -33,6 +34,7 @@ __all__ = [
     "CommunityDoc",
     "FrameDoc",
     "MeetingDoc",
+    "PolicyDoc",
     "QuarterResultDoc",
     "RatingsDoc",
     "SurveyDoc",

@@ -9,6 +9,7 @@ written as text and read back exactly.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
@@ -27,6 +28,7 @@ from community_governance.evaluation.scoring import FinalScore
 from community_governance.evaluation.survey import Precision, Survey, SurveyResponse
 from community_governance.explain import Explanation
 from community_governance.numbers import format_fraction, parse_exact
+from community_governance.policy.model import Policy, policy_from_document
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.rectification import case as cases
 from community_governance.vocabulary import Component, DayCount, Dimension, Grade, SupervisionLevel
@@ -38,6 +40,7 @@ __all__ = [
     "CommunityDoc",
     "FrameDoc",
     "MeetingDoc",
+    "PolicyDoc",
     "QuarterResultDoc",
     "RatingsDoc",
     "SurveyDoc",
@@ -736,8 +739,64 @@ class CaseDoc(_Doc):
         return case
 
 
+# -- policy ----------------------------------------------------------------------------------
+
+
+class NoteDoc(_Doc):
+    """A one-line note in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+class ValueDoc(_Doc):
+    """One dated value of a parameter; the value is plain JSON (exact numbers as text)."""
+
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    value: Any
+    note: NoteDoc | None = None
+
+
+class ParameterDoc(_Doc):
+    """A parameter: its rule, note, reference and dated values (P, all rules)."""
+
+    rule: str
+    note: NoteDoc
+    reference: str | None = None
+    values: list[ValueDoc]
+
+
+class PolicyMetaDoc(_Doc):
+    """A policy's identity and source."""
+
+    id: str
+    title: NoteDoc
+    source: str
+    format: int
+
+
+class PolicyDoc(_Doc):
+    """A complete policy (the same shape as a policy file, in JSON)."""
+
+    document: Literal["policy"] = "policy"
+    policy: PolicyMetaDoc
+    parameters: dict[str, ParameterDoc]
+
+    @classmethod
+    def from_domain(cls, policy: Policy) -> PolicyDoc:
+        """Export."""
+        return cls.model_validate_json(json.dumps({"document": "policy", **policy.to_document()}))
+
+    def to_domain(self, *, source: str = "<policy document>") -> Policy:
+        """Import, validating every parameter as a policy file is validated."""
+        data = self.model_dump(mode="json", exclude={"document"}, exclude_none=True)
+        return policy_from_document(data, source=source)
+
+
 #: Every exchanged document, by name.
 DOCUMENTS: dict[str, type[_Doc]] = {
+    "policy": PolicyDoc,
     "community": CommunityDoc,
     "ratings": RatingsDoc,
     "frame": FrameDoc,
