@@ -13,6 +13,7 @@ from community_governance import (
     ExactnessError,
     ParseError,
     RoundingMode,
+    as_amount,
     as_count,
     as_fraction,
     as_score,
@@ -130,3 +131,14 @@ def test_format_percent_is_for_people() -> None:
     assert format_percent(Fraction(17, 20)) == "85%"
     assert format_percent(Fraction(1, 3)) == "33.33%"
     assert format_percent(Fraction(1)) == "100%"
+
+
+@given(scores)
+def test_amounts_are_exact_and_never_negative(value: Decimal) -> None:
+    """P-2, M-3: amounts read exactly; negatives are refused; zero only when allowed."""
+    assert as_amount(decimal_text(value)) == value
+    with pytest.raises(ParseError, match="negative"):
+        as_amount(-value - 1)
+    if value == 0:
+        with pytest.raises(ParseError, match="positive"):
+            as_amount(value, positive=True)

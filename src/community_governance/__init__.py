@@ -93,6 +93,7 @@ if TYPE_CHECKING:
     )
     from community_governance.numbers import (
         RoundingMode,
+        as_amount,
         as_count,
         as_fraction,
         as_score,
@@ -246,6 +247,7 @@ _EXPORTS: dict[str, str] = {
     "allocation": "community_governance.management",
     "announce": "community_governance.rectification",
     "apply": "community_governance.rectification",
+    "as_amount": "community_governance.numbers",
     "as_count": "community_governance.numbers",
     "as_fraction": "community_governance.numbers",
     "as_score": "community_governance.numbers",
@@ -382,6 +384,7 @@ __all__ = [
     "allocation",
     "announce",
     "apply",
+    "as_amount",
     "as_count",
     "as_fraction",
     "as_score",

@@ -74,6 +74,11 @@ class Quarter:
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
+    def coerce(cls, value: Quarter | str) -> Quarter:
+        """``value`` itself if it is a quarter, else the quarter it spells (:meth:`parse`)."""
+        return value if isinstance(value, Quarter) else cls.parse(value)
+
+    @classmethod
     def containing(cls, day: dt.date) -> Quarter:
         """The quarter that ``day`` falls in."""
         return cls(day.year, (day.month - 1) // _QUARTER_MONTHS + 1)
@@ -102,7 +107,11 @@ class Quarter:
 
 
 def _quarter(value: Quarter | str) -> Quarter:
-    return value if isinstance(value, Quarter) else Quarter.parse(value)
+    return Quarter.coerce(value)
+
+
+def _organisation_kind(value: OrganisationKind | str) -> OrganisationKind:
+    return OrganisationKind.coerce(value)
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -111,10 +120,6 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
 
 def _member_units(values: Iterable[MemberUnit]) -> tuple[MemberUnit, ...]:
     return tuple(values)
-
-
-def _organisation_kind(value: OrganisationKind | str) -> OrganisationKind:
-    return value if isinstance(value, OrganisationKind) else OrganisationKind.from_label(value)
 
 
 def _roles(values: Iterable[Role | str]) -> frozenset[Role]:

@@ -27,6 +27,7 @@ from community_governance.vocabulary import BilingualEnum
 __all__ = [
     "Exact",
     "RoundingMode",
+    "as_amount",
     "as_count",
     "as_fraction",
     "as_score",
@@ -164,6 +165,23 @@ def as_score(value: object, *, field: str = "score", rule: str = "exact") -> Dec
             )
         return Decimal(body)
     raise _refuse(value, field, rule)
+
+
+def as_amount(
+    value: object, *, field: str = "amount", rule: str = "exact", positive: bool = False
+) -> Decimal:
+    """An exact decimal amount (hours, yuan, items) that is not negative, or, if asked, positive.
+
+    Raises:
+        ExactnessError: a float or another inexact type.
+        ParseError: a negative amount, or zero when ``positive``.
+    """
+    amount = as_score(value, field=field, rule=rule)
+    if amount < 0:
+        raise ParseError(f"an amount cannot be negative, got {amount}", field=field, rule=rule)
+    if positive and amount == 0:
+        raise ParseError("the amount must be positive, got 0", field=field, rule=rule)
+    return amount
 
 
 def as_count(value: object, *, field: str = "count", rule: str = "exact") -> int:

@@ -82,6 +82,19 @@ class BilingualEnum(enum.Enum):
         return f"{self.zh} / {self.en}"
 
     @classmethod
+    def coerce(cls, value: Self | str) -> Self:
+        """``value`` itself if it is a member, else the member it labels (:meth:`from_label`)."""
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, str):
+            raise UnknownLabelError(
+                f"expected a {cls.__name__} or its label, got {value!r}",
+                field=cls.__name__,
+                rule="vocabulary",
+            )
+        return cls.from_label(value)
+
+    @classmethod
     def from_label(cls, label: str) -> Self:
         """Find the member whose code, Chinese or English label is ``label``.
 

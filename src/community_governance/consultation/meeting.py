@@ -52,11 +52,11 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _work(value: WorkKind | str) -> WorkKind:
-    return value if isinstance(value, WorkKind) else WorkKind.from_label(value)
+    return WorkKind.coerce(value)
 
 
 def _choice(value: Choice | str) -> Choice:
-    return value if isinstance(value, Choice) else Choice.from_label(value)
+    return Choice.coerce(value)
 
 
 @attrs.frozen

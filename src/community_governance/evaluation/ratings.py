@@ -51,14 +51,11 @@ def _scores(
 
 
 def _kind(value: Component | str) -> Component:
-    kind = value if isinstance(value, Component) else Component.from_label(value)
-    if kind is Component.PUBLIC:
-        raise ParseError("a rating is a self or a peer rating", field="kind", rule="E-3")
-    return kind
+    return Component.coerce(value)
 
 
 def _quarter(value: Quarter | str) -> Quarter:
-    return value if isinstance(value, Quarter) else Quarter.parse(value)
+    return Quarter.coerce(value)
 
 
 @attrs.frozen

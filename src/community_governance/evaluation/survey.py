@@ -61,7 +61,7 @@ def _projects(values: Iterable[Project]) -> tuple[Project, ...]:
 
 
 def _quarter(value: Quarter | str) -> Quarter:
-    return value if isinstance(value, Quarter) else Quarter.parse(value)
+    return Quarter.coerce(value)
 
 
 @attrs.frozen

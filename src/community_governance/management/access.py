@@ -22,9 +22,9 @@ from fractions import Fraction
 
 import attrs
 
-from community_governance.errors import EligibilityError, ParseError
+from community_governance.errors import EligibilityError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
-from community_governance.numbers import as_count, as_score
+from community_governance.numbers import as_amount, as_count
 from community_governance.vocabulary import OrganisationKind
 
 __all__ = [
@@ -49,14 +49,11 @@ _SELF_GOVERNING = frozenset(
 
 
 def _kind(value: OrganisationKind | str) -> OrganisationKind:
-    return value if isinstance(value, OrganisationKind) else OrganisationKind.from_label(value)
+    return OrganisationKind.coerce(value)
 
 
 def _money(value: object) -> Decimal:
-    amount = as_score(value, field="funding", rule="M-3")
-    if amount < 0:
-        raise ParseError("an amount of money cannot be negative", field="funding", rule="M-3")
-    return amount
+    return as_amount(value, field="funding", rule="M-3")
 
 
 def _hours(value: object) -> int:

@@ -20,7 +20,7 @@ import attrs
 
 from community_governance.errors import ParseError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
-from community_governance.numbers import as_fraction, as_score, format_percent
+from community_governance.numbers import as_amount, as_fraction, format_percent
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Measure, Pillar
 
@@ -28,20 +28,15 @@ __all__ = ["Allocation", "EffortRecord", "allocation", "allocation_by"]
 
 
 def _pillar(value: Pillar | str) -> Pillar:
-    return value if isinstance(value, Pillar) else Pillar.from_label(value)
+    return Pillar.coerce(value)
 
 
 def _measure(value: Measure | str) -> Measure:
-    return value if isinstance(value, Measure) else Measure.from_label(value)
+    return Measure.coerce(value)
 
 
 def _amount(value: object) -> Decimal:
-    amount = as_score(value, field="effort.amount", rule="P-2")
-    if amount < 0:
-        raise ParseError(
-            f"an amount of effort cannot be negative ({amount})", field="effort.amount", rule="P-2"
-        )
-    return amount
+    return as_amount(value, field="effort.amount", rule="P-2")
 
 
 @attrs.frozen

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import attrs
 
-from community_governance.errors import EligibilityError, ParseError
-from community_governance.numbers import as_score
+from community_governance.errors import EligibilityError
+from community_governance.numbers import as_amount
 from community_governance.vocabulary import BilingualEnum
 
 __all__ = [
@@ -94,10 +94,7 @@ class MemberRegistration:
 
 
 def _hours(value: object) -> Decimal:
-    hours = as_score(value, field="hours", rule="M-4")
-    if hours <= 0:
-        raise ParseError("service hours are positive", field="hours", rule="M-4")
-    return hours
+    return as_amount(value, field="hours", rule="M-4", positive=True)
 
 
 @attrs.frozen
@@ -142,18 +139,15 @@ def service_hours(
 
 
 def _contributor(value: ContributorKind | str) -> ContributorKind:
-    return value if isinstance(value, ContributorKind) else ContributorKind.from_label(value)
+    return ContributorKind.coerce(value)
 
 
 def _resource(value: Resource | str) -> Resource:
-    return value if isinstance(value, Resource) else Resource.from_label(value)
+    return Resource.coerce(value)
 
 
 def _quantity(value: object) -> Decimal:
-    quantity = as_score(value, field="quantity", rule="M-6")
-    if quantity <= 0:
-        raise ParseError("a contribution is positive", field="quantity", rule="M-6")
-    return quantity
+    return as_amount(value, field="quantity", rule="M-6", positive=True)
 
 
 @attrs.frozen

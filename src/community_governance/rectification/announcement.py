@@ -39,7 +39,7 @@ class ObjectionOutcome(BilingualEnum):
 
 
 def _role(value: Role | str) -> Role:
-    return value if isinstance(value, Role) else Role.from_label(value)
+    return Role.coerce(value)
 
 
 @attrs.frozen

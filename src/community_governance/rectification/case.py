@@ -87,11 +87,11 @@ class SupervisionKind(BilingualEnum):
 
 
 def _level(value: SupervisionLevel | str) -> SupervisionLevel:
-    return value if isinstance(value, SupervisionLevel) else SupervisionLevel.from_label(value)
+    return SupervisionLevel.coerce(value)
 
 
 def _kind(value: SupervisionKind | str) -> SupervisionKind:
-    return value if isinstance(value, SupervisionKind) else SupervisionKind.from_label(value)
+    return SupervisionKind.coerce(value)
 
 
 # -- events ------------------------------------------------------------------------------------

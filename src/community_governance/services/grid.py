@@ -100,7 +100,7 @@ def coverage_problems(
 
 
 def _level(value: AdminLevel | str) -> AdminLevel:
-    return value if isinstance(value, AdminLevel) else AdminLevel.from_label(value)
+    return AdminLevel.coerce(value)
 
 
 @attrs.frozen

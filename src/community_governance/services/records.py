@@ -26,7 +26,7 @@ import attrs
 
 from community_governance.errors import EligibilityError, GuardFailed, InvalidTransition, ParseError
 from community_governance.management.balance import EffortRecord
-from community_governance.numbers import as_count, as_score
+from community_governance.numbers import as_amount, as_count
 from community_governance.vocabulary import BilingualEnum, Measure, Pillar
 from community_governance.workflow import Guard, Transition, Workflow
 
@@ -86,9 +86,7 @@ class ProfessionalService(BilingualEnum):
 
 
 def _service(value: ProfessionalService | str) -> ProfessionalService:
-    return (
-        value if isinstance(value, ProfessionalService) else ProfessionalService.from_label(value)
-    )
+    return ProfessionalService.coerce(value)
 
 
 @attrs.frozen
@@ -278,7 +276,7 @@ class SelfGovernanceUnit(BilingualEnum):
 
 
 def _unit(value: SelfGovernanceUnit | str) -> SelfGovernanceUnit:
-    return value if isinstance(value, SelfGovernanceUnit) else SelfGovernanceUnit.from_label(value)
+    return SelfGovernanceUnit.coerce(value)
 
 
 @attrs.frozen
@@ -442,7 +440,7 @@ class StewardshipKind(BilingualEnum):
 
 
 def _stewardship(value: StewardshipKind | str) -> StewardshipKind:
-    return value if isinstance(value, StewardshipKind) else StewardshipKind.from_label(value)
+    return StewardshipKind.coerce(value)
 
 
 @attrs.frozen
@@ -531,10 +529,7 @@ class VolunteerContract(_ServiceRecord):
 
 
 def _positive_hours(value: object) -> Decimal:
-    hours = as_score(value, field="hours", rule="S-7")
-    if hours <= 0:
-        raise ParseError("hours served are positive", field="hours", rule="S-7")
-    return hours
+    return as_amount(value, field="hours", rule="S-7", positive=True)
 
 
 @attrs.frozen
