@@ -56,10 +56,8 @@ COMMUNITY = Community(
 )
 
 
-def q2_result() -> QuarterResult:
-    """2026Q2: unit D fails (everyone gives it 40; households are very dissatisfied)."""
-    level = {"A": 92, "B": 85, "C": 75, "D": 40}
-    answer = {"A": "very satisfied", "B": "satisfied", "C": "satisfied", "D": "very dissatisfied"}
+def q2_inputs(level: dict[str, int], answer: dict[str, str]) -> tuple[RatingBook, Survey]:
+    """Q2 ratings (every unit gives each ratee ``level``) and a survey answered ``answer``."""
     book = RatingBook(COMMUNITY, Q2).record_all(
         [
             Rating(a, b, Q2, "self" if a == b else "peer", dict.fromkeys(Dimension, level[b]))
@@ -72,6 +70,15 @@ def q2_result() -> QuarterResult:
     projects = [Project(f"P{u}", u, Q2, [u]) for u in "ABCD"]
     survey = Survey(Q2, certificate, projects).respond_all(
         [SurveyResponse(h, f"P{u}", answer[u]) for h in certificate.sample for u in "ABCD"], RULES
+    )
+    return book, survey
+
+
+def q2_result() -> QuarterResult:
+    """2026Q2: unit D fails (everyone gives it 40; households are very dissatisfied)."""
+    book, survey = q2_inputs(
+        {"A": 92, "B": 85, "C": 75, "D": 40},
+        {"A": "very satisfied", "B": "satisfied", "C": "satisfied", "D": "very dissatisfied"},
     )
     return evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, on=dt.date(2026, 7, 3))
 
@@ -183,9 +190,10 @@ def test_an_upheld_objection_corrects_and_re_announces() -> None:
             dt.date(2026, 7, 7),
         )
     )
-    corrected = evaluate_quarter(
-        COMMUNITY, Q2, *_inputs_without_failure(), policy=RULES, on=dt.date(2026, 7, 9)
+    book, survey = q2_inputs(
+        {"A": 92, "B": 85, "C": 75, "D": 75}, dict.fromkeys("ABCD", "satisfied")
     )
+    corrected = evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, on=dt.date(2026, 7, 9))
     board = board.uphold(
         "o1", reason="recounted", on=dt.date(2026, 7, 9), corrected=corrected, policy=RULES
     )
@@ -197,22 +205,3 @@ def test_an_upheld_objection_corrects_and_re_announces() -> None:
     assert board.take_effect(dt.date(2026, 7, 17), RULES) == ()
     with pytest.raises(EligibilityError, match="resident representative"):
         board.object(Objection("o2", "x", "volunteer", "C", "grounds", dt.date(2026, 7, 10)))
-
-
-def _inputs_without_failure() -> tuple[RatingBook, Survey]:
-    """Q2 inputs in which D scores like C."""
-    level = {"A": 92, "B": 85, "C": 75, "D": 75}
-    book = RatingBook(COMMUNITY, Q2).record_all(
-        [
-            Rating(a, b, Q2, "self" if a == b else "peer", dict.fromkeys(Dimension, level[b]))
-            for a, b in itertools.product("ABCD", repeat=2)
-        ],
-        RULES,
-    )
-    frame = SamplingFrame([f"H{i}" for i in range(150)])
-    certificate = draw_sample(frame, 2026, RULES, seed_source="test")
-    projects = [Project(f"P{u}", u, Q2, [u]) for u in "ABCD"]
-    survey = Survey(Q2, certificate, projects).respond_all(
-        [SurveyResponse(h, f"P{u}", "satisfied") for h in certificate.sample for u in "ABCD"], RULES
-    )
-    return book, survey
