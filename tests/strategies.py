@@ -154,3 +154,80 @@ def frames(
 seeds = st.one_of(
     st.integers(0, 10**12), st.text(alphabet="0123456789abcdef", min_size=1, max_size=16)
 )
+
+
+# -- documents from their JSON Schemas ---------------------------------------------------------
+
+_JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=6)
+)
+
+
+def from_json_schema(schema: dict[str, Any], *, malformed: bool = True) -> st.SearchStrategy[Any]:
+    """Values for the JSON-Schema subset pydantic emits, valid or (sometimes) malformed.
+
+    Handles objects with properties, required and $defs references, anyOf,
+    arrays and tuples (prefixItems), enums, consts, strings (with date format),
+    integers, booleans and null. With ``malformed``, values also drop required
+    fields, add unknown ones and put a wrong type anywhere.
+    """
+    definitions = schema.get("$defs", {})
+
+    def build(node: dict[str, Any]) -> st.SearchStrategy[Any]:  # noqa: PLR0911, PLR0912 - per kind
+        if "$ref" in node:
+            return st.deferred(lambda: build(definitions[node["$ref"].split("/")[-1]]))
+        if "anyOf" in node:
+            return st.one_of([build(option) for option in node["anyOf"]])
+        if "const" in node:
+            return st.just(node["const"])
+        if "enum" in node:
+            return st.sampled_from(node["enum"])
+        kind = node.get("type")
+        if kind == "object":
+            properties = {k: build(v) for k, v in node.get("properties", {}).items()}
+            required = set(node.get("required", ()))
+            if not properties:
+                values = (
+                    build(node["additionalProperties"])
+                    if isinstance(node.get("additionalProperties"), dict)
+                    else _JSON_SCALARS
+                )
+                return st.dictionaries(st.text(max_size=5), values, max_size=3)
+            optional = {k: v for k, v in properties.items() if k not in required}
+            return st.fixed_dictionaries({k: properties[k] for k in required}, optional=optional)
+        if kind == "array":
+            if "prefixItems" in node:
+                return st.tuples(*(build(item) for item in node["prefixItems"])).map(list)
+            return st.lists(build(node.get("items", {})), max_size=3)
+        if kind == "string":
+            if node.get("format") == "date":
+                return st.dates().map(lambda d: d.isoformat())
+            return st.text(max_size=8)
+        if kind == "integer":
+            return st.integers(-3, 200)
+        if kind == "boolean":
+            return st.booleans()
+        if kind == "null":
+            return st.none()
+        return _JSON_SCALARS
+
+    valid = build(schema)
+    if not malformed:
+        return valid
+
+    @st.composite
+    def broken(draw: st.DrawFn) -> Any:
+        value = draw(valid)
+        if not isinstance(value, dict) or not value:
+            return draw(_JSON_SCALARS)
+        key = draw(st.sampled_from(sorted(value)))
+        how = draw(st.sampled_from(["drop", "extra", "retype"]))
+        if how == "drop":
+            del value[key]
+        elif how == "extra":
+            value["unexpected"] = draw(_JSON_SCALARS)
+        else:
+            value[key] = draw(_JSON_SCALARS)
+        return value
+
+    return st.one_of(valid, broken())

@@ -5,7 +5,9 @@ policy, community, ratings, sampling frame, sample certificate, survey, meeting 
 its ballots, quarter result, rectification case. Each has
 ``from_domain(obj)`` and ``to_domain(...)``; exported JSON imports back equal.
 Exact numbers travel as text (``"17/20"``, ``"86.20"``); a JSON float where an
-exact number belongs is refused (the models are strict). Pydantic lives here
+exact number belongs is refused (the models are strict). Documents are read
+from JSON text (:func:`load_document`, or a model's ``model_validate_json``),
+which is where ISO dates and arrays are understood. Pydantic lives here
 only: the domain never imports it.
 
 :data:`DOCUMENTS` maps each document's name to its model;

@@ -1,0 +1,170 @@
+"""Events for the decisions the library makes, ready for the ledger (C-3, E-1..E-6, R-1..R-3, S-*).
+
+Each builder turns a domain object into a :class:`~community_governance.ports.NewEvent`
+whose data is a document of :mod:`community_governance.schemas` (exact numbers as
+text). Household ids are replaced by the ledger's keyed pseudonyms before they
+are written, so no raw household id enters the chain.
+
+Streams: ``meeting:<id>``, ``quarter:<community>:<quarter>`` (ratings, sample,
+survey, evaluation, announcement, objections), ``case:<id>``,
+``service:<community>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from community_governance.consultation.meeting import ClosedMeeting
+from community_governance.evaluation.quarter import QuarterResult
+from community_governance.evaluation.ratings import RatingBook
+from community_governance.evaluation.survey import Survey
+from community_governance.numbers import format_fraction
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.ports import NewEvent
+from community_governance.rectification.announcement import Announcement
+from community_governance.rectification.case import RectificationCase
+from community_governance.schemas import (
+    CaseDoc,
+    MeetingDoc,
+    QuarterResultDoc,
+    RatingsDoc,
+    SurveyDoc,
+)
+from community_governance.vocabulary import BilingualEnum
+
+__all__ = [
+    "announcement_made",
+    "case_recorded",
+    "meeting_closed",
+    "quarter_evaluated",
+    "quarter_stream",
+    "ratings_recorded",
+    "service_recorded",
+    "survey_recorded",
+]
+
+Pseudonym = Callable[[str], str]
+
+
+def quarter_stream(community_id: str, quarter: object) -> str:
+    """The stream of one community's quarter."""
+    return f"quarter:{community_id}:{quarter}"
+
+
+def meeting_closed(closed: ClosedMeeting) -> NewEvent:
+    """A closed deliberation meeting with its tallies (C-3)."""
+    tallies = {
+        pid: {
+            "agree": t.agree,
+            "disagree": t.disagree,
+            "abstain": t.abstain,
+            "absent": t.absent,
+            "base": t.base_count,
+            "share": None if t.share is None else format_fraction(t.share),
+            "approved": t.approved,
+        }
+        for pid, t in closed.tallies.items()
+    }
+    meeting = MeetingDoc.from_domain(closed.meeting).model_dump(mode="json")
+    return NewEvent(
+        "meeting.closed",
+        {"meeting": meeting, "tallies": tallies, "review_on": closed.review_on.isoformat()},
+        closed.meeting.held_on,
+    )
+
+
+def ratings_recorded(book: RatingBook, at: dt.date) -> NewEvent:
+    """A quarter's ratings, with their corrections (E-2, E-3)."""
+    return NewEvent("ratings.recorded", RatingsDoc.from_domain(book).model_dump(mode="json"), at)
+
+
+def survey_recorded(survey: Survey, pseudonym: Pseudonym, at: dt.date) -> NewEvent:
+    """The sample certificate and the responses, households pseudonymised (E-4)."""
+    doc = SurveyDoc.from_domain(survey).model_dump(mode="json")
+    certificate = doc["certificate"]
+    certificate["sample"] = [pseudonym(h) for h in certificate["sample"]]
+    certificate["replacements"] = [
+        [pseudonym(a), pseudonym(b)] for a, b in certificate["replacements"]
+    ]
+    for response in doc["responses"]:
+        response["household"] = pseudonym(response["household"])
+    return NewEvent("survey.recorded", doc, at)
+
+
+def quarter_evaluated(result: QuarterResult, policy: PolicySnapshot) -> NewEvent:
+    """A quarter's result, with the parameters a stdlib verifier needs to recompute it (E-5)."""
+    parameters = {
+        "weights": {c.code: format_fraction(w) for c, w in policy.component_weights.items()},
+        "dimension_weights": {
+            d.code: format_fraction(w) for d, w in policy.dimension_weights.items()
+        },
+        "scale": {lv.code: format_fraction(lv.score) for lv in policy.survey_answer_scale.levels},
+        "attribution": policy.survey_attribution.code,
+        "peer": {
+            "aggregation": policy.peer_aggregation.code,
+            "min_raters": policy.peer_min_raters,
+            "trim_min_raters": policy.trim_min_raters,
+        },
+        "rounding": {"mode": policy.rounding_mode.code, "places": policy.rounding_places},
+    }
+    data = {
+        "result": QuarterResultDoc.from_domain(result).model_dump(mode="json"),
+        "parameters": parameters,
+    }
+    return NewEvent("quarter.evaluated", data, result.evaluated_on)
+
+
+def announcement_made(board: Announcement) -> NewEvent:
+    """An announcement (or re-announcement) and its objections so far (R-1)."""
+    data = {
+        "announced_on": board.announced_on.isoformat(),
+        "window_ends": board.window_ends.isoformat(),
+        "objections": [
+            {
+                "objection_id": o.objection_id,
+                "by_role": o.by_role.code,
+                "unit_concerned": o.unit_concerned,
+                "grounds": o.grounds,
+                "filed_on": o.filed_on.isoformat(),
+                "outcome": o.outcome.code,
+                "reason": o.reason,
+            }
+            for o in board.objections
+        ],
+    }
+    return NewEvent("results.announced", data, board.announced_on)
+
+
+def case_recorded(case: RectificationCase) -> NewEvent:
+    """A rectification case with its whole history so far (E-6, R-2, R-3)."""
+    at = case.history[-1].at if case.history else case.issued_on
+    return NewEvent("case.recorded", CaseDoc.from_domain(case).model_dump(mode="json"), at)
+
+
+def _plain(value: object) -> Any:  # noqa: PLR0911 - one branch per kind of value
+    if isinstance(value, BilingualEnum):
+        return value.code
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return format_fraction(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return value
+
+
+def service_recorded(record: object, at: dt.date) -> NewEvent:
+    """Any service record (S-1..S-7) as plain data, typed by its class name."""
+    data = _plain(attrs.asdict(record, recurse=False))  # type: ignore[arg-type]
+    return NewEvent(f"service.{type(record).__name__}", data, at)

@@ -1,0 +1,380 @@
+"""The ledger on SQLite: append-only, hash-chained, crash-safe (adapter).
+
+Implements :class:`~community_governance.ports.EventStore` with the standard
+library's :mod:`sqlite3`: write-ahead logging, ``synchronous=FULL``, writes in
+``BEGIN IMMEDIATE`` transactions with a busy timeout, and a primary key on
+(stream, version), so concurrent writers fail cleanly with
+:class:`ConcurrencyError` — never a leaked "database is locked". Every sqlite3
+error maps to :class:`LedgerError`; a batch is all or nothing.
+
+Personal details of households never enter the chain: events carry keyed-HMAC
+pseudonyms (:meth:`SQLiteLedger.pseudonym`), and any detail lives in a separate
+table, referenced by pseudonym, with a retention date, deletable without
+touching the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from community_governance.errors import GovernanceError
+from community_governance.ledger.chain import GENESIS, LedgerCheck, check_records, event_body, link
+from community_governance.ports import NewEvent, RecordedEvent
+
+__all__ = ["ConcurrencyError", "LedgerError", "SQLiteLedger"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    stream TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (stream, version)
+);
+CREATE TABLE IF NOT EXISTS personal (
+    ref TEXT PRIMARY KEY,
+    details TEXT NOT NULL,
+    retain_until TEXT NOT NULL
+);
+"""
+
+
+_INSERT = (
+    "INSERT INTO events (seq, stream, version, type, at, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class LedgerError(GovernanceError):
+    """Any failure of the ledger's storage (every sqlite3 error maps here)."""
+
+
+class ConcurrencyError(LedgerError):
+    """Another writer moved the stream on: re-read it and try again."""
+
+
+def _row_event(row: sqlite3.Row) -> RecordedEvent:
+    return RecordedEvent(
+        seq=row["seq"],
+        stream=row["stream"],
+        version=row["version"],
+        type=row["type"],
+        data=json.loads(row["data"]),
+        at=dt.date.fromisoformat(row["at"]),
+        hash=row["hash"],
+    )
+
+
+class SQLiteLedger:
+    """An append-only, tamper-evident event store in one SQLite file.
+
+    Args:
+        path: the database file (created if missing).
+        key: the secret key of the household pseudonyms (keep it outside the
+            database; without it nobody can link a pseudonym to a household).
+        timeout: seconds a writer waits for another to finish.
+    """
+
+    def __init__(self, path: str | Path, *, key: bytes, timeout: float = 30.0) -> None:
+        if not key:
+            raise LedgerError("a pseudonym key is required", field="key", rule="ledger")
+        self.path = Path(path)
+        self._key = key
+        self._timeout = timeout
+        with self._connection() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _connection(self) -> _Connection:
+        return _Connection(self.path, self._timeout)
+
+    # -- personal data ---------------------------------------------------------------------
+
+    def pseudonym(self, household_id: str) -> str:
+        """The keyed-HMAC pseudonym of a household id (stable for a key)."""
+        digest = hmac.new(self._key, household_id.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"hh-{digest[:24]}"
+
+    def store_personal(
+        self, household_id: str, details: Mapping[str, Any], *, retain_until: dt.date
+    ) -> str:
+        """Keep a household's personal details outside the chain; return the pseudonym."""
+        ref = self.pseudonym(household_id)
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO personal (ref, details, retain_until) VALUES (?, ?, ?)",
+                (ref, json.dumps(dict(details), ensure_ascii=False), retain_until.isoformat()),
+            )
+        return ref
+
+    def personal(self, ref: str) -> dict[str, Any] | None:
+        """The personal details behind a pseudonym, if still kept."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT details FROM personal WHERE ref = ?", (ref,)).fetchone()
+        return None if row is None else dict(json.loads(row["details"]))
+
+    def delete_personal(self, ref: str) -> bool:
+        """Delete a household's personal details; the chain is untouched."""
+        with self._connection() as conn:
+            return conn.execute("DELETE FROM personal WHERE ref = ?", (ref,)).rowcount > 0
+
+    def purge_expired(self, at: dt.date) -> int:
+        """Delete every personal record whose retention date has passed; return how many."""
+        with self._connection() as conn:
+            return conn.execute(
+                "DELETE FROM personal WHERE retain_until < ?", (at.isoformat(),)
+            ).rowcount
+
+    # -- the event store -------------------------------------------------------------------
+
+    def append(self, stream: str, events: Sequence[NewEvent], *, expected_version: int) -> int:
+        """Append ``events`` to ``stream`` at ``expected_version``; all or nothing.
+
+        Raises:
+            ConcurrencyError: the stream is not at ``expected_version``.
+            LedgerError: an invalid event (no type, a float, not plain data),
+                or any storage failure; nothing is written.
+        """
+        if not stream:
+            raise LedgerError("a stream has a name", field="stream", rule="ledger")
+        prepared = []
+        for i, event in enumerate(events):
+            if not event.type:
+                raise LedgerError("an event has a type", field=f"events[{i}].type", rule="ledger")
+            try:
+                data = json.loads(json.dumps(dict(event.data), ensure_ascii=False))
+                event_body(stream, 1, event.type, event.at.isoformat(), data)
+            except (TypeError, ValueError) as error:
+                raise LedgerError(str(error), field=f"events[{i}].data", rule="ledger") from None
+            prepared.append((event, data))
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            current = conn.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?", (stream,)
+            ).fetchone()[0]
+            if current != expected_version:
+                raise ConcurrencyError(
+                    f"stream {stream!r} is at version {current}, not {expected_version}",
+                    field="expected_version",
+                    rule="ledger",
+                )
+            last = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, previous = (last["seq"], last["hash"]) if last else (0, GENESIS)
+            version = current
+            for event, data in prepared:
+                seq += 1
+                version += 1
+                at = event.at.isoformat()
+                digest = link(seq, previous, event_body(stream, version, event.type, at, data))
+                conn.execute(
+                    _INSERT,
+                    (
+                        seq,
+                        stream,
+                        version,
+                        event.type,
+                        at,
+                        json.dumps(data, ensure_ascii=False, sort_keys=True),
+                        digest,
+                    ),
+                )
+                previous = digest
+            conn.execute("COMMIT")
+            return int(version)
+
+    def read(self, stream: str) -> list[RecordedEvent]:
+        """Every event of ``stream``, oldest first."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT * FROM events WHERE stream = ? ORDER BY version", (stream,)
+            ).fetchall()
+        return [_row_event(r) for r in rows]
+
+    def read_after(self, seq: int) -> list[RecordedEvent]:
+        """Every event after global position ``seq``."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT * FROM events WHERE seq > ? ORDER BY seq", (seq,)
+            ).fetchall()
+        return [_row_event(r) for r in rows]
+
+    def version(self, stream: str) -> int:
+        """The stream's current version (0 if empty)."""
+        with self._connection() as conn:
+            return int(
+                conn.execute(
+                    "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?", (stream,)
+                ).fetchone()[0]
+            )
+
+    def head(self) -> tuple[int, str]:
+        """(number of events, hash of the last): publish it with every announcement (R-1)."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, GENESIS) if row is None else (row["seq"], row["hash"])
+
+    def verify(self, published: tuple[int, str] | None = None) -> LedgerCheck:
+        """Recompute the chain; name the first bad sequence number.
+
+        Args:
+            published: a head published earlier: a ledger that no longer
+                reaches it, or reaches it with another hash, fails.
+        """
+        with self._connection() as conn:
+            rows = conn.execute("SELECT * FROM events ORDER BY rowid").fetchall()
+        return check_records(
+            (
+                (r["seq"], r["stream"], r["version"], r["type"], r["at"], r["data"], r["hash"])
+                for r in rows
+            ),
+            published,
+        )
+
+    def integrity_check(self) -> str:
+        """SQLite's own ``PRAGMA integrity_check`` (``"ok"`` when sound)."""
+        with self._connection() as conn:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- export and import -----------------------------------------------------------------
+
+    def export_jsonl(self, path: str | Path) -> tuple[int, str]:
+        """Write every event, with its hash, as JSON Lines; return the head."""
+        with self._connection() as conn:
+            rows = conn.execute("SELECT * FROM events ORDER BY seq").fetchall()
+        with Path(path).open("w", encoding="utf-8") as out:
+            for r in rows:
+                record = {
+                    "seq": r["seq"],
+                    "stream": r["stream"],
+                    "version": r["version"],
+                    "type": r["type"],
+                    "at": r["at"],
+                    "data": json.loads(r["data"]),
+                    "hash": r["hash"],
+                }
+                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        return self.head()
+
+    def import_jsonl(self, path: str | Path) -> tuple[int, str]:
+        """Load an export into this (empty) ledger, checking the chain; all or nothing.
+
+        Raises:
+            LedgerError: the ledger is not empty, a line is malformed, or the
+                chain breaks (naming the line).
+        """
+        records = list(_read_export(path))
+        check = check_records(
+            (
+                (
+                    r["seq"],
+                    r["stream"],
+                    r["version"],
+                    r["type"],
+                    r["at"],
+                    json.dumps(r["data"]),
+                    r["hash"],
+                )
+                for r in records
+            ),
+            None,
+        )
+        if not check.ok:
+            raise LedgerError(
+                f"the export's chain breaks at {check.first_bad}: {check.reason}",
+                field=str(path),
+                rule="ledger",
+            )
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            if conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]:
+                raise LedgerError(
+                    "import only into an empty ledger", field=str(path), rule="ledger"
+                )
+            conn.executemany(
+                _INSERT,
+                [
+                    (
+                        r["seq"],
+                        r["stream"],
+                        r["version"],
+                        r["type"],
+                        r["at"],
+                        json.dumps(r["data"], ensure_ascii=False, sort_keys=True),
+                        r["hash"],
+                    )
+                    for r in records
+                ],
+            )
+            conn.execute("COMMIT")
+        return self.head()
+
+
+def _read_export(path: str | Path) -> Iterable[dict[str, Any]]:
+    keys = {"seq", "stream", "version", "type", "at", "data", "hash"}
+    with Path(path).open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise LedgerError(
+                    f"line {number} is not JSON: {error.msg}", field=str(path), rule="ledger"
+                ) from None
+            if not isinstance(record, dict) or set(record) != keys:
+                raise LedgerError(
+                    f"line {number} is not a ledger record", field=str(path), rule="ledger"
+                )
+            yield record
+
+
+class _Connection:
+    """A short-lived connection, committed or rolled back on exit; sqlite3 errors mapped."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self._path = path
+        self._timeout = timeout
+        self._conn: sqlite3.Connection | None = None
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
+        except sqlite3.Error as error:
+            raise LedgerError(
+                f"cannot open the ledger: {error}", field=str(self._path), rule="ledger"
+            ) from None
+        self._conn = conn
+        return conn
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _: object
+    ) -> None:
+        conn = self._conn
+        assert conn is not None  # noqa: S101 - set by __enter__
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.close()
+        if isinstance(error, sqlite3.IntegrityError):
+            raise ConcurrencyError(
+                f"a concurrent writer won: {error}", field="stream", rule="ledger"
+            ) from None
+        if isinstance(error, sqlite3.Error):
+            raise LedgerError(
+                f"storage error: {error}", field=str(self._path), rule="ledger"
+            ) from None

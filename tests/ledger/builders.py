@@ -1,0 +1,50 @@
+"""Build a ledger holding the demo quarter's decisions (shared by the ledger tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from community_governance.demo import demo_quarter, run_demo
+from community_governance.ledger import SQLiteLedger
+from community_governance.ledger import events as ev
+
+KEY = b"test-pseudonym-key"
+DEMO = demo_quarter(127)
+OUTCOME = run_demo(DEMO)
+
+
+def demo_ledger(path: Path) -> SQLiteLedger:
+    """A ledger with the demo quarter's decisions, its case and some service records."""
+    ledger = SQLiteLedger(path, key=KEY)
+    q = DEMO.quarter
+    stream = ev.quarter_stream(DEMO.community.community_id, q)
+    rules = DEMO.policy.at(OUTCOME.result.evaluated_on)
+    ledger.append(
+        f"meeting:{DEMO.meeting.meeting.meeting_id}",
+        [ev.meeting_closed(DEMO.meeting)],
+        expected_version=0,
+    )
+    ledger.append(
+        stream,
+        [
+            ev.ratings_recorded(DEMO.ratings, q.end),
+            ev.survey_recorded(DEMO.survey, ledger.pseudonym, q.end),
+            ev.quarter_evaluated(OUTCOME.result, rules),
+            ev.announcement_made(OUTCOME.announcement),
+        ],
+        expected_version=0,
+    )
+    for case in OUTCOME.cases:
+        ledger.append(f"case:{case.case_id}", [ev.case_recorded(case)], expected_version=0)
+    ledger.append(
+        "service:haibin",
+        [ev.service_recorded(v, q.start) for v in DEMO.volunteers]
+        + [ev.service_recorded(h, h.on) for h in DEMO.volunteer_hours[:5]],
+        expected_version=0,
+    )
+    for household in DEMO.survey.certificate.sample[:3]:
+        ledger.store_personal(
+            household, {"name": "resident", "phone": "000"}, retain_until=dt.date(2027, 1, 1)
+        )
+    return ledger
