@@ -29,6 +29,7 @@ def demo_ledger(path: Path) -> SQLiteLedger:
         stream,
         [
             ev.ratings_recorded(DEMO.ratings, q.end),
+            ev.sample_drawn(DEMO.survey.certificate, ledger.pseudonym, q.end),
             ev.survey_recorded(DEMO.survey, ledger.pseudonym, q.end),
             ev.quarter_evaluated(OUTCOME.result, rules),
             ev.announcement_made(OUTCOME.announcement),

@@ -28,8 +28,8 @@ def test_append_read_and_verify(tmp_path: Path) -> None:
     assert ledger.verify().ok
     assert ledger.verify((count, head)).ok
     stream = f"quarter:haibin:{DEMO.quarter}"
-    assert [e.version for e in ledger.read(stream)] == [1, 2, 3, 4]
-    with pytest.raises(ConcurrencyError, match="version 4, not 2"):
+    assert [e.version for e in ledger.read(stream)] == [1, 2, 3, 4, 5]
+    with pytest.raises(ConcurrencyError, match="version 5, not 2"):
         ledger.append(stream, [NewEvent("x", {}, DAY)], expected_version=2)
     assert ledger.head() == (count, head)
 

@@ -23,6 +23,7 @@ import attrs
 from community_governance.consultation.meeting import ClosedMeeting
 from community_governance.evaluation.quarter import QuarterResult
 from community_governance.evaluation.ratings import RatingBook
+from community_governance.evaluation.sampling import SampleCertificate
 from community_governance.evaluation.survey import Survey
 from community_governance.numbers import format_fraction
 from community_governance.policy.schema import PolicySnapshot
@@ -31,6 +32,7 @@ from community_governance.rectification.announcement import Announcement
 from community_governance.rectification.case import RectificationCase
 from community_governance.schemas import (
     CaseDoc,
+    CertificateDoc,
     MeetingDoc,
     QuarterResultDoc,
     RatingsDoc,
@@ -45,6 +47,7 @@ __all__ = [
     "quarter_evaluated",
     "quarter_stream",
     "ratings_recorded",
+    "sample_drawn",
     "service_recorded",
     "survey_recorded",
 ]
@@ -82,6 +85,14 @@ def meeting_closed(closed: ClosedMeeting) -> NewEvent:
 def ratings_recorded(book: RatingBook, at: dt.date) -> NewEvent:
     """A quarter's ratings, with their corrections (E-2, E-3)."""
     return NewEvent("ratings.recorded", RatingsDoc.from_domain(book).model_dump(mode="json"), at)
+
+
+def sample_drawn(certificate: SampleCertificate, pseudonym: Pseudonym, at: dt.date) -> NewEvent:
+    """A household sample drawn, with its certificate, households pseudonymised (E-4)."""
+    doc = CertificateDoc.from_domain(certificate).model_dump(mode="json")
+    doc["sample"] = [pseudonym(h) for h in doc["sample"]]
+    doc["replacements"] = [[pseudonym(a), pseudonym(b)] for a, b in doc["replacements"]]
+    return NewEvent("sample.drawn", doc, at)
 
 
 def survey_recorded(survey: Survey, pseudonym: Pseudonym, at: dt.date) -> NewEvent:
