@@ -24,6 +24,8 @@ __all__ = [
     "Project",
     "Quarter",
     "Representative",
+    "string_tuple",
+    "to_quarter",
 ]
 
 _QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*")
@@ -106,7 +108,8 @@ class Quarter:
         return f"{self.year}Q{self.number}"
 
 
-def _quarter(value: Quarter | str) -> Quarter:
+def to_quarter(value: Quarter | str) -> Quarter:
+    """A converter for quarter fields: a :class:`Quarter`, or text such as ``"2026Q3"``."""
     return Quarter.coerce(value)
 
 
@@ -114,7 +117,8 @@ def _organisation_kind(value: OrganisationKind | str) -> OrganisationKind:
     return OrganisationKind.coerce(value)
 
 
-def _strings(values: Iterable[str]) -> tuple[str, ...]:
+def string_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    """A converter for id-list fields: any iterable of text, kept as a tuple."""
     return tuple(values)
 
 
@@ -145,9 +149,9 @@ class MemberUnit:
     unit_id: str = attrs.field(validator=_identifier("unit_id"))
     name: str
     kind: OrganisationKind = attrs.field(converter=_organisation_kind)
-    responsibilities: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    business_lines: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    compounds: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    responsibilities: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
+    business_lines: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
+    compounds: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
 
 
 @attrs.frozen
@@ -173,8 +177,8 @@ class Project:
 
     project_id: str = attrs.field(validator=_identifier("project_id"))
     title: str
-    quarter: Quarter = attrs.field(converter=_quarter)
-    responsible_units: tuple[str, ...] = attrs.field(converter=_strings)
+    quarter: Quarter = attrs.field(converter=to_quarter)
+    responsible_units: tuple[str, ...] = attrs.field(converter=string_tuple)
 
     @responsible_units.validator
     def _check_units(self, _: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:

@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import attrs
 
-from community_governance.community import Representative
+from community_governance.community import Representative, string_tuple
 from community_governance.errors import (
     DuplicateBallotError,
     EligibilityError,
@@ -45,10 +45,6 @@ __all__ = [
     "Tally",
     "tally",
 ]
-
-
-def _strings(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
 
 
 def _work(value: WorkKind | str) -> WorkKind:
@@ -75,8 +71,8 @@ class Proposal:
     proposal_id: str
     title: str
     work: WorkKind = attrs.field(converter=_work)
-    concern_ids: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    compounds: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    concern_ids: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
+    compounds: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
     need: str | None = None
 
 

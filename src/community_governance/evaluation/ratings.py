@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import attrs
 
-from community_governance.community import Community, Quarter
+from community_governance.community import Community, Quarter, to_quarter
 from community_governance.errors import (
     DuplicateRatingError,
     EligibilityError,
@@ -54,10 +54,6 @@ def _kind(value: Component | str) -> Component:
     return Component.coerce(value)
 
 
-def _quarter(value: Quarter | str) -> Quarter:
-    return Quarter.coerce(value)
-
-
 @attrs.frozen
 class Rating:
     """One unit's rating of one unit for one quarter, dimension by dimension (E-2, E-3).
@@ -78,7 +74,7 @@ class Rating:
 
     rater: str
     ratee: str
-    quarter: Quarter = attrs.field(converter=_quarter)
+    quarter: Quarter = attrs.field(converter=to_quarter)
     kind: Component = attrs.field(converter=_kind)
     scores: Mapping[Dimension, Decimal | None] = attrs.field(converter=_scores)
 
@@ -156,7 +152,7 @@ class RatingBook:
     """
 
     community: Community
-    quarter: Quarter = attrs.field(converter=_quarter)
+    quarter: Quarter = attrs.field(converter=to_quarter)
     current: Mapping[tuple[str, str], Rating] = attrs.field(factory=dict)
     history: tuple[RatingEvent, ...] = ()
 

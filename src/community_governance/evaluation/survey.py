@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import attrs
 
-from community_governance.community import Project, Quarter
+from community_governance.community import Project, Quarter, to_quarter
 from community_governance.errors import (
     DuplicateResponseError,
     GovernanceError,
@@ -60,10 +60,6 @@ def _projects(values: Iterable[Project]) -> tuple[Project, ...]:
     return tuple(values)
 
 
-def _quarter(value: Quarter | str) -> Quarter:
-    return Quarter.coerce(value)
-
-
 @attrs.frozen
 class Survey:
     """A quarter's survey: the sample, the projects asked about, and the responses (E-4).
@@ -72,7 +68,7 @@ class Survey:
     this one as it was, also when they raise.
     """
 
-    quarter: Quarter = attrs.field(converter=_quarter)
+    quarter: Quarter = attrs.field(converter=to_quarter)
     certificate: SampleCertificate
     projects: tuple[Project, ...] = attrs.field(converter=_projects)
     responses: tuple[SurveyResponse, ...] = ()
