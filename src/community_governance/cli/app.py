@@ -231,7 +231,7 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str) -> None:
         _echo_json(
             {
                 "quarter": str(result.quarter),
-                "scorecards": [{**{k: str(v) for k, v in row.items()}} for row in result.rows()],
+                "scorecards": [{k: str(v) for k, v in row.items()} for row in result.rows()],
                 "awards": [a.unit_id for a in result.awards],
                 "rectification": [c.case_id for c in outcome.cases],
                 "balance": {p.code: str(s) for p, s in outcome.balance.shares.items()},
