@@ -22,7 +22,9 @@ def explanations(draw: st.DrawFn) -> Explanation:
     """Explanations built through the builder, as rules build them."""
     builder = ExplanationBuilder(Text(draw(texts), draw(texts)))
     snapshot = default_policy().at(draw(st.dates(dt.date(2021, 1, 21), dt.date(2030, 1, 1))))
-    snapshot.cite(builder, *draw(st.lists(st.sampled_from(sorted(snapshot.uses)), max_size=4)))
+    traced = snapshot.traced(builder)
+    for name in draw(st.lists(st.sampled_from(sorted(snapshot.uses)), max_size=4)):
+        traced.value(name)
     for name, value in draw(st.lists(st.tuples(texts, st.fractions()), max_size=3)):
         builder.input(name, value)
     for zh, en, value in draw(st.lists(st.tuples(texts, texts, st.fractions()), max_size=4)):
@@ -61,7 +63,8 @@ def test_builder_records_rules_from_parameters_and_steps() -> None:
     """Rule IDs come from the parameters read and the steps taken, each once, in order."""
     snapshot = default_policy().at(dt.date(2026, 7, 1))
     builder = ExplanationBuilder(Text("标题", "title"))
-    snapshot.cite(builder, "evaluation.weights", "evaluation.weights")
+    traced = snapshot.traced(builder)
+    traced.component_weights, traced.value("evaluation.weights")
     builder.step("加权", "weighted", Fraction(431, 5), rule="E-5")
     builder.step("修约", "rounded", Fraction(431, 5), rule="E-6")
     explanation = builder.build(Text("完成", "done"))

@@ -454,7 +454,7 @@ def run_demo(demo: DemoQuarter) -> DemoOutcome:
         proposals=demo.meeting.meeting.agenda,
     )
     result = evaluate_quarter(
-        demo.community, q, demo.ratings, demo.survey, policy=demo.policy, on=evaluated_on
+        demo.community, q, demo.ratings, demo.survey, policy=demo.policy, at=evaluated_on
     )
     board = announce(demo.community, result, evaluated_on + dt.timedelta(days=1), rules)
     effective = board.window_ends + dt.timedelta(days=1)

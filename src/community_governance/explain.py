@@ -289,6 +289,11 @@ class ExplanationBuilder:
             self.parameters.append(use)
             self.rule(use.rule)
 
+    def include_reads(self, other: ExplanationBuilder | Explanation) -> None:
+        """Record the parameters ``other`` read: a step computed once and shared, or a part."""
+        for use in other.parameters:
+            self.parameter(use)
+
     def input(self, name: str, value: object) -> None:
         """Record an input that mattered."""
         self.inputs.append((name, render_value(value)))

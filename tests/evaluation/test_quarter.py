@@ -100,7 +100,7 @@ def test_a_quarter_cannot_be_evaluated_before_it_ends() -> None:
     """E-1: the quarterly evaluation happens after the quarter's last day."""
     book, survey, _ = build()
     with pytest.raises(EligibilityError, match="after it ends"):
-        evaluate_quarter(COMMUNITY, Q3, book, survey, on=dt.date(2026, 9, 29))
+        evaluate_quarter(COMMUNITY, Q3, book, survey, at=dt.date(2026, 9, 29))
     with pytest.raises(EligibilityError, match="must be for 2026Q4"):
         evaluate_quarter(COMMUNITY, "2026Q4", book, survey)
 

@@ -41,12 +41,14 @@ def test_the_worked_example() -> None:
     assert result.reported == Decimal("86.20")
     assert str(result.reported) == "86.20"
     assert result.explanation.rules[0] == "E-5"
+    # Every parameter read is cited, in the order read (the scale check included).
     assert [p.name for p in result.explanation.parameters] == [
+        "evaluation.scale",
         "evaluation.peer.min_raters",
         "evaluation.peer.aggregation",
         "evaluation.weights",
-        "rounding.mode",
         "rounding.places",
+        "rounding.mode",
     ]
 
 

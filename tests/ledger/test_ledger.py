@@ -176,7 +176,7 @@ policy = default_policy().at(evaluated.at)
 book = RatingsDoc.model_validate_json(json.dumps(events["ratings.recorded"].data)).to_domain(policy)
 survey = SurveyDoc.model_validate_json(json.dumps(events["survey.recorded"].data)).to_domain(policy)
 community, quarter = book.community, book.quarter
-result = evaluate_quarter(community, quarter, book, survey, policy=policy, on=evaluated.at)
+result = evaluate_quarter(community, quarter, book, survey, policy=policy, at=evaluated.at)
 sys.stdout.write(canonical(QuarterResultDoc.from_domain(result).model_dump(mode="json")).decode())
 """
 

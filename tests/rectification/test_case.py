@@ -55,9 +55,7 @@ def new_case() -> RectificationCase:
         "D",
         Quarter(2026, 2),
         ISSUED,
-        deadline_days=30,
-        day_count=DayCount.CALENDAR,
-        required_levels=tuple(SupervisionLevel),
+        policy=RULES,
         member_units=frozenset("ABCD"),
     )
 

@@ -80,7 +80,7 @@ def q2_result() -> QuarterResult:
         {"A": 92, "B": 85, "C": 75, "D": 40},
         {"A": "very satisfied", "B": "satisfied", "C": "satisfied", "D": "very dissatisfied"},
     )
-    return evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, on=dt.date(2026, 7, 3))
+    return evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, at=dt.date(2026, 7, 3))
 
 
 def test_the_full_scenario() -> None:
@@ -108,7 +108,7 @@ def test_the_full_scenario() -> None:
             Objection("obj-2", "B", "unit_representative", "D", "late", dt.date(2026, 7, 14))
         )
     board = board.dismiss(
-        "obj-1", reason="weather is no ground: the sample is random", on=dt.date(2026, 7, 10)
+        "obj-1", reason="weather is no ground: the sample is random", at=dt.date(2026, 7, 10)
     )
 
     # E-6: the case opens when the results take effect, with a 30-day deadline.
@@ -193,9 +193,9 @@ def test_an_upheld_objection_corrects_and_re_announces() -> None:
     book, survey = q2_inputs(
         {"A": 92, "B": 85, "C": 75, "D": 75}, dict.fromkeys("ABCD", "satisfied")
     )
-    corrected = evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, on=dt.date(2026, 7, 9))
+    corrected = evaluate_quarter(COMMUNITY, Q2, book, survey, policy=RULES, at=dt.date(2026, 7, 9))
     board = board.uphold(
-        "o1", reason="recounted", on=dt.date(2026, 7, 9), corrected=corrected, policy=RULES
+        "o1", reason="recounted", at=dt.date(2026, 7, 9), corrected=corrected, policy=RULES
     )
     assert board.result is corrected
     assert (board.announced_on, board.window_ends) == (dt.date(2026, 7, 9), dt.date(2026, 7, 16))

@@ -484,7 +484,7 @@ def evaluate(
     rules = loaded.at(day)
     book = ratings_doc.to_domain(rules)
     survey = _load(survey_path, "survey").to_domain(rules)
-    result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, on=day)
+    result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
     if fmt == "json":
         click.echo(QuarterResultDoc.from_domain(result).model_dump_json(indent=2))
         return

@@ -34,6 +34,8 @@ from community_governance.errors import (
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.numbers import as_count, as_fraction, format_percent
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import ApprovalBase, Choice, WorkKind
 
@@ -129,7 +131,8 @@ def tally(
     agree: int,
     disagree: int,
     abstain: int,
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
+    at: dt.date | None = None,
     threshold: Fraction | str | None = None,
     proposal_id: str = "proposal",
 ) -> Tally:
@@ -141,7 +144,9 @@ def tally(
         agree: agreeing ballots.
         disagree: disagreeing ballots.
         abstain: abstentions.
-        policy: the policy in force (threshold, base, inclusivity, quorum).
+        policy: the policy in force (threshold, base, inclusivity, quorum):
+            a ``Policy`` or a snapshot; default the shipped policy.
+        at: the date of the vote; a ``Policy`` is read on it.
         threshold: an exact threshold overriding the policy's (text or
             ``Fraction``; a float raises ``TypeError``).
         proposal_id: for messages and the explanation.
@@ -154,8 +159,15 @@ def tally(
     Example:
         >>> import datetime as dt
         >>> from community_governance import default_policy
-        >>> rules = default_policy().at(dt.date(2026, 7, 1))
-        >>> t = tally(entitled=20, present=20, agree=17, disagree=3, abstain=0, policy=rules)
+        >>> t = tally(
+        ...     entitled=20,
+        ...     present=20,
+        ...     agree=17,
+        ...     disagree=3,
+        ...     abstain=0,
+        ...     policy=default_policy(),
+        ...     at=dt.date(2026, 7, 1),
+        ... )
         >>> t.approved, t.share, t.votes_needed
         (True, Fraction(17, 20), 17)
     """
@@ -183,49 +195,43 @@ def tally(
             field="counts",
             rule="C-3",
         )
-    limit = (
-        policy.approval_threshold
-        if threshold is None
-        else as_fraction(threshold, field="threshold", rule="C-3")
-    )
+    builder = ExplanationBuilder(Text(f"表决：{proposal_id}", f"Vote on {proposal_id}"))
+    p = resolve(policy, at, builder)
+    approval_base, inclusive, quorum = p.approval_base, p.approval_inclusive, p.quorum
+    if threshold is None:
+        limit = p.approval_threshold
+    else:
+        limit = as_fraction(threshold, field="threshold", rule="C-3")
+        builder.input("threshold", limit)
     if not 0 < limit <= 1:
         raise ParseError("the threshold lies in (0, 1]", field="threshold", rule="C-3")
-    builder = ExplanationBuilder(Text(f"表决：{proposal_id}", f"Vote on {proposal_id}"))
-    policy.cite(builder, "consultation.approval.base", "consultation.approval.inclusive")
-    policy.cite(builder, "consultation.quorum")
-    if threshold is None:
-        policy.cite(builder, "consultation.approval.threshold")
-    else:
-        builder.input("threshold", limit)
     for name, value in counts.items():
         builder.input(name, value)
     base = {
         ApprovalBase.ENTITLED: counts["entitled"],
         ApprovalBase.PRESENT: counts["present"],
         ApprovalBase.CAST: counts["agree"] + counts["disagree"],
-    }[policy.approval_base]
-    quorum_met = counts["present"] * policy.quorum.denominator >= (
-        policy.quorum.numerator * counts["entitled"]
-    )
+    }[approval_base]
+    quorum_met = counts["present"] * quorum.denominator >= (quorum.numerator * counts["entitled"])
     builder.step("法定人数", "quorum met", quorum_met, rule="C-3")
     num, den = limit.numerator, limit.denominator
     left, right = counts["agree"] * den, num * base
-    passes = base > 0 and (left >= right if policy.approval_inclusive else left > right)
+    passes = base > 0 and (left >= right if inclusive else left > right)
     approved = quorum_met and passes
     share = Fraction(counts["agree"], base) if base else None
     builder.step(
-        f"同意票占{policy.approval_base.zh}的比例",
-        f"agreement as a share of {policy.approval_base.en}",
+        f"同意票占{approval_base.zh}的比例",
+        f"agreement as a share of {approval_base.en}",
         share,
         rule="C-3",
     )
     builder.step(
         f"比较 {counts['agree']} × {den} 与 {num} × {base}",
         f"compare {counts['agree']} × {den} with {num} × {base}",
-        f"{left} {'>=' if policy.approval_inclusive else '>'} {right}: {passes}",
+        f"{left} {'>=' if inclusive else '>'} {right}: {passes}",
         rule="C-3",
     )
-    needed = _least_agreeing(base, limit, inclusive=policy.approval_inclusive) if base else None
+    needed = _least_agreeing(base, limit, inclusive=inclusive) if base else None
     short = None if needed is None else max(0, needed - counts["agree"])
     verdict = Text("通过", "approved") if approved else Text("未通过", "rejected")
     shown = format_percent(share) if share is not None else "-"
@@ -237,11 +243,11 @@ def tally(
         disagree=counts["disagree"],
         abstain=counts["abstain"],
         absent=counts["entitled"] - counts["present"],
-        base=policy.approval_base,
+        base=approval_base,
         base_count=base,
         share=share,
         threshold=limit,
-        inclusive=policy.approval_inclusive,
+        inclusive=inclusive,
         quorum_met=quorum_met,
         approved=approved,
         votes_needed=needed,
@@ -284,9 +290,13 @@ class Meeting:
         held_on: dt.date,
         electorate: Iterable[Representative],
         agenda: Iterable[Proposal],
-        policy: PolicySnapshot,
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
     ) -> Meeting:
         """Open a meeting with its electorate snapshot and agenda.
+
+        ``policy`` is read on ``at``, by default the day the meeting is held.
 
         Raises:
             ParseError: a person or proposal listed twice, or a representative
@@ -308,11 +318,11 @@ class Meeting:
                     f"{person.person_id} represents no member unit", field="electorate", rule="C-3"
                 )
             per_unit[person.unit_id] = per_unit.get(person.unit_id, 0) + 1
-        crowded = sorted(u for u, n in per_unit.items() if n > policy.representatives_per_unit)
+        allowed = resolve(policy, at or held_on).representatives_per_unit
+        crowded = sorted(u for u, n in per_unit.items() if n > allowed)
         if crowded:
             raise EligibilityError(
-                f"unit(s) {crowded} have more than {policy.representatives_per_unit} voting "
-                "representative(s)",
+                f"unit(s) {crowded} have more than {allowed} voting representative(s)",
                 field="electorate",
                 rule="C-3",
             )
@@ -391,8 +401,17 @@ class Meeting:
                 last[ballot.person_id] = ballot.choice
         return last
 
-    def tally(self, proposal_id: str, policy: PolicySnapshot) -> Tally:
-        """The tally of one proposal as the meeting stands."""
+    def tally(
+        self,
+        proposal_id: str,
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+    ) -> Tally:
+        """The tally of one proposal as the meeting stands.
+
+        ``policy`` is read on ``at``, by default the day the meeting is held.
+        """
         choices = list(self.counted(proposal_id).values())
         return tally(
             entitled=len(self.electorate),
@@ -401,10 +420,13 @@ class Meeting:
             disagree=choices.count(Choice.DISAGREE),
             abstain=choices.count(Choice.ABSTAIN),
             policy=policy,
+            at=at or self.held_on,
             proposal_id=proposal_id,
         )
 
-    def close(self, policy: PolicySnapshot) -> ClosedMeeting:
+    def close(
+        self, policy: Policy | PolicySnapshot | None = None, *, at: dt.date | None = None
+    ) -> ClosedMeeting:
         """Close the meeting: tally every proposal and freeze the record.
 
         Raises:
@@ -415,14 +437,16 @@ class Meeting:
             raise MeetingClosedError(
                 f"meeting {self.meeting_id} is already closed", field="meeting", rule="C-3"
             )
-        tallies = {p.proposal_id: self.tally(p.proposal_id, policy) for p in self.agenda}
-        approved = tuple(p for p in self.agenda if tallies[p.proposal_id].approved)
-        review = self.held_on + dt.timedelta(days=policy.follow_up_days)
         builder = ExplanationBuilder(
             Text(f"组团议事会议 {self.meeting_id}", f"Deliberation meeting {self.meeting_id}")
         )
         builder.rule("C-3")
-        policy.cite(builder, "consultation.follow_up_days")
+        snapshot = resolve(policy, at or self.held_on)
+        tallies = {p.proposal_id: self.tally(p.proposal_id, snapshot) for p in self.agenda}
+        for t in tallies.values():
+            builder.include_reads(t.explanation)
+        approved = tuple(p for p in self.agenda if tallies[p.proposal_id].approved)
+        review = _review_date(self.held_on, snapshot.traced(builder).follow_up_days)
         builder.input("held_on", self.held_on)
         builder.input("present", f"{len(self.present)}/{len(self.electorate)}")
         for proposal in self.agenda:
@@ -445,6 +469,17 @@ class Meeting:
                 )
             ),
         )
+
+
+def _review_date(held_on: dt.date, days: int) -> dt.date:
+    try:
+        return held_on + dt.timedelta(days=days)
+    except OverflowError:
+        raise ParseError(
+            f"a review {days} days after {held_on} is past the last representable date",
+            field="held_on",
+            rule="C-4",
+        ) from None
 
 
 @attrs.frozen

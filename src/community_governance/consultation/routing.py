@@ -11,6 +11,7 @@ recorded reason is always possible.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import attrs
@@ -19,6 +20,8 @@ from community_governance.community import Community, MemberUnit, Representative
 from community_governance.consultation.meeting import Proposal
 from community_governance.errors import RoutingError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Executor, OrganisationKind, Role
 
@@ -62,8 +65,10 @@ def _units(community: Community, kind: OrganisationKind) -> list[MemberUnit]:
 def route(
     proposal: Proposal,
     community: Community,
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
     representatives: Iterable[Representative] = (),
+    *,
+    at: dt.date | None = None,
 ) -> Assignment:
     """Find the executor of an approved proposal by its kind of work (C-4).
 
@@ -72,14 +77,14 @@ def route(
         community: its member units (their kinds, compounds and lines of business).
         policy: the policy in force (``consultation.routing``).
         representatives: people, for work that goes to resident representatives.
+        at: the date of the assignment; a ``Policy`` is read on it.
 
     Raises:
         RoutingError: nobody matches, or two units match a specialised need
             equally well.
     """
-    executor = policy.routing[proposal.work]
     builder = ExplanationBuilder(Text(f"部署：{proposal.title}", f"Routing: {proposal.title}"))
-    policy.cite(builder, "consultation.routing")
+    executor = resolve(policy, at, builder).routing[proposal.work]
     builder.input("work", proposal.work)
     builder.step(
         f"按工作类型交{executor.zh}", f"by kind of work, to the {executor.en}", executor, rule="C-4"

@@ -12,6 +12,7 @@ takes up once the results take effect.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -21,6 +22,8 @@ import attrs
 from community_governance.community import Quarter
 from community_governance.evaluation.scoring import FinalScore
 from community_governance.explain import ExplanationBuilder
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Grade, GradeBasis
 
@@ -63,21 +66,31 @@ class RectificationOrder:
     weakest: tuple[str, ...] = ()
 
 
-def grade_basis_value(final: FinalScore, policy: PolicySnapshot) -> Fraction:
-    """The score that grades and ranks compare: reported or exact, as the policy says."""
-    if policy.grade_basis is GradeBasis.ROUNDED:
+def grade_basis_value(
+    final: FinalScore,
+    policy: Policy | PolicySnapshot | None = None,
+    *,
+    at: dt.date | None = None,
+    builder: ExplanationBuilder | None = None,
+) -> Fraction:
+    """The score that grades and ranks compare: reported or exact, as the policy says (E-6)."""
+    if resolve(policy, at, builder).grade_basis is GradeBasis.ROUNDED:
         return Fraction(final.reported)
     return final.exact
 
 
 def grade_of(
-    final: FinalScore, policy: PolicySnapshot, builder: ExplanationBuilder | None = None
+    final: FinalScore,
+    policy: Policy | PolicySnapshot | None = None,
+    builder: ExplanationBuilder | None = None,
+    *,
+    at: dt.date | None = None,
 ) -> Grade:
     """The grade whose band holds the unit's score (E-6)."""
-    value = grade_basis_value(final, policy)
-    grade = next(b.grade for b in policy.grade_bands if value >= b.minimum)
+    p = resolve(policy, at, builder)
+    value = grade_basis_value(final, p, builder=builder)
+    grade = next(b.grade for b in p.grade_bands if value >= b.minimum)
     if builder is not None:
-        policy.cite(builder, "evaluation.grades.compare", "evaluation.grades.bands")
         builder.step(f"定级：{grade.zh}", f"grade: {grade.en}", value, rule="E-6")
     return grade
 

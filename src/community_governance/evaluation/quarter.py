@@ -18,6 +18,7 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Community, Quarter
+from community_governance.deprecation import deprecated_alias
 from community_governance.errors import EligibilityError
 from community_governance.evaluation.grading import (
     Award,
@@ -31,6 +32,7 @@ from community_governance.evaluation.scoring import FinalScore, final_score
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.numbers import round_exact
+from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, Dimension, Grade
@@ -179,21 +181,13 @@ def _dimension_means(ratings: tuple[Rating, ...]) -> dict[Dimension, Fraction | 
     return means
 
 
-def _resolve(policy: Policy | PolicySnapshot | None, on: dt.date) -> PolicySnapshot:
-    if isinstance(policy, PolicySnapshot):
-        return policy
-    from community_governance.policy.loader import default_policy  # noqa: PLC0415
-
-    return (policy or default_policy()).at(on)
-
-
 def _check_inputs(
     community: Community, quarter: Quarter, ratings: RatingBook, survey: Survey | None, on: dt.date
 ) -> None:
     if on < quarter.end:
         raise EligibilityError(
             f"{quarter} is evaluated after it ends ({quarter.end}), not on {on}",
-            field="on",
+            field="at",
             rule="E-1",
         )
     if ratings.quarter != quarter or (survey is not None and survey.quarter != quarter):
@@ -225,11 +219,12 @@ def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
     answers: tuple[Fraction, ...],
     snapshot: PolicySnapshot,
     *,
-    surveyed: bool,
+    survey_reads: ExplanationBuilder | None,
 ) -> _Scored:
     builder = ExplanationBuilder(
         Text(f"{quarter} 季度考评：{unit}", f"Quarterly evaluation {quarter}: {unit}")
     )
+    p = snapshot.traced(builder)
     builder.step(
         "组团单位季度考评会议",
         "quarterly evaluation meeting of the member units",
@@ -238,21 +233,22 @@ def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
     )
     builder.input("unit", unit)
     builder.input("evaluated_on", on)
-    snapshot.cite(builder, "evaluation.dimension_weights", "evaluation.scale")
     own = ratings.self_rating(unit)
+    self_score = rating_score(own, p) if own is not None else None
+    peer_scores = [rating_score(r, p) for r in peers]
     builder.step(
         "六个维度加权得到每份评分（无法评价的维度不计入）",
         "each rating weighted over the dimensions it rates (unable-to-rate left out)",
         len(peers) + (own is not None),
         rule="E-2",
     )
-    if surveyed:
-        snapshot.cite(builder, "evaluation.survey.attribution", "evaluation.survey.answer_scale")
+    if survey_reads is not None:
+        builder.include_reads(survey_reads)
     final = final_score(
-        self_score=rating_score(own, snapshot) if own is not None else None,
-        peer_scores=[rating_score(r, snapshot) for r in peers],
+        self_score=self_score,
+        peer_scores=peer_scores,
         public_scores=answers,
-        policy=snapshot,
+        policy=p,
         unit=unit,
         builder=builder,
     )
@@ -266,6 +262,7 @@ def evaluate_quarter(
     survey: Survey | None,
     *,
     policy: Policy | PolicySnapshot | None = None,
+    at: dt.date | None = None,
     on: dt.date | None = None,
 ) -> QuarterResult:
     """Evaluate every member unit of ``community`` for ``quarter`` (E-1..E-6).
@@ -277,8 +274,9 @@ def evaluate_quarter(
         survey: the quarter's household survey (E-4), or ``None`` if there was
             none (then the public component is missing for every unit).
         policy: the policy, or a snapshot of it; default the shipped policy.
-        on: the evaluation date; default the quarter's last day. A
-            :class:`~community_governance.policy.model.Policy` is read on it.
+        at: the evaluation date; default the quarter's last day. A
+            [Policy][community_governance.policy.Policy] is read on it.
+        on: deprecated alias of ``at``.
 
     Raises:
         EligibilityError: the date is before the quarter's end, or the ratings
@@ -287,11 +285,15 @@ def evaluate_quarter(
             not re-weight.
     """
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    on = on or quarter.end
+    on = deprecated_alias("evaluate_quarter", at=at, on=on) or quarter.end
     _check_inputs(community, quarter, ratings, survey, on)
-    snapshot = _resolve(policy, on)
+    snapshot = resolve(policy, on)
     unit_ids = community.unit_ids
-    public = survey.scores_for_units(unit_ids, snapshot) if survey is not None else {}
+    survey_reads = None
+    public: dict[str, tuple[Fraction, ...]] = {}
+    if survey is not None:
+        survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
+        public = survey.scores_for_units(unit_ids, snapshot, builder=survey_reads)
     by_ratee: dict[str, list[Rating]] = {unit: [] for unit in unit_ids}
     for rating in ratings.current.values():
         if rating.kind is Component.PEER and rating.ratee in by_ratee:
@@ -305,18 +307,24 @@ def evaluate_quarter(
             tuple(sorted(by_ratee[unit], key=lambda r: r.rater)),
             public.get(unit, ()),
             snapshot,
-            surveyed=survey is not None,
+            survey_reads=survey_reads,
         )
         for unit in unit_ids
     }
-    ranks = rank({unit: grade_basis_value(item.final, snapshot) for unit, item in scored.items()})
+    ranks = rank(
+        {
+            unit: grade_basis_value(item.final, snapshot, builder=item.builder)
+            for unit, item in scored.items()
+        }
+    )
     cards: list[Scorecard] = []
     awards: list[Award] = []
     orders: list[RectificationOrder] = []
     for unit in sorted(unit_ids, key=lambda u: (ranks[u], u)):
         item = scored[unit]
         builder, final = item.builder, item.final
-        grade = grade_of(final, snapshot, builder)
+        p = snapshot.traced(builder)
+        grade = grade_of(final, p, builder)
         builder.step(
             f"名次 {ranks[unit]}（并列取最好名次）",
             f"rank {ranks[unit]} (ties share the best)",
@@ -324,16 +332,15 @@ def evaluate_quarter(
             rule="E-6",
         )
         peer_dimensions = _dimension_means(item.peers)
-        if grade in snapshot.award_grades:
-            snapshot.cite(builder, "evaluation.awards.grades")
+        if grade in p.award_grades:
             builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
             awards.append(Award(unit, quarter, grade, final.reported))
-        if grade in snapshot.rectification_grades:
-            snapshot.cite(builder, "evaluation.rectification.grades")
+        if grade in p.rectification_grades:
             builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
             orders.append(
                 RectificationOrder(unit, quarter, grade, final.reported, _weakest(peer_dimensions))
             )
+        unit_precision = survey.precision(p, unit, builder=builder) if survey is not None else None
         explanation = builder.build(
             Text(
                 f"{final.reported} 分，{grade.zh}，第 {ranks[unit]} 名",
@@ -353,7 +360,7 @@ def evaluate_quarter(
                 grade=grade,
                 rank=ranks[unit],
                 explanation=explanation,
-                survey_precision=survey.precision(snapshot, unit) if survey is not None else None,
+                survey_precision=unit_precision,
             )
         )
     return QuarterResult(

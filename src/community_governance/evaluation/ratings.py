@@ -14,6 +14,7 @@ book's history.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -29,8 +30,11 @@ from community_governance.errors import (
     PeerRatesItselfError,
     ScoreOutOfRangeError,
 )
-from community_governance.explain import render_value
+from community_governance.explain import ExplanationBuilder, render_value
+from community_governance.frozen import FrozenMap, frozen_map
 from community_governance.numbers import as_score
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, Dimension
 
@@ -47,7 +51,7 @@ def _scores(
         dimension = key if isinstance(key, Dimension) else Dimension.from_label(key)
         field = f"scores.{dimension.code}"
         scores[dimension] = None if value is None else as_score(value, field=field, rule="E-2")
-    return {d: scores[d] for d in Dimension if d in scores}
+    return FrozenMap({d: scores[d] for d in Dimension if d in scores})
 
 
 def _kind(value: Component | str) -> Component:
@@ -107,7 +111,13 @@ class Rating:
         return (self.rater, self.ratee)
 
 
-def rating_score(rating: Rating, policy: PolicySnapshot) -> Fraction:
+def rating_score(
+    rating: Rating,
+    policy: Policy | PolicySnapshot | None = None,
+    *,
+    at: dt.date | None = None,
+    builder: ExplanationBuilder | None = None,
+) -> Fraction:
     """The rating's score: the weighted mean of the dimensions it rates (E-2).
 
     Weights come from ``evaluation.dimension_weights`` and are re-normalised
@@ -116,7 +126,7 @@ def rating_score(rating: Rating, policy: PolicySnapshot) -> Fraction:
     Raises:
         ScoreOutOfRangeError: the rated dimensions all have weight zero.
     """
-    weights = policy.dimension_weights
+    weights = resolve(policy, at, builder).dimension_weights
     total_weight = Fraction(0)
     weighted = Fraction(0)
     for dimension, score in rating.scores.items():
@@ -143,18 +153,37 @@ class RatingEvent:
     reason: str | None = None
 
 
+def _current(ratings: Mapping[tuple[str, str], Rating]) -> Mapping[tuple[str, str], Rating]:
+    return frozen_map(ratings)
+
+
+def _history(events: Iterable[RatingEvent]) -> tuple[RatingEvent, ...]:
+    return tuple(events)
+
+
 @attrs.frozen
 class RatingBook:
     """A quarter's ratings of a community's member units (E-2, E-3).
 
-    Immutable: :meth:`record` and :meth:`replace` return a new book and leave
-    this one as it was, also when they raise.
+    Immutable: [record][community_governance.evaluation.RatingBook.record] and
+    [replace][community_governance.evaluation.RatingBook.replace] return a new
+    book and leave this one as it was, also when they raise. ``current`` is a
+    read-only mapping, and ``history`` a tuple.
+
+    Each method that reads the policy takes ``policy=`` (a ``Policy`` or a
+    snapshot; default the shipped one) and ``at=`` (default the quarter's
+    last day).
     """
 
     community: Community
     quarter: Quarter = attrs.field(converter=to_quarter)
-    current: Mapping[tuple[str, str], Rating] = attrs.field(factory=dict)
-    history: tuple[RatingEvent, ...] = ()
+    current: Mapping[tuple[str, str], Rating] = attrs.field(factory=FrozenMap, converter=_current)
+    history: tuple[RatingEvent, ...] = attrs.field(default=(), converter=_history)
+
+    def _snapshot(
+        self, policy: Policy | PolicySnapshot | None, at: dt.date | None
+    ) -> PolicySnapshot:
+        return resolve(policy, at or self.quarter.end)
 
     def _check(self, rating: Rating, policy: PolicySnapshot) -> None:
         if rating.quarter != self.quarter:
@@ -175,7 +204,13 @@ class RatingBook:
                     rule="E-2",
                 )
 
-    def record(self, rating: Rating, policy: PolicySnapshot) -> RatingBook:
+    def record(
+        self,
+        rating: Rating,
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+    ) -> RatingBook:
         """A new book with ``rating`` added.
 
         Raises:
@@ -184,9 +219,16 @@ class RatingBook:
             ScoreOutOfRangeError: a score is outside the policy's scale.
             EligibilityError: the rating is for another quarter.
         """
-        return self.record_all([rating], policy)
+        return self.record_all([rating], policy, at=at)
 
-    def replace(self, rating: Rating, *, reason: str, policy: PolicySnapshot) -> RatingBook:
+    def replace(
+        self,
+        rating: Rating,
+        *,
+        reason: str,
+        policy: Policy | PolicySnapshot | None = None,
+        at: dt.date | None = None,
+    ) -> RatingBook:
         """A new book in which ``rating`` replaces the current one of the same (rater, ratee).
 
         The replaced rating stays in :attr:`history` with the reason.
@@ -194,7 +236,10 @@ class RatingBook:
         Raises:
             EligibilityError: there is nothing to replace, or no reason is given.
         """
-        self._check(rating, policy)
+        given: object = reason  # callers outside the type checker may pass None
+        if not isinstance(given, str) or not given.strip():
+            raise EligibilityError("a correction needs a reason", field="reason", rule="E-3")
+        self._check(rating, self._snapshot(policy, at))
         previous = self.current.get(rating.key)
         if previous is None:
             raise EligibilityError(
@@ -202,27 +247,32 @@ class RatingBook:
                 field="rating",
                 rule="E-3",
             )
-        if not reason.strip():
-            raise EligibilityError("a correction needs a reason", field="reason", rule="E-3")
         return attrs.evolve(
             self,
             current={**self.current, rating.key: rating},
             history=(*self.history, RatingEvent(rating, previous, reason)),
         )
 
-    def record_all(self, ratings: Iterable[Rating], policy: PolicySnapshot) -> RatingBook:
+    def record_all(
+        self,
+        ratings: Iterable[Rating],
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+    ) -> RatingBook:
         """Record several ratings; all or nothing (the first refusal raises, nothing is kept).
 
-        Raises the errors of :meth:`record`.
+        Raises the errors of [record][community_governance.evaluation.RatingBook.record].
         """
+        snapshot = self._snapshot(policy, at)
         current = dict(self.current)
         events = []
         for rating in ratings:
-            self._check(rating, policy)
+            self._check(rating, snapshot)
             if rating.key in current:
                 raise DuplicateRatingError(
                     f"{rating.rater} already rated {rating.ratee} in {self.quarter}; "
-                    "correct it with RatingBook.replace(..., reason=...)",
+                    "a correction replaces it and states a reason",
                     field="rating",
                     rule="E-3",
                 )

@@ -27,6 +27,7 @@ sample is the global order filtered.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -35,6 +36,8 @@ import attrs
 
 from community_governance.errors import ParseError, SampleError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import SmallFrameRule
 
@@ -196,6 +199,7 @@ class SampleCertificate:
     allocation: Mapping[str, int] = attrs.field(factory=dict)
     tie_break: str | None = None
     replacements: tuple[tuple[str, str], ...] = ()
+    explanation: Explanation | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def respondents(self) -> frozenset[str]:
@@ -255,10 +259,11 @@ class SampleCertificate:
 def draw_sample(
     frame: SamplingFrame,
     seed: int | str,
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
     *,
     seed_source: str,
     stratified: bool = False,
+    at: dt.date | None = None,
 ) -> SampleCertificate:
     """Draw the survey sample (E-4): the lowest tickets, ``n = min(policy size, frame size)``.
 
@@ -269,6 +274,7 @@ def draw_sample(
             ``evaluation.survey.small_frame`` are read.
         seed_source: how the seed was produced, recorded in the certificate.
         stratified: allocate the sample to the frame's strata.
+        at: the date of the draw; a ``Policy`` is read on it.
 
     Raises:
         SampleError: an empty frame; a frame smaller than the survey size when
@@ -280,8 +286,12 @@ def draw_sample(
         raise SampleError("the seed is an integer or non-empty text", field="seed", rule="E-4")
     if not seed_source.strip():
         raise SampleError("say how the seed was produced", field="seed_source", rule="E-4")
-    size = policy.survey_size
-    if len(frame) < size and policy.survey_small_frame is SmallFrameRule.ERROR:
+    builder = ExplanationBuilder(Text("抽取民意测评住户", "Draw the survey households"))
+    builder.rule("E-4")
+    p = resolve(policy, at, builder)
+    size = p.survey_size
+    small_frame = p.survey_small_frame
+    if len(frame) < size and small_frame is SmallFrameRule.ERROR:
         raise SampleError(
             f"the frame has {len(frame)} households, fewer than the survey size {size}",
             field="frame",
@@ -291,6 +301,13 @@ def draw_sample(
         raise SampleError("a stratified draw needs strata", field="frame.strata", rule="E-4")
     n = min(size, len(frame))
     sample, allocation = _select(frame, seed, n, stratified=stratified)
+    builder.input("frame_size", len(frame))
+    builder.input("seed", seed)
+    builder.step("样本量 n = min(规定户数, 抽样框户数)", "n = min(survey size, frame size)", n)
+    if stratified:
+        builder.step(
+            "按层分配（最大余数法）", "allocation to strata (largest remainder)", allocation
+        )
     return SampleCertificate(
         frame_digest=frame.digest,
         frame_size=len(frame),
@@ -301,6 +318,9 @@ def draw_sample(
         stratified=stratified,
         allocation=allocation,
         tie_break=_TIE_BREAK if stratified else None,
+        explanation=builder.build(
+            Text(f"抽取 {n} 户", f"{n} households drawn"),
+        ),
     )
 
 

@@ -16,6 +16,7 @@ explanation is flagged ``reweighted``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -25,6 +26,8 @@ import attrs
 from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.numbers import as_fraction, as_score, round_exact
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, MissingComponentRule, PeerAggregation
 
@@ -43,8 +46,10 @@ def _exact_scores(values: Iterable[object], field: str) -> tuple[Fraction, ...]:
 
 def peer_mean(
     scores: Iterable[Fraction | Decimal | int | str],
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
     builder: ExplanationBuilder | None = None,
+    *,
+    at: dt.date | None = None,
 ) -> Fraction:
     """The mean of the peer rating scores, plain or trimmed as the policy says (E-3, E-5).
 
@@ -54,13 +59,8 @@ def peer_mean(
     values = sorted(_exact_scores(scores, "peer_scores"))
     if not values:
         raise MissingComponentError("no peer ratings", field="peer_scores", rule="E-3")
-    trimmed = (
-        policy.peer_aggregation is PeerAggregation.TRIMMED and len(values) >= policy.trim_min_raters
-    )
-    if builder is not None:
-        policy.cite(builder, "evaluation.peer.aggregation")
-        if policy.peer_aggregation is PeerAggregation.TRIMMED:
-            policy.cite(builder, "evaluation.peer.trim_min_raters")
+    p = resolve(policy, at, builder)
+    trimmed = p.peer_aggregation is PeerAggregation.TRIMMED and len(values) >= p.trim_min_raters
     used = values[1:-1] if trimmed else values
     mean = sum(used, Fraction(0)) / len(used)
     if builder is not None:
@@ -107,7 +107,8 @@ def final_score(
     self_score: Fraction | Decimal | int | str | None,
     peer_scores: Iterable[Fraction | Decimal | int | str],
     public_scores: Iterable[Fraction | Decimal | int | str],
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
+    at: dt.date | None = None,
     unit: str = "unit",
     builder: ExplanationBuilder | None = None,
 ) -> FinalScore:
@@ -117,7 +118,8 @@ def final_score(
         self_score: the unit's self-rating score, or ``None`` if it made none.
         peer_scores: the other units' rating scores of this unit.
         public_scores: the survey scores that count for this unit.
-        policy: the policy in force.
+        policy: the policy in force, or a snapshot of it (default: the shipped one).
+        at: the date of the evaluation; a ``Policy`` is read on it.
         unit: the unit's id, for messages.
         builder: an explanation to continue (one is started if not given).
 
@@ -130,18 +132,19 @@ def final_score(
     Example (the worked example):
         >>> import datetime as dt
         >>> from community_governance import default_policy
-        >>> policy = default_policy().at(dt.date(2026, 9, 30))
         >>> final_score(
         ...     self_score="90",
         ...     peer_scores=["80", "85", "78", "87"],
         ...     public_scores=["88.4"],
-        ...     policy=policy,
+        ...     policy=default_policy(),
+        ...     at=dt.date(2026, 9, 30),
         ... ).reported
         Decimal('86.20')
     """
     b = builder or ExplanationBuilder(Text(f"{unit} 的最终成绩", f"Final score of {unit}"))
     b.rule("E-5")
-    scale = policy.score_range
+    p = resolve(policy, at, b)
+    scale = p.score_range
     peers = _exact_scores(peer_scores, "peer_scores")
     public = _exact_scores(public_scores, "public_scores")
     own = None if self_score is None else _exact_scores([self_score], "self_score")[0]
@@ -162,9 +165,8 @@ def final_score(
     }
     if own is not None:
         b.step("自评分", "self-rating score", own, rule="E-3")
-    policy.cite(b, "evaluation.peer.min_raters")
-    if len(peers) >= policy.peer_min_raters:
-        components[Component.PEER] = peer_mean(peers, policy, b)
+    if len(peers) >= p.peer_min_raters:
+        components[Component.PEER] = peer_mean(peers, p, b)
     if public:
         components[Component.PUBLIC] = sum(public, Fraction(0)) / len(public)
         b.step(
@@ -173,18 +175,16 @@ def final_score(
             components[Component.PUBLIC],
             rule="E-4",
         )
-    policy.cite(b, "evaluation.weights")
-    weights = dict(policy.component_weights)
+    weights = dict(p.component_weights)
     missing = [c for c, v in components.items() if v is None]
     reweighted = False
     if missing:
         labels = ", ".join(c.en for c in missing)
-        policy.cite(b, "evaluation.missing_component")
         present = sum((w for c, w in weights.items() if c not in missing), Fraction(0))
-        if policy.missing_component is MissingComponentRule.ERROR or present == 0:
+        if p.missing_component is MissingComponentRule.ERROR or present == 0:
             raise MissingComponentError(
                 f"unit {unit} has no {labels} (peer raters: {len(peers)}, minimum "
-                f"{policy.peer_min_raters}); the policy does not re-weight",
+                f"{p.peer_min_raters}); the policy does not re-weight",
                 field=f"{unit}.{missing[0].code}",
                 rule="E-5",
             )
@@ -199,8 +199,7 @@ def final_score(
         )
     exact = sum((weights[c] * v for c, v in components.items() if v is not None), Fraction(0))
     b.step("加权合计（精确值）", "weighted total (exact)", exact, rule="E-5")
-    policy.cite(b, "rounding.mode", "rounding.places")
-    reported = round_exact(exact, policy.rounding_places, policy.rounding_mode)
+    reported = round_exact(exact, p.rounding_places, p.rounding_mode)
     b.step("唯一一次修约", "the one rounding step", reported, rule="E-5")
     if builder is None:
         b.input("unit", unit)

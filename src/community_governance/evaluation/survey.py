@@ -15,6 +15,7 @@ standard error ``sqrt((1 - n/N) s² / n)``, and a normal interval
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -33,7 +34,10 @@ from community_governance.errors import (
     UnsampledHouseholdError,
 )
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
+from community_governance.explain import ExplanationBuilder
 from community_governance.numbers import round_exact
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import SurveyAttribution
 
@@ -64,8 +68,14 @@ def _projects(values: Iterable[Project]) -> tuple[Project, ...]:
 class Survey:
     """A quarter's survey: the sample, the projects asked about, and the responses (E-4).
 
-    Immutable: :meth:`respond` and :meth:`replace` return a new survey and leave
-    this one as it was, also when they raise.
+    Immutable: [respond][community_governance.evaluation.Survey.respond] and
+    [replace][community_governance.evaluation.Survey.replace] return a new
+    survey and leave this one as it was, also when they raise.
+
+    Each method that reads the policy takes ``policy=`` (a ``Policy`` or a
+    snapshot; default the shipped one) and ``at=`` (default the quarter's
+    last day); those that feed an explanation also take ``builder=``, which
+    records the parameters they read.
     """
 
     quarter: Quarter = attrs.field(converter=to_quarter)
@@ -85,6 +95,14 @@ class Survey:
                 rule="E-4",
             )
 
+    def _snapshot(
+        self,
+        policy: Policy | PolicySnapshot | None,
+        at: dt.date | None,
+        builder: ExplanationBuilder | None = None,
+    ) -> PolicySnapshot:
+        return resolve(policy, at or self.quarter.end, builder)
+
     def project(self, project_id: str) -> Project:
         """The project asked about with id ``project_id``.
 
@@ -100,7 +118,13 @@ class Survey:
             rule="E-4",
         )
 
-    def respond(self, response: SurveyResponse, policy: PolicySnapshot) -> Survey:
+    def respond(
+        self,
+        response: SurveyResponse,
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+    ) -> Survey:
         """A new survey with ``response`` added; the answer is stored as its scale code.
 
         Raises:
@@ -109,17 +133,23 @@ class Survey:
             DuplicateResponseError: the household already answered about it.
             InvalidAnswerError: the answer is not on the policy's scale.
         """
-        return self.respond_all([response], policy)
+        return self.respond_all([response], policy, at=at)
 
-    def respond_all(self, responses: Iterable[SurveyResponse], policy: PolicySnapshot) -> Survey:
+    def respond_all(
+        self,
+        responses: Iterable[SurveyResponse],
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+    ) -> Survey:
         """Add several responses; all or nothing (the first refusal raises, nothing is kept).
 
-        Raises the errors of :meth:`respond`.
+        Raises the errors of [respond][community_governance.evaluation.Survey.respond].
         """
         respondents = self.certificate.respondents
         projects = {p.project_id for p in self.projects}
         answered = {(r.household, r.project) for r in self.responses}
-        scale = policy.survey_answer_scale
+        scale = self._snapshot(policy, at).survey_answer_scale
         added: list[SurveyResponse] = []
         for response in responses:
             if response.household not in respondents:
@@ -162,22 +192,30 @@ class Survey:
             )
         return attrs.evolve(self, certificate=self.certificate.replace(household, frame))
 
-    def scores(self, policy: PolicySnapshot) -> dict[str, tuple[Fraction, ...]]:
+    def scores(
+        self,
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+        builder: ExplanationBuilder | None = None,
+    ) -> dict[str, tuple[Fraction, ...]]:
         """Each project's exact scores, in response order."""
+        snapshot = self._snapshot(policy, at, builder)
         by_project: dict[str, list[Fraction]] = {p.project_id: [] for p in self.projects}
-        for response, score in zip(self.responses, self._scored(policy), strict=True):
+        for response, score in zip(self.responses, self._scored(snapshot), strict=True):
             by_project[response.project].append(score)
         return {project: tuple(values) for project, values in by_project.items()}
 
     def _scored(self, policy: PolicySnapshot) -> list[Fraction]:
-        score_of = {lv.code: lv.score for lv in policy.survey_answer_scale.levels}
+        scale = policy.survey_answer_scale
+        score_of = {lv.code: lv.score for lv in scale.levels}
         scores = []
         for response in self.responses:
             score = score_of.get(response.answer)
             if score is None:
                 # The policy in force now has another scale than when the answer was given.
                 try:
-                    score = policy.survey_answer_scale.level(response.answer).score
+                    score = scale.level(response.answer).score
                 except GovernanceError as error:
                     raise InvalidAnswerError(
                         error.message, field="response.answer", rule="E-4"
@@ -185,7 +223,14 @@ class Survey:
             scores.append(score)
         return scores
 
-    def precision(self, policy: PolicySnapshot, unit_id: str | None = None) -> Precision | None:
+    def precision(
+        self,
+        policy: Policy | PolicySnapshot | None = None,
+        unit_id: str | None = None,
+        *,
+        at: dt.date | None = None,
+        builder: ExplanationBuilder | None = None,
+    ) -> Precision | None:
         """Precision of the survey mean, overall or for one unit (``None`` without answers).
 
         Several answers by one household are not independent draws, so each
@@ -193,24 +238,31 @@ class Survey:
         projects, for a unit): ``n`` is the number of households answering and
         ``N`` the frame size.
         """
+        snapshot = self._snapshot(policy, at, builder)
         counted = None
-        if unit_id is not None and policy.survey_attribution is SurveyAttribution.RESPONSIBLE:
+        if unit_id is not None and snapshot.survey_attribution is SurveyAttribution.RESPONSIBLE:
             counted = {p.project_id for p in self.projects if unit_id in p.responsible_units}
         per_household: dict[str, list[Fraction]] = {}
-        for response, score in zip(self.responses, self._scored(policy), strict=True):
+        for response, score in zip(self.responses, self._scored(snapshot), strict=True):
             if counted is None or response.project in counted:
                 per_household.setdefault(response.household, []).append(score)
         if not per_household:
             return None
         means = [sum(v, Fraction(0)) / len(v) for _, v in sorted(per_household.items())]
-        return precision(means, self.certificate.frame_size, policy.survey_z)
+        return precision(means, self.certificate.frame_size, snapshot.survey_z)
 
     def scores_for_units(
-        self, unit_ids: Sequence[str], policy: PolicySnapshot
+        self,
+        unit_ids: Sequence[str],
+        policy: Policy | PolicySnapshot | None = None,
+        *,
+        at: dt.date | None = None,
+        builder: ExplanationBuilder | None = None,
     ) -> dict[str, tuple[Fraction, ...]]:
         """The survey scores that count for each unit (``evaluation.survey.attribution``)."""
-        per_project = self.scores(policy)
-        if policy.survey_attribution is SurveyAttribution.ALL:
+        snapshot = self._snapshot(policy, at, builder)
+        per_project = self.scores(snapshot)
+        if snapshot.survey_attribution is SurveyAttribution.ALL:
             everything = tuple(s for values in per_project.values() for s in values)
             return dict.fromkeys(unit_ids, everything)
         out: dict[str, list[Fraction]] = {unit: [] for unit in unit_ids}

@@ -26,6 +26,8 @@ from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.sampling import SampleCertificate
 from community_governance.evaluation.survey import Survey
 from community_governance.numbers import format_fraction
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.ports import NewEvent
 from community_governance.rectification.announcement import Announcement
@@ -108,8 +110,14 @@ def survey_recorded(survey: Survey, pseudonym: Pseudonym, at: dt.date) -> NewEve
     return NewEvent("survey.recorded", doc, at)
 
 
-def quarter_evaluated(result: QuarterResult, policy: PolicySnapshot) -> NewEvent:
-    """A quarter's result, with the parameters a stdlib verifier needs to recompute it (E-5)."""
+def quarter_evaluated(
+    result: QuarterResult, policy: Policy | PolicySnapshot | None = None
+) -> NewEvent:
+    """A quarter's result, with the parameters a stdlib verifier needs to recompute it (E-5).
+
+    ``policy`` is read on the evaluation date.
+    """
+    policy = resolve(policy, result.evaluated_on)
     parameters = {
         "weights": {c.code: format_fraction(w) for c, w in policy.component_weights.items()},
         "dimension_weights": {

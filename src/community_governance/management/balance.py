@@ -21,6 +21,8 @@ import attrs
 from community_governance.errors import ParseError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.numbers import as_amount, as_fraction, format_percent
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Measure, Pillar
 
@@ -87,12 +89,13 @@ class Allocation:
 
 def allocation(
     records: Iterable[EffortRecord],
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
     *,
     measure: Measure | str = Measure.HOURS,
     community_id: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> Allocation:
     """Each pillar's exact share of ``measure``, against the 1:2:7 target (P-1, P-2).
 
@@ -104,6 +107,7 @@ def allocation(
         community_id: only this community's records, if given.
         start: only records on or after this date, if given.
         end: only records on or before this date, if given.
+        at: the date the policy is read on; default ``end``.
 
     Raises:
         ParseError: nothing to allocate (no matching record, or all zero).
@@ -128,7 +132,7 @@ def allocation(
             rule="P-2",
         )
     builder = ExplanationBuilder(Text("1:2:7 投入结构", "The 1:2:7 balance"))
-    policy.cite(builder, "pillars.target", "pillars.tolerance")
+    policy = resolve(policy, at or end, builder)
     builder.input("measure", wanted)
     builder.input("records", counted)
     if community_id is not None:
@@ -171,18 +175,20 @@ def allocation(
 
 def allocation_by(
     records: Iterable[EffortRecord],
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
     *,
     key: Callable[[EffortRecord], str] = lambda r: r.community_id,
     measure: Measure | str = Measure.HOURS,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> tuple[dict[str, Allocation], Allocation]:
     """One allocation per key (by default per community) and the aggregate over all (P-2).
 
     Groups with nothing of ``measure`` in the period are left out.
     """
     everything = list(records)
+    policy = resolve(policy, at or end)
     groups: dict[str, list[EffortRecord]] = {}
     for record in everything:
         groups.setdefault(key(record), []).append(record)

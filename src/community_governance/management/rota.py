@@ -22,6 +22,8 @@ import attrs
 
 from community_governance.errors import ParseError, RotaError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 
 __all__ = ["Rota", "duty_rota"]
@@ -48,11 +50,14 @@ def duty_rota(
     delegates: Iterable[str],
     station: str,
     dates: Iterable[dt.date],
-    policy: PolicySnapshot,
+    policy: Policy | PolicySnapshot | None = None,
     *,
     unavailable: Mapping[str, Iterable[dt.date]] | None = None,
+    at: dt.date | None = None,
 ) -> Rota:
     """A fair, deterministic duty rota (M-4).
+
+    ``policy`` is read on ``at``, by default the first duty date.
 
     Raises:
         RotaError: a date on which fewer delegates are available than needed,
@@ -65,8 +70,12 @@ def duty_rota(
             "delegates are listed once each, at least one", field="delegates", rule="M-4"
         )
     days = sorted(set(dates))
+    builder = ExplanationBuilder(
+        Text(f"{station} 党代表驻站轮值", f"Delegate duty rota at {station}")
+    )
+    p = resolve(policy, at or (days[0] if days else None), builder)
     away = {p: frozenset((unavailable or {}).get(p, ())) for p in people}
-    need = policy.duty_per_day
+    need = p.duty_per_day
     available = {d: [p for p in people if d not in away[p]] for d in days}
     short = [d for d in days if len(available[d]) < need]
     if short:
@@ -99,10 +108,6 @@ def duty_rota(
                     counts[person] -= 1
                     counts[q] += 1
                     moved = True
-    builder = ExplanationBuilder(
-        Text(f"{station} 党代表驻站轮值", f"Delegate duty rota at {station}")
-    )
-    policy.cite(builder, "management.duty_per_day")
     builder.input("delegates", len(people))
     builder.input("dates", len(days))
     builder.step("每人值班次数", "duties per delegate", counts, rule="M-4")

@@ -7,6 +7,8 @@ from typing import Any
 
 from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.management.balance import Allocation
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Dimension, Lang, Pillar
 
@@ -45,8 +47,14 @@ def radar(card: Scorecard, *, lang: Lang = "en") -> Any:
     return fig
 
 
-def ranking(result: QuarterResult, policy: PolicySnapshot, *, lang: Lang = "en") -> Any:
-    """Final scores in rank order, with the grade bands behind them (E-6)."""
+def ranking(
+    result: QuarterResult, policy: Policy | PolicySnapshot | None = None, *, lang: Lang = "en"
+) -> Any:
+    """Final scores in rank order, with the grade bands behind them (E-6).
+
+    ``policy`` is read on the evaluation date.
+    """
+    policy = resolve(policy, result.evaluated_on)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4))
     bands = list(policy.grade_bands)

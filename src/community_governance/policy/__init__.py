@@ -15,6 +15,7 @@ from community_governance.policy.loader import (
     load_policy,
     policy_at,
     read_policy_text,
+    resolve,
 )
 from community_governance.policy.model import (
     FORMAT,
@@ -55,4 +56,5 @@ __all__ = [
     "policy_at",
     "policy_from_document",
     "read_policy_text",
+    "resolve",
 ]

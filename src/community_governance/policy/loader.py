@@ -22,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from community_governance.errors import PolicyError
+from community_governance.errors import PolicyDateError, PolicyError
+from community_governance.explain import ExplanationBuilder
 from community_governance.policy.model import Policy, policy_from_document
 from community_governance.policy.schema import PolicySnapshot
 
@@ -34,6 +35,7 @@ __all__ = [
     "load_policy",
     "policy_at",
     "read_policy_text",
+    "resolve",
 ]
 
 #: The id of the policy used when none is named.
@@ -169,3 +171,42 @@ def policy_at(on: dt.date, policy: Policy | None = None, *, strict: bool = True)
     See :meth:`Policy.at <community_governance.policy.model.Policy.at>`.
     """
     return (policy or default_policy()).at(on, strict=strict)
+
+
+def resolve(
+    policy: Policy | PolicySnapshot | None,
+    at: dt.date | None,
+    builder: ExplanationBuilder | None = None,
+) -> PolicySnapshot:
+    """The snapshot a rule reads, resolved once per call: the one idiom of ``policy=``/``at=``.
+
+    Args:
+        policy: a [Policy][community_governance.policy.Policy] (read on ``at``),
+            a [PolicySnapshot][community_governance.policy.PolicySnapshot] (used
+            as it is), or ``None`` for the shipped default policy.
+        at: the date of the act; a ``Policy`` is read on it.
+        builder: the explanation of the rule; if given, the snapshot returned
+            is a view that records every parameter read in it. Without one, a
+            traced view passed in stays traced into its own explanation.
+
+    Raises:
+        PolicyDateError: a ``Policy`` (or the default) without a date, or a
+            date outside the policy's validity.
+        PolicyError: ``policy`` is neither a ``Policy`` nor a snapshot.
+    """
+    if isinstance(policy, PolicySnapshot):
+        return policy if builder is None else policy.traced(builder)
+    if policy is not None and not isinstance(policy, Policy):
+        raise PolicyError(
+            f"policy= takes a Policy or a PolicySnapshot, not {type(policy).__name__}",
+            field="policy",
+            rule="policy",
+        )
+    if at is None:
+        raise PolicyDateError(
+            "a policy is read on a date: pass at= (the date of the act)",
+            field="at",
+            rule="policy",
+        )
+    snapshot = (policy or default_policy()).at(at)
+    return snapshot if builder is None else snapshot.traced(builder)

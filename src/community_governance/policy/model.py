@@ -50,6 +50,7 @@ _RULE_IDS = frozenset(
     for n in range(1, top + 1)
 )
 _ANY = AnyKind()
+_CACHED_DATES = 256
 
 
 @attrs.frozen
@@ -333,6 +334,11 @@ class Policy:
     title: Text = attrs.field(eq=False)
     source: str = attrs.field(eq=False)
     lineage: tuple[str, ...] = attrs.field(eq=False, default=())
+    # Snapshots are immutable, so each date is resolved once (a policy is read on the same few
+    # dates again and again: every rule of a quarter, every community of a city).
+    _snapshots: dict[dt.date, PolicySnapshot] = attrs.field(
+        eq=False, repr=False, init=False, factory=dict
+    )
 
     @classmethod
     def create(
@@ -406,8 +412,10 @@ class Policy:
         """
         if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
             raise PolicyDateError(
-                f"expected a date, got {type(on).__name__}", field="on", rule="policy"
+                f"expected a date, got {type(on).__name__}", field="at", rule="policy"
             )
+        if strict and on in self._snapshots:
+            return self._snapshots[on]
         values: dict[str, Any] = {}
         uses: dict[str, ParameterUse] = {}
         local: dict[str, object] = {}
@@ -427,10 +435,17 @@ class Policy:
                 window = parameter.nearest(on)
             uses[name] = parameter.use(window)
             if name in SPECS:
-                values[SPECS[name].attribute] = window.value
+                values[name] = window.value
             else:
                 local[name] = window.value
-        return PolicySnapshot(on=on, policy_id=self.policy_id, uses=uses, local=local, **values)
+        snapshot = PolicySnapshot(
+            on=on, policy_id=self.policy_id, values=values, uses=uses, local=local
+        )
+        if strict:
+            if len(self._snapshots) >= _CACHED_DATES:
+                self._snapshots.clear()
+            self._snapshots[on] = snapshot
+        return snapshot
 
     def override(
         self, overrides: Mapping[str, Any], *, policy_id: str | None = None, label: str = "override"

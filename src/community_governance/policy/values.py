@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=BilingualEnum)
+V = TypeVar("V", bound=BilingualEnum)
 T_co = TypeVar("T_co", covariant=True)
 
 
@@ -365,19 +366,19 @@ class BandsKind:
 
 
 @attrs.frozen
-class MappingKind(Generic[E]):
+class MappingKind(Generic[E, V]):
     """A table from every member of one enum to a member of another (e.g. routing, C-4)."""
 
     keys: type[E]
-    values: type[BilingualEnum]
+    values: type[V]
 
-    def read(self, raw: object, where: str, rule: str) -> Mapping[E, BilingualEnum]:
+    def read(self, raw: object, where: str, rule: str) -> Mapping[E, V]:
         """Read a table keyed by code, every key present."""
         table = _table(raw, where, rule, [m.code for m in self.keys])
         target = ChoiceKind(self.values)
         return {m: target.read(table[m.code], f"{where}.{m.code}", rule) for m in self.keys}
 
-    def dump(self, value: Mapping[E, BilingualEnum]) -> object:
+    def dump(self, value: Mapping[E, V]) -> object:
         """Write codes."""
         return {k.code: v.code for k, v in value.items()}
 

@@ -17,12 +17,16 @@ import datetime as dt
 import attrs
 
 from community_governance.community import Community
+from community_governance.deprecation import deprecated_alias
 from community_governance.errors import (
     EligibilityError,
     ObjectionWindowClosedError,
     UnresolvedObjectionError,
 )
 from community_governance.evaluation.quarter import QuarterResult
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.rectification.case import RectificationCase, add_days, open_case
 from community_governance.vocabulary import BilingualEnum, Role
@@ -69,6 +73,7 @@ class Announcement:
         objections: every objection, in the order filed.
         superseded: earlier results replaced by an upheld objection, with the
             date they were announced.
+        explanation: how the (latest) objection window was set (R-1).
     """
 
     community: Community
@@ -77,6 +82,7 @@ class Announcement:
     window_ends: dt.date
     objections: tuple[Objection, ...] = ()
     superseded: tuple[tuple[dt.date, QuarterResult], ...] = ()
+    explanation: Explanation | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def pending(self) -> tuple[Objection, ...]:
@@ -142,10 +148,21 @@ class Announcement:
             for o in self.objections
         )
 
-    def dismiss(self, objection_id: str, *, reason: str, on: dt.date) -> Announcement:
-        """Dismiss a pending objection, with the reason (R-1)."""
+    def dismiss(
+        self,
+        objection_id: str,
+        *,
+        reason: str,
+        at: dt.date | None = None,
+        on: dt.date | None = None,
+    ) -> Announcement:
+        """Dismiss a pending objection on ``at``, with the reason (R-1).
+
+        ``on`` is the deprecated name of ``at``.
+        """
+        when = _date("Announcement.dismiss", at, on)
         return attrs.evolve(
-            self, objections=self._resolve(objection_id, ObjectionOutcome.DISMISSED, reason, on)
+            self, objections=self._resolve(objection_id, ObjectionOutcome.DISMISSED, reason, when)
         )
 
     def uphold(
@@ -153,11 +170,16 @@ class Announcement:
         objection_id: str,
         *,
         reason: str,
-        on: dt.date,
         corrected: QuarterResult,
-        policy: PolicySnapshot,
+        at: dt.date | None = None,
+        policy: Policy | PolicySnapshot | None = None,
+        on: dt.date | None = None,
     ) -> Announcement:
-        """Uphold an objection: the corrected results are announced again on ``on`` (R-1)."""
+        """Uphold an objection: the corrected results are announced again on ``at`` (R-1).
+
+        ``on`` is the deprecated name of ``at``.
+        """
+        on = _date("Announcement.uphold", at, on)
         objections = self._resolve(objection_id, ObjectionOutcome.UPHELD, reason, on)
         if (corrected.community_id, corrected.quarter) != (
             self.result.community_id,
@@ -168,20 +190,24 @@ class Announcement:
                 field="corrected",
                 rule="R-1",
             )
+        window_ends, explanation = _window(on, policy)
         return attrs.evolve(
             self,
             result=corrected,
             announced_on=on,
-            window_ends=add_days(on, policy.announcement_days, policy.day_count),
+            window_ends=window_ends,
             objections=objections,
             superseded=(*self.superseded, (self.announced_on, self.result)),
+            explanation=explanation,
         )
 
     def effective_on(self) -> dt.date | None:
         """The first day the results can take effect (``None`` while objections are pending)."""
         return None if self.pending else self.window_ends + dt.timedelta(days=1)
 
-    def take_effect(self, at: dt.date, policy: PolicySnapshot) -> tuple[RectificationCase, ...]:
+    def take_effect(
+        self, at: dt.date, policy: Policy | PolicySnapshot | None = None
+    ) -> tuple[RectificationCase, ...]:
         """Open a rectification case for every rectification order (E-6, R-1).
 
         Raises:
@@ -199,30 +225,63 @@ class Announcement:
                 f"the announcement window runs until {self.window_ends}", field="at", rule="R-1"
             )
         units = frozenset(self.community.unit_ids)
+        snapshot = resolve(policy, at)
         return tuple(
             open_case(
                 f"{self.result.community_id}-{self.result.quarter}-{order.unit_id}",
                 order.unit_id,
                 order.quarter,
                 at,
-                deadline_days=policy.deadline_days,
-                day_count=policy.day_count,
-                required_levels=policy.signoff_levels,
+                policy=snapshot,
                 member_units=units,
             )
             for order in self.result.rectification_orders
         )
 
 
+def _date(where: str, at: dt.date | None, on: dt.date | None) -> dt.date:
+    when = deprecated_alias(where, at=at, on=on)
+    if when is None:
+        raise EligibilityError(
+            f"{where} needs the date of the act: pass at=", field="at", rule="R-1"
+        )
+    return when
+
+
+def _window(at: dt.date, policy: Policy | PolicySnapshot | None) -> tuple[dt.date, Explanation]:
+    builder = ExplanationBuilder(Text("结果公示", "Public announcement of the results"))
+    p = resolve(policy, at, builder)
+    days, day_count = p.announcement_days, p.day_count
+    ends = add_days(at, days, day_count)
+    builder.step(
+        f"公示期：{days} 个{day_count.zh}",
+        f"announcement period: {days} {day_count.en} days",
+        ends,
+        rule="R-1",
+    )
+    return ends, builder.build(Text(f"异议期至 {ends}", f"objections until {ends}"))
+
+
 def announce(
-    community: Community, result: QuarterResult, on: dt.date, policy: PolicySnapshot
+    community: Community,
+    result: QuarterResult,
+    at: dt.date | None = None,
+    policy: Policy | PolicySnapshot | None = None,
+    *,
+    on: dt.date | None = None,
 ) -> Announcement:
-    """Announce ``result`` publicly on ``on`` for the policy's period (R-1)."""
-    if on < result.evaluated_on:
-        raise EligibilityError("results are announced after the evaluation", field="on", rule="R-1")
+    """Announce ``result`` publicly on ``at`` for the policy's period (R-1).
+
+    ``on`` is the deprecated name of ``at``.
+    """
+    when = _date("announce", at, on)
+    if when < result.evaluated_on:
+        raise EligibilityError("results are announced after the evaluation", field="at", rule="R-1")
+    window_ends, explanation = _window(when, policy)
     return Announcement(
         community=community,
         result=result,
-        announced_on=on,
-        window_ends=add_days(on, policy.announcement_days, policy.day_count),
+        announced_on=when,
+        window_ends=window_ends,
+        explanation=explanation,
     )

@@ -23,11 +23,13 @@ history to show the case on any date.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Mapping
 
 import attrs
 
 from community_governance.community import Quarter
+from community_governance.deprecation import deprecated_alias
 from community_governance.errors import (
     DeadlinePassedError,
     GuardFailed,
@@ -37,6 +39,11 @@ from community_governance.errors import (
     ParseError,
     UnansweredDemandError,
 )
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import FrozenMap, frozen_map
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
+from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import BilingualEnum, DayCount, SupervisionLevel
 from community_governance.workflow import Guard, Transition, Workflow
 
@@ -234,6 +241,7 @@ class RectificationCase:
         signoffs: sign-offs of the current submission, by level.
         demands: correction demands: id → (unit, text, answer or ``None``).
         history: every event, in order, with its date and resulting state.
+        explanation: how the deadline and the sign-offs were set (E-6, R-2).
     """
 
     case_id: str
@@ -246,9 +254,12 @@ class RectificationCase:
     member_units: frozenset[str]
     state: CaseState = CaseState.ISSUED
     deadline: dt.date = attrs.field()
-    signoffs: Mapping[SupervisionLevel, str] = attrs.field(factory=dict)
-    demands: Mapping[str, tuple[str, str, str | None]] = attrs.field(factory=dict)
+    signoffs: Mapping[SupervisionLevel, str] = attrs.field(factory=FrozenMap, converter=frozen_map)
+    demands: Mapping[str, tuple[str, str, str | None]] = attrs.field(
+        factory=FrozenMap, converter=frozen_map
+    )
     history: tuple[Entry, ...] = ()
+    explanation: Explanation | None = attrs.field(default=None, eq=False, repr=False)
 
     @deadline.default
     def _deadline(self) -> dt.date:
@@ -285,6 +296,7 @@ class RectificationCase:
             self.day_count,
             self.required_levels,
             self.member_units,
+            explanation=self.explanation,
         )
 
 
@@ -304,25 +316,76 @@ def open_case(
     case_id: str,
     unit_id: str,
     quarter: Quarter,
-    issued_on: dt.date,
+    at: dt.date | None = None,
     *,
-    deadline_days: int,
-    day_count: DayCount,
-    required_levels: tuple[SupervisionLevel, ...],
     member_units: frozenset[str],
+    policy: Policy | PolicySnapshot | None = None,
+    issued_on: dt.date | None = None,
+    deadline_days: int | None = None,
+    day_count: DayCount | None = None,
+    required_levels: tuple[SupervisionLevel, ...] | None = None,
 ) -> RectificationCase:
-    """A new case, issued on ``issued_on`` with its deadline from the policy (E-6)."""
+    """A new case, issued on ``at`` with its deadline and sign-offs from the policy (E-6, R-2).
+
+    Args:
+        case_id: a stable id.
+        unit_id: the rectifying unit.
+        quarter: the quarter whose evaluation it failed.
+        at: the day the case is issued (the results took effect).
+        member_units: the community's member units (R-3).
+        policy: the policy in force (``rectification.deadline_days``,
+            ``rectification.day_count``, ``rectification.signoff_levels``).
+        issued_on: deprecated alias of ``at``.
+        deadline_days: deprecated: the policy says it.
+        day_count: deprecated: the policy says it.
+        required_levels: deprecated: the policy says it.
+
+    Raises:
+        ParseError: the unit is not a member unit, or no date is given.
+    """
+    issued = deprecated_alias("open_case", at=at, on=issued_on, old="issued_on")
+    if issued is None:
+        raise ParseError("a case is issued on a date: pass at=", field="at", rule="E-6")
     if unit_id not in member_units:
         raise ParseError(f"{unit_id} is not a member unit", field="unit_id", rule="E-6")
+    builder = ExplanationBuilder(Text(f"整改通知：{unit_id}", f"Rectification order: {unit_id}"))
+    builder.input("unit", unit_id)
+    builder.input("issued_on", issued)
+    unpacked = (deadline_days, day_count, required_levels)
+    if any(value is not None for value in unpacked):
+        warnings.warn(
+            "open_case(deadline_days=, day_count=, required_levels=) is deprecated; "
+            "pass policy= and the policy's values are read",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    if deadline_days is None or day_count is None or required_levels is None:
+        p = resolve(policy, issued, builder)
+        deadline_days = p.deadline_days if deadline_days is None else deadline_days
+        day_count = p.day_count if day_count is None else day_count
+        required_levels = p.signoff_levels if required_levels is None else required_levels
+    deadline = add_days(issued, deadline_days, day_count)
+    builder.step(
+        f"整改期限：{deadline_days} 个{day_count.zh}",
+        f"deadline: {deadline_days} {day_count.en} days",
+        deadline,
+        rule="E-6",
+    )
+    builder.step(
+        "需签字确认的督导层级", "levels whose sign-off closes the case", required_levels, rule="R-2"
+    )
     return RectificationCase(
         case_id,
         unit_id,
         quarter,
-        issued_on,
-        add_days(issued_on, deadline_days, day_count),
+        issued,
+        deadline,
         day_count,
-        required_levels,
-        member_units,
+        tuple(required_levels),
+        frozenset(member_units),
+        explanation=builder.build(
+            Text(f"限期至 {deadline} 整改", f"to rectify by {deadline}"),
+        ),
     )
 
 
@@ -505,8 +568,16 @@ def apply(case: RectificationCase, event: Event, *, at: dt.date) -> Rectificatio
     return attrs.evolve(case, history=(*case.history, Entry(at, event, state)), **changes)  # type: ignore[arg-type]
 
 
-def case_at(case: RectificationCase, on: dt.date) -> RectificationCase | None:
-    """The case as it stood at the end of day ``on`` (``None`` before it opened)."""
+def case_at(
+    case: RectificationCase, at: dt.date | None = None, *, on: dt.date | None = None
+) -> RectificationCase | None:
+    """The case as it stood at the end of day ``at`` (``None`` before it opened).
+
+    ``on`` is the deprecated name of ``at``.
+    """
+    on = deprecated_alias("case_at", at=at, on=on)
+    if on is None:
+        raise ParseError("case_at needs the date: pass at=", field="at", rule="R-2")
     if on < case.issued_on:
         return None
     replayed = case.initial()
@@ -517,7 +588,12 @@ def case_at(case: RectificationCase, on: dt.date) -> RectificationCase | None:
     return replayed
 
 
-def status_at(case: RectificationCase, on: dt.date) -> CaseState | None:
-    """The case's state at the end of day ``on`` (``None`` before it opened)."""
-    found = case_at(case, on)
+def status_at(
+    case: RectificationCase, at: dt.date | None = None, *, on: dt.date | None = None
+) -> CaseState | None:
+    """The case's state at the end of day ``at`` (``None`` before it opened).
+
+    ``on`` is the deprecated name of ``at``.
+    """
+    found = case_at(case, deprecated_alias("status_at", at=at, on=on))
     return None if found is None else found.state

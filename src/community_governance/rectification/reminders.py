@@ -12,11 +12,13 @@ from collections.abc import Iterable
 
 import attrs
 
-from community_governance.explain import Text
+from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.policy.loader import resolve
+from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.rectification.case import CaseState, RectificationCase
 
-__all__ = ["DueAction", "due_actions"]
+__all__ = ["DueAction", "DueActions", "due_actions"]
 
 _WORKING = (CaseState.ISSUED, CaseState.RECTIFYING, CaseState.RETURNED)
 
@@ -44,11 +46,27 @@ class DueAction:
     urgent: bool
 
 
+class DueActions(tuple[DueAction, ...]):
+    """The actions due, as a tuple, with the explanation of the reminder window."""
+
+    explanation: Explanation
+
+    def __new__(cls, actions: Iterable[DueAction], explanation: Explanation) -> DueActions:
+        """The actions, in order, carrying ``explanation``."""
+        made = super().__new__(cls, actions)
+        made.explanation = explanation
+        return made
+
+
 def due_actions(
-    cases: Iterable[RectificationCase], at: dt.date, policy: PolicySnapshot
-) -> tuple[DueAction, ...]:
+    cases: Iterable[RectificationCase],
+    at: dt.date,
+    policy: Policy | PolicySnapshot | None = None,
+) -> DueActions:
     """What each party must do on each open case, as of ``at`` (E-6, R-2, R-3)."""
-    window = dt.timedelta(days=policy.reminder_days)
+    builder = ExplanationBuilder(Text(f"{at} 待办事项", f"Actions due on {at}"))
+    days = resolve(policy, at, builder).reminder_days
+    window = dt.timedelta(days=days)
     actions: list[DueAction] = []
     for case in cases:
         late = at > case.deadline
@@ -121,4 +139,13 @@ def due_actions(
                     urgent=True,
                 )
             )
-    return tuple(actions)
+    urgent = sum(a.urgent for a in actions)
+    builder.step(
+        f"提醒窗口：截止前 {days} 天", f"reminder window: {days} days before a deadline", days
+    )
+    return DueActions(
+        actions,
+        builder.build(
+            Text(f"{len(actions)} 项待办，{urgent} 项紧急", f"{len(actions)} due, {urgent} urgent")
+        ),
+    )

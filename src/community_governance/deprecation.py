@@ -1,0 +1,36 @@
+"""Deprecated names that keep working for one minor version (all rules).
+
+``at=`` is the one name for the date of an act. Rules that took ``on=`` still
+accept it, with a :class:`DeprecationWarning`; passing both is an error.
+Modules that moved re-export their names from the new place with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+from community_governance.errors import ParseError
+
+__all__ = ["deprecated_alias", "warn_moved"]
+
+
+def deprecated_alias(
+    where: str, *, at: dt.date | None, on: dt.date | None, old: str = "on"
+) -> dt.date | None:
+    """The date of the act from ``at=``, or from the deprecated ``on=`` with a warning.
+
+    Raises:
+        ParseError: both were given.
+    """
+    if on is None:
+        return at
+    if at is not None:
+        raise ParseError(f"{where}: pass at= only ({old}= is its old name)", field="at")
+    warnings.warn(f"{where}({old}=...) is deprecated; use at=...", DeprecationWarning, stacklevel=3)
+    return on
+
+
+def warn_moved(old: str, new: str) -> None:
+    """Warn that ``old`` moved to ``new``."""
+    warnings.warn(f"{old} moved to {new}", DeprecationWarning, stacklevel=3)

@@ -1,0 +1,75 @@
+"""Read-only mappings for recorded objects (all rules).
+
+A value object that keeps a mapping must not let a caller change it after it
+was validated: a rating's scores were checked against the scale when recorded,
+a book's current ratings were checked for duplicates. :class:`FrozenMap` is a
+copy of what the caller passed in, with no way to change it; unlike
+``types.MappingProxyType`` it pickles (results travel to worker processes) and
+hashes when its values do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+__all__ = ["FrozenMap", "frozen_map"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[K, V]):
+    """An immutable copy of a mapping, in the order given."""
+
+    __slots__ = ("_data", "_hash")
+
+    _data: dict[K, V]
+    _hash: int | None
+
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        object.__setattr__(self, "_data", dict(data) if data is not None else {})
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(frozenset(self._data.items())))
+        return self._hash  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a FrozenMap cannot be changed")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
+
+    def __or__(self, other: Mapping[K, V]) -> FrozenMap[K, V]:
+        return FrozenMap({**self._data, **other})
+
+
+def frozen_map(data: Mapping[K, V] | None = None) -> FrozenMap[K, V]:
+    """``data`` as a [FrozenMap][community_governance.frozen.FrozenMap] (itself if it is one)."""
+    if isinstance(data, FrozenMap):
+        return data
+    return FrozenMap(data)
