@@ -10,10 +10,10 @@ hashes when its values do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["FrozenMap", "frozen_map"]
+__all__ = ["FrozenMap", "as_tuple", "frozen_map", "read_only"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -56,7 +56,8 @@ class FrozenMap(Mapping[K, V]):
         return self._hash  # type: ignore[return-value]
 
     def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
+        # Shown like the dict it copies: results print the same in notebooks and docs.
+        return repr(self._data)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a FrozenMap cannot be changed")
@@ -73,3 +74,13 @@ def frozen_map(data: Mapping[K, V] | None = None) -> FrozenMap[K, V]:
     if isinstance(data, FrozenMap):
         return data
     return FrozenMap(data)
+
+
+def read_only(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """An attrs converter: a read-only copy of a mapping field (any key and value types)."""
+    return frozen_map(data)
+
+
+def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """An attrs converter: a tuple copy of a sequence field, so a caller's list is not kept."""
+    return tuple(items)

@@ -33,6 +33,7 @@ from community_governance.errors import (
     UnknownRepresentativeError,
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import read_only
 from community_governance.numbers import as_count, as_fraction, format_percent
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -487,7 +488,7 @@ class ClosedMeeting:
     """The frozen record of a closed meeting (C-3): tallies, decisions, review date (C-4)."""
 
     meeting: Meeting
-    tallies: Mapping[str, Tally]
+    tallies: Mapping[str, Tally] = attrs.field(converter=read_only)
     approved: tuple[Proposal, ...]
     review_on: dt.date
     explanation: Explanation

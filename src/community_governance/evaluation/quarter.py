@@ -31,6 +31,7 @@ from community_governance.evaluation.ratings import Rating, RatingBook, rating_s
 from community_governance.evaluation.scoring import FinalScore, final_score
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import read_only
 from community_governance.numbers import round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -60,8 +61,8 @@ class Scorecard:
     """
 
     unit_id: str
-    self_dimensions: Mapping[Dimension, Decimal | None]
-    peer_dimensions: Mapping[Dimension, Fraction | None]
+    self_dimensions: Mapping[Dimension, Decimal | None] = attrs.field(converter=read_only)
+    peer_dimensions: Mapping[Dimension, Fraction | None] = attrs.field(converter=read_only)
     peer_count: int
     response_count: int
     final: FinalScore

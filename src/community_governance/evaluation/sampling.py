@@ -36,6 +36,7 @@ import attrs
 
 from community_governance.errors import ParseError, SampleError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import as_tuple, read_only
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
@@ -103,7 +104,7 @@ class SamplingFrame:
     """
 
     households: tuple[str, ...] = attrs.field(converter=_frame_ids)
-    strata: Mapping[str, str] = attrs.field(factory=dict)
+    strata: Mapping[str, str] = attrs.field(factory=dict, converter=read_only)
 
     def __attrs_post_init__(self) -> None:
         if self.strata:
@@ -167,6 +168,13 @@ def _select(
     return tuple(chosen), allocation
 
 
+def _pairs(items: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
+    pairs = [tuple(pair) for pair in items]
+    if any(len(pair) != 2 for pair in pairs):  # noqa: PLR2004 - (replaced, replacing)
+        raise SampleError("a replacement is a pair of households", field="replacements", rule="E-4")
+    return tuple((pair[0], pair[1]) for pair in pairs)
+
+
 @attrs.frozen
 class SampleCertificate:
     """Everything needed to re-check a draw (E-4).
@@ -192,13 +200,13 @@ class SampleCertificate:
     seed: int | str
     seed_source: str
     size: int
-    sample: tuple[str, ...]
+    sample: tuple[str, ...] = attrs.field(converter=as_tuple)
     algorithm: str = ALGORITHM
     version: int = ALGORITHM_VERSION
     stratified: bool = False
-    allocation: Mapping[str, int] = attrs.field(factory=dict)
+    allocation: Mapping[str, int] = attrs.field(factory=dict, converter=read_only)
     tie_break: str | None = None
-    replacements: tuple[tuple[str, str], ...] = ()
+    replacements: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     explanation: Explanation | None = attrs.field(default=None, eq=False, repr=False)
 
     @property

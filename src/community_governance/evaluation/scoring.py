@@ -25,6 +25,7 @@ import attrs
 
 from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import read_only
 from community_governance.numbers import as_fraction, as_score, round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -96,8 +97,8 @@ class FinalScore:
 
     exact: Fraction
     reported: Decimal
-    components: Mapping[Component, Fraction | None]
-    weights: Mapping[Component, Fraction]
+    components: Mapping[Component, Fraction | None] = attrs.field(converter=read_only)
+    weights: Mapping[Component, Fraction] = attrs.field(converter=read_only)
     reweighted: bool
     explanation: Explanation
 

@@ -35,6 +35,7 @@ from community_governance.errors import (
 )
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
 from community_governance.explain import ExplanationBuilder
+from community_governance.frozen import as_tuple
 from community_governance.numbers import round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -81,7 +82,7 @@ class Survey:
     quarter: Quarter = attrs.field(converter=to_quarter)
     certificate: SampleCertificate
     projects: tuple[Project, ...] = attrs.field(converter=_projects)
-    responses: tuple[SurveyResponse, ...] = ()
+    responses: tuple[SurveyResponse, ...] = attrs.field(default=(), converter=as_tuple)
 
     def __attrs_post_init__(self) -> None:
         ids = [p.project_id for p in self.projects]

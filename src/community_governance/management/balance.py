@@ -20,6 +20,7 @@ import attrs
 
 from community_governance.errors import ParseError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import read_only
 from community_governance.numbers import as_amount, as_fraction, format_percent
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -77,11 +78,11 @@ class Allocation:
     """
 
     measure: Measure
-    totals: Mapping[Pillar, Decimal]
-    shares: Mapping[Pillar, Fraction]
-    targets: Mapping[Pillar, Fraction]
-    deviations: Mapping[Pillar, Fraction]
-    on_target: Mapping[Pillar, bool]
+    totals: Mapping[Pillar, Decimal] = attrs.field(converter=read_only)
+    shares: Mapping[Pillar, Fraction] = attrs.field(converter=read_only)
+    targets: Mapping[Pillar, Fraction] = attrs.field(converter=read_only)
+    deviations: Mapping[Pillar, Fraction] = attrs.field(converter=read_only)
+    on_target: Mapping[Pillar, bool] = attrs.field(converter=read_only)
     balanced: bool
     records: int
     explanation: Explanation

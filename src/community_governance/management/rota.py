@@ -22,6 +22,7 @@ import attrs
 
 from community_governance.errors import ParseError, RotaError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.frozen import read_only
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
@@ -35,7 +36,7 @@ class Rota:
 
     station: str
     assignments: tuple[tuple[dt.date, tuple[str, ...]], ...]
-    counts: Mapping[str, int]
+    counts: Mapping[str, int] = attrs.field(converter=read_only)
     explanation: Explanation
 
     def on(self, day: dt.date) -> tuple[str, ...]:

@@ -269,7 +269,7 @@ class CertificateDoc(_Doc):
             stratified=self.stratified,
             allocation=dict(self.allocation),
             tie_break=self.tie_break,
-            replacements=tuple(tuple(p) for p in self.replacements),  # type: ignore[misc]
+            replacements=tuple(tuple(p) for p in self.replacements),
         )
 
 
