@@ -1,5 +1,14 @@
-"""Service: the seven service catalogues and the bookkeeping they run on (S-1..S-7)."""
+"""Service: the seven service catalogues and the bookkeeping they run on (S-1..S-7).
 
+One module per rule: the catalogue (S-1) and grid routing, then
+``professional`` (S-2), ``integrated`` (S-3), ``micro_governance`` (S-4),
+``activities`` (S-5), ``public`` (S-6) and ``volunteers`` (S-7).
+"""
+
+from community_governance.services.activities import (
+    ActivityProject,
+    ParticipantKind,
+)
 from community_governance.services.catalogue import (
     ENTRY_POINT_GROUP,
     Catalogue,
@@ -16,32 +25,38 @@ from community_governance.services.grid import (
     coverage_problems,
     route_request,
 )
-from community_governance.services.records import (
+from community_governance.services.integrated import (
+    Programme,
+    ResidentStatus,
+    eligible,
+)
+from community_governance.services.micro_governance import (
     MICRO_WISH_WORKFLOW,
-    PARK_FACILITIES,
-    ActivityProject,
     Claim,
-    CommunityGoal,
     Fulfil,
     MicroOrganisation,
     MicroWish,
-    OpeningHours,
-    ParticipantKind,
-    ProfessionalCase,
-    ProfessionalService,
-    Programme,
-    ResidentStatus,
     SelfGovernanceUnit,
-    Stewardship,
-    StewardshipKind,
     UnitChoice,
-    VolunteerContract,
-    VolunteerHours,
     WishState,
     Withdraw,
-    eligible,
-    hours_served,
+)
+from community_governance.services.professional import (
+    ProfessionalCase,
+    ProfessionalService,
+)
+from community_governance.services.public import (
+    PARK_FACILITIES,
+    OpeningHours,
+    Stewardship,
+    StewardshipKind,
     missing_facilities,
+)
+from community_governance.services.volunteers import (
+    CommunityGoal,
+    VolunteerContract,
+    VolunteerHours,
+    hours_served,
     volunteer_effort,
 )
 
