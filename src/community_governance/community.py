@@ -44,7 +44,8 @@ def _identifier(field: str) -> attrs._ValidatorType[str]:
 class Quarter:
     """A calendar quarter (E-1): ``Quarter(2026, 3)`` runs from 1 July to 30 September 2026.
 
-    Parse one from text with :meth:`parse` (``"2026Q3"``, ``"2026-Q3"``);
+    Parse one from text with [`parse`][community_governance.community.Quarter.parse] (``"2026Q3"``,
+    ``"2026-Q3"``);
     ``str(quarter)`` writes ``"2026Q3"``.
     """
 
@@ -77,7 +78,7 @@ class Quarter:
 
     @classmethod
     def coerce(cls, value: Quarter | str) -> Quarter:
-        """``value`` itself if it is a quarter, else the quarter it spells (:meth:`parse`)."""
+        """``value`` itself if it is a quarter, else the quarter it spells (``parse``)."""
         return value if isinstance(value, Quarter) else cls.parse(value)
 
     @classmethod
@@ -109,7 +110,7 @@ class Quarter:
 
 
 def to_quarter(value: Quarter | str) -> Quarter:
-    """A converter for quarter fields: a :class:`Quarter`, or text such as ``"2026Q3"``."""
+    """A converter for quarter fields: a ``Quarter``, or text such as ``"2026Q3"``."""
     return Quarter.coerce(value)
 
 
@@ -246,7 +247,7 @@ class Community:
         )
 
     def check_units(self, unit_ids: Iterable[str], field: str, rule: str) -> None:
-        """Raise :class:`UnknownUnitError`, naming ``field``, for an id that is no member unit."""
+        """Raise ``UnknownUnitError``, naming ``field``, for an id that is no member unit."""
         known = set(self.unit_ids)
         for unit_id in unit_ids:
             if unit_id not in known:

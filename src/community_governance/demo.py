@@ -1,6 +1,7 @@
 """A fictional but realistic community and one whole quarter of the mechanism, from a seed.
 
-:func:`demo_quarter` builds, deterministically from ``seed``, the community of
+[`demo_quarter`][community_governance.demo.demo_quarter] builds, deterministically from ``seed``,
+the community of
 "Haibin" (海滨社区): twelve member units of every kind, about 2,400
 households in four compounds, a deliberation team, a quarter of residents'
 concerns, a deliberation meeting with proposals and votes, routed projects
@@ -8,7 +9,8 @@ completed in the quarter, self and peer ratings, a sampled household survey,
 volunteer contracts with the hours served (S-7), and effort records for the
 1:2:7 balance. One unit serves its residents badly and fails.
 
-:func:`run_demo` then runs the quarter through every part of the library:
+[`run_demo`][community_governance.demo.run_demo] then runs the quarter through every part of the
+library:
 concerns digest (C-2), tallies (C-3), routing (C-4), evaluation (E-1..E-6),
 announcement and rectification cases (R-1, E-6) and the 1:2:7 balance (P-2).
 Nothing here is hand-typed data: change the seed and everything changes

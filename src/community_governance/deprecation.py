@@ -1,7 +1,7 @@
 """Deprecated names that keep working for one minor version (all rules).
 
 ``at=`` is the one name for the date of an act. Rules that took ``on=`` still
-accept it, with a :class:`DeprecationWarning`; passing both is an error.
+accept it, with a ``DeprecationWarning``; passing both is an error.
 Modules that moved re-export their names from the new place with a warning.
 """
 

@@ -1,4 +1,4 @@
-"""One exception hierarchy, rooted at :class:`GovernanceError`.
+"""One exception hierarchy, rooted at ``GovernanceError``.
 
 Every error says what was wrong, where (a field path such as
 ``evaluation.weights.self``) and which rule of the mechanism (``C-3``,

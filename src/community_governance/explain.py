@@ -1,15 +1,16 @@
 """Explanation: the trace every decision carries.
 
-Every rule of the library returns, beside its result, an :class:`Explanation`
+Every rule of the library returns, beside its result, an
+[`Explanation`][community_governance.explain.Explanation]
 that says which rule IDs applied, which policy parameters were read (with the
 date their value took effect), the inputs that mattered, and the ordered steps
 with their exact intermediate values. It renders as text in Chinese or
-English, as JSON with a versioned schema (:data:`SCHEMA`), and as HTML in a
+English, as JSON with a versioned schema (``SCHEMA``), and as HTML in a
 notebook.
 
 Values are stored as canonical text (``"1/3"``, ``"86.20"``): exact, readable,
 and the same in every rendering. The JSON form reads back into an equal
-Explanation (:meth:`Explanation.from_dict`).
+Explanation ([`Explanation.from_dict`][community_governance.explain.Explanation.from_dict]).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ SCHEMA = "community-governance/explanation/1"
 def render_value(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
     """Canonical, exact text for a value shown in an explanation.
 
-    Fractions as integers, decimals or ratios (:func:`format_fraction`),
+    Fractions as integers, decimals or ratios
+    ([`format_fraction`][community_governance.numbers.format_fraction]),
     Decimals as written, vocabulary members by code, dates in ISO form,
     sequences and mappings element by element.
     """
@@ -161,7 +163,7 @@ class Explanation:
         return self.to_text("en")
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form, tagged with :data:`SCHEMA`."""
+        """The JSON form, tagged with ``SCHEMA``."""
         return {
             "schema": SCHEMA,
             "title": attrs.asdict(self.title),
@@ -265,7 +267,7 @@ class Explanation:
 
 @attrs.define
 class ExplanationBuilder:
-    """Collects an explanation while a rule runs; :meth:`build` freezes it.
+    """Collects an explanation while a rule runs; ``build`` freezes it.
 
     Local to one call of a rule, so rules stay pure.
     """
@@ -311,7 +313,7 @@ class ExplanationBuilder:
             self.flags.append(code)
 
     def build(self, outcome: Text) -> Explanation:
-        """Freeze what was collected into an :class:`Explanation`."""
+        """Freeze what was collected into an ``Explanation``."""
         return Explanation(
             title=self.title,
             outcome=outcome,

@@ -2,7 +2,7 @@
 
 A value object that keeps a mapping must not let a caller change it after it
 was validated: a rating's scores were checked against the scale when recorded,
-a book's current ratings were checked for duplicates. :class:`FrozenMap` is a
+a book's current ratings were checked for duplicates. ``FrozenMap`` is a
 copy of what the caller passed in, with no way to change it; unlike
 ``types.MappingProxyType`` it pickles (results travel to worker processes) and
 hashes when its values do.

@@ -3,13 +3,14 @@
 Every number the mechanism decides on is exact:
 
 * shares and thresholds (P-1 1:2:7, C-3 85%, E-5 10/40/50) are
-  :class:`fractions.Fraction`;
-* scores (E-2, E-5) enter as :class:`decimal.Decimal` or integers, are carried
+  ``fractions.Fraction``;
+* scores (E-2, E-5) enter as ``decimal.Decimal`` or integers, are carried
   as exact fractions through every mean and weighting, and are rounded once, at
-  the end, by :func:`round_exact` in the mode the policy names;
+  the end, by [`round_exact`][community_governance.numbers.round_exact] in the mode the policy
+  names;
 * counts are integers.
 
-A ``float`` is refused with :class:`~community_governance.errors.ExactnessError`
+A ``float`` is refused with [`ExactnessError`][community_governance.errors.ExactnessError]
 (a ``TypeError``): ``0.85`` as a float is ``0.84999999999999997779...`` and
 would silently turn 17 of 20 votes into a rejection. Text is welcome and is
 parsed exactly: ``"85%"``, ``"17/20"``, ``"0.85"`` and ``"87.5"``.
@@ -109,11 +110,11 @@ def parse_exact(text: str, *, field: str = "value", rule: str = "exact") -> Frac
 
 
 def as_fraction(value: object, *, field: str = "value", rule: str = "exact") -> Fraction:
-    """Convert an exact input to a :class:`~fractions.Fraction`, refusing floats.
+    """Convert an exact input to a ``Fraction``, refusing floats.
 
     Args:
         value: an ``int``, ``Fraction``, finite ``Decimal`` or text that
-            :func:`parse_exact` accepts.
+            [`parse_exact`][community_governance.numbers.parse_exact] accepts.
         field: the field path to name in an error.
         rule: the rule ID to name in an error.
 
@@ -139,7 +140,7 @@ def as_fraction(value: object, *, field: str = "value", rule: str = "exact") -> 
 
 
 def as_score(value: object, *, field: str = "score", rule: str = "exact") -> Decimal:
-    """Convert a score input to an exact :class:`~decimal.Decimal`, refusing floats.
+    """Convert a score input to an exact ``Decimal``, refusing floats.
 
     Scores are written in decimal notation on every score sheet, so a score is
     an ``int``, a finite ``Decimal`` or decimal text (``"87.5"``); a ratio or a
@@ -239,7 +240,7 @@ def round_exact(
 
 
 def format_fraction(value: Fraction) -> str:
-    """Write an exact value as text that :func:`parse_exact` reads back equal.
+    """Write an exact value as text that ``parse_exact`` reads back equal.
 
     Integers are written plainly, values with a finite decimal expansion as
     decimals (``"0.85"``), and every other value as a ratio (``"1/3"``).

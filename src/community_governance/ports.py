@@ -1,6 +1,7 @@
 """Ports: what the domain needs from storage, in its own terms (adapters implement them).
 
-:class:`EventStore` is the record of decisions: events are appended to named
+[`EventStore`][community_governance.ports.EventStore] is the record of decisions: events are
+appended to named
 streams (a meeting, a quarter's ratings, a rectification case, ...), each
 stream's versions count 1, 2, 3, ...; everything can be read back in order
 after a global position. ``community_governance.ledger`` implements it on

@@ -2,10 +2,11 @@
 
 Closed sets of the mechanism are enums whose members carry a stable ``code``
 (the enum value, used in files and JSON), a Chinese label ``zh`` and an English
-label ``en``. :meth:`BilingualEnum.from_label` finds a member by any of the
+label ``en``. [`BilingualEnum.from_label`][community_governance.vocabulary.BilingualEnum.from_label]
+finds a member by any of the
 three, so that ``Pillar.from_label("七分服务")``, ``Pillar.from_label("service")``
 and ``Pillar("service")`` all name the same member; an unknown label raises
-:class:`~community_governance.errors.UnknownLabelError` listing the valid ones.
+[`UnknownLabelError`][community_governance.errors.UnknownLabelError] listing the valid ones.
 
 Rules: P-1 (pillars), E-2 (dimensions), C-2 (concern categories), C-1, C-4,
 M-4, M-6 and R-2 (roles), M-1..M-6 (organisation kinds), S-1..S-7 (the seven
@@ -83,7 +84,7 @@ class BilingualEnum(enum.Enum):
 
     @classmethod
     def coerce(cls, value: Self | str) -> Self:
-        """``value`` itself if it is a member, else the member it labels (:meth:`from_label`)."""
+        """``value`` itself if it is a member, else the member it labels (``from_label``)."""
         if isinstance(value, cls):
             return value
         if not isinstance(value, str):
@@ -129,7 +130,8 @@ class Term:
     """A municipality's own vocabulary entry (e.g. a local concern category): code and labels.
 
     Used where a closed enum is too narrow; behaves like an enum member for
-    display (``zh``, ``en``, ``code``, :meth:`label`).
+    display (``zh``, ``en``, ``code``,
+    [`label`][community_governance.vocabulary.BilingualEnum.label]).
     """
 
     code: str

@@ -1,15 +1,19 @@
 """Declarative workflows: transition tables with named guards, checked when defined.
 
-A :class:`Workflow` is data: its states, its one initial state, its terminal
-states and a table of :class:`Transition` rows (from which states, on which
-kind of event, to which state, under which named :class:`Guard` objects). It is
+A [`Workflow`][community_governance.workflow.Workflow] is data: its states, its one initial state,
+its terminal
+states and a table of [`Transition`][community_governance.workflow.Transition] rows (from which
+states, on which
+kind of event, to which state, under which named [`Guard`][community_governance.workflow.Guard]
+objects). It is
 validated when it is built — the initial state exists, every state can be
 reached from it, and from every state a terminal state can be reached (no dead
 ends) — so a broken table fails at import, not in production.
 
-:meth:`Workflow.step` finds the row for a state and an event and runs its
+[`Workflow.step`][community_governance.workflow.Workflow.step] finds the row for a state and an
+event and runs its
 guards; a missing row raises
-:class:`~community_governance.errors.InvalidTransition` naming the state and the
+[`InvalidTransition`][community_governance.errors.InvalidTransition] naming the state and the
 event, a failing guard raises the guard's own error naming the state, the
 event and the guard. Used by rectification cases (R-1..R-3).
 """

@@ -1,15 +1,17 @@
 """Residents' concerns, sorted into categories and summarised by period (C-2).
 
-A :class:`Concern` is what a household (by opaque id) or a grid worker
+A [`Concern`][community_governance.consultation.concerns.Concern] is what a household (by opaque id)
+or a grid worker
 reported, when and where in the community. Categories are the vocabulary's
-(:class:`~community_governance.vocabulary.ConcernCategory`: sanitation, public
+([`ConcernCategory`][community_governance.vocabulary.ConcernCategory]: sanitation, public
 security, livelihood and the others grid platforms use) or a municipality's
-own :class:`~community_governance.vocabulary.Term`. Duplicates are merged only
-by explicit links, never by guessing. :func:`digest` counts a period by
+own [`Term`][community_governance.vocabulary.Term]. Duplicates are merged only
+by explicit links, never by guessing. [`digest`][community_governance.consultation.concerns.digest]
+counts a period by
 category with the change from the period before, and links open concerns to
 the proposals that answer them.
 
-:data:`GRID_EVENT_CLASSES` maps the built-in categories to the event major
+``GRID_EVENT_CLASSES`` maps the built-in categories to the event major
 classes of GB/T 30428 (数字化城市管理信息系统), as data a platform can extend.
 """
 
@@ -62,7 +64,8 @@ class Concern:
         reported_on: the date it was reported.
         reporter: an opaque id (a household's or a grid worker's).
         summary: what the problem is.
-        category: a built-in category, its label, or a local :class:`Term`.
+        category: a built-in category, its label, or a local
+            [`Term`][community_governance.vocabulary.Term].
         location: where in the community (compound, building, grid cell).
     """
 

@@ -1,16 +1,20 @@
 """Group deliberation meetings and the 85% vote (C-3).
 
-:func:`tally` decides a proposal in exact integers: with the policy threshold
+[`tally`][community_governance.consultation.meeting.tally] decides a proposal in exact integers:
+with the policy threshold
 ``num/den`` (85/100) and the base ``B`` (the representatives *entitled* to vote
 by default, or those *present*, or the votes *cast* for or against), a
 proposal is approved iff ``agree × den ≥ num × B`` (``>`` if the policy makes the
 bound exclusive) and the quorum is met. 17 of 20 is exactly 85% and passes.
 
-A :class:`Meeting` is an immutable record that each step rebuilds: roll call,
+A [`Meeting`][community_governance.consultation.meeting.Meeting] is an immutable record that each
+step rebuilds: roll call,
 ballots (agree, disagree, abstain) by the entitled representatives only, one
 per representative per proposal, a change of vote kept in the history with the
-last one counting, and :meth:`Meeting.close`, after which nothing more is
-accepted. The :class:`ClosedMeeting` is frozen: attendance, tallies,
+last one counting, and [`Meeting.close`][community_governance.consultation.meeting.Meeting.close],
+after which nothing more is
+accepted. The [`ClosedMeeting`][community_governance.consultation.meeting.ClosedMeeting] is frozen:
+attendance, tallies,
 decisions and a follow-up review date (C-4).
 """
 
@@ -261,7 +265,7 @@ def tally(
 
 @attrs.frozen
 class Meeting:
-    """A group deliberation meeting, open until :meth:`close` (C-3).
+    """A group deliberation meeting, open until ``close`` (C-3).
 
     Every method returns a new meeting; on error it raises and the meeting it
     was called on is unchanged.
@@ -364,7 +368,7 @@ class Meeting:
             MeetingClosedError, UnknownRepresentativeError, NotOnAgendaError:
                 as their names say.
             DuplicateBallotError: the person already voted on this proposal;
-                use :meth:`change_vote`.
+                use [`change_vote`][community_governance.consultation.meeting.Meeting.change_vote].
         """
         self._guard(person_id, proposal_id)
         if any(b.person_id == person_id and b.proposal_id == proposal_id for b in self.ballots):

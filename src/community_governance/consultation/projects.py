@@ -1,10 +1,12 @@
 """Following approved projects through to completion (C-4, feeding E-4).
 
-A :class:`ProjectRecord` tracks an approved project: its status (with a
+A [`ProjectRecord`][community_governance.consultation.projects.ProjectRecord] tracks an approved
+project: its status (with a
 default progress for each), milestones with due dates and weights, exact
 progress, and overdue milestones at a given date. The projects completed in a
 quarter are those the quarterly survey asks households about (E-4), and their
-assignees are the units those survey scores count for (:func:`completed_in`).
+assignees are the units those survey scores count for
+([`completed_in`][community_governance.consultation.projects.completed_in]).
 """
 
 from __future__ import annotations

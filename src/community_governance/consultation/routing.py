@@ -5,7 +5,7 @@ affairs go to the owners' committees of the compounds concerned, mobilisation
 and policy publicity to the resident representatives, and specialised needs to
 the co-building unit whose line of business matches. No match, or two equally
 good matches for work that needs one executor, raises
-:class:`~community_governance.errors.RoutingError`; a manual assignment with a
+[`RoutingError`][community_governance.errors.RoutingError]; a manual assignment with a
 recorded reason is always possible.
 """
 

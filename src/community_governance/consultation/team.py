@@ -1,7 +1,8 @@
 """The deliberation team and its composition check (C-1).
 
 The team is led by members of the party organisation and social workers, and
-takes in party members and building group leaders. :func:`check_team` lists
+takes in party members and building group leaders.
+[`check_team`][community_governance.consultation.team.check_team] lists
 everything missing at once, so a community fixes its team in one go.
 """
 

@@ -2,7 +2,8 @@
 
 Ratings on six dimensions (E-2, E-3), a verifiable household survey (E-4),
 the 10/40/50 final score (E-5), grades, awards and rectification orders (E-6),
-and :func:`evaluate_quarter`, which does it all for one quarter (E-1).
+and [`evaluate_quarter`][community_governance.evaluation.quarter.evaluate_quarter], which does it
+all for one quarter (E-1).
 """
 
 from community_governance.evaluation.grading import (

@@ -1,7 +1,8 @@
-"""One quarter's evaluation, end to end: :func:`evaluate_quarter` (E-1..E-6).
+"""One quarter's evaluation, end to end: ``evaluate_quarter`` (E-1..E-6).
 
 From the quarter's ratings (E-2, E-3) and household survey (E-4) to a
-:class:`QuarterResult`: for every member unit a :class:`Scorecard` (the six
+[`QuarterResult`][community_governance.evaluation.quarter.QuarterResult]: for every member unit a
+[`Scorecard`][community_governance.evaluation.quarter.Scorecard] (the six
 dimensions per source, the three component means, the final score, the grade
 and the rank) with its own explanation; the honour certificates and
 rectification orders (E-6); and the survey's precision. A pure function: the
@@ -89,7 +90,7 @@ class Scorecard:
 
 @attrs.frozen
 class QuarterResult:
-    """The outcome of :func:`evaluate_quarter`.
+    """The outcome of ``evaluate_quarter``.
 
     Attributes:
         community_id: the community.
@@ -97,7 +98,7 @@ class QuarterResult:
         evaluated_on: the date of the evaluation (the policy is read on it).
         policy_id: the policy used.
         scorecards: one per unit, in rank order (see
-            :data:`~community_governance.evaluation.grading.RANKING_RULE`).
+            ``RANKING_RULE``).
         awards: honour certificates (E-6).
         rectification_orders: orders to rectify (E-6).
         survey_precision: precision of the survey mean over every answer, if
@@ -276,7 +277,7 @@ def evaluate_quarter(
             none (then the public component is missing for every unit).
         policy: the policy, or a snapshot of it; default the shipped policy.
         at: the evaluation date; default the quarter's last day. A
-            [Policy][community_governance.policy.Policy] is read on it.
+            [Policy][community_governance.policy.model.Policy] is read on it.
         on: deprecated alias of ``at``.
 
     Raises:

@@ -1,14 +1,17 @@
 """Self and peer ratings on the six dimensions (E-2, E-3).
 
-A :class:`Rating` scores some or all of the six dimensions (E-2) on the
+A [`Rating`][community_governance.evaluation.ratings.Rating] scores some or all of the six
+dimensions (E-2) on the
 policy's scale; a dimension the rater could not judge is ``None`` and is left
 out of the rating's score, never counted as zero. A rating is a *self* rating
 (the unit rates itself) or a *peer* rating (another member unit rates it) —
 never both (E-3).
 
-A :class:`RatingBook` holds a quarter's ratings: at most one per (rater,
+A [`RatingBook`][community_governance.evaluation.ratings.RatingBook] holds a quarter's ratings: at
+most one per (rater,
 ratee). A second rating raises; a correction is an explicit
-:meth:`RatingBook.replace` with a reason, and the original stays in the
+[`RatingBook.replace`][community_governance.evaluation.ratings.RatingBook.replace] with a reason,
+and the original stays in the
 book's history.
 """
 
@@ -165,8 +168,8 @@ def _history(events: Iterable[RatingEvent]) -> tuple[RatingEvent, ...]:
 class RatingBook:
     """A quarter's ratings of a community's member units (E-2, E-3).
 
-    Immutable: [record][community_governance.evaluation.RatingBook.record] and
-    [replace][community_governance.evaluation.RatingBook.replace] return a new
+    Immutable: [record][community_governance.evaluation.ratings.RatingBook.record] and
+    [replace][community_governance.evaluation.ratings.RatingBook.replace] return a new
     book and leave this one as it was, also when they raise. ``current`` is a
     read-only mapping, and ``history`` a tuple.
 
@@ -231,7 +234,7 @@ class RatingBook:
     ) -> RatingBook:
         """A new book in which ``rating`` replaces the current one of the same (rater, ratee).
 
-        The replaced rating stays in :attr:`history` with the reason.
+        The replaced rating stays in ``history`` with the reason.
 
         Raises:
             EligibilityError: there is nothing to replace, or no reason is given.
@@ -262,7 +265,7 @@ class RatingBook:
     ) -> RatingBook:
         """Record several ratings; all or nothing (the first refusal raises, nothing is kept).
 
-        Raises the errors of [record][community_governance.evaluation.RatingBook.record].
+        Raises the errors of [record][community_governance.evaluation.ratings.RatingBook.record].
         """
         snapshot = self._snapshot(policy, at)
         current = dict(self.current)

@@ -16,7 +16,8 @@ decides what happens when the frame is smaller than the policy's size).
 The households after them, in the same order, are the reserve list: a sampled
 household that does not respond is replaced by the first reserve household
 not yet used, in its stratum if the draw is stratified, and each replacement
-is recorded in the :class:`SampleCertificate`.
+is recorded in the
+[`SampleCertificate`][community_governance.evaluation.sampling.SampleCertificate].
 
 A stratified draw (by compound or building) allocates ``n`` to strata in
 proportion to their sizes by the largest-remainder method (ties between equal
@@ -99,7 +100,8 @@ class SamplingFrame:
     """The community's households, frozen, with an optional stratum for each (E-4).
 
     ``households`` is kept sorted, so a frame does not depend on the order it
-    was given in; :attr:`digest` is the SHA-256 of the sorted ids joined by
+    was given in; [`digest`][community_governance.evaluation.sampling.SamplingFrame.digest] is the
+    SHA-256 of the sorted ids joined by
     newlines, published with every draw.
     """
 
@@ -180,13 +182,15 @@ class SampleCertificate:
     """Everything needed to re-check a draw (E-4).
 
     Attributes:
-        frame_digest: :attr:`SamplingFrame.digest` of the frame drawn from.
+        frame_digest:
+            [`SamplingFrame.digest`][community_governance.evaluation.sampling.SamplingFrame.digest]
+            of the frame drawn from.
         frame_size: how many households the frame holds.
         seed: the public seed.
         seed_source: how the seed was produced (e.g. dice thrown at the
             evaluation meeting), for people to judge its fairness.
-        algorithm: :data:`ALGORITHM`.
-        version: :data:`ALGORITHM_VERSION`.
+        algorithm: ``ALGORITHM``.
+        version: ``ALGORITHM_VERSION``.
         size: ``n``, the number of households sampled.
         sample: the sampled ids in ticket order.
         stratified: whether the draw was stratified.
@@ -334,7 +338,7 @@ def draw_sample(
 
 @attrs.frozen
 class Verification:
-    """The outcome of :func:`verify_sample`: ``ok`` and, if not, every problem found."""
+    """The outcome of ``verify_sample``: ``ok`` and, if not, every problem found."""
 
     ok: bool
     problems: tuple[str, ...]

@@ -1,7 +1,8 @@
 """The final score: 10% self + 40% mean of peers + 50% mean of the survey (E-5).
 
 Everything is exact until the last step: the three component means are
-fractions, the weighted sum is a fraction, and :func:`round_exact` rounds it
+fractions, the weighted sum is a fraction, and
+[`round_exact`][community_governance.numbers.round_exact] rounds it
 once, to the policy's places in the policy's mode. The peer mean is the
 arithmetic mean of the other units' rating scores, or — if the policy says
 ``trimmed`` and there are at least ``evaluation.peer.trim_min_raters`` of them —
@@ -9,7 +10,7 @@ the mean without one highest and one lowest (E-3, E-5).
 
 A missing component (no self-rating, fewer peer raters than
 ``evaluation.peer.min_raters``, no survey answer) raises
-:class:`~community_governance.errors.MissingComponentError`, unless the policy
+[`MissingComponentError`][community_governance.errors.MissingComponentError], unless the policy
 says ``reweight``: then the remaining weights are scaled up to sum to 1 and the
 explanation is flagged ``reweighted``.
 """

@@ -69,8 +69,8 @@ def _projects(values: Iterable[Project]) -> tuple[Project, ...]:
 class Survey:
     """A quarter's survey: the sample, the projects asked about, and the responses (E-4).
 
-    Immutable: [respond][community_governance.evaluation.Survey.respond] and
-    [replace][community_governance.evaluation.Survey.replace] return a new
+    Immutable: [respond][community_governance.evaluation.survey.Survey.respond] and
+    [replace][community_governance.evaluation.survey.Survey.replace] return a new
     survey and leave this one as it was, also when they raise.
 
     Each method that reads the policy takes ``policy=`` (a ``Policy`` or a
@@ -145,7 +145,7 @@ class Survey:
     ) -> Survey:
         """Add several responses; all or nothing (the first refusal raises, nothing is kept).
 
-        Raises the errors of [respond][community_governance.evaluation.Survey.respond].
+        Raises the errors of [respond][community_governance.evaluation.survey.Survey.respond].
         """
         respondents = self.certificate.respondents
         projects = {p.project_id for p in self.projects}
@@ -183,7 +183,8 @@ class Survey:
 
         Raises:
             SampleError: the household has already answered, or cannot be
-                replaced (see :meth:`SampleCertificate.replace`).
+                replaced (see
+                [`SampleCertificate.replace`][community_governance.evaluation.sampling.SampleCertificate.replace]).
         """
         if any(r.household == household for r in self.responses):
             raise SampleError(
@@ -276,7 +277,7 @@ class Survey:
 
 @attrs.frozen
 class Precision:
-    """How precise a survey mean is (E-4), by the convention in :data:`CONVENTION`.
+    """How precise a survey mean is (E-4), by the convention in ``CONVENTION``.
 
     ``variance``, ``standard_error``, ``margin``, ``low`` and ``high`` are
     ``None`` with fewer than two answers.

@@ -1,8 +1,10 @@
 """The record: an embedded, append-only, tamper-evident ledger on SQLite (adapter).
 
-* :class:`SQLiteLedger` — the event store (streams, versions, hash chain,
+* [`SQLiteLedger`][community_governance.ledger.sqlite.SQLiteLedger] — the event store (streams,
+versions, hash chain,
   head, verify, JSON Lines export and import, personal data kept apart).
-* :mod:`community_governance.ledger.events` — events for the library's
+* [`community_governance.ledger.events`][community_governance.ledger.events] — events for the
+library's
   decisions, built from the document models, households pseudonymised.
 * ``python -m community_governance.ledger.verify EXPORT.jsonl`` — a verifier
   that needs only the standard library: it recomputes the chain and the

@@ -6,7 +6,7 @@ alike — ``["s", text]``, ``["i", "123"]``, ``["b", true]``, ``["n"]``,
 with sorted keys, no spaces, UTF-8. Floats are refused. Dates are text.
 
 The chain: ``h_i = SHA-256(TAG | seq | h_(i-1) | canonical(event))`` with
-:data:`TAG`, ``seq`` in decimal, ``h_0`` = :data:`GENESIS`, and ``|`` a literal
+``TAG``, ``seq`` in decimal, ``h_0`` = ``GENESIS``, and ``|`` a literal
 separator byte. The event is ``{"stream", "version", "type", "at", "data"}``.
 
 This module imports nothing from the rest of the package, so the verifier

@@ -1,7 +1,7 @@
 """Events for the decisions the library makes, ready for the ledger (C-3, E-1..E-6, R-1..R-3, S-*).
 
-Each builder turns a domain object into a :class:`~community_governance.ports.NewEvent`
-whose data is a document of :mod:`community_governance.schemas` (exact numbers as
+Each builder turns a domain object into a [`NewEvent`][community_governance.ports.NewEvent]
+whose data is a document of ``community_governance.schemas`` (exact numbers as
 text). Household ids are replaced by the ledger's keyed pseudonyms before they
 are written, so no raw household id enters the chain.
 

@@ -1,14 +1,17 @@
 """The ledger on SQLite: append-only, hash-chained, crash-safe (adapter).
 
-Implements :class:`~community_governance.ports.EventStore` with the standard
-library's :mod:`sqlite3`: write-ahead logging, ``synchronous=FULL``, writes in
+Implements [`EventStore`][community_governance.ports.EventStore] with the standard
+library's ``sqlite3``: write-ahead logging, ``synchronous=FULL``, writes in
 ``BEGIN IMMEDIATE`` transactions with a busy timeout, and a primary key on
 (stream, version), so concurrent writers fail cleanly with
-:class:`ConcurrencyError` — never a leaked "database is locked". Every sqlite3
-error maps to :class:`LedgerError`; a batch is all or nothing.
+[`ConcurrencyError`][community_governance.ledger.sqlite.ConcurrencyError] — never a leaked "database
+is locked". Every sqlite3
+error maps to [`LedgerError`][community_governance.ledger.sqlite.LedgerError]; a batch is all or
+nothing.
 
 Personal details of households never enter the chain: events carry keyed-HMAC
-pseudonyms (:meth:`SQLiteLedger.pseudonym`), and any detail lives in a separate
+pseudonyms ([`SQLiteLedger.pseudonym`][community_governance.ledger.sqlite.SQLiteLedger.pseudonym]),
+and any detail lives in a separate
 table, referenced by pseudonym, with a retention date, deletable without
 touching the chain.
 """

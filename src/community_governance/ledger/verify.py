@@ -8,7 +8,7 @@ It recomputes the hash chain (naming the first bad sequence number, and
 catching truncation against a published head), then, for every evaluated
 quarter in the export, recomputes each unit's self, peer and survey components
 from the recorded ratings and survey responses, and the final score — exactly,
-with :mod:`fractions` — from the recorded parameters, and compares them with
+with ``fractions`` — from the recorded parameters, and compares them with
 the recorded result. Exit code 0 when everything matches, 1 otherwise.
 """
 

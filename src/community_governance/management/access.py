@@ -1,15 +1,21 @@
 """Who does what: matters, the self-governance list, and the access system (M-1, M-3, M-5).
 
-* M-5: the residents' committee's :class:`SelfGovernanceList` names the matters
+* M-5: the residents' committee's
+[`SelfGovernanceList`][community_governance.management.access.SelfGovernanceList] names the matters
   it takes on; it marks where government stops and the community starts.
-* M-1: :func:`propose_hand_back` proposes returning a matter to residents or
+* M-1: [`propose_hand_back`][community_governance.management.access.propose_hand_back] proposes
+returning a matter to residents or
   community organisations when they can settle it and no law reserves it.
-* M-3: :func:`admit_matter` is the community-affairs access system. A matter a
+* M-3: [`admit_matter`][community_governance.management.access.admit_matter] is the
+community-affairs access system. A matter a
   government department wants to push down is admitted only if it comes with
   the authority to act (authority follows responsibility), with funding that
   covers its cost (funding follows the matter), and is on the approved access
-  list; a refusal names every unmet condition. :class:`AccessRegister` keeps
-  the admitted matters, and :meth:`AccessRegister.burden` reports the load for
+  list; a refusal names every unmet condition.
+  [`AccessRegister`][community_governance.management.access.AccessRegister] keeps
+  the admitted matters, and
+  [`AccessRegister.burden`][community_governance.management.access.AccessRegister.burden] reports
+  the load for
   a period.
 """
 
@@ -99,7 +105,7 @@ class SelfGovernanceList:
 
 @attrs.frozen
 class HandBack:
-    """The outcome of :func:`propose_hand_back`: whether to hand a matter back, and why."""
+    """The outcome of ``propose_hand_back``: whether to hand a matter back, and why."""
 
     matter_id: str
     propose: bool

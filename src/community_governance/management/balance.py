@@ -1,11 +1,14 @@
 """Is our community 1:2:7? The allocation of effort across the three pillars (P-1, P-2).
 
-Effort is recorded as :class:`EffortRecord` objects — hours, budget or
-activity counts, each tagged with its pillar. :func:`allocation` sums one
+Effort is recorded as [`EffortRecord`][community_governance.management.balance.EffortRecord] objects
+— hours, budget or
+activity counts, each tagged with its pillar.
+[`allocation`][community_governance.management.balance.allocation] sums one
 measure exactly, gives each pillar's share (the shares sum to exactly 1), its
 target from the policy (``pillars.target``), the deviation, and a verdict:
 on target when every pillar is within ``pillars.tolerance`` of its target.
-Records can be filtered by community and period; :func:`allocation_by` gives
+Records can be filtered by community and period;
+[`allocation_by`][community_governance.management.balance.allocation_by] gives
 one allocation per community (or per any key) and the aggregate over all.
 """
 

@@ -1,12 +1,13 @@
 """Rotating duty of party-congress delegates at the community service station (M-4).
 
-:func:`duty_rota` assigns ``management.duty_per_day`` delegates to each date,
+[`duty_rota`][community_governance.management.rota.duty_rota] assigns ``management.duty_per_day``
+delegates to each date,
 never on a date a delegate declared unavailable, deterministically (the same
 inputs give the same rota, whatever their order). It is fair in this precise
 sense: no duty could move to another available delegate who has at least two
 fewer duties — so with no unavailability, duty counts differ by at most one.
 A date that cannot be covered raises
-:class:`~community_governance.errors.RotaError` naming every such date.
+[`RotaError`][community_governance.errors.RotaError] naming every such date.
 
 How: the most constrained dates are filled first, each with the available
 delegates who have the fewest duties so far (ties by id); then single duties

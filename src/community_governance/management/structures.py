@@ -1,7 +1,8 @@
 """Party-building structures and the social forces drawn in (M-2, M-4, M-6).
 
 * M-2: a compound party branch in every residential compound —
-  :func:`compounds_without_branch` lists those still without one.
+  [`compounds_without_branch`][community_governance.management.structures.compounds_without_branch]
+  lists those still without one.
 * M-4: the community party committee and its member units; in-service party
   members registered with the community, with the service hours they log.
 * M-6: contributions of people, money and materials by member units, partner

@@ -1,9 +1,14 @@
 """Notebook helpers (adapter; needs the ``[notebook]`` extra): DataFrames and charts.
 
-* :func:`to_pandas` / :func:`to_polars`: a quarter's scorecards as a table, one
+* [`to_pandas`][community_governance.notebook.frames.to_pandas] /
+[`to_polars`][community_governance.notebook.frames.to_polars]: a quarter's scorecards as a table,
+one
   row per unit. Scores are floats there, for analysis and plotting; the exact
   values stay in the result.
-* :func:`radar`, :func:`ranking`, :func:`balance`, :func:`margins`:
+* [`radar`][community_governance.notebook.charts.radar],
+[`ranking`][community_governance.notebook.charts.ranking],
+[`balance`][community_governance.notebook.charts.balance],
+[`margins`][community_governance.notebook.charts.margins]:
   matplotlib figures — a unit's six dimensions by source (E-2), the ranking
   against the grade bands (E-6), the 1:2:7 balance (P-2), and the survey
   means with their 95% margins of error (E-4).

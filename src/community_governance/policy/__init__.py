@@ -3,7 +3,8 @@
 Everything the mechanism decides with — the 1:2:7 target (P-1), the 85%
 approval threshold (C-3), the 10/40/50 weights (E-5), the 100-household
 survey (E-4), grade bands (E-6), deadlines (R-1, E-6) and every choice the
-policy text leaves open — is a parameter of a :class:`Policy`, read from a
+policy text leaves open — is a parameter of a [`Policy`][community_governance.policy.model.Policy],
+read from a
 TOML file, dated and overridable without touching code.
 """
 

@@ -1,6 +1,6 @@
 """Finding and reading policies: shipped files, local files, installed packages (P, all rules).
 
-Three sources, one result (:class:`~community_governance.policy.model.Policy`):
+Three sources, one result ([`Policy`][community_governance.policy.model.Policy]):
 
 * the policies shipped with the library (``xiamen-127``, the default);
 * a TOML file of a municipality's own: complete, or ``extends = "<id>"`` a
@@ -9,8 +9,8 @@ Three sources, one result (:class:`~community_governance.policy.model.Policy`):
   ``community_governance.policies``. An entry point names an object that is a
   ``Policy``, a path to a TOML file, or a callable returning either.
 
-TOML is read with the standard library's :mod:`tomllib`, with decimal literals
-read as :class:`~decimal.Decimal` so that ``value = 0.85`` stays exact.
+TOML is read with the standard library's ``tomllib``, with decimal literals
+read as ``Decimal`` so that ``value = 0.85`` stays exact.
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ def load_policy(name_or_path: str | Path = DEFAULT_POLICY, *, base: Policy | Non
     """Load a policy by id (shipped or installed) or from a TOML file.
 
     Args:
-        name_or_path: a policy id (see :func:`available_policies`) or the path
+        name_or_path: a policy id (see
+            [`available_policies`][community_governance.policy.loader.available_policies]) or the
+            path
             of a ``.toml`` file.
         base: with a file, apply the file as overrides onto this policy
             (for example one that an installed package contributed) instead of
@@ -166,9 +168,9 @@ def default_policy() -> Policy:
 
 
 def policy_at(on: dt.date, policy: Policy | None = None, *, strict: bool = True) -> PolicySnapshot:
-    """Every parameter of ``policy`` (default: :func:`default_policy`) on date ``on``.
+    """Every parameter of ``policy`` (default: ``default_policy``) on date ``on``.
 
-    See :meth:`Policy.at <community_governance.policy.model.Policy.at>`.
+    See [`Policy.at`][community_governance.policy.model.Policy.at].
     """
     return (policy or default_policy()).at(on, strict=strict)
 
@@ -181,8 +183,8 @@ def resolve(
     """The snapshot a rule reads, resolved once per call: the one idiom of ``policy=``/``at=``.
 
     Args:
-        policy: a [Policy][community_governance.policy.Policy] (read on ``at``),
-            a [PolicySnapshot][community_governance.policy.PolicySnapshot] (used
+        policy: a [Policy][community_governance.policy.model.Policy] (read on ``at``),
+            a [PolicySnapshot][community_governance.policy.schema.PolicySnapshot] (used
             as it is), or ``None`` for the shipped default policy.
         at: the date of the act; a ``Policy`` is read on it.
         builder: the explanation of the rule; if given, the snapshot returned

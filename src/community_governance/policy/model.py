@@ -1,14 +1,17 @@
 """Policy: effective-dated parameters, overrides with lineage, and diffs (P, all rules).
 
-A :class:`Policy` is an immutable set of named :class:`Parameter` objects. Each
+A [`Policy`][community_governance.policy.model.Policy] is an immutable set of named
+[`Parameter`][community_governance.policy.model.Parameter] objects. Each
 parameter implements one rule (``rule``), explains itself in one line in
-Chinese and English (``note``), and holds one or more :class:`ValueWindow`
+Chinese and English (``note``), and holds one or more
+[`ValueWindow`][community_governance.policy.model.ValueWindow]
 objects: a value with the first day it applies (``valid_from``) and, if it
 stops, the last day (``valid_until``, inclusive). ``policy.at(date)`` resolves
 every parameter on that date into a typed
-:class:`~community_governance.policy.schema.PolicySnapshot`.
+[`PolicySnapshot`][community_governance.policy.schema.PolicySnapshot].
 
-Overrides never change a policy: :meth:`Policy.override` returns a new one that
+Overrides never change a policy:
+[`Policy.override`][community_governance.policy.model.Policy.override] returns a new one that
 records its lineage. Two policies are equal when their parameters are equal;
 their id, title and lineage are provenance and do not take part in equality.
 """
@@ -325,8 +328,9 @@ class ParameterRow:
 class Policy:
     """An immutable, dated, cited set of parameters.
 
-    Build one with :func:`~community_governance.policy.load_policy` (a shipped
-    or installed policy, or a file), then resolve it on a date with :meth:`at`.
+    Build one with [`load_policy`][community_governance.policy.loader.load_policy] (a shipped
+    or installed policy, or a file), then resolve it on a date with
+    [`at`][community_governance.policy.model.Policy.at].
     """
 
     parameters: Mapping[str, Parameter]
@@ -403,7 +407,7 @@ class Policy:
             on: the date of the decision.
             strict: if true (the default), a date outside a parameter's
                 validity windows raises; if false, it warns
-                (:class:`~community_governance.errors.PolicyDateWarning`) and
+                ([`PolicyDateWarning`][community_governance.errors.PolicyDateWarning]) and
                 uses the nearest window.
 
         Raises:
@@ -599,7 +603,7 @@ class PolicyDiff:
         return tuple(c.name for c in self.changes)
 
     def as_overrides(self) -> dict[str, Any]:
-        """Overrides that turn the first policy into the second (see :meth:`Policy.override`)."""
+        """Overrides that turn the first policy into the second (see ``Policy.override``)."""
         return {
             c.name: (c.after.to_document() if c.after is not None else None) for c in self.changes
         }

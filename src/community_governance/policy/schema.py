@@ -8,8 +8,8 @@ rule it implements, so that a file with an unknown key or a wrong kind of
 value is refused at load.
 
 Each parameter is declared once, as a typed attribute of
-[PolicySnapshot][community_governance.policy.PolicySnapshot];
-[SPECS][community_governance.policy.SPECS] is derived from those declarations.
+[PolicySnapshot][community_governance.policy.schema.PolicySnapshot];
+`SPECS` is derived from those declarations.
 A rule reads parameters through a traced view
 (``p = snapshot.traced(builder)``): every attribute it reads is recorded in its
 explanation with its value and effective date, so no read goes uncited.
@@ -71,7 +71,7 @@ T = TypeVar("T")
 class ParameterSpec(Generic[T]):
     """A parameter the library knows: its dotted name, kind and rule, declared once.
 
-    Declared as an attribute of [PolicySnapshot][community_governance.policy.PolicySnapshot],
+    Declared as an attribute of [PolicySnapshot][community_governance.policy.schema.PolicySnapshot],
     it is also the typed accessor: reading ``snapshot.approval_threshold`` returns
     the value on the snapshot's date and, on a traced view, records the read.
     """
@@ -341,7 +341,7 @@ def _rebuild(
 
 
 #: Every parameter the library knows, by dotted name, derived from the declarations on
-#: [PolicySnapshot][community_governance.policy.PolicySnapshot].
+#: [PolicySnapshot][community_governance.policy.schema.PolicySnapshot].
 SPECS: Mapping[str, ParameterSpec[Any]] = FrozenMap(
     {spec.name: spec for spec in vars(PolicySnapshot).values() if isinstance(spec, ParameterSpec)}
 )

@@ -98,11 +98,11 @@ class Kind(Protocol[T_co]):
     """Reads plain data into a typed value and writes it back."""
 
     def read(self, raw: object, where: str, rule: str) -> T_co:
-        """Read and validate ``raw``; raise :class:`PolicyError` naming ``where``."""
+        """Read and validate ``raw``; raise ``PolicyError`` naming ``where``."""
         ...
 
     def dump(self, value: Any) -> object:
-        """Write ``value`` as plain data that :meth:`read` reads back equal."""
+        """Write ``value`` as plain data that ``read`` reads back equal."""
         ...
 
 

@@ -1,13 +1,15 @@
 """Public announcement of a quarter's results, objections, and taking effect (R-1, E-6).
 
-:func:`announce` publishes a :class:`~community_governance.evaluation.QuarterResult`
+[`announce`][community_governance.rectification.announcement.announce] publishes a
+[`QuarterResult`][community_governance.evaluation.quarter.QuarterResult]
 on a date for the policy's period (``rectification.announcement_days``,
 counted as ``rectification.day_count`` says). Within the window a member unit
 or a resident representative may object, with grounds. Every objection is
 resolved before the results take effect: *dismissed* with a reason, or
 *upheld* — the affected result is corrected and announced again, with a new
-window. :meth:`Announcement.take_effect` then opens one rectification case per
-rectification order, with its deadline from the policy (E-6).
+window.
+[`Announcement.take_effect`][community_governance.rectification.announcement.Announcement.take_effect]
+then opens one rectification case per rectification order, with its deadline from the policy (E-6).
 """
 
 from __future__ import annotations

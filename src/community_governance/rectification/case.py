@@ -1,7 +1,8 @@
 """Rectification cases: deadline, three-level supervision, peer correction (E-6, R-2, R-3).
 
-A :class:`RectificationCase` opens for each failing unit when the quarter's
-results take effect (R-1). Its life is the declarative table :data:`CASE_WORKFLOW`:
+A [`RectificationCase`][community_governance.rectification.case.RectificationCase] opens for each
+failing unit when the quarter's
+results take effect (R-1). Its life is the declarative table ``CASE_WORKFLOW``:
 
 * issued → rectifying → submitted → verified (closed);
 * submitted → returned → rectifying, when a reviewer sends the work back;
@@ -15,8 +16,10 @@ three levels of R-2; closing needs a sign-off from each level the policy names
 member unit may file a note or a correction demand (R-3); the rectifying unit
 must answer every demand before it submits.
 
-:func:`apply` is pure: it takes the case, the event and the date, and returns a
-new case whose history has grown by one entry. :func:`case_at` replays the
+[`apply`][community_governance.rectification.case.apply] is pure: it takes the case, the event and
+the date, and returns a
+new case whose history has grown by one entry.
+[`case_at`][community_governance.rectification.case.case_at] replays the
 history to show the case on any date.
 """
 
@@ -539,10 +542,10 @@ def apply(case: RectificationCase, event: Event, *, at: dt.date) -> Rectificatio
         InvalidTransition: the table has no row for this state and event, or
             ``at`` is before the case opened or before its last event.
         GuardFailed: a guard refused (its subclass names the reason:
-            :class:`~community_governance.errors.MissingSignOffError`,
-            :class:`~community_governance.errors.OwnCaseSupervisionError`,
-            :class:`~community_governance.errors.UnansweredDemandError`,
-            :class:`~community_governance.errors.DeadlinePassedError`).
+            [`MissingSignOffError`][community_governance.errors.MissingSignOffError],
+            [`OwnCaseSupervisionError`][community_governance.errors.OwnCaseSupervisionError],
+            [`UnansweredDemandError`][community_governance.errors.UnansweredDemandError],
+            [`DeadlinePassedError`][community_governance.errors.DeadlinePassedError]).
     """
     last = case.history[-1].at if case.history else case.issued_on
     if at < last:

@@ -1,6 +1,7 @@
 """Reminders as data: who must do what by when (E-6, R-2, R-3).
 
-:func:`due_actions` is a pure function of the cases, the date and the policy. A
+[`due_actions`][community_governance.rectification.reminders.due_actions] is a pure function of the
+cases, the date and the policy. A
 municipal application turns its rows into notifications; nothing here sends
 anything.
 """

@@ -809,7 +809,7 @@ DOCUMENTS: dict[str, type[_Doc]] = {
 
 
 def json_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of document ``name`` (see :data:`DOCUMENTS`)."""
+    """The JSON Schema of document ``name`` (see ``DOCUMENTS``)."""
     return DOCUMENTS[name].model_json_schema()
 
 

@@ -1,7 +1,8 @@
 """The service catalogue: the seven services and their sub-services, bilingual (S-1..S-7).
 
 The built-in catalogue is data (``services/data/catalogue.toml``): each
-:class:`ServiceEntry` has an id, its category (one of the seven services, whose
+[`ServiceEntry`][community_governance.services.catalogue.ServiceEntry] has an id, its category (one
+of the seven services, whose
 rule ID it carries), Chinese and English names and descriptions, the roles or
 organisation kinds that provide it and the groups it serves.
 
@@ -10,7 +11,8 @@ installed package naming such a file under the entry-point group
 ``community_governance.services``. An extension may add entries, target groups
 and local labels (``[[label]]``: new names for an existing entry). It never
 silently replaces a built-in entry: reusing an id raises
-:class:`CatalogueError` unless the entry says ``replace = true``.
+[`CatalogueError`][community_governance.services.catalogue.CatalogueError] unless the entry says
+``replace = true``.
 
 ``community-governance catalogue --format markdown --lang en`` (or ``zh``)
 prints the catalogue as Markdown; the docs' catalogue pages are generated that way.

@@ -1,12 +1,15 @@
 """One-stop service on the grid platform: one entry, three-level linkage (S-1).
 
-Grid codes are hierarchical administrative codes; :class:`CodeScheme` reads
+Grid codes are hierarchical administrative codes;
+[`CodeScheme`][community_governance.services.grid.CodeScheme] reads
 them (by default 6 digits of district, 3 of street, 3 of community and 3 of
 grid cell, as in Beijing's DB11 local standard — another scheme is one
-argument away). :func:`coverage_problems` checks that every community belongs
+argument away). [`coverage_problems`][community_governance.services.grid.coverage_problems] checks
+that every community belongs
 to exactly one street and every street to exactly one district.
 
-:func:`route_request` sends a request, wherever it was entered ("one entry"),
+[`route_request`][community_governance.services.grid.route_request] sends a request, wherever it was
+entered ("one entry"),
 to the level that handles its kind, then escalates upward — grid cell →
 community → street → district — when that level's unit cannot handle the kind
 or its time limit has passed. It always ends at exactly one handler or, past

@@ -54,7 +54,9 @@ class OpeningHours(ServiceRecord):
     """When a free venue is open (S-6): weekly spans [start, end), minus closed dates.
 
     Times are the venue's wall-clock times; a datetime passed in is read in its
-    own time zone, and :meth:`next_opening` answers in that zone.
+    own time zone, and
+    [`next_opening`][community_governance.services.public.OpeningHours.next_opening] answers in that
+    zone.
     """
 
     venue: str
@@ -93,7 +95,7 @@ PARK_FACILITIES: Mapping[str, tuple[str, str]] = {
 
 
 def missing_facilities(present: Iterable[str]) -> tuple[str, ...]:
-    """The facilities of :data:`PARK_FACILITIES` a park still lacks, in checklist order (S-6)."""
+    """The facilities of ``PARK_FACILITIES`` a park still lacks, in checklist order (S-6)."""
     have = set(present)
     unknown = have - set(PARK_FACILITIES)
     if unknown:
