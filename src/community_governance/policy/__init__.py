@@ -8,6 +8,7 @@ read from a
 TOML file, dated and overridable without touching code.
 """
 
+from community_governance.policy.diff import ParameterChange, PolicyDiff, diff
 from community_governance.policy.loader import (
     DEFAULT_POLICY,
     ENTRY_POINT_GROUP,
@@ -21,12 +22,9 @@ from community_governance.policy.loader import (
 from community_governance.policy.model import (
     FORMAT,
     Parameter,
-    ParameterChange,
     ParameterRow,
     Policy,
-    PolicyDiff,
     ValueWindow,
-    diff,
     policy_from_document,
 )
 from community_governance.policy.schema import LOCAL_PREFIX, SPECS, ParameterSpec, PolicySnapshot

@@ -35,12 +35,9 @@ from community_governance.vocabulary import Lang
 __all__ = [
     "FORMAT",
     "Parameter",
-    "ParameterChange",
     "ParameterRow",
     "Policy",
-    "PolicyDiff",
     "ValueWindow",
-    "diff",
     "policy_from_document",
 ]
 
@@ -574,69 +571,16 @@ class Policy:
         return json.dumps(self.to_document(), ensure_ascii=False, indent=indent)
 
 
-# -- diff --------------------------------------------------------------------------------------
+_MOVED = {"ParameterChange", "PolicyDiff", "diff"}
 
 
-@attrs.frozen
-class ParameterChange:
-    """A parameter that differs between two policies (``None`` where absent)."""
+def __getattr__(name: str) -> Any:
+    # Deprecated: the diff moved to community_governance.policy.diff.
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
 
-    name: str
-    before: Parameter | None
-    after: Parameter | None
+    from community_governance.deprecation import warn_moved  # noqa: PLC0415
 
-
-@attrs.frozen
-class PolicyDiff:
-    """What changed from one policy to another, parameter by parameter."""
-
-    changes: tuple[ParameterChange, ...]
-
-    def __bool__(self) -> bool:
-        return bool(self.changes)
-
-    def __len__(self) -> int:
-        return len(self.changes)
-
-    def names(self) -> tuple[str, ...]:
-        """The names of the parameters that changed."""
-        return tuple(c.name for c in self.changes)
-
-    def as_overrides(self) -> dict[str, Any]:
-        """Overrides that turn the first policy into the second (see ``Policy.override``)."""
-        return {
-            c.name: (c.after.to_document() if c.after is not None else None) for c in self.changes
-        }
-
-    def to_text(self, lang: Lang = "en") -> str:
-        """The changes for people, in ``lang``."""
-        if not self.changes:
-            return "无变化" if lang == "zh" else "no changes"
-        lines = []
-        for change in self.changes:
-            lines.append(change.name)
-            for sign, parameter in (("-", change.before), ("+", change.after)):
-                if parameter is None:
-                    continue
-                lines.extend(
-                    f"  {sign} {w.valid_from.isoformat()}..{w.valid_until or ''}: "
-                    f"{render_value(parameter.kind.dump(w.value))}"
-                    for w in parameter.windows
-                )
-        return "\n".join(lines)
-
-
-def diff(before: Policy, after: Policy) -> PolicyDiff:
-    """List the parameters that differ between ``before`` and ``after``.
-
-    ``diff(p, p)`` is empty, and ``before.override(diff(before, after).as_overrides())``
-    equals ``after``.
-    """
-    names = sorted(set(before.parameters) | set(after.parameters))
-    return PolicyDiff(
-        tuple(
-            ParameterChange(name, before.parameters.get(name), after.parameters.get(name))
-            for name in names
-            if before.parameters.get(name) != after.parameters.get(name)
-        )
-    )
+    warn_moved(f"{__name__}.{name}", f"community_governance.policy.diff.{name}")
+    return getattr(importlib.import_module("community_governance.policy.diff"), name)
