@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -145,68 +144,6 @@ def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str,
             click.echo(f"{entry.rule}  {indent}{entry.entry_id}  {entry.name(language)}")
 
 
-_DEMO_HEAD = {
-    "zh": {
-        "concerns": "居民反映的问题（会前30天）",
-        "category": "类别",
-        "count": "件数",
-        "change": "较上期",
-        "meeting": "组团议事会议表决",
-        "proposal": "拟推动项目",
-        "agree": "同意",
-        "share": "同意比例",
-        "result": "结果",
-        "executor": "承办",
-        "yes": "通过",
-        "no": "未通过",
-        "evaluation": "季度考评",
-        "rank": "名次",
-        "unit": "单位",
-        "self": "自评",
-        "peer": "互评均分",
-        "public": "民意测评",
-        "final": "最终成绩",
-        "grade": "等级",
-        "survey": "民意测评抽样",
-        "cases": "限期整改",
-        "deadline": "期限",
-        "balance": "1:2:7 投入结构（工时）",
-        "pillar": "板块",
-        "portion": "占比",
-        "target": "目标",
-    },
-    "en": {
-        "concerns": "Residents' concerns (30 days before the meeting)",
-        "category": "category",
-        "count": "count",
-        "change": "change",
-        "meeting": "Deliberation meeting",
-        "proposal": "proposal",
-        "agree": "agree",
-        "share": "share",
-        "result": "result",
-        "executor": "carried out by",
-        "yes": "approved",
-        "no": "rejected",
-        "evaluation": "Quarterly evaluation",
-        "rank": "rank",
-        "unit": "unit",
-        "self": "self",
-        "peer": "peers",
-        "public": "survey",
-        "final": "final",
-        "grade": "grade",
-        "survey": "Household survey",
-        "cases": "Rectification",
-        "deadline": "deadline",
-        "balance": "The 1:2:7 balance (hours)",
-        "pillar": "pillar",
-        "portion": "share",
-        "target": "target",
-    },
-}
-
-
 @cli.command("demo", help="Run a whole quarter on the demo community and show the results.")
 @click.option("--seed", type=int, default=127, show_default=True, help="Seed of the demo data.")
 @click.option("--quarter", default="2026Q3", show_default=True)
@@ -215,99 +152,18 @@ _DEMO_HEAD = {
 def demo(seed: int, quarter: str, lang: Lang | None, fmt: str) -> None:
     """Concerns, meeting, routing, evaluation, rectification and 1:2:7, for one quarter."""
     from rich.console import Console
-    from rich.table import Table
 
+    from community_governance.cli.demo_view import demo_summary, show_demo
     from community_governance.demo import demo_quarter, run_demo
-    from community_governance.numbers import format_percent, round_exact
 
-    language = lang or default_lang()
-    head = _DEMO_HEAD[language]
     console = Console(highlight=False)
     with console.status("…", spinner="dots"):
         data = demo_quarter(seed, quarter)
         outcome = run_demo(data)
-    result = outcome.result
     if fmt == "json":
-        _echo_json(
-            {
-                "quarter": str(result.quarter),
-                "scorecards": [{k: str(v) for k, v in row.items()} for row in result.rows()],
-                "awards": [a.unit_id for a in result.awards],
-                "rectification": [c.case_id for c in outcome.cases],
-                "balance": {p.code: str(s) for p, s in outcome.balance.shares.items()},
-            }
-        )
+        _echo_json(demo_summary(outcome))
         return
-
-    def show(value: Fraction | None) -> str:
-        return "-" if value is None else str(round_exact(value))
-
-    title = f"{data.community.name} · {result.quarter}"
-    console.rule(title)
-    table = Table(title=head["concerns"])
-    for column in ("category", "count", "change"):
-        table.add_column(head[column])
-    for row in outcome.concerns.counts:
-        table.add_row(row.category.label(language), str(row.count), f"{row.change:+d}")
-    console.print(table)
-
-    table = Table(title=head["meeting"])
-    for column in ("proposal", "agree", "share", "result", "executor"):
-        table.add_column(head[column])
-    executors = {a.proposal_id: ", ".join(a.assignees) for a in data.assignments}
-    for proposal in data.meeting.meeting.agenda:
-        t = data.meeting.tallies[proposal.proposal_id]
-        table.add_row(
-            proposal.title,
-            f"{t.agree}/{t.base_count}",
-            format_percent(t.share) if t.share is not None else "-",
-            head["yes"] if t.approved else head["no"],
-            executors.get(proposal.proposal_id, "-"),
-        )
-    console.print(table)
-
-    table = Table(title=head["evaluation"])
-    for column in ("rank", "unit", "self", "peer", "public", "final", "grade"):
-        table.add_column(
-            head[column], justify="right" if column not in ("unit", "grade") else "left"
-        )
-    for card in result.scorecards:
-        table.add_row(
-            str(card.rank),
-            data.community.unit(card.unit_id).name,
-            show(card.self_score),
-            show(card.peer_mean),
-            show(card.public_mean),
-            str(card.final.reported),
-            card.grade.label(language),
-        )
-    console.print(table)
-    precision = result.survey_precision
-    certificate = data.survey.certificate
-    if precision is not None:
-        shown = precision.rounded(2)
-        console.print(
-            f"{head['survey']}: n={precision.n}/{certificate.frame_size}, "
-            f"{shown['mean']} ± {shown['margin']} (95%), seed {certificate.seed}, "
-            f"frame {certificate.frame_digest[:12]}…, {len(certificate.replacements)} replaced"
-        )
-    for case in outcome.cases:
-        console.print(
-            f"{head['cases']}: {data.community.unit(case.unit_id).name} — "
-            f"{head['deadline']} {case.deadline}"
-        )
-
-    table = Table(title=head["balance"])
-    for column in ("pillar", "portion", "target"):
-        table.add_column(head[column])
-    for pillar, share in outcome.balance.shares.items():
-        table.add_row(
-            pillar.label(language),
-            format_percent(share),
-            format_percent(outcome.balance.targets[pillar]),
-        )
-    console.print(table)
-    console.print(outcome.balance.explanation.outcome(language))
+    show_demo(console, data, outcome, lang or default_lang())
 
 
 def _load(path: str, name: str) -> Any:
