@@ -143,7 +143,7 @@ def test_schema_generated_documents_raise_only_documented_errors(
             doc.to_domain(rules)
         elif name == "policy":
             doc.to_domain(source="fuzz.json")
-        else:
+        elif hasattr(doc, "to_domain"):  # announcements and service records are export-only
             doc.to_domain()
     except GovernanceError:
         pass

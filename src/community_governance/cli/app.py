@@ -241,17 +241,9 @@ def tally_command(
         threshold=threshold,
     )
     if fmt == "json":
-        _echo_json(
-            {
-                "approved": result.approved,
-                "share": None if result.share is None else str(result.share),
-                "base": result.base.code,
-                "votes_needed": result.votes_needed,
-                "votes_short": result.votes_short,
-                "quorum_met": result.quorum_met,
-                "explanation": result.explanation.to_dict(),
-            }
-        )
+        from community_governance.schemas import TallyDoc
+
+        _echo_json(TallyDoc.from_domain(result).model_dump(mode="json"))
     else:
         click.echo(result.explanation.to_text(lang or default_lang()))
     if fail_on_reject and not result.approved:

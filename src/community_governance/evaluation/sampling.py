@@ -251,21 +251,13 @@ class SampleCertificate:
         raise SampleError("the reserve list is exhausted", field="household", rule="E-4")
 
     def to_dict(self) -> dict[str, object]:
-        """The certificate as plain data (JSON-ready)."""
-        return {
-            "algorithm": self.algorithm,
-            "version": self.version,
-            "frame_digest": self.frame_digest,
-            "frame_size": self.frame_size,
-            "seed": self.seed,
-            "seed_source": self.seed_source,
-            "size": self.size,
-            "sample": list(self.sample),
-            "stratified": self.stratified,
-            "allocation": dict(self.allocation),
-            "tie_break": self.tie_break,
-            "replacements": [list(pair) for pair in self.replacements],
-        }
+        """The certificate as plain data (JSON-ready): its one document shape."""
+        # The certificate document is the one home of this JSON shape (schemas/evaluation.py);
+        # imported here, on use, so that the domain does not load pydantic at import.
+        from community_governance.schemas.evaluation import CertificateDoc  # noqa: PLC0415
+
+        data: dict[str, object] = CertificateDoc.from_domain(self).model_dump(mode="json")
+        return data
 
 
 def draw_sample(

@@ -13,12 +13,7 @@ survey, evaluation, announcement, objections), ``case:<id>``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from decimal import Decimal
-from fractions import Fraction
-from typing import Any
-
-import attrs
+from collections.abc import Callable
 
 from community_governance.consultation.meeting import ClosedMeeting
 from community_governance.evaluation.quarter import QuarterResult
@@ -33,14 +28,15 @@ from community_governance.ports import NewEvent
 from community_governance.rectification.announcement import Announcement
 from community_governance.rectification.case import RectificationCase
 from community_governance.schemas import (
+    AnnouncementDoc,
     CaseDoc,
     CertificateDoc,
-    MeetingDoc,
+    ClosedMeetingDoc,
     QuarterResultDoc,
     RatingsDoc,
+    ServiceRecordDoc,
     SurveyDoc,
 )
-from community_governance.vocabulary import BilingualEnum
 
 __all__ = [
     "announcement_made",
@@ -64,24 +60,8 @@ def quarter_stream(community_id: str, quarter: object) -> str:
 
 def meeting_closed(closed: ClosedMeeting) -> NewEvent:
     """A closed deliberation meeting with its tallies (C-3)."""
-    tallies = {
-        pid: {
-            "agree": t.agree,
-            "disagree": t.disagree,
-            "abstain": t.abstain,
-            "absent": t.absent,
-            "base": t.base_count,
-            "share": None if t.share is None else format_fraction(t.share),
-            "approved": t.approved,
-        }
-        for pid, t in closed.tallies.items()
-    }
-    meeting = MeetingDoc.from_domain(closed.meeting).model_dump(mode="json")
-    return NewEvent(
-        "meeting.closed",
-        {"meeting": meeting, "tallies": tallies, "review_on": closed.review_on.isoformat()},
-        closed.meeting.held_on,
-    )
+    doc = ClosedMeetingDoc.from_domain(closed).model_dump(mode="json")
+    return NewEvent("meeting.closed", doc, closed.meeting.held_on)
 
 
 def ratings_recorded(book: RatingBook, at: dt.date) -> NewEvent:
@@ -141,23 +121,8 @@ def quarter_evaluated(
 
 def announcement_made(board: Announcement) -> NewEvent:
     """An announcement (or re-announcement) and its objections so far (R-1)."""
-    data = {
-        "announced_on": board.announced_on.isoformat(),
-        "window_ends": board.window_ends.isoformat(),
-        "objections": [
-            {
-                "objection_id": o.objection_id,
-                "by_role": o.by_role.code,
-                "unit_concerned": o.unit_concerned,
-                "grounds": o.grounds,
-                "filed_on": o.filed_on.isoformat(),
-                "outcome": o.outcome.code,
-                "reason": o.reason,
-            }
-            for o in board.objections
-        ],
-    }
-    return NewEvent("results.announced", data, board.announced_on)
+    doc = AnnouncementDoc.from_domain(board).model_dump(mode="json")
+    return NewEvent("results.announced", doc, board.announced_on)
 
 
 def case_recorded(case: RectificationCase) -> NewEvent:
@@ -166,24 +131,7 @@ def case_recorded(case: RectificationCase) -> NewEvent:
     return NewEvent("case.recorded", CaseDoc.from_domain(case).model_dump(mode="json"), at)
 
 
-def _plain(value: object) -> Any:  # noqa: PLR0911 - one branch per kind of value
-    if isinstance(value, BilingualEnum):
-        return value.code
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Fraction):
-        return format_fraction(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(_plain(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_plain(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
-    return value
-
-
 def service_recorded(record: object, at: dt.date) -> NewEvent:
     """Any service record (S-1..S-7) as plain data, typed by its class name."""
-    data = _plain(attrs.asdict(record, recurse=False))  # type: ignore[arg-type]
-    return NewEvent(f"service.{type(record).__name__}", data, at)
+    doc = ServiceRecordDoc.from_domain(record).model_dump(mode="json")
+    return NewEvent(f"service.{doc['kind']}", doc, at)

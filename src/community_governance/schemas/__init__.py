@@ -1,46 +1,56 @@
 """Exchanged documents: pydantic v2 models, JSON Schema, import and export (adapter).
 
-One model per document a municipal system exchanges with the library —
-policy, community, ratings, sampling frame, sample certificate, survey, meeting with
-its ballots, quarter result, rectification case. Each has
-``from_domain(obj)`` and ``to_domain(...)``; exported JSON imports back equal.
+One model per document a municipal system exchanges with the library, each in the
+module of its part: ``community``, ``evaluation`` (ratings, frame, certificate, survey,
+quarter result), ``consultation`` (meeting, tally), ``rectification`` (case,
+announcement), ``services`` (service records) and ``policy``; ``base`` holds what
+they share. Each has ``from_domain(obj)`` and, where it can be read back,
+``to_domain(...)``; exported JSON imports back equal. The command line, the ledger's
+event builders and the domain's ``to_dict`` helpers all write these models, so a
+key means one thing everywhere.
+
 Exact numbers travel as text (``"17/20"``, ``"86.20"``); a JSON float where an
-exact number belongs is refused (the models are strict). Documents are read
-from JSON text ([`load_document`][community_governance.schemas.documents.load_document], or a
-model's ``model_validate_json``),
-which is where ISO dates and arrays are understood. Pydantic lives here
-only: the domain never imports it.
+exact number belongs is refused (the models are strict). Documents are read from
+JSON text ([`load_document`][community_governance.schemas.registry.load_document],
+or a model's ``model_validate_json``), which is where ISO dates and arrays are
+understood. Pydantic lives here only: the domain never imports it at module level.
 
 ``DOCUMENTS`` maps each document's name to its model;
-[`json_schema`][community_governance.schemas.documents.json_schema] gives the JSON Schema of one.
+[`json_schema`][community_governance.schemas.registry.json_schema] gives the JSON
+Schema of one.
 """
 
-from community_governance.schemas.documents import (
-    DOCUMENTS,
-    CaseDoc,
+from community_governance.schemas.base import Document
+from community_governance.schemas.community import CommunityDoc
+from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingDoc, TallyDoc
+from community_governance.schemas.evaluation import (
     CertificateDoc,
-    CommunityDoc,
     FrameDoc,
-    MeetingDoc,
-    PolicyDoc,
     QuarterResultDoc,
     RatingsDoc,
     SurveyDoc,
-    json_schema,
-    load_document,
 )
+from community_governance.schemas.policy import PolicyDoc
+from community_governance.schemas.rectification import AnnouncementDoc, CaseDoc
+from community_governance.schemas.registry import DOCUMENTS, json_schema, load_document
+from community_governance.schemas.services import ServiceRecordDoc
 
 __all__ = [
     "DOCUMENTS",
+    "AnnouncementDoc",
     "CaseDoc",
     "CertificateDoc",
+    "ClosedMeetingDoc",
     "CommunityDoc",
+    "Document",
     "FrameDoc",
     "MeetingDoc",
     "PolicyDoc",
     "QuarterResultDoc",
     "RatingsDoc",
+    "ServiceRecordDoc",
     "SurveyDoc",
+    "TallyDoc",
     "json_schema",
     "load_document",
 ]

@@ -1,0 +1,45 @@
+"""The base of every exchanged document, and exact numbers as text (all rules).
+
+Every document model forbids unknown fields and is strict, so a float where
+exact text belongs is refused; exact numbers are written as text and read back
+exactly. Each part of the mechanism keeps its documents in its own module:
+``community``, ``evaluation``, ``consultation``, ``rectification``, ``services``
+and ``policy``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from pydantic import BaseModel, ConfigDict
+
+from community_governance.numbers import format_fraction, parse_exact
+
+__all__ = ["Document", "dec", "frac", "undec", "unfrac"]
+
+
+class Document(BaseModel):
+    """An exchanged document: strict, frozen, no unknown field."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def frac(value: Fraction | None) -> str | None:
+    """An exact fraction as canonical text (``None`` stays ``None``)."""
+    return None if value is None else format_fraction(value)
+
+
+def unfrac(text: str | None) -> Fraction | None:
+    """Canonical text back to the exact fraction."""
+    return None if text is None else parse_exact(text)
+
+
+def dec(value: Decimal | None) -> str | None:
+    """A decimal as written."""
+    return None if value is None else str(value)
+
+
+def undec(text: str | None) -> Decimal | None:
+    """Text back to the decimal."""
+    return None if text is None else Decimal(text)

@@ -1,0 +1,174 @@
+"""Documents of rectification: cases with their history, announcements (E-6, R-1..R-3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+from community_governance.community import Quarter
+from community_governance.errors import ParseError
+from community_governance.rectification import case as cases
+from community_governance.rectification.announcement import Announcement
+from community_governance.schemas.base import Document
+from community_governance.vocabulary import DayCount, SupervisionLevel
+
+__all__ = [
+    "AnnouncementDoc",
+    "CaseDoc",
+    "EntryDoc",
+    "ObjectionDoc",
+]
+
+
+_EVENTS: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        cases.StartRectifying,
+        cases.Submit,
+        cases.SignOff,
+        cases.Return,
+        cases.Verify,
+        cases.MarkOverdue,
+        cases.Escalate,
+        cases.Extend,
+        cases.Supervise,
+        cases.PeerNote,
+        cases.CorrectionDemand,
+        cases.AnswerDemand,
+    )
+}
+
+
+def _event_fields(event: object) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in attrs.asdict(event, recurse=False).items():  # type: ignore[arg-type]
+        fields[key] = value.code if hasattr(value, "code") else value
+    return fields
+
+
+class EntryDoc(Document):
+    """One step of a case's history: its date, event type and fields."""
+
+    at: dt.date
+    event: str
+    fields: dict[str, str | int]
+    state: str
+
+
+class CaseDoc(Document):
+    """A rectification case with its whole history (E-6, R-2, R-3)."""
+
+    document: Literal["case"] = "case"
+    case_id: str
+    unit_id: str
+    quarter: str
+    issued_on: dt.date
+    original_deadline: dt.date
+    day_count: str
+    required_levels: list[str]
+    member_units: list[str]
+    history: list[EntryDoc] = []
+
+    EVENT_TYPES: ClassVar[tuple[str, ...]] = tuple(_EVENTS)
+
+    @classmethod
+    def from_domain(cls, case: cases.RectificationCase) -> CaseDoc:
+        """Export."""
+        return cls(
+            case_id=case.case_id,
+            unit_id=case.unit_id,
+            quarter=str(case.quarter),
+            issued_on=case.issued_on,
+            original_deadline=case.original_deadline,
+            day_count=case.day_count.code,
+            required_levels=[lv.code for lv in case.required_levels],
+            member_units=sorted(case.member_units),
+            history=[
+                EntryDoc(
+                    at=e.at,
+                    event=type(e.event).__name__,
+                    fields=_event_fields(e.event),
+                    state=e.state.code,
+                )
+                for e in case.history
+            ],
+        )
+
+    def to_domain(self) -> cases.RectificationCase:
+        """Import by replaying the history through the transition table (R-2)."""
+        case = cases.RectificationCase(
+            self.case_id,
+            self.unit_id,
+            Quarter.parse(self.quarter),
+            self.issued_on,
+            self.original_deadline,
+            DayCount.from_label(self.day_count),
+            tuple(SupervisionLevel.from_label(c) for c in self.required_levels),
+            frozenset(self.member_units),
+        )
+        for entry in self.history:
+            kind = _EVENTS.get(entry.event)
+            if kind is None:
+                raise ParseError(
+                    f"unknown event {entry.event!r}", field="history.event", rule="R-2"
+                )
+            case = cases.apply(case, kind(**entry.fields), at=entry.at)
+            if case.state.code != entry.state:
+                raise ParseError(
+                    f"the history says {entry.state} after {entry.event}; "
+                    f"the table gives {case.state.code}",
+                    field="history.state",
+                    rule="R-2",
+                )
+        return case
+
+
+class ObjectionDoc(Document):
+    """An objection to announced results and how it ended (R-1)."""
+
+    objection_id: str
+    by: str
+    by_role: str
+    unit_concerned: str
+    grounds: str
+    filed_on: dt.date
+    outcome: str
+    reason: str | None = None
+    resolved_on: dt.date | None = None
+
+
+class AnnouncementDoc(Document):
+    """A public announcement of a quarter's results: its window and objections (R-1)."""
+
+    document: Literal["announcement"] = "announcement"
+    community_id: str
+    quarter: str
+    announced_on: dt.date
+    window_ends: dt.date
+    objections: list[ObjectionDoc] = []
+
+    @classmethod
+    def from_domain(cls, board: Announcement) -> AnnouncementDoc:
+        """Export."""
+        return cls(
+            community_id=board.result.community_id,
+            quarter=str(board.result.quarter),
+            announced_on=board.announced_on,
+            window_ends=board.window_ends,
+            objections=[
+                ObjectionDoc(
+                    objection_id=o.objection_id,
+                    by=o.by,
+                    by_role=o.by_role.code,
+                    unit_concerned=o.unit_concerned,
+                    grounds=o.grounds,
+                    filed_on=o.filed_on,
+                    outcome=o.outcome.code,
+                    reason=o.reason,
+                    resolved_on=o.resolved_on,
+                )
+                for o in board.objections
+            ],
+        )
