@@ -15,21 +15,38 @@ event and runs its
 guards; a missing row raises
 [`InvalidTransition`][community_governance.errors.InvalidTransition] naming the state and the
 event, a failing guard raises the guard's own error naming the state, the
-event and the guard. Used by rectification cases (R-1..R-3).
+event and the guard. Used by meetings (C-3), project records (C-4),
+rectification cases (R-1..R-3) and micro-wishes (S-4).
+
+Every event-driven object is advanced the same way, by the pure
+``apply(subject, event, at=...)`` of this module, which returns the subject after
+the event and leaves the one it was given unchanged. Each kind of subject
+registers how it advances with [`advances`][community_governance.workflow.advances].
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 
-from community_governance.errors import GovernanceError, GuardFailed, InvalidTransition
+from community_governance.errors import GovernanceError, InvalidTransition
 from community_governance.vocabulary import BilingualEnum
 
-__all__ = ["Guard", "Transition", "Workflow", "WorkflowDefinitionError"]
+__all__ = [
+    "Guard",
+    "Transition",
+    "Workflow",
+    "WorkflowDefinitionError",
+    "advances",
+    "apply",
+]
+
+S = TypeVar("S")
+F = TypeVar("F", bound=Callable[..., Any])
+_ADVANCE: dict[type, Callable[..., Any]] = {}
 
 
 class WorkflowDefinitionError(GovernanceError, ValueError):
@@ -40,14 +57,16 @@ class WorkflowDefinitionError(GovernanceError, ValueError):
 class Guard:
     """A named condition on a transition, with the error it raises and why.
 
-    ``check(subject, event, at)`` returns true when the step may happen.
+    ``check(subject, event, at)`` returns true when the step may happen; when it
+    does not, ``error`` is raised naming ``field`` (by default the event).
     """
 
     name: str
     check: Callable[[Any, Any, dt.date], bool]
-    error: type[GuardFailed]
+    error: type[GovernanceError]
     why: str
     rule: str
+    field: str = "event"
 
 
 @attrs.frozen
@@ -65,13 +84,19 @@ class Transition:
 
 @attrs.frozen
 class Workflow:
-    """A validated transition table."""
+    """A validated transition table.
+
+    ``ended`` is the error raised for an event that a terminal state does not
+    accept (for example a ballot at a closed meeting); by default
+    [`InvalidTransition`][community_governance.errors.InvalidTransition].
+    """
 
     name: str
     states: tuple[BilingualEnum, ...]
     initial: BilingualEnum
     terminal: frozenset[BilingualEnum]
     transitions: tuple[Transition, ...]
+    ended: type[GovernanceError] = InvalidTransition
 
     def __attrs_post_init__(self) -> None:
         self._validate()
@@ -119,14 +144,15 @@ class Workflow:
                 for guard in row.guards:
                     if not guard.check(subject, event, at):
                         raise guard.error(
-                            f"{kind} is not allowed in state {state.code}: guard "
+                            f"{_shown(event)} is not allowed in state {state.code}: guard "
                             f"{guard.name!r} failed ({guard.why})",
-                            field="event",
+                            field=guard.field,
                             rule=guard.rule,
                         )
                 return row
         allowed = sorted({r.event.__name__ for r in self.transitions if state in r.sources})
-        raise InvalidTransition(
+        error = self.ended if state in self.terminal else InvalidTransition
+        raise error(
             f"{kind} is not allowed in state {state.code}; allowed: {', '.join(allowed) or 'none'}",
             field="event",
             rule=self.name,
@@ -135,6 +161,12 @@ class Workflow:
     def events_from(self, state: BilingualEnum) -> tuple[type, ...]:
         """The event types the table accepts in ``state``."""
         return tuple(dict.fromkeys(r.event for r in self.transitions if state in r.sources))
+
+
+def _shown(event: object) -> str:
+    # The event with its values, so that the message names what was refused (C-3: "R9").
+    shown = repr(event)
+    return shown if len(shown) <= 200 else f"{type(event).__name__}(...)"  # noqa: PLR2004
 
 
 def _closure(
@@ -148,3 +180,37 @@ def _closure(
                 seen.add(nxt)
                 frontier.append(nxt)
     return seen
+
+
+def advances(kind: type) -> Callable[[F], F]:
+    """Register how subjects of ``kind`` advance with ``apply(subject, event, at=...)``.
+
+    The decorated function is called as ``step(subject, event, at=...)`` and returns the
+    new subject; it is returned unchanged.
+    """
+
+    def register(step: F) -> F:
+        _ADVANCE[kind] = step
+        return step
+
+    return register
+
+
+def apply(subject: S, event: object, *, at: dt.date) -> S:
+    """``subject`` after ``event`` on date ``at``; ``subject`` itself is unchanged.
+
+    The one way every event-driven object advances: a meeting (C-3), a project
+    record (C-4), a rectification case (R-2) or a micro-wish (S-4).
+
+    Raises:
+        InvalidTransition: the subject's table has no row for its state and the
+            event, or the subject is not advanced by events at all.
+        GovernanceError: a guard refused (its own error, naming the guard).
+    """
+    for klass in type(subject).__mro__:
+        step = _ADVANCE.get(klass)
+        if step is not None:
+            return cast("S", step(subject, event, at=at))
+    raise InvalidTransition(
+        f"a {type(subject).__name__} is not advanced by events", field="subject", rule="workflow"
+    )

@@ -19,10 +19,22 @@ from community_governance.consultation import (
     completed_in,
     route,
 )
-from community_governance.consultation.projects import _NEXT
 from community_governance.errors import InvalidTransition, RoutingError
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Executor
+
+#: The moves C-4 allows, written out by hand as the oracle of the project workflow.
+_NEXT: dict[ProjectStatus, frozenset[ProjectStatus]] = {
+    ProjectStatus.APPROVED: frozenset(
+        {ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
+    ),
+    ProjectStatus.IN_PROGRESS: frozenset(
+        {ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
+    ),
+    ProjectStatus.SUSPENDED: frozenset({ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED}),
+    ProjectStatus.COMPLETED: frozenset(),
+    ProjectStatus.CANCELLED: frozenset(),
+}
 
 POLICY = default_policy()
 RULES = POLICY.at(dt.date(2026, 7, 1))

@@ -30,6 +30,7 @@ from community_governance.community import Representative, string_tuple
 from community_governance.errors import (
     DuplicateBallotError,
     EligibilityError,
+    InvalidTransition,
     MeetingClosedError,
     NoElectorateError,
     NotOnAgendaError,
@@ -42,14 +43,22 @@ from community_governance.numbers import as_count, as_fraction, format_percent
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import ApprovalBase, Choice, WorkKind
+from community_governance.vocabulary import ApprovalBase, BilingualEnum, Choice, WorkKind
+from community_governance.workflow import Guard, Transition, Workflow, advances
 
 __all__ = [
+    "MEETING_WORKFLOW",
     "Ballot",
+    "ChangeVote",
+    "Close",
     "ClosedMeeting",
     "Meeting",
+    "MeetingState",
     "Proposal",
+    "RollCall",
     "Tally",
+    "Vote",
+    "advance_meeting",
     "tally",
 ]
 
@@ -263,6 +272,120 @@ def tally(
     )
 
 
+class MeetingState(BilingualEnum):
+    """Where a deliberation meeting stands (C-3)."""
+
+    OPEN = ("open", "会议进行中", "open")
+    CLOSED = ("closed", "已闭会", "closed")
+
+
+@attrs.frozen
+class RollCall:
+    """An entitled representative answers the roll call."""
+
+    person_id: str
+
+
+@attrs.frozen
+class Vote:
+    """A first ballot on a proposal (it also marks the voter present)."""
+
+    person_id: str
+    proposal_id: str
+    choice: Choice = attrs.field(converter=_choice)
+
+
+@attrs.frozen
+class ChangeVote:
+    """A change of an earlier ballot; both stay in the history, the last one counts."""
+
+    person_id: str
+    proposal_id: str
+    choice: Choice = attrs.field(converter=_choice)
+
+
+@attrs.frozen
+class Close:
+    """The meeting closes: nothing more is accepted."""
+
+
+MeetingEvent = RollCall | Vote | ChangeVote | Close
+
+
+def _entitled(meeting: Meeting, event: RollCall | Vote | ChangeVote, _: dt.date) -> bool:
+    return event.person_id in meeting.entitled
+
+
+def _on_agenda(meeting: Meeting, event: Vote | ChangeVote, _: dt.date) -> bool:
+    return event.proposal_id in {p.proposal_id for p in meeting.agenda}
+
+
+def _has_voted(meeting: Meeting, event: Vote | ChangeVote) -> bool:
+    return any(
+        b.person_id == event.person_id and b.proposal_id == event.proposal_id
+        for b in meeting.ballots
+    )
+
+
+def _first_ballot(meeting: Meeting, event: Vote, _: dt.date) -> bool:
+    return not _has_voted(meeting, event)
+
+
+def _earlier_ballot(meeting: Meeting, event: ChangeVote, _: dt.date) -> bool:
+    return _has_voted(meeting, event)
+
+
+ENTITLED = Guard(
+    "entitled_to_vote",
+    _entitled,
+    UnknownRepresentativeError,
+    "only the representatives of the electorate snapshot take part",
+    "C-3",
+    field="person_id",
+)
+ON_AGENDA = Guard(
+    "on_the_agenda",
+    _on_agenda,
+    NotOnAgendaError,
+    "ballots are on the agenda's proposals",
+    "C-3",
+    field="proposal_id",
+)
+FIRST_BALLOT = Guard(
+    "first_ballot",
+    _first_ballot,
+    DuplicateBallotError,
+    "one ballot per representative and proposal; to change it, change_vote (ChangeVote)",
+    "C-3",
+    field="ballot",
+)
+EARLIER_BALLOT = Guard(
+    "earlier_ballot",
+    _earlier_ballot,
+    EligibilityError,
+    "only an earlier ballot can be changed; for a first one, use vote (Vote)",
+    "C-3",
+    field="ballot",
+)
+
+_OPEN = frozenset({MeetingState.OPEN})
+
+#: The meeting's transition table (C-3), validated at import.
+MEETING_WORKFLOW = Workflow(
+    name="C-3",
+    states=tuple(MeetingState),
+    initial=MeetingState.OPEN,
+    terminal=frozenset({MeetingState.CLOSED}),
+    transitions=(
+        Transition(_OPEN, RollCall, None, (ENTITLED,)),
+        Transition(_OPEN, Vote, None, (ENTITLED, ON_AGENDA, FIRST_BALLOT)),
+        Transition(_OPEN, ChangeVote, None, (ENTITLED, ON_AGENDA, EARLIER_BALLOT)),
+        Transition(_OPEN, Close, MeetingState.CLOSED),
+    ),
+    ended=MeetingClosedError,
+)
+
+
 @attrs.frozen
 class Meeting:
     """A group deliberation meeting, open until ``close`` (C-3).
@@ -338,49 +461,26 @@ class Meeting:
         """The ids of those entitled to vote."""
         return frozenset(p.person_id for p in self.electorate)
 
-    def _guard(self, person_id: str, proposal_id: str | None = None) -> None:
-        if self.closed:
-            raise MeetingClosedError(
-                f"meeting {self.meeting_id} is closed", field="meeting", rule="C-3"
-            )
-        if person_id not in self.entitled:
-            raise UnknownRepresentativeError(
-                f"{person_id!r} is not entitled to vote at {self.meeting_id}",
-                field="person_id",
-                rule="C-3",
-            )
-        if proposal_id is not None and proposal_id not in {p.proposal_id for p in self.agenda}:
-            raise NotOnAgendaError(
-                f"{proposal_id!r} is not on the agenda of {self.meeting_id}",
-                field="proposal_id",
-                rule="C-3",
-            )
+    @property
+    def state(self) -> MeetingState:
+        """Open or closed."""
+        return MeetingState.CLOSED if self.closed else MeetingState.OPEN
 
     def roll_call(self, person_id: str) -> Meeting:
-        """Mark an entitled representative present."""
-        self._guard(person_id)
-        return attrs.evolve(self, present=self.present | {person_id})
+        """Mark an entitled representative present (``apply(meeting, RollCall(...))``)."""
+        return advance_meeting(self, RollCall(person_id), at=self.held_on)
 
     def vote(self, person_id: str, proposal_id: str, choice: Choice | str) -> Meeting:
-        """Cast a first ballot (which also marks the voter present).
+        """Cast a first ballot, which also marks the voter present (``apply(meeting, Vote(...))``).
 
         Raises:
-            MeetingClosedError, UnknownRepresentativeError, NotOnAgendaError:
-                as their names say.
+            MeetingClosedError: the meeting is closed.
+            UnknownRepresentativeError: the person is not in the electorate.
+            NotOnAgendaError: the proposal is not on the agenda.
             DuplicateBallotError: the person already voted on this proposal;
-                use [`change_vote`][community_governance.consultation.meeting.Meeting.change_vote].
+                use ``change_vote``.
         """
-        self._guard(person_id, proposal_id)
-        if any(b.person_id == person_id and b.proposal_id == proposal_id for b in self.ballots):
-            raise DuplicateBallotError(
-                f"{person_id} already voted on {proposal_id}; use change_vote",
-                field="ballot",
-                rule="C-3",
-            )
-        ballot = Ballot(person_id, proposal_id, choice)
-        return attrs.evolve(
-            self, present=self.present | {person_id}, ballots=(*self.ballots, ballot)
-        )
+        return advance_meeting(self, Vote(person_id, proposal_id, choice), at=self.held_on)
 
     def change_vote(self, person_id: str, proposal_id: str, choice: Choice | str) -> Meeting:
         """Change an earlier ballot before the close; both stay in the history.
@@ -388,15 +488,7 @@ class Meeting:
         Raises:
             EligibilityError: there is no earlier ballot to change.
         """
-        self._guard(person_id, proposal_id)
-        if not any(b.person_id == person_id and b.proposal_id == proposal_id for b in self.ballots):
-            raise EligibilityError(
-                f"{person_id} has not voted on {proposal_id}; use vote",
-                field="ballot",
-                rule="C-3",
-            )
-        ballot = Ballot(person_id, proposal_id, choice, change=True)
-        return attrs.evolve(self, ballots=(*self.ballots, ballot))
+        return advance_meeting(self, ChangeVote(person_id, proposal_id, choice), at=self.held_on)
 
     def counted(self, proposal_id: str) -> dict[str, Choice]:
         """The ballot that counts for each voter on ``proposal_id`` (the last one)."""
@@ -438,10 +530,7 @@ class Meeting:
             MeetingClosedError: the meeting is already closed.
             NoElectorateError: nobody was entitled to vote.
         """
-        if self.closed:
-            raise MeetingClosedError(
-                f"meeting {self.meeting_id} is already closed", field="meeting", rule="C-3"
-            )
+        closed = advance_meeting(self, Close(), at=at or self.held_on)
         builder = ExplanationBuilder(
             Text(f"组团议事会议 {self.meeting_id}", f"Deliberation meeting {self.meeting_id}")
         )
@@ -463,7 +552,7 @@ class Meeting:
                 rule="C-3",
             )
         return ClosedMeeting(
-            meeting=attrs.evolve(self, closed=True),
+            meeting=closed,
             tallies=tallies,
             approved=approved,
             review_on=review,
@@ -485,6 +574,39 @@ def _review_date(held_on: dt.date, days: int) -> dt.date:
             field="held_on",
             rule="C-4",
         ) from None
+
+
+@advances(Meeting)
+def advance_meeting(meeting: Meeting, event: MeetingEvent, *, at: dt.date) -> Meeting:
+    """The meeting after ``event`` (``apply(meeting, event, at=...)``); it is unchanged (C-3).
+
+    Raises:
+        MeetingClosedError: the meeting is closed.
+        UnknownRepresentativeError: the person is not in the electorate snapshot.
+        NotOnAgendaError: the proposal is not on the agenda.
+        DuplicateBallotError: a second first ballot (a change is ``ChangeVote``).
+        EligibilityError: a change of a ballot never cast.
+    """
+    if at < meeting.held_on:
+        raise InvalidTransition(
+            f"{type(event).__name__} on {at} is before the meeting ({meeting.held_on})",
+            field="at",
+            rule="C-3",
+        )
+    MEETING_WORKFLOW.step(meeting.state, meeting, event, at)
+    if isinstance(event, RollCall):
+        return attrs.evolve(meeting, present=meeting.present | {event.person_id})
+    if isinstance(event, Vote):
+        ballot = Ballot(event.person_id, event.proposal_id, event.choice)
+        return attrs.evolve(
+            meeting,
+            present=meeting.present | {event.person_id},
+            ballots=(*meeting.ballots, ballot),
+        )
+    if isinstance(event, ChangeVote):
+        ballot = Ballot(event.person_id, event.proposal_id, event.choice, change=True)
+        return attrs.evolve(meeting, ballots=(*meeting.ballots, ballot))
+    return attrs.evolve(meeting, closed=True)
 
 
 @attrs.frozen

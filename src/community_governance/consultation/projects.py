@@ -18,11 +18,27 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Project, Quarter
+from community_governance.deprecation import deprecated_alias
 from community_governance.errors import InvalidTransition, ParseError
 from community_governance.numbers import as_fraction
 from community_governance.vocabulary import BilingualEnum
+from community_governance.workflow import Guard, Transition, Workflow, advances
 
-__all__ = ["DEFAULT_PROGRESS", "Milestone", "ProjectRecord", "ProjectStatus", "completed_in"]
+__all__ = [
+    "DEFAULT_PROGRESS",
+    "PROJECT_WORKFLOW",
+    "Cancel",
+    "Complete",
+    "Milestone",
+    "MilestoneDone",
+    "ProjectRecord",
+    "ProjectStatus",
+    "Resume",
+    "Start",
+    "Suspend",
+    "advance_project",
+    "completed_in",
+]
 
 
 class ProjectStatus(BilingualEnum):
@@ -44,17 +60,99 @@ DEFAULT_PROGRESS: Mapping[ProjectStatus, Fraction] = {
     ProjectStatus.CANCELLED: Fraction(0),
 }
 
-_NEXT: Mapping[ProjectStatus, frozenset[ProjectStatus]] = {
-    ProjectStatus.APPROVED: frozenset(
-        {ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
-    ),
-    ProjectStatus.IN_PROGRESS: frozenset(
-        {ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
-    ),
-    ProjectStatus.SUSPENDED: frozenset({ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED}),
-    ProjectStatus.COMPLETED: frozenset(),
-    ProjectStatus.CANCELLED: frozenset(),
+
+@attrs.frozen
+class Start:
+    """Work on an approved project starts."""
+
+
+@attrs.frozen
+class Suspend:
+    """Work is suspended."""
+
+
+@attrs.frozen
+class Resume:
+    """Suspended work resumes."""
+
+
+@attrs.frozen
+class Complete:
+    """The project is completed (the survey of its quarter asks about it, E-4)."""
+
+
+@attrs.frozen
+class Cancel:
+    """The project is cancelled."""
+
+
+@attrs.frozen
+class MilestoneDone:
+    """A milestone of the project is done."""
+
+    name: str
+
+
+ProjectEvent = Start | Suspend | Resume | Complete | Cancel | MilestoneDone
+
+_MOVES: Mapping[tuple[ProjectStatus, ProjectStatus], type] = {
+    (ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS): Start,
+    (ProjectStatus.SUSPENDED, ProjectStatus.IN_PROGRESS): Resume,
+    (ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED): Suspend,
+    (ProjectStatus.APPROVED, ProjectStatus.COMPLETED): Complete,
+    (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED): Complete,
+    (ProjectStatus.APPROVED, ProjectStatus.CANCELLED): Cancel,
+    (ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED): Cancel,
+    (ProjectStatus.SUSPENDED, ProjectStatus.CANCELLED): Cancel,
 }
+
+
+def _after_approval(record: ProjectRecord, _: object, at: dt.date) -> bool:
+    return at >= record.approved_on
+
+
+def _known_milestone(record: ProjectRecord, event: MilestoneDone, _: dt.date) -> bool:
+    return event.name in {m.name for m in record.milestones}
+
+
+AFTER_APPROVAL = Guard(
+    "after_approval",
+    _after_approval,
+    InvalidTransition,
+    "a change cannot precede the approval",
+    "C-4",
+    field="at",
+)
+KNOWN_MILESTONE = Guard(
+    "known_milestone", _known_milestone, ParseError, "no such milestone", "C-4", field="milestone"
+)
+
+_P = ProjectStatus
+_ANY = frozenset(ProjectStatus)
+
+#: The project record's transition table (C-4), validated at import.
+PROJECT_WORKFLOW = Workflow(
+    name="C-4",
+    states=tuple(ProjectStatus),
+    initial=_P.APPROVED,
+    terminal=frozenset({_P.COMPLETED, _P.CANCELLED}),
+    transitions=(
+        Transition(frozenset({_P.APPROVED}), Start, _P.IN_PROGRESS, (AFTER_APPROVAL,)),
+        Transition(frozenset({_P.IN_PROGRESS}), Suspend, _P.SUSPENDED, (AFTER_APPROVAL,)),
+        Transition(frozenset({_P.SUSPENDED}), Resume, _P.IN_PROGRESS, (AFTER_APPROVAL,)),
+        Transition(
+            frozenset({_P.APPROVED, _P.IN_PROGRESS}), Complete, _P.COMPLETED, (AFTER_APPROVAL,)
+        ),
+        Transition(
+            frozenset({_P.APPROVED, _P.IN_PROGRESS, _P.SUSPENDED}),
+            Cancel,
+            _P.CANCELLED,
+            (AFTER_APPROVAL,),
+        ),
+        # A milestone's date is recorded whatever the status, as it always was.
+        Transition(_ANY, MilestoneDone, None, (KNOWN_MILESTONE,)),
+    ),
+)
 
 
 def _weight(value: object) -> Fraction:
@@ -126,41 +224,68 @@ class ProjectRecord:
             m for m in self.milestones if m.due < at and (m.done_on is None or m.done_on > at)
         )
 
-    def move(self, status: ProjectStatus, on: dt.date) -> ProjectRecord:
-        """Change status; completing records the date.
+    def move(
+        self, status: ProjectStatus, at: dt.date | None = None, *, on: dt.date | None = None
+    ) -> ProjectRecord:
+        """Change status on ``at``; completing records the date (``on``: deprecated name).
+
+        The same as ``apply(record, event, at=...)`` with the event that makes the move
+        (``Start``, ``Suspend``, ``Resume``, ``Complete`` or ``Cancel``).
 
         Raises:
             InvalidTransition: the table does not allow it, naming both states.
         """
-        if status not in _NEXT[self.status]:
+        when = deprecated_alias("ProjectRecord.move", at=at, on=on)
+        if when is None:
+            raise InvalidTransition("a move needs its date: pass at=", field="at", rule="C-4")
+        event = _MOVES.get((self.status, status))
+        if event is None:
             raise InvalidTransition(
                 f"a project cannot go from {self.status.en} to {status.en}",
                 field="status",
                 rule="C-4",
             )
-        if on < self.approved_on:
-            raise InvalidTransition("a change cannot precede the approval", field="on", rule="C-4")
-        return attrs.evolve(
-            self,
-            status=status,
-            completed_on=on if status is ProjectStatus.COMPLETED else self.completed_on,
-            history=(*self.history, (on, status)),
-        )
+        return advance_project(self, event(), at=when)
 
-    def milestone_done(self, name: str, on: dt.date) -> ProjectRecord:
-        """Mark milestone ``name`` done on ``on``.
+    def milestone_done(
+        self, name: str, at: dt.date | None = None, *, on: dt.date | None = None
+    ) -> ProjectRecord:
+        """Mark milestone ``name`` done on ``at`` (``apply(record, MilestoneDone(name), ...)``).
 
         Raises:
             ParseError: no such milestone.
         """
-        if name not in {m.name for m in self.milestones}:
-            raise ParseError(f"no milestone {name!r}", field="milestone", rule="C-4")
+        when = deprecated_alias("ProjectRecord.milestone_done", at=at, on=on)
+        if when is None:
+            raise ParseError("a milestone is done on a date: pass at=", field="at", rule="C-4")
+        return advance_project(self, MilestoneDone(name), at=when)
+
+
+@advances(ProjectRecord)
+def advance_project(record: ProjectRecord, event: ProjectEvent, *, at: dt.date) -> ProjectRecord:
+    """The record after ``event`` on ``at`` (``apply(record, event, at=...)``); pure (C-4).
+
+    Raises:
+        InvalidTransition: the table has no row for the status and the event, or the
+            date precedes the approval.
+        ParseError: a milestone the project does not have.
+    """
+    row = PROJECT_WORKFLOW.step(record.status, record, event, at)
+    if isinstance(event, MilestoneDone):
         return attrs.evolve(
-            self,
+            record,
             milestones=tuple(
-                attrs.evolve(m, done_on=on) if m.name == name else m for m in self.milestones
+                attrs.evolve(m, done_on=at) if m.name == event.name else m
+                for m in record.milestones
             ),
         )
+    status = row.target if isinstance(row.target, ProjectStatus) else record.status
+    return attrs.evolve(
+        record,
+        status=status,
+        completed_on=at if status is ProjectStatus.COMPLETED else record.completed_on,
+        history=(*record.history, (at, status)),
+    )
 
 
 def completed_in(records: Iterable[ProjectRecord], quarter: Quarter) -> tuple[Project, ...]:

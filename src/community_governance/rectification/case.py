@@ -48,7 +48,7 @@ from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import BilingualEnum, DayCount, SupervisionLevel
-from community_governance.workflow import Guard, Transition, Workflow
+from community_governance.workflow import Guard, Transition, Workflow, advances
 
 __all__ = [
     "CASE_WORKFLOW",
@@ -535,6 +535,7 @@ CASE_WORKFLOW = Workflow(
 )
 
 
+@advances(RectificationCase)
 def apply(case: RectificationCase, event: Event, *, at: dt.date) -> RectificationCase:
     """The case after ``event`` on date ``at``; ``case`` itself is unchanged.
 

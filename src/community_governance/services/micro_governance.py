@@ -13,7 +13,7 @@ import attrs
 from community_governance.errors import GuardFailed, InvalidTransition
 from community_governance.services.pillar import ServiceRecord
 from community_governance.vocabulary import BilingualEnum
-from community_governance.workflow import Guard, Transition, Workflow
+from community_governance.workflow import Guard, Transition, Workflow, advances
 
 __all__ = [
     "MICRO_WISH_WORKFLOW",
@@ -25,6 +25,7 @@ __all__ = [
     "UnitChoice",
     "WishState",
     "Withdraw",
+    "advance_wish",
 ]
 
 
@@ -89,15 +90,19 @@ class MicroWish(ServiceRecord):
     history: tuple[tuple[dt.date, WishState], ...] = ()
 
     def apply(self, event: Claim | Fulfil | Withdraw, *, at: dt.date) -> MicroWish:
-        """The wish after ``event``; transitions never skip a state."""
-        if at < (self.history[-1][0] if self.history else self.raised_on):
-            raise InvalidTransition("events go forward in time", field="at", rule="S-4")
-        row = MICRO_WISH_WORKFLOW.step(self.state, self, event, at)
-        state = row.target if isinstance(row.target, WishState) else self.state
-        claimed = event.by if isinstance(event, Claim) else self.claimed_by
-        return attrs.evolve(
-            self, state=state, claimed_by=claimed, history=(*self.history, (at, state))
-        )
+        """The wish after ``event``; the same as ``workflow.apply(wish, event, at=...)``."""
+        return advance_wish(self, event, at=at)
+
+
+@advances(MicroWish)
+def advance_wish(wish: MicroWish, event: Claim | Fulfil | Withdraw, *, at: dt.date) -> MicroWish:
+    """The wish after ``event`` on ``at``; transitions never skip a state (S-4)."""
+    if at < (wish.history[-1][0] if wish.history else wish.raised_on):
+        raise InvalidTransition("events go forward in time", field="at", rule="S-4")
+    row = MICRO_WISH_WORKFLOW.step(wish.state, wish, event, at)
+    state = row.target if isinstance(row.target, WishState) else wish.state
+    claimed = event.by if isinstance(event, Claim) else wish.claimed_by
+    return attrs.evolve(wish, state=state, claimed_by=claimed, history=(*wish.history, (at, state)))
 
 
 class SelfGovernanceUnit(BilingualEnum):
