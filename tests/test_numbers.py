@@ -10,8 +10,6 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from community_governance import (
-    ExactnessError,
-    ParseError,
     RoundingMode,
     as_amount,
     as_count,
@@ -22,6 +20,7 @@ from community_governance import (
     parse_exact,
     round_exact,
 )
+from community_governance.errors import ExactnessError, ParseError
 from tests.strategies import decimal_text, floats, fractions, scores
 
 

@@ -16,8 +16,50 @@ def test_all_is_sorted_and_every_name_resolves() -> None:
     assert names == sorted(names)
     for name in cg.__all__:
         assert getattr(cg, name) is not None
-    assert set(cg._EXPORTS) == set(names)
+    assert set(cg._EXPORTS) | cg._NAMESPACES == set(names)
     assert set(dir(cg)) >= set(cg.__all__)
+
+
+def test_the_facade_is_verbs_with_their_types_and_namespaces() -> None:
+    """The facade: verbs with the types they return; errors and vocabulary as namespaces."""
+    import importlib  # noqa: PLC0415
+
+    for verb, returned in (
+        ("evaluate_quarter", "QuarterResult"),
+        ("tally", "Tally"),
+        ("allocation", "Allocation"),
+        ("draw_sample", "SampleCertificate"),
+        ("announce", "Announcement"),
+        ("due_actions", "DueActions"),
+        ("route", "Assignment"),
+    ):
+        assert verb in cg.__all__
+        assert returned in cg.__all__
+    for lower in ("grade_of", "precision", "sample_order", "rank", "resolve"):
+        assert lower in cg.__all__
+    assert cg.errors is importlib.import_module("community_governance.errors")
+    assert cg.vocabulary.Dimension.SERVICE_ATTITUDE.zh == "服务态度"
+    assert not {n for n in cg.__all__ if n.endswith("Error")} - {"GovernanceError"}
+    assert "apply" not in cg.__all__
+    assert "diff" not in cg.__all__
+
+
+@pytest.mark.parametrize(
+    ("name", "home"),
+    [
+        ("apply", "community_governance.workflow"),
+        ("diff", "community_governance.policy"),
+        ("PolicyError", "community_governance.errors"),
+        ("Dimension", "community_governance.vocabulary"),
+    ],
+)
+def test_names_the_facade_no_longer_exports_warn_and_still_work(name: str, home: str) -> None:
+    """Names moved out of the facade keep working for one minor version, with a warning."""
+    import importlib  # noqa: PLC0415
+
+    with pytest.warns(DeprecationWarning, match=home.replace(".", r"\.")):
+        value = getattr(cg, name)
+    assert value is getattr(importlib.import_module(home), name)
 
 
 def test_an_unknown_attribute_is_an_attribute_error() -> None:

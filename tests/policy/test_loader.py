@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from community_governance import PolicyDateError, PolicyDateWarning, PolicyError
+from community_governance.errors import PolicyDateError, PolicyDateWarning, PolicyError
 from community_governance.policy import (
     ENTRY_POINT_GROUP,
     SPECS,

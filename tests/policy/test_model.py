@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from community_governance import ExactnessError, PolicyError, as_fraction
+from community_governance import as_fraction
+from community_governance.errors import ExactnessError, PolicyError
 from community_governance.policy import (
     SPECS,
     Policy,

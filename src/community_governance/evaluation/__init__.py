@@ -6,34 +6,88 @@ and [`evaluate_quarter`][community_governance.evaluation.quarter.evaluate_quarte
 all for one quarter (E-1).
 """
 
-from community_governance.evaluation.grading import (
-    RANKING_RULE,
-    Award,
-    RectificationOrder,
-    grade_of,
-    rank,
-)
-from community_governance.evaluation.quarter import QuarterResult, Scorecard, evaluate_quarter
-from community_governance.evaluation.ratings import Rating, RatingBook, RatingEvent, rating_score
-from community_governance.evaluation.sampling import (
-    ALGORITHM,
-    ALGORITHM_VERSION,
-    SampleCertificate,
-    SamplingFrame,
-    Verification,
-    draw_sample,
-    sample_order,
-    ticket,
-    ticket_hex,
-    verify_sample,
-)
-from community_governance.evaluation.scoring import FinalScore, final_score, peer_mean
-from community_governance.evaluation.survey import (
-    CONVENTION,
-    Precision,
-    Survey,
-    SurveyResponse,
-    precision,
+from typing import TYPE_CHECKING
+
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.evaluation.grading import (
+        RANKING_RULE,
+        Award,
+        RectificationOrder,
+        grade_of,
+        rank,
+    )
+    from community_governance.evaluation.quarter import (
+        QuarterResult,
+        Scorecard,
+        evaluate_quarter,
+    )
+    from community_governance.evaluation.ratings import (
+        Rating,
+        RatingBook,
+        RatingEvent,
+        rating_score,
+    )
+    from community_governance.evaluation.sampling import (
+        ALGORITHM,
+        ALGORITHM_VERSION,
+        SampleCertificate,
+        SamplingFrame,
+        Verification,
+        draw_sample,
+        sample_order,
+        ticket,
+        ticket_hex,
+        verify_sample,
+    )
+    from community_governance.evaluation.scoring import (
+        FinalScore,
+        final_score,
+        peer_mean,
+    )
+    from community_governance.evaluation.survey import (
+        CONVENTION,
+        Precision,
+        Survey,
+        SurveyResponse,
+        precision,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "ALGORITHM": "community_governance.evaluation.sampling",
+        "ALGORITHM_VERSION": "community_governance.evaluation.sampling",
+        "Award": "community_governance.evaluation.grading",
+        "CONVENTION": "community_governance.evaluation.survey",
+        "FinalScore": "community_governance.evaluation.scoring",
+        "Precision": "community_governance.evaluation.survey",
+        "QuarterResult": "community_governance.evaluation.quarter",
+        "RANKING_RULE": "community_governance.evaluation.grading",
+        "Rating": "community_governance.evaluation.ratings",
+        "RatingBook": "community_governance.evaluation.ratings",
+        "RatingEvent": "community_governance.evaluation.ratings",
+        "RectificationOrder": "community_governance.evaluation.grading",
+        "SampleCertificate": "community_governance.evaluation.sampling",
+        "SamplingFrame": "community_governance.evaluation.sampling",
+        "Scorecard": "community_governance.evaluation.quarter",
+        "Survey": "community_governance.evaluation.survey",
+        "SurveyResponse": "community_governance.evaluation.survey",
+        "Verification": "community_governance.evaluation.sampling",
+        "draw_sample": "community_governance.evaluation.sampling",
+        "evaluate_quarter": "community_governance.evaluation.quarter",
+        "final_score": "community_governance.evaluation.scoring",
+        "grade_of": "community_governance.evaluation.grading",
+        "peer_mean": "community_governance.evaluation.scoring",
+        "precision": "community_governance.evaluation.survey",
+        "rank": "community_governance.evaluation.grading",
+        "rating_score": "community_governance.evaluation.ratings",
+        "sample_order": "community_governance.evaluation.sampling",
+        "ticket": "community_governance.evaluation.sampling",
+        "ticket_hex": "community_governance.evaluation.sampling",
+        "verify_sample": "community_governance.evaluation.sampling",
+    },
 )
 
 __all__ = [

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from community_governance.errors import PolicyDateError, PolicyError
@@ -83,11 +83,19 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
 
 @functools.cache
 def _shipped(name: str) -> Policy:
-    from importlib import resources  # noqa: PLC0415 - slow to import; needed once
+    # The shipped policy comes parsed, as Python data generated from its TOML file (a test
+    # keeps the two equal), so that a rule's first call needs neither tomllib nor a file read.
+    from community_governance.policy.shipped import SHIPPED  # noqa: PLC0415
+
+    return policy_from_document(SHIPPED[name], source=f"{name}.toml")
+
+
+def shipped_text(name: str) -> str:
+    """The TOML text of shipped policy ``name`` (the source of its parsed form)."""
+    from importlib import resources  # noqa: PLC0415 - slow to import; rarely needed
 
     data = resources.files("community_governance.policy").joinpath(f"data/{name}.toml")
-    text = data.read_text(encoding="utf-8")
-    return read_policy_text(text, source=f"{name}.toml")
+    return data.read_text(encoding="utf-8")
 
 
 def _entry_points() -> dict[str, Any]:
@@ -107,7 +115,7 @@ def _from_object(obj: object, name: str) -> Policy:
         obj = factory()
     if isinstance(obj, Policy):
         return obj
-    if isinstance(obj, str | Path) or hasattr(obj, "read_text"):
+    if isinstance(obj, str | os.PathLike) or hasattr(obj, "read_text"):
         return _from_path(obj, name)
     raise PolicyError(
         f"entry point {name!r} gave {type(obj).__name__}; expected a Policy, a path or a "
@@ -119,11 +127,11 @@ def _from_object(obj: object, name: str) -> Policy:
 
 def _from_path(path: Any, source: str, base: Policy | None = None) -> Policy:
     try:
-        text = (
-            Path(path).read_text(encoding="utf-8")
-            if isinstance(path, str | Path)
-            else path.read_text(encoding="utf-8")
-        )
+        if isinstance(path, str | os.PathLike):
+            with open(path, encoding="utf-8") as file:  # noqa: PTH123 - pathlib is slow to import
+                text = file.read()
+        else:
+            text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PolicyError(
             f"cannot read the file: {error.strerror}", field=str(path), rule="policy"
@@ -131,7 +139,9 @@ def _from_path(path: Any, source: str, base: Policy | None = None) -> Policy:
     return read_policy_text(text, source=str(source), base=base)
 
 
-def load_policy(name_or_path: str | Path = DEFAULT_POLICY, *, base: Policy | None = None) -> Policy:
+def load_policy(
+    name_or_path: str | os.PathLike[str] = DEFAULT_POLICY, *, base: Policy | None = None
+) -> Policy:
     """Load a policy by id (shipped or installed) or from a TOML file.
 
     Args:
@@ -147,8 +157,8 @@ def load_policy(name_or_path: str | Path = DEFAULT_POLICY, *, base: Policy | Non
         PolicyError: nothing of that name, an unreadable file or an invalid
             document (naming the file and the field).
     """
-    if isinstance(name_or_path, Path) or str(name_or_path).endswith(".toml"):
-        return _from_path(Path(name_or_path), str(name_or_path), base)
+    if isinstance(name_or_path, os.PathLike) or str(name_or_path).endswith(".toml"):
+        return _from_path(name_or_path, os.fspath(name_or_path), base)
     name = str(name_or_path)
     if name in _SHIPPED:
         return _shipped(name)

@@ -1,36 +1,80 @@
 """Rectification: announcement and objections, deadline cases, supervision (E-6, R-1..R-3)."""
 
-from community_governance.rectification.announcement import (
-    Announcement,
-    Objection,
-    ObjectionOutcome,
-    announce,
+from typing import TYPE_CHECKING
+
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.rectification.announcement import (
+        Announcement,
+        Objection,
+        ObjectionOutcome,
+        announce,
+    )
+    from community_governance.rectification.case import (
+        CASE_WORKFLOW,
+        AnswerDemand,
+        CaseState,
+        CorrectionDemand,
+        Entry,
+        Escalate,
+        Extend,
+        MarkOverdue,
+        PeerNote,
+        RectificationCase,
+        Return,
+        SignOff,
+        StartRectifying,
+        Submit,
+        Supervise,
+        SupervisionKind,
+        Verify,
+        add_days,
+        apply,
+        case_at,
+        open_case,
+        status_at,
+    )
+    from community_governance.rectification.reminders import (
+        DueAction,
+        DueActions,
+        due_actions,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Announcement": "community_governance.rectification.announcement",
+        "AnswerDemand": "community_governance.rectification.case",
+        "CASE_WORKFLOW": "community_governance.rectification.case",
+        "CaseState": "community_governance.rectification.case",
+        "CorrectionDemand": "community_governance.rectification.case",
+        "DueAction": "community_governance.rectification.reminders",
+        "DueActions": "community_governance.rectification.reminders",
+        "Entry": "community_governance.rectification.case",
+        "Escalate": "community_governance.rectification.case",
+        "Extend": "community_governance.rectification.case",
+        "MarkOverdue": "community_governance.rectification.case",
+        "Objection": "community_governance.rectification.announcement",
+        "ObjectionOutcome": "community_governance.rectification.announcement",
+        "PeerNote": "community_governance.rectification.case",
+        "RectificationCase": "community_governance.rectification.case",
+        "Return": "community_governance.rectification.case",
+        "SignOff": "community_governance.rectification.case",
+        "StartRectifying": "community_governance.rectification.case",
+        "Submit": "community_governance.rectification.case",
+        "Supervise": "community_governance.rectification.case",
+        "SupervisionKind": "community_governance.rectification.case",
+        "Verify": "community_governance.rectification.case",
+        "add_days": "community_governance.rectification.case",
+        "announce": "community_governance.rectification.announcement",
+        "apply": "community_governance.rectification.case",
+        "case_at": "community_governance.rectification.case",
+        "due_actions": "community_governance.rectification.reminders",
+        "open_case": "community_governance.rectification.case",
+        "status_at": "community_governance.rectification.case",
+    },
 )
-from community_governance.rectification.case import (
-    CASE_WORKFLOW,
-    AnswerDemand,
-    CaseState,
-    CorrectionDemand,
-    Entry,
-    Escalate,
-    Extend,
-    MarkOverdue,
-    PeerNote,
-    RectificationCase,
-    Return,
-    SignOff,
-    StartRectifying,
-    Submit,
-    Supervise,
-    SupervisionKind,
-    Verify,
-    add_days,
-    apply,
-    case_at,
-    open_case,
-    status_at,
-)
-from community_governance.rectification.reminders import DueAction, due_actions
 
 __all__ = [
     "CASE_WORKFLOW",
@@ -39,6 +83,7 @@ __all__ = [
     "CaseState",
     "CorrectionDemand",
     "DueAction",
+    "DueActions",
     "Entry",
     "Escalate",
     "Extend",
