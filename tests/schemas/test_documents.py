@@ -20,7 +20,7 @@ from community_governance.rectification import (
     Verify,
     apply,
 )
-from community_governance.rectification.case import Event
+from community_governance.rectification.events import Event
 from community_governance.schemas import (
     DOCUMENTS,
     CaseDoc,

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
         ClosedMeeting,
         Meeting,
         Proposal,
-        Tally,
-        tally,
     )
     from community_governance.consultation.projects import (
         DEFAULT_PROGRESS,
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
         TeamMember,
         check_team,
     )
+    from community_governance.consultation.vote import Tally, tally
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
@@ -57,14 +56,14 @@ __getattr__, __dir__ = lazy_exports(
         "ProjectRecord": "community_governance.consultation.projects",
         "ProjectStatus": "community_governance.consultation.projects",
         "Proposal": "community_governance.consultation.meeting",
-        "Tally": "community_governance.consultation.meeting",
+        "Tally": "community_governance.consultation.vote",
         "TeamMember": "community_governance.consultation.team",
         "assign_manually": "community_governance.consultation.routing",
         "check_team": "community_governance.consultation.team",
         "completed_in": "community_governance.consultation.projects",
         "digest": "community_governance.consultation.concerns",
         "route": "community_governance.consultation.routing",
-        "tally": "community_governance.consultation.meeting",
+        "tally": "community_governance.consultation.vote",
     },
 )
 

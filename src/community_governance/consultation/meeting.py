@@ -1,49 +1,44 @@
-"""Group deliberation meetings and the 85% vote (C-3).
+"""Group deliberation meetings (C-3): one cohesive concept, the meeting's workflow.
 
-[`tally`][community_governance.consultation.meeting.tally] decides a proposal in exact integers:
-with the policy threshold
-``num/den`` (85/100) and the base ``B`` (the representatives *entitled* to vote
-by default, or those *present*, or the votes *cast* for or against), a
-proposal is approved iff ``agree × den ≥ num × B`` (``>`` if the policy makes the
-bound exclusive) and the quorum is met. 17 of 20 is exactly 85% and passes.
+A [`Meeting`][community_governance.consultation.meeting.Meeting] is an immutable
+record that each step rebuilds: roll call, ballots (agree, disagree, abstain) by the
+entitled representatives only, one per representative per proposal, a change of vote
+kept in the history with the last one counting, and
+[`Meeting.close`][community_governance.consultation.meeting.Meeting.close], after
+which nothing more is accepted. Each step is an event of the transition table
+``MEETING_WORKFLOW`` with named guards, advanced by ``apply(meeting, event, at=...)``.
+The [`ClosedMeeting`][community_governance.consultation.meeting.ClosedMeeting] is
+frozen: attendance, tallies, decisions and a follow-up review date (C-4).
 
-A [`Meeting`][community_governance.consultation.meeting.Meeting] is an immutable record that each
-step rebuilds: roll call,
-ballots (agree, disagree, abstain) by the entitled representatives only, one
-per representative per proposal, a change of vote kept in the history with the
-last one counting, and [`Meeting.close`][community_governance.consultation.meeting.Meeting.close],
-after which nothing more is
-accepted. The [`ClosedMeeting`][community_governance.consultation.meeting.ClosedMeeting] is frozen:
-attendance, tallies,
-decisions and a follow-up review date (C-4).
+The events, guards, table, record and closed form share this room because each guard
+reads the record and each of the record's methods is an event of the table. The vote
+itself is decided by [`tally`][community_governance.consultation.vote.tally].
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 
 import attrs
 
 from community_governance.community import Representative, string_tuple
+from community_governance.consultation.vote import Tally, tally
 from community_governance.errors import (
     DuplicateBallotError,
     EligibilityError,
     InvalidTransition,
     MeetingClosedError,
-    NoElectorateError,
     NotOnAgendaError,
     ParseError,
     UnknownRepresentativeError,
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import read_only
-from community_governance.numbers import as_count, as_fraction, format_percent
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import ApprovalBase, BilingualEnum, Choice, WorkKind
+from community_governance.vocabulary import BilingualEnum, Choice, WorkKind
 from community_governance.workflow import Guard, Transition, Workflow, advances
 
 __all__ = [
@@ -56,10 +51,8 @@ __all__ = [
     "MeetingState",
     "Proposal",
     "RollCall",
-    "Tally",
     "Vote",
     "advance_meeting",
-    "tally",
 ]
 
 
@@ -100,176 +93,6 @@ class Ballot:
     proposal_id: str
     choice: Choice = attrs.field(converter=_choice)
     change: bool = False
-
-
-@attrs.frozen
-class Tally:
-    """The count and the decision on one proposal (C-3).
-
-    ``share`` is agreement over the base, exact; it is ``None`` when the base is
-    empty (nobody present, or no vote cast), and the proposal is then rejected.
-    ``votes_needed`` is the least number of agreeing votes that approves with
-    this base (``None`` if none can); ``votes_short`` how many more were needed.
-    """
-
-    proposal_id: str
-    entitled: int
-    present: int
-    agree: int
-    disagree: int
-    abstain: int
-    absent: int
-    base: ApprovalBase
-    base_count: int
-    share: Fraction | None
-    threshold: Fraction
-    inclusive: bool
-    quorum_met: bool
-    approved: bool
-    votes_needed: int | None
-    votes_short: int | None
-    explanation: Explanation
-
-
-def _least_agreeing(base: int, threshold: Fraction, *, inclusive: bool) -> int | None:
-    num, den = threshold.numerator, threshold.denominator
-    # The least k with k*den >= num*base (inclusive: a ceiling) or k*den > num*base.
-    needed = -(-num * base // den) if inclusive else num * base // den + 1
-    return needed if needed <= base else None
-
-
-def tally(
-    *,
-    entitled: int,
-    present: int,
-    agree: int,
-    disagree: int,
-    abstain: int,
-    policy: Policy | PolicySnapshot | None = None,
-    at: dt.date | None = None,
-    threshold: Fraction | str | None = None,
-    proposal_id: str = "proposal",
-) -> Tally:
-    """Decide one proposal from its counts, in exact integers (C-3).
-
-    Args:
-        entitled: representatives entitled to vote.
-        present: those present (ballots imply presence).
-        agree: agreeing ballots.
-        disagree: disagreeing ballots.
-        abstain: abstentions.
-        policy: the policy in force (threshold, base, inclusivity, quorum):
-            a ``Policy`` or a snapshot; default the shipped policy.
-        at: the date of the vote; a ``Policy`` is read on it.
-        threshold: an exact threshold overriding the policy's (text or
-            ``Fraction``; a float raises ``TypeError``).
-        proposal_id: for messages and the explanation.
-
-    Raises:
-        NoElectorateError: nobody is entitled to vote.
-        ExactnessError: a count or threshold that is not exact.
-        ParseError: counts that do not add up.
-
-    Example:
-        >>> import datetime as dt
-        >>> from community_governance import default_policy
-        >>> t = tally(
-        ...     entitled=20,
-        ...     present=20,
-        ...     agree=17,
-        ...     disagree=3,
-        ...     abstain=0,
-        ...     policy=default_policy(),
-        ...     at=dt.date(2026, 7, 1),
-        ... )
-        >>> t.approved, t.share, t.votes_needed
-        (True, Fraction(17, 20), 17)
-    """
-    counts = {
-        name: as_count(value, field=name, rule="C-3")
-        for name, value in (
-            ("entitled", entitled),
-            ("present", present),
-            ("agree", agree),
-            ("disagree", disagree),
-            ("abstain", abstain),
-        )
-    }
-    if counts["entitled"] == 0:
-        raise NoElectorateError(
-            "nobody is entitled to vote, so no share can be computed",
-            field="entitled",
-            rule="C-3",
-        )
-    cast = counts["agree"] + counts["disagree"] + counts["abstain"]
-    if not cast <= counts["present"] <= counts["entitled"]:
-        raise ParseError(
-            f"ballots ({cast}) <= present ({counts['present']}) <= entitled "
-            f"({counts['entitled']}) does not hold",
-            field="counts",
-            rule="C-3",
-        )
-    builder = ExplanationBuilder(Text(f"表决：{proposal_id}", f"Vote on {proposal_id}"))
-    p = resolve(policy, at, builder)
-    approval_base, inclusive, quorum = p.approval_base, p.approval_inclusive, p.quorum
-    if threshold is None:
-        limit = p.approval_threshold
-    else:
-        limit = as_fraction(threshold, field="threshold", rule="C-3")
-        builder.input("threshold", limit)
-    if not 0 < limit <= 1:
-        raise ParseError("the threshold lies in (0, 1]", field="threshold", rule="C-3")
-    for name, value in counts.items():
-        builder.input(name, value)
-    base = {
-        ApprovalBase.ENTITLED: counts["entitled"],
-        ApprovalBase.PRESENT: counts["present"],
-        ApprovalBase.CAST: counts["agree"] + counts["disagree"],
-    }[approval_base]
-    quorum_met = counts["present"] * quorum.denominator >= (quorum.numerator * counts["entitled"])
-    builder.step("法定人数", "quorum met", quorum_met, rule="C-3")
-    num, den = limit.numerator, limit.denominator
-    left, right = counts["agree"] * den, num * base
-    passes = base > 0 and (left >= right if inclusive else left > right)
-    approved = quorum_met and passes
-    share = Fraction(counts["agree"], base) if base else None
-    builder.step(
-        f"同意票占{approval_base.zh}的比例",
-        f"agreement as a share of {approval_base.en}",
-        share,
-        rule="C-3",
-    )
-    builder.step(
-        f"比较 {counts['agree']} × {den} 与 {num} × {base}",
-        f"compare {counts['agree']} × {den} with {num} × {base}",
-        f"{left} {'>=' if inclusive else '>'} {right}: {passes}",
-        rule="C-3",
-    )
-    needed = _least_agreeing(base, limit, inclusive=inclusive) if base else None
-    short = None if needed is None else max(0, needed - counts["agree"])
-    verdict = Text("通过", "approved") if approved else Text("未通过", "rejected")
-    shown = format_percent(share) if share is not None else "-"
-    return Tally(
-        proposal_id=proposal_id,
-        entitled=counts["entitled"],
-        present=counts["present"],
-        agree=counts["agree"],
-        disagree=counts["disagree"],
-        abstain=counts["abstain"],
-        absent=counts["entitled"] - counts["present"],
-        base=approval_base,
-        base_count=base,
-        share=share,
-        threshold=limit,
-        inclusive=inclusive,
-        quorum_met=quorum_met,
-        approved=approved,
-        votes_needed=needed,
-        votes_short=short,
-        explanation=builder.build(
-            Text(f"{verdict.zh}（同意 {shown}）", f"{verdict.en} ({shown} agree)")
-        ),
-    )
 
 
 class MeetingState(BilingualEnum):

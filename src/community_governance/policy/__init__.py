@@ -19,14 +19,8 @@ from community_governance.policy.loader import (
     read_policy_text,
     resolve,
 )
-from community_governance.policy.model import (
-    FORMAT,
-    Parameter,
-    ParameterRow,
-    Policy,
-    ValueWindow,
-    policy_from_document,
-)
+from community_governance.policy.model import FORMAT, ParameterRow, Policy, policy_from_document
+from community_governance.policy.parameter import Parameter, ValueWindow
 from community_governance.policy.schema import LOCAL_PREFIX, SPECS, ParameterSpec, PolicySnapshot
 from community_governance.policy.values import AnswerLevel, AnswerScale, GradeBand, ScoreRange
 

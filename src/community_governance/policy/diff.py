@@ -11,7 +11,8 @@ from typing import Any
 import attrs
 
 from community_governance.explain import render_value
-from community_governance.policy.model import Parameter, Policy
+from community_governance.policy.model import Policy
+from community_governance.policy.parameter import Parameter
 from community_governance.vocabulary import Lang
 
 __all__ = ["ParameterChange", "PolicyDiff", "diff"]

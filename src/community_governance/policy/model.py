@@ -19,237 +19,39 @@ their id, title and lineage are provenance and do not take part in equality.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from community_governance.errors import PolicyDateError, PolicyDateWarning, PolicyError
 from community_governance.explain import ParameterUse, Text, render_value
-from community_governance.policy.schema import LOCAL_PREFIX, SPECS, PolicySnapshot
-from community_governance.policy.values import AnyKind, Kind, fail
+from community_governance.policy.parameter import (
+    Parameter,
+    ValueWindow,
+    check_keys,
+    check_name,
+    ordered_windows,
+    read_note,
+    read_parameter,
+    read_window,
+)
+from community_governance.policy.schema import SPECS, PolicySnapshot
+from community_governance.policy.values import fail
 from community_governance.vocabulary import Lang
 
 __all__ = [
     "FORMAT",
-    "Parameter",
     "ParameterRow",
     "Policy",
-    "ValueWindow",
     "policy_from_document",
 ]
 
 #: Version of the policy document format (the ``format`` key of ``[policy]``).
 FORMAT = 1
 
-_RULE_IDS = frozenset(
-    f"{p}-{n}"
-    for p, top in zip("PMCERS", (2, 6, 4, 6, 3, 7), strict=True)
-    for n in range(1, top + 1)
-)
-_ANY = AnyKind()
 _CACHED_DATES = 256
-
-
-@attrs.frozen
-class ValueWindow:
-    """A parameter's value over a span of days (``valid_until`` inclusive, or open)."""
-
-    valid_from: dt.date
-    value: Any
-    valid_until: dt.date | None = None
-    note: Text | None = None
-
-    def covers(self, on: dt.date) -> bool:
-        """Whether the value applies on ``on``."""
-        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
-
-
-@attrs.frozen
-class Parameter:
-    """A named policy parameter: the rule it implements, its note and its dated values."""
-
-    name: str
-    rule: str
-    note: Text
-    windows: tuple[ValueWindow, ...]
-    reference: str | None = None
-
-    @property
-    def kind(self) -> Kind[Any]:
-        """How the parameter's values are read and written."""
-        spec = SPECS.get(self.name)
-        return spec.kind if spec is not None else _ANY
-
-    def window_at(self, on: dt.date) -> ValueWindow | None:
-        """The window that applies on ``on``, if any."""
-        for window in self.windows:
-            if window.covers(on):
-                return window
-        return None
-
-    def nearest(self, on: dt.date) -> ValueWindow:
-        """The window closest to ``on`` (used by lenient lookups)."""
-        return min(
-            self.windows,
-            key=lambda w: min(
-                abs((w.valid_from - on).days),
-                abs(((w.valid_until or w.valid_from) - on).days),
-            ),
-        )
-
-    def use(self, window: ValueWindow) -> ParameterUse:
-        """Provenance of ``window`` for an explanation."""
-        return ParameterUse(
-            name=self.name,
-            value=render_value(self.kind.dump(window.value)),
-            valid_from=window.valid_from,
-            rule=self.rule,
-        )
-
-    def to_document(self) -> dict[str, Any]:
-        """The parameter as plain data, as in a policy file (dates in ISO form)."""
-        values: list[dict[str, Any]] = []
-        for window in self.windows:
-            entry: dict[str, Any] = {
-                "valid_from": window.valid_from.isoformat(),
-                "value": self.kind.dump(window.value),
-            }
-            if window.valid_until is not None:
-                entry["valid_until"] = window.valid_until.isoformat()
-            if window.note is not None:
-                entry["note"] = {"zh": window.note.zh, "en": window.note.en}
-            values.append(entry)
-        document: dict[str, Any] = {
-            "rule": self.rule,
-            "note": {"zh": self.note.zh, "en": self.note.en},
-            "values": values,
-        }
-        if self.reference is not None:
-            document["reference"] = self.reference
-        return document
-
-
-# -- reading plain data ------------------------------------------------------------------------
-
-
-def _check_keys(raw: object, where: str, rule: str, allowed: Iterable[str]) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise fail(where, rule, "expected a table")
-    unknown = sorted(set(map(str, raw)) - set(allowed))
-    if unknown:
-        raise fail(where, rule, f"unknown key(s): {', '.join(unknown)}")
-    return raw
-
-
-def _read_date(raw: object, where: str, rule: str) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        raise fail(where, rule, "expected a date without a time of day")
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise fail(where, rule, f"expected a date such as 2021-01-21, got {raw!r}")
-
-
-def _read_note(raw: object, where: str, rule: str) -> Text:
-    if isinstance(raw, str) and raw.strip():
-        return Text(raw, raw)
-    if isinstance(raw, Mapping):
-        table = _check_keys(raw, where, rule, ("zh", "en"))
-        zh, en = table.get("zh"), table.get("en")
-        if isinstance(zh, str) and isinstance(en, str) and zh.strip() and en.strip():
-            return Text(zh, en)
-    raise fail(where, rule, "a note is one line of text, or a table {zh, en} of two")
-
-
-def _read_rule(raw: object, where: str, name: str) -> str:
-    if not isinstance(raw, str) or not raw.strip():
-        raise fail(where, "policy", "every parameter names the rule ID it implements")
-    spec = SPECS.get(name)
-    if spec is not None and raw != spec.rule:
-        raise fail(where, "policy", f"parameter {name} implements {spec.rule}, not {raw}")
-    if spec is None and raw in _RULE_IDS:
-        return raw
-    if spec is None and not raw.startswith("LOCAL-"):
-        raise fail(
-            where, "policy", f"{raw!r} is neither a rule ID of the mechanism nor a LOCAL-... ID"
-        )
-    return raw
-
-
-def _read_window(raw: object, kind: Kind[Any], where: str, rule: str) -> ValueWindow:
-    table = _check_keys(raw, where, rule, ("valid_from", "valid_until", "value", "note"))
-    if "valid_from" not in table or "value" not in table:
-        raise fail(where, rule, "a value needs valid_from and value")
-    start = _read_date(table["valid_from"], f"{where}.valid_from", rule)
-    end = None
-    if "valid_until" in table:
-        end = _read_date(table["valid_until"], f"{where}.valid_until", rule)
-        if end < start:
-            raise fail(f"{where}.valid_until", rule, "valid_until is before valid_from")
-    note = _read_note(table["note"], f"{where}.note", rule) if "note" in table else None
-    return ValueWindow(start, kind.read(table["value"], f"{where}.value", rule), end, note)
-
-
-def _ordered(windows: Iterable[ValueWindow], where: str, rule: str) -> tuple[ValueWindow, ...]:
-    ordered = tuple(sorted(windows, key=lambda w: w.valid_from))
-    if not ordered:
-        raise fail(where, rule, "a parameter needs at least one value")
-    for earlier, later in itertools.pairwise(ordered):
-        if earlier.valid_until is None or earlier.valid_until >= later.valid_from:
-            raise fail(
-                where,
-                rule,
-                f"the value from {earlier.valid_from} overlaps the value from {later.valid_from}",
-            )
-    return ordered
-
-
-def _read_parameter(name: str, raw: object, where: str, inherited: Parameter | None) -> Parameter:
-    table = _check_keys(raw, where, "policy", ("rule", "note", "reference", "values"))
-    if "rule" in table:
-        rule = _read_rule(table["rule"], f"{where}.rule", name)
-    elif inherited is not None:
-        rule = inherited.rule
-    else:
-        raise fail(f"{where}.rule", "policy", "every parameter names the rule ID it implements")
-    if "note" in table:
-        note = _read_note(table["note"], f"{where}.note", rule)
-    elif inherited is not None:
-        note = inherited.note
-    else:
-        raise fail(f"{where}.note", rule, "every parameter carries a one-line note")
-    spec = SPECS.get(name)
-    kind = spec.kind if spec is not None else _ANY
-    raw_values = table.get("values")
-    if not isinstance(raw_values, list | tuple):
-        raise fail(f"{where}.values", rule, "expected a list of {valid_from, value} tables")
-    windows = _ordered(
-        (_read_window(v, kind, f"{where}.values[{i}]", rule) for i, v in enumerate(raw_values)),
-        f"{where}.values",
-        rule,
-    )
-    reference = table.get("reference", inherited.reference if inherited else None)
-    if reference is not None and not isinstance(reference, str):
-        raise fail(f"{where}.reference", rule, "a reference is text")
-    return Parameter(name, rule, note, windows, reference)
-
-
-def _check_name(name: object, where: str) -> str:
-    if not isinstance(name, str) or (name not in SPECS and not name.startswith(LOCAL_PREFIX)):
-        raise fail(
-            where,
-            "policy",
-            f"unknown parameter {name!r}; known: {', '.join(sorted(SPECS))}, "
-            f"or a municipality's own under '{LOCAL_PREFIX}'",
-        )
-    return name
 
 
 def policy_from_document(
@@ -276,8 +78,8 @@ def policy_from_document(
 
 
 def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy | None) -> Policy:
-    top = _check_keys(document, "(top level)", "policy", ("policy", "parameters"))
-    meta = _check_keys(
+    top = check_keys(document, "(top level)", "policy", ("policy", "parameters"))
+    meta = check_keys(
         top.get("policy"), "policy", "policy", ("id", "title", "source", "format", "extends")
     )
     if meta.get("format") != FORMAT:
@@ -285,7 +87,7 @@ def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy
     policy_id = meta.get("id")
     if not isinstance(policy_id, str) or not policy_id:
         raise fail("policy.id", "policy", "a policy needs an id")
-    title = _read_note(meta.get("title"), "policy.title", "policy")
+    title = read_note(meta.get("title"), "policy.title", "policy")
     cited = meta.get("source")
     if not isinstance(cited, str) or not cited.strip():
         raise fail("policy.source", "policy", "a policy cites its source")
@@ -295,8 +97,8 @@ def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy
     parameters = dict(base.parameters) if base is not None else {}
     for name, raw in raw_parameters.items():
         where = f"parameters[{name}]"
-        _check_name(name, where)
-        parameters[name] = _read_parameter(name, raw, where, parameters.get(name))
+        check_name(name, where)
+        parameters[name] = read_parameter(name, raw, where, parameters.get(name))
     missing = sorted(set(SPECS) - set(parameters))
     if missing:
         raise fail("parameters", "policy", f"missing parameter(s): {', '.join(missing)}")
@@ -470,14 +272,14 @@ class Policy:
         parameters = dict(self.parameters)
         for name, raw in overrides.items():
             where = f"overrides[{name}]"
-            _check_name(name, where)
+            check_name(name, where)
             current = parameters.get(name)
             if raw is None:
                 if name in SPECS or current is None:
                     raise fail(where, "policy", "only an existing local. parameter can be removed")
                 del parameters[name]
             elif isinstance(raw, Mapping) and "values" in raw:
-                parameters[name] = _read_parameter(name, raw, where, current)
+                parameters[name] = read_parameter(name, raw, where, current)
             elif isinstance(raw, Mapping) and "value" in raw and "valid_from" in raw:
                 parameters[name] = self._splice(raw, where, current)
             else:
@@ -500,7 +302,7 @@ class Policy:
     def _splice(self, raw: Mapping[str, Any], where: str, current: Parameter | None) -> Parameter:
         if current is None:
             raise fail(where, "policy", "a new local. parameter needs the full form with rule")
-        new = _read_window(raw, current.kind, where, current.rule)
+        new = read_window(raw, current.kind, where, current.rule)
         kept: list[ValueWindow] = [new]
         one_day = dt.timedelta(days=1)
         for window in current.windows:
@@ -515,7 +317,7 @@ class Policy:
                 window.valid_until is None or window.valid_until > new.valid_until
             ):
                 kept.append(attrs.evolve(window, valid_from=new.valid_until + one_day))
-        return attrs.evolve(current, windows=_ordered(kept, where, current.rule))
+        return attrs.evolve(current, windows=ordered_windows(kept, where, current.rule))
 
     def rows(self) -> tuple[ParameterRow, ...]:
         """Every parameter's value in every window, by name then date."""

@@ -1,6 +1,8 @@
 """Rectification cases: deadline, three-level supervision, peer correction (E-6, R-2, R-3).
 
-A [`RectificationCase`][community_governance.rectification.case.RectificationCase] opens for each
+The case's events are in
+[`rectification.events`][community_governance.rectification.events]. A
+[`RectificationCase`][community_governance.rectification.case.RectificationCase] opens for each
 failing unit when the quarter's
 results take effect (R-1). Its life is the declarative table ``CASE_WORKFLOW``:
 
@@ -47,27 +49,29 @@ from community_governance.frozen import FrozenMap, frozen_map
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.rectification.events import (
+    AnswerDemand,
+    CorrectionDemand,
+    Escalate,
+    Event,
+    Extend,
+    MarkOverdue,
+    PeerNote,
+    Return,
+    SignOff,
+    StartRectifying,
+    Submit,
+    Supervise,
+    Verify,
+)
 from community_governance.vocabulary import BilingualEnum, DayCount, SupervisionLevel
 from community_governance.workflow import Guard, Transition, Workflow, advances
 
 __all__ = [
     "CASE_WORKFLOW",
-    "AnswerDemand",
     "CaseState",
-    "CorrectionDemand",
     "Entry",
-    "Escalate",
-    "Extend",
-    "MarkOverdue",
-    "PeerNote",
     "RectificationCase",
-    "Return",
-    "SignOff",
-    "StartRectifying",
-    "Submit",
-    "Supervise",
-    "SupervisionKind",
-    "Verify",
     "add_days",
     "apply",
     "case_at",
@@ -86,132 +90,6 @@ class CaseState(BilingualEnum):
     VERIFIED = ("verified", "验收结案", "verified (closed)")
     OVERDUE = ("overdue", "逾期", "overdue")
     ESCALATED = ("escalated", "已上报社区党组织", "escalated to the party organisation")
-
-
-class SupervisionKind(BilingualEnum):
-    """What a supervision record is (R-2)."""
-
-    VISIT = ("visit", "走访检查", "visit")
-    FINDING = ("finding", "发现问题", "finding")
-    CORRECTION = ("correction", "要求纠正", "correction demanded")
-
-
-def _level(value: SupervisionLevel | str) -> SupervisionLevel:
-    return SupervisionLevel.coerce(value)
-
-
-def _kind(value: SupervisionKind | str) -> SupervisionKind:
-    return SupervisionKind.coerce(value)
-
-
-# -- events ------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class StartRectifying:
-    """The unit starts (or, after a return, resumes) rectifying."""
-
-
-@attrs.frozen
-class Submit:
-    """The unit submits its rectification report."""
-
-    summary: str
-
-
-@attrs.frozen
-class SignOff:
-    """A supervision level signs off the submitted rectification (R-2)."""
-
-    level: SupervisionLevel = attrs.field(converter=_level)
-    by: str = ""
-
-
-@attrs.frozen
-class Return:
-    """A reviewer sends the submission back, with a reason."""
-
-    by: str
-    reason: str
-
-
-@attrs.frozen
-class Verify:
-    """The case is verified and closed (needs every required sign-off)."""
-
-    by: str
-
-
-@attrs.frozen
-class MarkOverdue:
-    """The deadline passed with the case still open."""
-
-
-@attrs.frozen
-class Escalate:
-    """An overdue case goes to the community party organisation."""
-
-    by: str
-
-
-@attrs.frozen
-class Extend:
-    """The deadline moves by ``days``, with a reason and the approver's name."""
-
-    days: int
-    reason: str
-    approver: str
-
-
-@attrs.frozen
-class Supervise:
-    """A supervision record by one of the three levels (R-2)."""
-
-    level: SupervisionLevel = attrs.field(converter=_level)
-    by: str = ""
-    kind: SupervisionKind = attrs.field(default=SupervisionKind.VISIT, converter=_kind)
-    note: str = ""
-
-
-@attrs.frozen
-class PeerNote:
-    """A supervision note by another member unit during the period (R-3)."""
-
-    by_unit: str
-    note: str
-
-
-@attrs.frozen
-class CorrectionDemand:
-    """A correction demanded by another member unit during the period (R-3)."""
-
-    demand_id: str
-    by_unit: str
-    text: str
-
-
-@attrs.frozen
-class AnswerDemand:
-    """The rectifying unit's answer to a correction demand (R-3)."""
-
-    demand_id: str
-    answer: str
-
-
-Event = (
-    StartRectifying
-    | Submit
-    | SignOff
-    | Return
-    | Verify
-    | MarkOverdue
-    | Escalate
-    | Extend
-    | Supervise
-    | PeerNote
-    | CorrectionDemand
-    | AnswerDemand
-)
 
 
 @attrs.frozen

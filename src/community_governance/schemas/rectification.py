@@ -10,6 +10,7 @@ import attrs
 from community_governance.community import Quarter
 from community_governance.errors import ParseError
 from community_governance.rectification import case as cases
+from community_governance.rectification import events
 from community_governance.rectification.announcement import Announcement
 from community_governance.schemas.base import Document
 from community_governance.vocabulary import DayCount, SupervisionLevel
@@ -25,18 +26,18 @@ __all__ = [
 _EVENTS: dict[str, type] = {
     cls.__name__: cls
     for cls in (
-        cases.StartRectifying,
-        cases.Submit,
-        cases.SignOff,
-        cases.Return,
-        cases.Verify,
-        cases.MarkOverdue,
-        cases.Escalate,
-        cases.Extend,
-        cases.Supervise,
-        cases.PeerNote,
-        cases.CorrectionDemand,
-        cases.AnswerDemand,
+        events.StartRectifying,
+        events.Submit,
+        events.SignOff,
+        events.Return,
+        events.Verify,
+        events.MarkOverdue,
+        events.Escalate,
+        events.Extend,
+        events.Supervise,
+        events.PeerNote,
+        events.CorrectionDemand,
+        events.AnswerDemand,
     )
 }
 
