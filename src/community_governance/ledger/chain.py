@@ -76,6 +76,14 @@ class LedgerCheck(NamedTuple):
     reason: str | None = None
 
 
+def export_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[tuple[Any, ...]]:
+    """The rows ``check_records`` reads, from the records of a JSON Lines export."""
+    return (
+        (r["seq"], r["stream"], r["version"], r["type"], r["at"], json.dumps(r["data"]), r["hash"])
+        for r in records
+    )
+
+
 def _bad(count: int, head: str, first_bad: int, reason: str) -> LedgerCheck:
     return LedgerCheck(ok=False, events=count, head=head, first_bad=first_bad, reason=reason)
 

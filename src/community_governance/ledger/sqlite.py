@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from community_governance.errors import GovernanceError
-from community_governance.ledger.chain import GENESIS, LedgerCheck, check_records, event_body, link
+from community_governance.ledger.chain import (
+    GENESIS,
+    LedgerCheck,
+    check_records,
+    event_body,
+    link,
+)
 from community_governance.ports import NewEvent, RecordedEvent
 
 __all__ = ["ConcurrencyError", "LedgerError", "SQLiteLedger"]

@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from community_governance.ledger.chain import check_records
+from community_governance.ledger.chain import check_records, export_rows
 
 __all__ = ["main", "recompute_quarters", "verify_export"]
 
@@ -36,18 +36,7 @@ def verify_export(
 ) -> list[str]:
     """Problems with the chain of an export (empty when it checks out)."""
     check = check_records(
-        (
-            (
-                r["seq"],
-                r["stream"],
-                r["version"],
-                r["type"],
-                r["at"],
-                json.dumps(r["data"]),
-                r["hash"],
-            )
-            for r in records
-        ),
+        export_rows(records),
         published,
     )
     return [] if check.ok else [f"chain breaks at sequence {check.first_bad}: {check.reason}"]
