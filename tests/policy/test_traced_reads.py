@@ -23,9 +23,9 @@ from community_governance.evaluation import (
     grade_of,
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
-from community_governance.management import allocation, duty_rota
+from community_governance.management import allocation, allocation_by, duty_rota
 from community_governance.policy import PolicySnapshot
-from community_governance.rectification import announce, due_actions, open_case
+from community_governance.rectification import Objection, announce, due_actions, open_case
 
 DEMO = demo_quarter()
 OUTCOME = run_demo(DEMO)
@@ -53,6 +53,17 @@ def reads() -> Iterator[set[str]]:
 
 def _cited(*explanations: Explanation | None) -> set[str]:
     return {p.name for e in explanations if e is not None for p in e.parameters}
+
+
+def _upheld() -> Explanation | None:
+    board = announce(DEMO.community, OUTCOME.result, AT, DEMO.policy.at(AT))
+    unit = OUTCOME.result.scorecards[0].unit_id
+    board = board.object(
+        Objection("o-1", unit, "unit_representative", unit, "recount", filed_on=AT)
+    )
+    return board.uphold(
+        "o-1", reason="recounted", corrected=OUTCOME.result, at=AT, policy=POLICY
+    ).explanation
 
 
 def _grade() -> list[Explanation | None]:
@@ -129,6 +140,12 @@ RULES: dict[str, Callable[[], list[Explanation | None]]] = {
         ).explanation
     ],
     "announce": lambda: [announce(DEMO.community, OUTCOME.result, AT, POLICY).explanation],
+    "Announcement.uphold": lambda: [_upheld()],
+    "allocation_by": lambda: [
+        a.explanation
+        for groups, total in [allocation_by(DEMO.effort, POLICY, at=AT)]
+        for a in (*groups.values(), total)
+    ],
     "open_case": lambda: [
         open_case(
             "c", "D", DEMO.quarter, AT, policy=POLICY, member_units=frozenset("ABCD")

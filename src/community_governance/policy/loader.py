@@ -177,12 +177,12 @@ def default_policy() -> Policy:
     return _shipped(DEFAULT_POLICY)
 
 
-def policy_at(on: dt.date, policy: Policy | None = None, *, strict: bool = True) -> PolicySnapshot:
+def policy_at(at: dt.date, policy: Policy | None = None, *, strict: bool = True) -> PolicySnapshot:
     """Every parameter of ``policy`` (default: ``default_policy``) on date ``on``.
 
     See [`Policy.at`][community_governance.policy.model.Policy.at].
     """
-    return (policy or default_policy()).at(on, strict=strict)
+    return (policy or default_policy()).at(at, strict=strict)
 
 
 def resolve(

@@ -199,7 +199,7 @@ class Policy:
                 name, "policy", f"no parameter {name!r} in policy {self.policy_id}"
             ) from None
 
-    def at(self, on: dt.date, *, strict: bool = True) -> PolicySnapshot:
+    def at(self, on: dt.date, /, *, strict: bool = True) -> PolicySnapshot:
         """Every parameter's value on ``on``, typed.
 
         Args:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import attrs
 
+from community_governance.deprecation import deprecated_alias
 from community_governance.errors import InvalidTransition
 from community_governance.services.pillar import ServiceRecord
 from community_governance.vocabulary import BilingualEnum
@@ -31,6 +32,13 @@ def _service(value: ProfessionalService | str) -> ProfessionalService:
     return ProfessionalService.coerce(value)
 
 
+def _date(where: str, at: dt.date | None, on: dt.date | None) -> dt.date:
+    when = deprecated_alias(where, at=at, on=on)
+    if when is None:
+        raise InvalidTransition(f"{where} needs its date: pass at=", field="at", rule="S-2")
+    return when
+
+
 @attrs.frozen
 class ProfessionalCase(ServiceRecord):
     """A household's case with a social-work agency (S-2), opaque ids only."""
@@ -52,8 +60,14 @@ class ProfessionalCase(ServiceRecord):
             )
         return attrs.evolve(self, accepted=True)
 
-    def refer(self, to_agency: str, on: dt.date) -> ProfessionalCase:
-        """Refer the case to another agency; it must accept it afresh."""
+    def refer(
+        self, to_agency: str, at: dt.date | None = None, *, on: dt.date | None = None
+    ) -> ProfessionalCase:
+        """Refer the case to another agency on ``at``; it must accept it afresh.
+
+        ``on`` is the deprecated name of ``at``.
+        """
+        on = _date("ProfessionalCase.refer", at, on)
         if self.closed_on is not None or to_agency == self.agency or on < self.opened_on:
             raise InvalidTransition(
                 "refer an open case to another agency, after it opened", field="case", rule="S-2"
@@ -65,8 +79,9 @@ class ProfessionalCase(ServiceRecord):
             referrals=(*self.referrals, (on, self.agency, to_agency)),
         )
 
-    def close(self, on: dt.date) -> ProfessionalCase:
-        """Close an accepted case."""
+    def close(self, at: dt.date | None = None, *, on: dt.date | None = None) -> ProfessionalCase:
+        """Close an accepted case on ``at`` (``on``: deprecated name)."""
+        on = _date("ProfessionalCase.close", at, on)
         if not self.accepted or self.closed_on is not None or on < self.opened_on:
             raise InvalidTransition("only an accepted, open case closes", field="case", rule="S-2")
         return attrs.evolve(self, closed_on=on)

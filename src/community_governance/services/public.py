@@ -135,7 +135,7 @@ class Stewardship(ServiceRecord):
         """Whether the term covers ``day``."""
         return self.start <= day <= self.end
 
-    def commendable(self, on: dt.date, *, min_days: int) -> bool:
-        """Whether the steward has served ``min_days`` by ``on`` (the commendation criterion)."""
-        served = (min(on, self.end) - self.start).days + 1
+    def commendable(self, at: dt.date, *, min_days: int) -> bool:
+        """Whether the steward has served ``min_days`` by ``at`` (the commendation criterion)."""
+        served = (min(at, self.end) - self.start).days + 1
         return served >= min_days
