@@ -132,6 +132,34 @@ def test_sample_draw_and_verify(
     assert "differs" in out
 
 
+@pytest.mark.parametrize("seed", ["007", "0123", "١٢٣", "²", "海滨-2026Q3"])
+def test_a_draw_uses_the_seed_as_announced(
+    capsys: pytest.CaptureFixture[str], documents: dict[str, str], seed: str
+) -> None:
+    """E-4: --seed 007 draws what consistent_sampler gives for seed="007" (text, never an int)."""
+    from consistent_sampler import sampler  # noqa: PLC0415 - the publisher's package (dev extra)
+
+    code, out, _ = run(
+        capsys,
+        "sample",
+        "draw",
+        documents["frame"],
+        "--seed",
+        seed,
+        "--seed-source",
+        "announced at the meeting",
+        "--at",
+        "2026-09-30",
+    )
+    assert code == EXIT_OK
+    certificate = json.loads(out)
+    frame = json.loads(Path(documents["frame"]).read_text(encoding="utf-8"))["households"]
+    expected = list(sampler(frame, with_replacement=False, seed=seed, output="id"))
+    assert certificate["seed"] == seed
+    assert certificate["sample"] == expected[: certificate["size"]]
+    assert (certificate["algorithm"], certificate["version"]) == ("consistent-sampler", 2)
+
+
 def test_evaluate_and_explain(
     capsys: pytest.CaptureFixture[str], documents: dict[str, str], tmp_path: Path
 ) -> None:

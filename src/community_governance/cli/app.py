@@ -257,7 +257,7 @@ def sample() -> None:
 
 @sample.command("draw", help="Draw the survey sample from a frame document; print the certificate.")
 @click.argument("frame_path", metavar="FRAME.json")
-@click.option("--seed", required=True, help="The public seed (integer or text).")
+@click.option("--seed", required=True, help="The public seed, as announced (text: 007 stays 007).")
 @click.option("--seed-source", required=True, help="How the seed was produced.")
 @click.option("--stratified", is_flag=True)
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
@@ -276,10 +276,8 @@ def sample_draw(
 
     frame = _load(frame_path, "frame").to_domain()
     rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
-    public_seed: int | str = int(seed) if seed.isdigit() else seed
-    certificate = draw_sample(
-        frame, public_seed, rules, seed_source=seed_source, stratified=stratified
-    )
+    # The seed is text, hashed exactly as announced: "007" stays "007" (E-4).
+    certificate = draw_sample(frame, seed, rules, seed_source=seed_source, stratified=stratified)
     click.echo(CertificateDoc.from_domain(certificate).model_dump_json(indent=2))
 
 

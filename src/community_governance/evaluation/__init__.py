@@ -30,15 +30,11 @@ if TYPE_CHECKING:
         rating_score,
     )
     from community_governance.evaluation.sampling import (
-        ALGORITHM,
-        ALGORITHM_VERSION,
         SampleCertificate,
         SamplingFrame,
         Verification,
         draw_sample,
         sample_order,
-        ticket,
-        ticket_hex,
         verify_sample,
     )
     from community_governance.evaluation.scoring import (
@@ -53,12 +49,22 @@ if TYPE_CHECKING:
         SurveyResponse,
         precision,
     )
+    from community_governance.evaluation.tickets import (
+        ALGORITHM,
+        ALGORITHM_V1,
+        ALGORITHM_VERSION,
+        TicketOrder,
+        first_fraction,
+        frame_digest,
+        ticket,
+        ticket_hex,
+    )
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "ALGORITHM": "community_governance.evaluation.sampling",
-        "ALGORITHM_VERSION": "community_governance.evaluation.sampling",
+        "ALGORITHM": "community_governance.evaluation.tickets",
+        "ALGORITHM_VERSION": "community_governance.evaluation.tickets",
         "Award": "community_governance.evaluation.grading",
         "CONVENTION": "community_governance.evaluation.survey",
         "FinalScore": "community_governance.evaluation.scoring",
@@ -84,14 +90,19 @@ __getattr__, __dir__ = lazy_exports(
         "rank": "community_governance.evaluation.grading",
         "rating_score": "community_governance.evaluation.ratings",
         "sample_order": "community_governance.evaluation.sampling",
-        "ticket": "community_governance.evaluation.sampling",
-        "ticket_hex": "community_governance.evaluation.sampling",
+        "ticket": "community_governance.evaluation.tickets",
+        "ticket_hex": "community_governance.evaluation.tickets",
         "verify_sample": "community_governance.evaluation.sampling",
+        "first_fraction": "community_governance.evaluation.tickets",
+        "frame_digest": "community_governance.evaluation.tickets",
+        "ALGORITHM_V1": "community_governance.evaluation.tickets",
+        "TicketOrder": "community_governance.evaluation.tickets",
     },
 )
 
 __all__ = [
     "ALGORITHM",
+    "ALGORITHM_V1",
     "ALGORITHM_VERSION",
     "CONVENTION",
     "RANKING_RULE",
@@ -108,10 +119,13 @@ __all__ = [
     "Scorecard",
     "Survey",
     "SurveyResponse",
+    "TicketOrder",
     "Verification",
     "draw_sample",
     "evaluate_quarter",
     "final_score",
+    "first_fraction",
+    "frame_digest",
     "grade_of",
     "peer_mean",
     "precision",

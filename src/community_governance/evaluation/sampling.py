@@ -1,41 +1,45 @@
 """Verifiable random sampling of households for the public-opinion survey (E-4).
 
-The draw is compatible with Ronald Rivest's *consistent sampler*: every
-household id gets a pseudorandom ticket from a public seed, and the sample is
-the households with the lowest tickets. Anyone holding the seed and the frame
-can recompute it with a few lines of code (see the "Verifying a household
-sample" page)::
+The draw is Ronald Rivest's released *consistent sampler* (algorithm version 2, see
+[`tickets`][community_governance.evaluation.tickets]): every household id gets a
+pseudorandom ticket from a public seed, and the sample is the households with the lowest
+tickets. Anyone holding the seed and the frame can recompute it with
+``pip install consistent-sampler`` and
+``sampler(ids, with_replacement=False, seed=...)``, or with twenty lines of standard
+Python (see the "Verifying a household sample" page).
 
-    h0 = sha256_hex(str(seed))
-    ticket(id) = int(sha256_hex(sha256_hex(h0 + ":id:" + str(id)) + "0"), 16) / 2**256
-
-Households are sorted by (ticket, id) — the id breaks a tie, which has
-probability about 2**-256 — and the first ``n`` form the sample, with
+The first ``n`` households in ticket order form the sample, with
 ``n = min(policy size, frame size)`` (the policy's ``evaluation.survey.small_frame``
-decides what happens when the frame is smaller than the policy's size).
-The households after them, in the same order, are the reserve list: a sampled
-household that does not respond is replaced by the first reserve household
-not yet used, in its stratum if the draw is stratified, and each replacement
-is recorded in the
+decides what happens when the frame is smaller than the policy's size). The households
+after them, in the same order, are the reserve list: a sampled household that does not
+respond is replaced by the first reserve household not yet used, in its stratum if the
+draw is stratified, and each replacement is recorded in the
 [`SampleCertificate`][community_governance.evaluation.sampling.SampleCertificate].
 
-A stratified draw (by compound or building) allocates ``n`` to strata in
-proportion to their sizes by the largest-remainder method (ties between equal
-remainders go to the stratum whose name sorts first) and takes, in each
-stratum, its first households in the one global ticket order: the stratified
-sample is the global order filtered.
+A stratified draw (by compound or building) allocates ``n`` to strata in proportion to
+their sizes by the largest-remainder method (ties between equal remainders go to the
+stratum whose name sorts first) and takes, in each stratum, its first households in the
+one global ticket order: the stratified sample is the global order filtered.
+Certificates of algorithm version 1 (an early draft's tickets) still verify by their rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 import attrs
 
 from community_governance.errors import ParseError, SampleError
+from community_governance.evaluation.tickets import (
+    ALGORITHM,
+    ALGORITHM_VERSION,
+    KNOWN_ALGORITHMS,
+    TicketOrder,
+    frame_digest,
+    ticket_order,
+)
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import as_tuple, read_only
 from community_governance.policy.loader import resolve
@@ -44,40 +48,19 @@ from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import SmallFrameRule
 
 __all__ = [
-    "ALGORITHM",
-    "ALGORITHM_VERSION",
     "SampleCertificate",
     "SamplingFrame",
     "Verification",
     "draw_sample",
     "sample_order",
-    "ticket",
-    "ticket_hex",
     "verify_sample",
 ]
 
-ALGORITHM = "consistent-sampler-sha256"
-ALGORITHM_VERSION = 1
 _TIE_BREAK = "largest remainder; equal remainders go to the stratum whose name sorts first"
-
-
-def _sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _valid_seed(seed: object) -> bool:
     return isinstance(seed, int | str) and not isinstance(seed, bool) and str(seed) != ""
-
-
-def ticket_hex(household_id: str, seed: int | str) -> str:
-    """The hexadecimal SHA-256 ticket of ``household_id`` under ``seed``."""
-    seed_hash = _sha256_hex(str(seed))
-    return _sha256_hex(_sha256_hex(f"{seed_hash}:id:{household_id}") + "0")
-
-
-def ticket(household_id: str, seed: int | str) -> Fraction:
-    """The ticket as an exact fraction in [0, 1): the hex digest read as a 256-bit fraction."""
-    return Fraction(int(ticket_hex(household_id, seed), 16), 2**256)
 
 
 def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
@@ -99,14 +82,22 @@ def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
 class SamplingFrame:
     """The community's households, frozen, with an optional stratum for each (E-4).
 
-    ``households`` is kept sorted, so a frame does not depend on the order it
-    was given in; [`digest`][community_governance.evaluation.sampling.SamplingFrame.digest] is the
-    SHA-256 of the sorted ids joined by
-    newlines, published with every draw.
+    ``households`` is kept sorted, so a frame does not depend on the order it was given in;
+    ``digest`` is the SHA-256 of the sorted ids, each as a netstring (algorithm version 2),
+    computed once and published with every draw.
     """
 
     households: tuple[str, ...] = attrs.field(converter=_frame_ids)
     strata: Mapping[str, str] = attrs.field(factory=dict, converter=read_only)
+    digest: str = attrs.field(init=False, eq=False, repr=False)
+
+    @digest.default
+    def _digest(self) -> str:
+        return frame_digest(self.households, ALGORITHM_VERSION)
+
+    def digest_for(self, version: int) -> str:
+        """The frame's digest as algorithm ``version`` computes it."""
+        return self.digest if version == ALGORITHM_VERSION else frame_digest(self.households, 1)
 
     def __attrs_post_init__(self) -> None:
         if self.strata:
@@ -120,19 +111,21 @@ class SamplingFrame:
                     rule="E-4",
                 )
 
-    @property
-    def digest(self) -> str:
-        """SHA-256 (hex) of the sorted household ids joined by newlines."""
-        return _sha256_hex("\n".join(self.households))
-
     def __len__(self) -> int:
         return len(self.households)
 
 
-def sample_order(frame: SamplingFrame | Iterable[str], seed: int | str) -> tuple[str, ...]:
-    """Every household of the frame in ticket order (lowest ticket first)."""
-    households = frame.households if isinstance(frame, SamplingFrame) else _frame_ids(frame)
-    return tuple(sorted(households, key=lambda h: (ticket_hex(h, seed), h)))
+def _order(frame: SamplingFrame, seed: int | str, version: int) -> TicketOrder:
+    return ticket_order(frame.households, seed, version, frame.digest)
+
+
+def sample_order(
+    frame: SamplingFrame | Iterable[str], seed: int | str, *, version: int = ALGORITHM_VERSION
+) -> tuple[str, ...]:
+    """Every household of the frame in ticket order (lowest ticket first), by ``version``."""
+    if not isinstance(frame, SamplingFrame):
+        frame = SamplingFrame(frame)
+    return _order(frame, seed, version).all()
 
 
 def _allocate(sizes: Mapping[str, int], n: int) -> dict[str, int]:
@@ -149,12 +142,12 @@ def _allocate(sizes: Mapping[str, int], n: int) -> dict[str, int]:
 
 
 def _select(
-    frame: SamplingFrame, seed: int | str, n: int, *, stratified: bool
+    frame: SamplingFrame, seed: int | str, n: int, *, stratified: bool, version: int
 ) -> tuple[tuple[str, ...], dict[str, int]]:
     """The first ``n`` of the ticket order, or, stratified, that order filtered by allocation."""
-    order = sample_order(frame, seed)
+    order = _order(frame, seed, version)
     if not stratified:
-        return order[:n], {}
+        return order.prefix(n), {}
     if not frame.strata:
         return (), {}
     sizes: dict[str, int] = {}
@@ -162,8 +155,11 @@ def _select(
         sizes[frame.strata[household]] = sizes.get(frame.strata[household], 0) + 1
     allocation = _allocate(dict(sorted(sizes.items())), n)
     left = dict(allocation)
-    chosen = []
+    wanted = sum(left.values())
+    chosen: list[str] = []
     for household in order:
+        if len(chosen) == wanted:
+            break
         if left[frame.strata[household]] > 0:
             left[frame.strata[household]] -= 1
             chosen.append(household)
@@ -182,15 +178,14 @@ class SampleCertificate:
     """Everything needed to re-check a draw (E-4).
 
     Attributes:
-        frame_digest:
-            [`SamplingFrame.digest`][community_governance.evaluation.sampling.SamplingFrame.digest]
-            of the frame drawn from.
+        frame_digest: ``SamplingFrame.digest`` of the frame drawn from (as its version
+            computes it).
         frame_size: how many households the frame holds.
         seed: the public seed.
         seed_source: how the seed was produced (e.g. dice thrown at the
             evaluation meeting), for people to judge its fairness.
-        algorithm: ``ALGORITHM``.
-        version: ``ALGORITHM_VERSION``.
+        algorithm: ``ALGORITHM`` (``consistent-sampler``), or ``ALGORITHM_V1``.
+        version: ``ALGORITHM_VERSION`` (2), or 1 for the draft's tickets.
         size: ``n``, the number of households sampled.
         sample: the sampled ids in ticket order.
         stratified: whether the draw was stratified.
@@ -232,7 +227,7 @@ class SampleCertificate:
             SampleError: ``household`` is not a current respondent, the frame is
                 not the certificate's, or the reserve is exhausted.
         """
-        if frame.digest != self.frame_digest:
+        if frame.digest_for(self.version) != self.frame_digest:
             raise SampleError("the frame is not the one drawn from", field="frame", rule="E-4")
         if household not in self.respondents:
             raise SampleError(
@@ -242,7 +237,7 @@ class SampleCertificate:
             )
         used = set(self.sample) | {new for _, new in self.replacements}
         stratum = frame.strata.get(household) if self.stratified else None
-        for candidate in sample_order(frame, self.seed):
+        for candidate in _order(frame, self.seed, self.version):
             if candidate in used:
                 continue
             if stratum is not None and frame.strata[candidate] != stratum:
@@ -304,7 +299,7 @@ def draw_sample(
     if stratified and not frame.strata:
         raise SampleError("a stratified draw needs strata", field="frame.strata", rule="E-4")
     n = min(size, len(frame))
-    sample, allocation = _select(frame, seed, n, stratified=stratified)
+    sample, allocation = _select(frame, seed, n, stratified=stratified, version=ALGORITHM_VERSION)
     builder.input("frame_size", len(frame))
     builder.input("seed", seed)
     builder.step("样本量 n = min(规定户数, 抽样框户数)", "n = min(survey size, frame size)", n)
@@ -350,9 +345,10 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
     builder = ExplanationBuilder(Text("核验住户抽样", "Verify a household sample"))
     builder.rule("E-4")
     problems: list[str] = []
-    if (certificate.algorithm, certificate.version) != (ALGORITHM, ALGORITHM_VERSION):
+    known = (certificate.algorithm, certificate.version) in KNOWN_ALGORITHMS
+    if not known:
         problems.append(f"unknown algorithm {certificate.algorithm} v{certificate.version}")
-    digest = frame.digest
+    digest = frame.digest_for(certificate.version) if known else frame.digest
     builder.step("抽样框摘要", "frame digest", digest)
     if digest != certificate.frame_digest:
         problems.append("the frame's digest differs from the certificate's")
@@ -362,7 +358,11 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
         )
     if not problems:
         redraw, _ = _select(
-            frame, certificate.seed, certificate.size, stratified=certificate.stratified
+            frame,
+            certificate.seed,
+            certificate.size,
+            stratified=certificate.stratified,
+            version=certificate.version,
         )
         builder.step("重新抽取的样本", "sample recomputed", list(redraw))
         if redraw != certificate.sample:
