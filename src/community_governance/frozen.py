@@ -10,12 +10,13 @@ hashes when its values do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
-__all__ = ["FrozenMap", "as_tuple", "frozen_map", "read_only"]
+__all__ = ["Deferred", "FrozenMap", "as_tuple", "deferred", "frozen_map", "read_only"]
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -84,3 +85,53 @@ def read_only(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
 def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     """An attrs converter: a tuple copy of a sequence field, so a caller's list is not kept."""
     return tuple(items)
+
+
+class Deferred(Generic[T]):
+    """A value computed on first use and then kept; it compares, pickles and shows as its value.
+
+    Results hold their explanations this way, so that an evaluation of a whole city does
+    not build a trace nobody reads, while a trace that is read is the same as ever.
+    """
+
+    __slots__ = ("_compute", "_value")
+
+    _compute: Callable[[], T] | None
+    _value: T | None
+
+    def __init__(self, compute: Callable[[], T]) -> None:
+        self._compute = compute
+        self._value = None
+
+    @classmethod
+    def ready(cls, value: T) -> Deferred[T]:
+        """A deferred value that is already known."""
+        made: Deferred[T] = cls.__new__(cls)
+        made._compute = None
+        made._value = value
+        return made
+
+    def get(self) -> T:
+        """The value, computed now if it was not yet."""
+        if self._compute is not None:
+            self._value = self._compute()
+            self._compute = None
+        return self._value  # type: ignore[return-value]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            return bool(self.get() == other.get())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.get())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Deferred.ready, (self.get(),))
+
+
+def deferred(value: T | Deferred[T]) -> Deferred[T]:
+    """An attrs converter: a value, or a deferred one, as a ``Deferred``."""
+    return value if isinstance(value, Deferred) else Deferred.ready(value)

@@ -36,6 +36,7 @@ __all__ = [
     "format_percent",
     "parse_exact",
     "round_exact",
+    "round_ratio",
 ]
 
 #: Anything the library accepts where an exact number belongs.
@@ -225,16 +226,32 @@ def round_exact(
         >>> round_exact(Fraction(8625, 1000), 2, RoundingMode.HALF_EVEN)
         Decimal('8.62')
     """
+    return round_ratio(value.numerator, value.denominator, places, mode)
+
+
+def round_ratio(
+    numerator: int, denominator: int, places: int = 2, mode: RoundingMode = RoundingMode.HALF_UP
+) -> Decimal:
+    """``numerator / denominator`` rounded once, in integers only (see ``round_exact``).
+
+    The fraction need not be in lowest terms: the exact integer columns of the evaluation
+    round their sums over a common denominator directly (E-5).
+
+    Example:
+        >>> round_ratio(8625, 1000, 2, RoundingMode.HALF_EVEN)
+        Decimal('8.62')
+    """
     if places < 0:
         raise ParseError(f"cannot round to {places} places", field="places", rule="exact")
-    scaled = abs(value) * 10**places
-    whole, remainder = divmod(scaled.numerator, scaled.denominator)
+    if denominator <= 0:
+        raise ParseError("a ratio has a positive denominator", field="denominator", rule="exact")
+    whole, remainder = divmod(abs(numerator) * 10**places, denominator)
     twice = 2 * remainder
-    if twice > scaled.denominator or (
-        twice == scaled.denominator and (mode is RoundingMode.HALF_UP or whole % 2 == 1)
+    if twice > denominator or (
+        twice == denominator and (mode is RoundingMode.HALF_UP or whole % 2 == 1)
     ):
         whole += 1
-    sign = 1 if value < 0 and whole != 0 else 0
+    sign = 1 if numerator < 0 and whole != 0 else 0
     digits = tuple(int(d) for d in str(whole))
     return Decimal((sign, digits, -places))
 

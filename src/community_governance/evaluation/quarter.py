@@ -12,6 +12,7 @@ policy and the evaluation date are parameters.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -21,6 +22,13 @@ import attrs
 from community_governance.community import Community, Quarter
 from community_governance.deprecation import deprecated_alias
 from community_governance.errors import EligibilityError
+from community_governance.evaluation.columns import (
+    Ratio,
+    int_weights,
+    peer_part,
+    rating_ratio,
+    weighted_total,
+)
 from community_governance.evaluation.grading import (
     Award,
     RectificationOrder,
@@ -29,17 +37,28 @@ from community_governance.evaluation.grading import (
     rank,
 )
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
-from community_governance.evaluation.scoring import FinalScore, final_score
+from community_governance.evaluation.scoring import FinalScore, explained, final_score
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
-from community_governance.frozen import read_only
-from community_governance.numbers import round_exact
+from community_governance.frozen import Deferred, deferred, read_only
+from community_governance.numbers import round_exact, round_ratio
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import Component, Dimension, Grade
+from community_governance.vocabulary import (
+    Component,
+    Dimension,
+    Grade,
+    GradeBasis,
+    MissingComponentRule,
+    PeerAggregation,
+)
 
 __all__ = ["QuarterResult", "Scorecard", "evaluate_quarter"]
+
+
+def _precision(value: Precision | Deferred[Precision | None] | None) -> Deferred[Precision | None]:
+    return deferred(value)
 
 
 @attrs.frozen
@@ -69,8 +88,22 @@ class Scorecard:
     final: FinalScore
     grade: Grade
     rank: int
-    explanation: Explanation
-    survey_precision: Precision | None = None
+    _explanation: Deferred[Explanation] = attrs.field(
+        alias="explanation", converter=explained, repr=False
+    )
+    _survey_precision: Deferred[Precision | None] = attrs.field(
+        alias="survey_precision", default=None, converter=_precision, repr=False
+    )
+
+    @property
+    def explanation(self) -> Explanation:
+        """The whole trace, E-1..E-6 (built on first access)."""
+        return self._explanation.get()
+
+    @property
+    def survey_precision(self) -> Precision | None:
+        """Precision of the unit's survey mean (computed on first access)."""
+        return self._survey_precision.get()
 
     @property
     def self_score(self) -> Fraction | None:
@@ -112,7 +145,14 @@ class QuarterResult:
     scorecards: tuple[Scorecard, ...]
     awards: tuple[Award, ...]
     rectification_orders: tuple[RectificationOrder, ...]
-    survey_precision: Precision | None
+    _survey_precision: Deferred[Precision | None] = attrs.field(
+        alias="survey_precision", converter=_precision, repr=False
+    )
+
+    @property
+    def survey_precision(self) -> Precision | None:
+        """Precision of the survey mean over every answer (computed on first access)."""
+        return self._survey_precision.get()
 
     def scorecard(self, unit_id: str) -> Scorecard:
         """The scorecard of ``unit_id``.
@@ -289,80 +329,40 @@ def evaluate_quarter(
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     on = deprecated_alias("evaluate_quarter", at=at, on=on) or quarter.end
     _check_inputs(community, quarter, ratings, survey, on)
-    snapshot = resolve(policy, on)
-    unit_ids = community.unit_ids
-    survey_reads = None
-    public: dict[str, tuple[Fraction, ...]] = {}
-    if survey is not None:
-        survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
-        public = survey.scores_for_units(unit_ids, snapshot, builder=survey_reads)
-    by_ratee: dict[str, list[Rating]] = {unit: [] for unit in unit_ids}
-    for rating in ratings.current.values():
-        if rating.kind is Component.PEER and rating.ratee in by_ratee:
-            by_ratee[rating.ratee].append(rating)
-    scored = {
-        unit: _score_unit(
-            unit,
-            quarter,
-            on,
-            ratings,
-            tuple(sorted(by_ratee[unit], key=lambda r: r.rater)),
-            public.get(unit, ()),
-            snapshot,
-            survey_reads=survey_reads,
-        )
-        for unit in unit_ids
-    }
-    ranks = rank(
-        {
-            unit: grade_basis_value(item.final, snapshot, builder=item.builder)
-            for unit, item in scored.items()
-        }
-    )
+    context = _Context.make(community, quarter, on, ratings, survey, resolve(policy, on))
+    snapshot = context.snapshot
+    finals = {unit: context.final(unit) for unit in context.unit_ids}
+    basis_rounded = snapshot.grade_basis is GradeBasis.ROUNDED
+    ranks = rank({u: Fraction(f.reported) if basis_rounded else f.exact for u, f in finals.items()})
+    award_grades, order_grades = snapshot.award_grades, snapshot.rectification_grades
     cards: list[Scorecard] = []
     awards: list[Award] = []
     orders: list[RectificationOrder] = []
-    for unit in sorted(unit_ids, key=lambda u: (ranks[u], u)):
-        item = scored[unit]
-        builder, final = item.builder, item.final
-        p = snapshot.traced(builder)
-        grade = grade_of(final, p, builder)
-        builder.step(
-            f"名次 {ranks[unit]}（并列取最好名次）",
-            f"rank {ranks[unit]} (ties share the best)",
-            ranks[unit],
-            rule="E-6",
-        )
-        peer_dimensions = _dimension_means(item.peers)
-        if grade in p.award_grades:
-            builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
+    for unit in sorted(context.unit_ids, key=lambda u: (ranks[u], u)):
+        final = finals[unit]
+        grade = grade_of(final, snapshot)
+        peer_dimensions = context.peer_dimensions(unit)
+        if grade in award_grades:
             awards.append(Award(unit, quarter, grade, final.reported))
-        if grade in p.rectification_grades:
-            builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
+        if grade in order_grades:
             orders.append(
                 RectificationOrder(unit, quarter, grade, final.reported, _weakest(peer_dimensions))
             )
-        unit_precision = survey.precision(p, unit, builder=builder) if survey is not None else None
-        explanation = builder.build(
-            Text(
-                f"{final.reported} 分，{grade.zh}，第 {ranks[unit]} 名",
-                f"{final.reported}, {grade.en}, rank {ranks[unit]}",
-            )
-        )
+        # The trace is replayed from the stored inputs when it is first read (E-1..E-6).
+        explanation = Deferred(functools.partial(context.explain, unit, ranks[unit]))
+        own = ratings.self_rating(unit)
         cards.append(
             Scorecard(
                 unit_id=unit,
-                self_dimensions=(
-                    dict(item.own.scores) if item.own is not None else dict.fromkeys(Dimension)
-                ),
+                self_dimensions=(dict(own.scores) if own is not None else dict.fromkeys(Dimension)),
                 peer_dimensions=peer_dimensions,
-                peer_count=len(item.peers),
-                response_count=len(public.get(unit, ())),
+                peer_count=len(context.peers[unit]),
+                response_count=context.public_count(unit),
                 final=attrs.evolve(final, explanation=explanation),
                 grade=grade,
                 rank=ranks[unit],
                 explanation=explanation,
-                survey_precision=unit_precision,
+                survey_precision=Deferred(functools.partial(context.precision, unit)),
             )
         )
     return QuarterResult(
@@ -373,8 +373,186 @@ def evaluate_quarter(
         scorecards=tuple(cards),
         awards=tuple(awards),
         rectification_orders=tuple(orders),
-        survey_precision=survey.precision(snapshot) if survey is not None else None,
+        survey_precision=Deferred(functools.partial(context.precision, None)),
     )
+
+
+@attrs.define
+class _Context:
+    """One quarter's inputs, as integer columns where they were recorded (E-2..E-5).
+
+    ``final`` scores a unit in integers when the book's columns were recorded on the
+    evaluation's scale, and in Fractions otherwise (and for the rules' error cases, so
+    that the same error is raised); ``explain`` replays a unit's whole trace.
+    """
+
+    community: Community
+    quarter: Quarter
+    on: dt.date
+    ratings: RatingBook
+    survey: Survey | None
+    snapshot: PolicySnapshot
+    unit_ids: tuple[str, ...]
+    peers: dict[str, tuple[Rating, ...]]
+    public: dict[str, tuple[Fraction, ...]]
+    survey_reads: ExplanationBuilder | None
+    units: Mapping[tuple[str, str], tuple[int | None, ...]] | None
+
+    @classmethod
+    def make(  # noqa: PLR0917 - the inputs of evaluate_quarter
+        cls,
+        community: Community,
+        quarter: Quarter,
+        on: dt.date,
+        ratings: RatingBook,
+        survey: Survey | None,
+        snapshot: PolicySnapshot,
+    ) -> _Context:
+        unit_ids = tuple(community.unit_ids)
+        by_ratee: dict[str, list[Rating]] = {unit: [] for unit in unit_ids}
+        for rating in ratings.current.values():
+            if rating.kind is Component.PEER and rating.ratee in by_ratee:
+                by_ratee[rating.ratee].append(rating)
+        survey_reads = None
+        public: dict[str, tuple[Fraction, ...]] = {}
+        if survey is not None:
+            survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
+            public = survey.scores_for_units(unit_ids, snapshot, builder=survey_reads)
+        return cls(
+            community,
+            quarter,
+            on,
+            ratings,
+            survey,
+            snapshot,
+            unit_ids,
+            {u: tuple(sorted(rs, key=lambda r: r.rater)) for u, rs in by_ratee.items()},
+            public,
+            survey_reads,
+            ratings.recorded_units(snapshot.score_range),
+        )
+
+    def public_count(self, unit: str) -> int:
+        return len(self.public.get(unit, ()))
+
+    def _reference(self, unit: str) -> _Scored:
+        return _score_unit(
+            unit,
+            self.quarter,
+            self.on,
+            self.ratings,
+            self.peers[unit],
+            self.public.get(unit, ()),
+            self.snapshot,
+            survey_reads=self.survey_reads,
+        )
+
+    def final(self, unit: str) -> FinalScore:
+        """The unit's final score (E-5), in integers where the columns allow."""
+        fast = self._integer_final(unit) if self.units is not None else None
+        return fast if fast is not None else self._reference(unit).final
+
+    def _integer_final(self, unit: str) -> FinalScore | None:
+        p, units = self.snapshot, self.units
+        assert units is not None  # noqa: S101 - checked by the caller
+        scale_unit = p.score_range.unit
+        dims = int_weights(p.dimension_weights, _DIMENSIONS)
+        ratios: dict[Component, Ratio] = {}
+        if self.ratings.self_rating(unit) is not None:
+            own = rating_ratio(units[(unit, unit)], dims, scale_unit)
+            if own is None:
+                return None
+            ratios[Component.SELF] = own
+        peers = self.peers[unit]
+        if len(peers) >= p.peer_min_raters:
+            peer_ratios = [rating_ratio(units[r.key], dims, scale_unit) for r in peers]
+            if any(r is None for r in peer_ratios):
+                return None
+            trim = p.peer_aggregation is PeerAggregation.TRIMMED and len(peers) >= p.trim_min_raters
+            ratios[Component.PEER] = peer_part([r for r in peer_ratios if r], trim=trim).ratio
+        answers = self.public.get(unit, ())
+        if answers:
+            total = sum(answers, Fraction(0)) * scale_unit
+            if total.denominator != 1:
+                return None
+            ratios[Component.PUBLIC] = (total.numerator, len(answers) * scale_unit)
+        order = tuple(Component)
+        weights = dict(p.component_weights)
+        if len(ratios) < len(order):
+            if p.missing_component is MissingComponentRule.ERROR:
+                return None  # the reference raises the rule's error, naming the unit
+            present = sum((w for c, w in weights.items() if c in ratios), Fraction(0))
+            if present == 0:
+                return None
+            weights = {c: (w / present if c in ratios else Fraction(0)) for c, w in weights.items()}
+        integer_weights = int_weights(p.component_weights, order)
+        numerator, denominator = weighted_total(
+            [(w, ratios[c]) for c, w in zip(order, integer_weights, strict=True) if c in ratios]
+        )
+        return FinalScore(
+            exact=Fraction(numerator, denominator),
+            reported=round_ratio(numerator, denominator, p.rounding_places, p.rounding_mode),
+            components={c: Fraction(*ratios[c]) if c in ratios else None for c in order},
+            weights=weights,
+            reweighted=len(ratios) < len(order),
+            explanation=Deferred(functools.partial(_unexplained, unit)),
+        )
+
+    def peer_dimensions(self, unit: str) -> dict[Dimension, Fraction | None]:
+        """The mean of the peers' scores on each dimension, over those who rated it (E-2)."""
+        if self.units is None:
+            return _dimension_means(self.peers[unit])
+        scale_unit = self.snapshot.score_range.unit
+        columns = [self.units[r.key] for r in self.peers[unit]]
+        means: dict[Dimension, Fraction | None] = {}
+        for index, dimension in enumerate(_DIMENSIONS):
+            rated = [c[index] for c in columns if c[index] is not None]
+            means[dimension] = (
+                Fraction(sum(v for v in rated if v is not None), len(rated) * scale_unit)
+                if rated
+                else None
+            )
+        return means
+
+    def precision(self, unit: str | None) -> Precision | None:
+        """Survey precision, of one unit or overall (computed when it is asked for)."""
+        if self.survey is None:
+            return None
+        return self.survey.precision(self.snapshot, unit)
+
+    def explain(self, unit: str, unit_rank: int) -> Explanation:
+        """The unit's whole trace (E-1..E-6), replayed from the quarter's inputs."""
+        scored = self._reference(unit)
+        builder, final = scored.builder, scored.final
+        grade_basis_value(final, self.snapshot, builder=builder)
+        p = self.snapshot.traced(builder)
+        grade = grade_of(final, p, builder)
+        builder.step(
+            f"名次 {unit_rank}（并列取最好名次）",
+            f"rank {unit_rank} (ties share the best)",
+            unit_rank,
+            rule="E-6",
+        )
+        if grade in p.award_grades:
+            builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
+        if grade in p.rectification_grades:
+            builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
+        if self.survey is not None:
+            self.survey.precision(p, unit, builder=builder)
+        return builder.build(
+            Text(
+                f"{final.reported} 分，{grade.zh}，第 {unit_rank} 名",
+                f"{final.reported}, {grade.en}, rank {unit_rank}",
+            )
+        )
+
+
+def _unexplained(unit: str) -> Explanation:
+    # Replaced by the scorecard's replay before a result is returned; never reached.
+    raise AssertionError(unit)  # pragma: no cover
+
+
+_DIMENSIONS = tuple(Dimension)
 
 
 def _weakest(means: Mapping[Dimension, Fraction | None]) -> tuple[str, ...]:

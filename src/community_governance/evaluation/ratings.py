@@ -33,12 +33,14 @@ from community_governance.errors import (
     PeerRatesItselfError,
     ScoreOutOfRangeError,
 )
+from community_governance.evaluation.columns import score_units
 from community_governance.explain import ExplanationBuilder, render_value
 from community_governance.frozen import FrozenMap, frozen_map
 from community_governance.numbers import as_score
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.policy.values import ScoreRange
 from community_governance.vocabulary import Component, Dimension
 
 __all__ = ["Rating", "RatingBook", "RatingEvent", "rating_score"]
@@ -164,6 +166,12 @@ def _history(events: Iterable[RatingEvent]) -> tuple[RatingEvent, ...]:
     return tuple(events)
 
 
+def _unit_columns(
+    units: Mapping[tuple[str, str], tuple[int | None, ...]],
+) -> Mapping[tuple[str, str], tuple[int | None, ...]]:
+    return frozen_map(units)
+
+
 @attrs.frozen
 class RatingBook:
     """A quarter's ratings of a community's member units (E-2, E-3).
@@ -182,13 +190,51 @@ class RatingBook:
     quarter: Quarter = attrs.field(converter=to_quarter)
     current: Mapping[tuple[str, str], Rating] = attrs.field(factory=FrozenMap, converter=_current)
     history: tuple[RatingEvent, ...] = attrs.field(default=(), converter=_history)
+    # The current ratings as integer columns in the scale's smallest unit, kept when they
+    # are recorded (E-2): the evaluation sums these instead of building fractions.
+    _units: Mapping[tuple[str, str], tuple[int | None, ...]] = attrs.field(
+        factory=FrozenMap, converter=_unit_columns, eq=False, repr=False, alias="units"
+    )
+    _scale: ScoreRange | None = attrs.field(default=None, eq=False, repr=False, alias="scale")
+
+    def recorded_units(
+        self, scale: ScoreRange
+    ) -> Mapping[tuple[str, str], tuple[int | None, ...]] | None:
+        """The integer columns kept at recording, if every rating was recorded on ``scale``.
+
+        Such ratings were checked against the scale once, when recorded; otherwise ``None``.
+        """
+        if self._scale == scale and len(self._units) == len(self.current):
+            return self._units
+        return None
+
+    def units(self, places: int) -> Mapping[tuple[str, str], tuple[int | None, ...]]:
+        """Every current rating's scores as integers in units of ``10**-places`` (E-2).
+
+        Kept from recording when the scale's places are the same; computed otherwise.
+
+        Raises:
+            ScoreOutOfRangeError: a score is finer than ``places`` allows.
+        """
+        if (
+            self._scale is not None
+            and self._scale.places == places
+            and len(self._units) == len(self.current)
+        ):
+            return self._units
+        return FrozenMap(
+            {
+                key: score_units(r.scores, places, r.rater, r.ratee)
+                for key, r in self.current.items()
+            }
+        )
 
     def _snapshot(
         self, policy: Policy | PolicySnapshot | None, at: dt.date | None
     ) -> PolicySnapshot:
         return resolve(policy, at or self.quarter.end)
 
-    def _check(self, rating: Rating, policy: PolicySnapshot) -> None:
+    def _check(self, rating: Rating, policy: PolicySnapshot) -> tuple[int | None, ...]:
         if rating.quarter != self.quarter:
             raise EligibilityError(
                 f"a rating for {rating.quarter} cannot go into the book of {self.quarter}",
@@ -206,6 +252,7 @@ class RatingBook:
                     field=f"scores.{dimension.code}",
                     rule="E-2",
                 )
+        return score_units(rating.scores, scale.places, rating.rater, rating.ratee)
 
     def record(
         self,
@@ -242,7 +289,8 @@ class RatingBook:
         given: object = reason  # callers outside the type checker may pass None
         if not isinstance(given, str) or not given.strip():
             raise EligibilityError("a correction needs a reason", field="reason", rule="E-3")
-        self._check(rating, self._snapshot(policy, at))
+        snapshot = self._snapshot(policy, at)
+        units = self._check(rating, snapshot)
         previous = self.current.get(rating.key)
         if previous is None:
             raise EligibilityError(
@@ -250,11 +298,19 @@ class RatingBook:
                 field="rating",
                 rule="E-3",
             )
+        columns = self._recorded_units(snapshot)
         return attrs.evolve(
             self,
             current={**self.current, rating.key: rating},
             history=(*self.history, RatingEvent(rating, previous, reason)),
+            units={**columns, rating.key: units},
+            scale=snapshot.score_range,
         )
+
+    def _recorded_units(
+        self, snapshot: PolicySnapshot
+    ) -> Mapping[tuple[str, str], tuple[int | None, ...]]:
+        return self.units(snapshot.score_range.places)
 
     def record_all(
         self,
@@ -269,9 +325,10 @@ class RatingBook:
         """
         snapshot = self._snapshot(policy, at)
         current = dict(self.current)
+        columns = dict(self._recorded_units(snapshot))
         events = []
         for rating in ratings:
-            self._check(rating, snapshot)
+            units = self._check(rating, snapshot)
             if rating.key in current:
                 raise DuplicateRatingError(
                     f"{rating.rater} already rated {rating.ratee} in {self.quarter}; "
@@ -280,8 +337,15 @@ class RatingBook:
                     rule="E-3",
                 )
             current[rating.key] = rating
+            columns[rating.key] = units
             events.append(RatingEvent(rating))
-        return attrs.evolve(self, current=current, history=(*self.history, *events))
+        return attrs.evolve(
+            self,
+            current=current,
+            history=(*self.history, *events),
+            units=columns,
+            scale=snapshot.score_range,
+        )
 
     def self_rating(self, unit_id: str) -> Rating | None:
         """The unit's self-rating, if it made one."""

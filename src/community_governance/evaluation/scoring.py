@@ -26,7 +26,7 @@ import attrs
 
 from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
-from community_governance.frozen import read_only
+from community_governance.frozen import Deferred, deferred, read_only
 from community_governance.numbers import as_fraction, as_score, round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -83,6 +83,11 @@ def peer_mean(
     return mean
 
 
+def explained(value: Explanation | Deferred[Explanation]) -> Deferred[Explanation]:
+    """An attrs converter: an explanation, known now or built on first access."""
+    return deferred(value)
+
+
 @attrs.frozen
 class FinalScore:
     """A unit's final score (E-5): exact, reported (rounded once), and explained.
@@ -101,7 +106,14 @@ class FinalScore:
     components: Mapping[Component, Fraction | None] = attrs.field(converter=read_only)
     weights: Mapping[Component, Fraction] = attrs.field(converter=read_only)
     reweighted: bool
-    explanation: Explanation
+    _explanation: Deferred[Explanation] = attrs.field(
+        alias="explanation", converter=explained, repr=False
+    )
+
+    @property
+    def explanation(self) -> Explanation:
+        """Rules, parameters and steps (built on first access where it was deferred)."""
+        return self._explanation.get()
 
 
 def final_score(

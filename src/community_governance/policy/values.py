@@ -40,10 +40,20 @@ T_co = TypeVar("T_co", covariant=True)
 
 @attrs.frozen
 class ScoreRange:
-    """The closed range of a score scale, e.g. 0–100 (E-2)."""
+    """The closed range of a score scale, e.g. 0–100, and its decimal places (E-2).
+
+    ``places`` is how finely a score may be given: hundredths (2) by default. Recorded
+    scores are kept as integers in that smallest unit (``unit = 10**places``).
+    """
 
     minimum: Fraction
     maximum: Fraction
+    places: int = 2
+
+    @property
+    def unit(self) -> int:
+        """How many of the scale's smallest steps make one point (100 for hundredths)."""
+        return int(10**self.places)
 
     def __contains__(self, value: object) -> bool:
         if not isinstance(value, Fraction | int | Decimal):
@@ -273,17 +283,27 @@ class RangeKind:
     """A score range {min, max} with min < max."""
 
     def read(self, raw: object, where: str, rule: str) -> ScoreRange:
-        """Read the range."""
-        table = _table(raw, where, rule, ("min", "max"))
+        """Read the range and, optionally, its decimal places (0 to 6; 2 if not given)."""
+        keys = ("min", "max", "places") if isinstance(raw, Mapping) and "places" in raw else None
+        table = _table(raw, where, rule, keys or ("min", "max"))
         low = _fraction(table["min"], f"{where}.min", rule)
         high = _fraction(table["max"], f"{where}.max", rule)
         if not low < high:
             raise fail(where, rule, "min must be below max")
-        return ScoreRange(low, high)
+        places = table.get("places", 2)
+        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:  # noqa: PLR2004
+            raise fail(f"{where}.places", rule, "places is a whole number from 0 to 6")
+        return ScoreRange(low, high, places)
 
     def dump(self, value: ScoreRange) -> object:
-        """Write the range."""
-        return {"min": format_fraction(value.minimum), "max": format_fraction(value.maximum)}
+        """Write the range (``places`` only where it is not the default 2)."""
+        out: dict[str, object] = {
+            "min": format_fraction(value.minimum),
+            "max": format_fraction(value.maximum),
+        }
+        if value.places != 2:  # noqa: PLR2004 - the default
+            out["places"] = value.places
+        return out
 
 
 @attrs.frozen

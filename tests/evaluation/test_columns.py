@@ -1,0 +1,186 @@
+"""The integer core of the evaluation against the Fraction reference (E-2..E-6).
+
+``evaluate_quarter`` keeps recorded ratings as integers in the scale's smallest unit and
+sums them over common denominators; ``tests/evaluation/reference.py`` is the Fraction
+implementation it replaced. On random quarters — 1 to 40 units, plain and trimmed peer
+means, re-weighting, "unable to rate", missing components, every rounding mode and
+rounding ties — both give the same result, explanations included, or the same error.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from community_governance.community import Community, MemberUnit, Project, Quarter
+from community_governance.errors import GovernanceError
+from community_governance.evaluation import (
+    Rating,
+    RatingBook,
+    SamplingFrame,
+    Survey,
+    SurveyResponse,
+    draw_sample,
+    evaluate_quarter,
+)
+from community_governance.evaluation.columns import int_weights, peer_part, weighted_total
+from community_governance.numbers import round_exact, round_ratio
+from community_governance.policy import default_policy
+from community_governance.vocabulary import Component, Dimension
+from tests.evaluation.reference import reference_evaluate_quarter
+
+Q3 = Quarter.parse("2026Q3")
+BASE = default_policy()
+ANSWERS = ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied"]
+
+#: Policy variants: peer aggregation, trimming threshold, missing components, rounding.
+VARIANTS = [
+    BASE.override(
+        {
+            "evaluation.peer.aggregation": aggregation,
+            "evaluation.peer.trim_min_raters": trim,
+            "evaluation.peer.min_raters": min_raters,
+            "evaluation.missing_component": missing,
+            "rounding.mode": mode,
+            "rounding.places": places,
+        }
+    ).at(Q3.end)
+    for aggregation, trim, min_raters, missing, mode, places in itertools.product(
+        ["mean", "trimmed"], [3, 4], [1, 2], ["error", "reweight"], ["half_up", "half_even"], [0, 2]
+    )
+]
+
+#: Scores that make rounding ties likely, beside arbitrary ones in hundredths.
+SCORES = [Decimal(v) for v in ("0", "0.5", "1", "12.5", "50", "62.25", "99.5", "100")] + [
+    Decimal(n).scaleb(-2) for n in range(0, 10001, 137)
+]
+
+
+@st.composite
+def quarters(draw: st.DrawFn) -> tuple[Community, RatingBook, Survey | None, Any]:
+    """A random quarter: units, ratings (some dimensions unable to rate), maybe a survey."""
+    n = draw(st.integers(1, 40) if draw(st.booleans()) else st.integers(1, 6))
+    ids = [f"U{i:02d}" for i in range(n)]
+    community = Community("C-1", "c", [MemberUnit(u, u, "co_building_unit") for u in ids])
+    # Mostly quarters that evaluate; the rules' error cases too.
+    reweighting = [v for v in VARIANTS if v.missing_component.code == "reweight"]
+    policy = draw(st.sampled_from(reweighting if draw(st.integers(0, 3)) else VARIANTS))
+    pairs = [(a, b) for a in ids for b in ids]
+    rnd = draw(st.randoms(use_true_random=False))
+    full = draw(st.integers(0, 3)) > 0  # mostly a full peer matrix, as communities rate
+    size = rnd.randint(min(len(pairs), 150) // 2, min(len(pairs), 150))
+    chosen = pairs if full and n <= 20 else rnd.sample(pairs, size)
+    unable = draw(st.sampled_from([0.0, 0.1, 0.5]))
+    ratings = []
+    for rater, ratee in sorted(chosen):
+        dims = {d: None if rnd.random() < unable else rnd.choice(SCORES) for d in Dimension}
+        if all(v is None for v in dims.values()):
+            dims[Dimension.SERVICE_ATTITUDE] = rnd.choice(SCORES)
+        kind = Component.SELF if rater == ratee else Component.PEER
+        ratings.append(Rating(rater, ratee, Q3, kind, dims))
+    book = RatingBook(community, Q3).record_all(ratings, policy)
+    survey = None
+    if draw(st.integers(0, 3)):
+        frame = SamplingFrame([f"H-{i}" for i in range(30)])
+        certificate = draw_sample(
+            frame,
+            draw(st.text("0123456789", min_size=1, max_size=6)),
+            BASE.override({"evaluation.survey.size": 10}).at(Q3.end),
+            seed_source="test",
+        )
+        projects = [
+            Project(f"P{k}", f"p{k}", Q3, rnd.sample(ids, rnd.randint(1, n)))
+            for k in range(draw(st.integers(1, 3)))
+        ]
+        responses = [
+            SurveyResponse(h, p.project_id, rnd.choice(ANSWERS))
+            for h in certificate.sample
+            for p in projects
+            if rnd.random() < 0.8
+        ]
+        survey = Survey(Q3, certificate, projects).respond_all(responses, policy)
+    return community, book, survey, policy
+
+
+def _outcome(evaluate: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return evaluate(*args, **kwargs)
+    except GovernanceError as error:
+        return (type(error), error.field, error.rule, error.message)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(quarters())
+def test_the_integer_core_equals_the_fraction_reference(quarter: Any) -> None:
+    """E-2..E-6: same finals, components, grades, ranks, awards, orders, errors, explanations."""
+    community, book, survey, policy = quarter
+    ours = _outcome(evaluate_quarter, community, Q3, book, survey, policy=policy)
+    theirs = _outcome(reference_evaluate_quarter, community, Q3, book, survey, policy=policy)
+    if isinstance(theirs, tuple):
+        assert ours == theirs
+        return
+    assert ours == theirs  # every field, the deferred explanations and precisions included
+    for mine, reference in zip(ours.scorecards, theirs.scorecards, strict=True):
+        assert mine.final.exact == reference.final.exact
+        assert str(mine.final.reported) == str(reference.final.reported)
+        assert dict(mine.final.components) == dict(reference.final.components)
+        assert dict(mine.final.weights) == dict(reference.final.weights)
+        assert mine.final.reweighted is reference.final.reweighted
+        assert dict(mine.peer_dimensions) == dict(reference.peer_dimensions)
+        assert (mine.grade, mine.rank) == (reference.grade, reference.rank)
+        assert mine.explanation == reference.explanation
+        assert mine.final.explanation == reference.explanation
+        assert mine.survey_precision == reference.survey_precision
+
+
+@pytest.mark.parametrize("mode", ["half_up", "half_even"])
+def test_a_constructed_rounding_tie_is_rounded_once_as_the_policy_says(mode: str) -> None:
+    """E-5: self 62.5 everywhere, places 0: the exact 62.5 rounds to 63 (half up) or 62."""
+    community = Community("C-1", "c", [MemberUnit("A", "A", "co_building_unit")])
+    policy = BASE.override(
+        {
+            "rounding.places": 0,
+            "rounding.mode": mode,
+            "evaluation.missing_component": "reweight",
+        }
+    ).at(Q3.end)
+    rating = Rating("A", "A", Q3, "self", dict.fromkeys(Dimension, "62.5"))
+    book = RatingBook(community, Q3).record(rating, policy)
+    card = evaluate_quarter(community, Q3, book, None, policy=policy).scorecards[0]
+    assert card.final.exact == Decimal("62.5")
+    assert card.final.reported == Decimal("63" if mode == "half_up" else "62")
+    reference = reference_evaluate_quarter(community, Q3, book, None, policy=policy)
+    assert card.final.reported == reference.scorecards[0].final.reported
+    assert card.explanation == reference.scorecards[0].explanation
+
+
+@given(st.integers(-(10**12), 10**12), st.integers(1, 10**6), st.integers(0, 4))
+def test_rounding_a_ratio_is_rounding_its_fraction(
+    numerator: int, denominator: int, places: int
+) -> None:
+    """E-5: round_ratio on an unreduced ratio equals round_exact on the fraction, both modes."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    for mode in ("half_up", "half_even"):
+        from community_governance.numbers import RoundingMode  # noqa: PLC0415
+
+        m = RoundingMode.coerce(mode)
+        assert round_ratio(numerator * 3, denominator * 3, places, m) == round_exact(
+            Fraction(numerator, denominator), places, m
+        )
+
+
+def test_integer_weights_peer_parts_and_totals_are_exact() -> None:
+    """E-2, E-5: 1/6 each becomes 1 each; 10/40/50 becomes 1, 4, 5; the trimmed mean drops two."""
+    rules = BASE.at(Q3.end)
+    assert int_weights(rules.dimension_weights, tuple(Dimension)) == (1, 1, 1, 1, 1, 1)
+    assert int_weights(rules.component_weights, tuple(Component)) == (1, 4, 5)
+    part = peer_part([(80, 1), (85, 1), (78, 1), (87, 1)], trim=True)
+    assert part.ratio == (165, 2)
+    assert part.trimmed
+    assert weighted_total([(1, (90, 1)), (4, (165, 2)), (5, (442, 5))]) == (8620, 100)
