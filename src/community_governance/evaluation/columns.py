@@ -22,17 +22,28 @@ from typing import TypeVar
 import attrs
 
 from community_governance.errors import ScoreOutOfRangeError
-from community_governance.vocabulary import BilingualEnum, Dimension
+from community_governance.evaluation.scoring import missing_component_error
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.vocabulary import (
+    BilingualEnum,
+    Component,
+    Dimension,
+    MissingComponentRule,
+    PeerAggregation,
+)
 
 __all__ = [
     "PeerPart",
     "Ratio",
+    "UnitFinal",
     "int_weights",
     "mean_of",
     "peer_part",
     "rating_ratio",
     "score_units",
+    "unit_final",
     "weighted_total",
+    "zero_weight_error",
 ]
 
 E = TypeVar("E", bound=BilingualEnum)
@@ -73,6 +84,15 @@ def score_units(
             )
         units.append(int(scaled))
     return tuple(units)
+
+
+def zero_weight_error(rater: str, ratee: str) -> ScoreOutOfRangeError:
+    """The error of a rating that scores only dimensions of weight zero (E-2)."""
+    return ScoreOutOfRangeError(
+        f"{rater}'s rating of {ratee} scores only dimensions of weight zero",
+        field="scores",
+        rule="E-2",
+    )
 
 
 def rating_ratio(units: Sequence[int | None], weights: Sequence[int], unit: int) -> Ratio | None:
@@ -119,3 +139,100 @@ def weighted_total(parts: Sequence[tuple[int, Ratio]]) -> Ratio:
     common = math.lcm(*(den for _, (_, den) in parts))
     numerator = sum(weight * num * (common // den) for weight, (num, den) in parts)
     return numerator, common * sum(weight for weight, _ in parts)
+
+
+@attrs.frozen
+class UnitFinal:
+    """A unit's final score in integers (E-5): ``numerator / denominator``, not reduced.
+
+    Attributes:
+        numerator: Σ weight · component over the common denominator.
+        denominator: the common denominator times the weights' sum.
+        components: each component as a ratio, or ``None`` where missing.
+        weights: the weights applied, as the rule states them (re-normalised if
+            re-weighted).
+        reweighted: whether a missing component was re-weighted away.
+    """
+
+    numerator: int
+    denominator: int
+    components: Mapping[Component, Ratio | None]
+    weights: Mapping[Component, Fraction]
+    reweighted: bool
+
+    @property
+    def exact(self) -> Fraction:
+        """The exact final score."""
+        return Fraction(self.numerator, self.denominator)
+
+    def component(self, component: Component) -> Fraction | None:
+        """One component as an exact fraction."""
+        ratio = self.components[component]
+        return None if ratio is None else Fraction(*ratio)
+
+
+_COMPONENTS = tuple(Component)
+
+
+def unit_final(
+    unit: str,
+    *,
+    own: Sequence[int | None] | None,
+    peers: Sequence[tuple[str, Sequence[int | None]]],
+    public: Ratio | None,
+    policy: PolicySnapshot,
+    dimension_weights: Sequence[int],
+) -> UnitFinal:
+    """A unit's final score from integer columns, as the rules E-2..E-5 decide it.
+
+    Args:
+        unit: the unit's id (for errors).
+        own: its self-rating's scores in the scale's unit, or ``None``.
+        peers: (rater, scores) of the other units' ratings of it, by rater.
+        public: the survey answers that count for it, as (sum, count·unit), or ``None``.
+        policy: the snapshot in force.
+        dimension_weights: the dimension weights as integers (``int_weights``).
+
+    Raises:
+        ScoreOutOfRangeError: a rating rates only dimensions of weight zero.
+        MissingComponentError: a component is missing and the policy does not re-weight.
+    """
+    scale_unit = policy.score_range.unit
+    ratios: dict[Component, Ratio] = {}
+    if own is not None:
+        mine = rating_ratio(own, dimension_weights, scale_unit)
+        if mine is None:
+            raise zero_weight_error(unit, unit)
+        ratios[Component.SELF] = mine
+    peer_ratios: list[Ratio] = []
+    for rater, scores in peers:
+        ratio = rating_ratio(scores, dimension_weights, scale_unit)
+        if ratio is None:
+            raise zero_weight_error(rater, unit)
+        peer_ratios.append(ratio)
+    if len(peer_ratios) >= policy.peer_min_raters:
+        trim = (
+            policy.peer_aggregation is PeerAggregation.TRIMMED
+            and len(peer_ratios) >= policy.trim_min_raters
+        )
+        ratios[Component.PEER] = peer_part(peer_ratios, trim=trim).ratio
+    if public is not None:
+        ratios[Component.PUBLIC] = public
+    weights = dict(policy.component_weights)
+    missing = [c for c in _COMPONENTS if c not in ratios]
+    if missing:
+        present = sum((w for c, w in weights.items() if c in ratios), Fraction(0))
+        if policy.missing_component is MissingComponentRule.ERROR or present == 0:
+            raise missing_component_error(unit, missing, len(peers), policy.peer_min_raters)
+        weights = {c: (w / present if c in ratios else Fraction(0)) for c, w in weights.items()}
+    integer_weights = int_weights(policy.component_weights, _COMPONENTS)
+    numerator, denominator = weighted_total(
+        [(w, ratios[c]) for c, w in zip(_COMPONENTS, integer_weights, strict=True) if c in ratios]
+    )
+    return UnitFinal(
+        numerator,
+        denominator,
+        {c: ratios.get(c) for c in _COMPONENTS},
+        weights,
+        bool(missing),
+    )

@@ -22,13 +22,7 @@ import attrs
 from community_governance.community import Community, Quarter
 from community_governance.deprecation import deprecated_alias
 from community_governance.errors import EligibilityError
-from community_governance.evaluation.columns import (
-    Ratio,
-    int_weights,
-    peer_part,
-    rating_ratio,
-    weighted_total,
-)
+from community_governance.evaluation.columns import int_weights, unit_final
 from community_governance.evaluation.grading import (
     Award,
     RectificationOrder,
@@ -50,8 +44,6 @@ from community_governance.vocabulary import (
     Dimension,
     Grade,
     GradeBasis,
-    MissingComponentRule,
-    PeerAggregation,
 )
 
 __all__ = ["QuarterResult", "Scorecard", "evaluate_quarter"]
@@ -453,48 +445,31 @@ class _Context:
         return fast if fast is not None else self._reference(unit).final
 
     def _integer_final(self, unit: str) -> FinalScore | None:
-        p, units = self.snapshot, self.units
+        units = self.units
         assert units is not None  # noqa: S101 - checked by the caller
-        scale_unit = p.score_range.unit
-        dims = int_weights(p.dimension_weights, _DIMENSIONS)
-        ratios: dict[Component, Ratio] = {}
-        if self.ratings.self_rating(unit) is not None:
-            own = rating_ratio(units[(unit, unit)], dims, scale_unit)
-            if own is None:
-                return None
-            ratios[Component.SELF] = own
-        peers = self.peers[unit]
-        if len(peers) >= p.peer_min_raters:
-            peer_ratios = [rating_ratio(units[r.key], dims, scale_unit) for r in peers]
-            if any(r is None for r in peer_ratios):
-                return None
-            trim = p.peer_aggregation is PeerAggregation.TRIMMED and len(peers) >= p.trim_min_raters
-            ratios[Component.PEER] = peer_part([r for r in peer_ratios if r], trim=trim).ratio
+        public = None
         answers = self.public.get(unit, ())
         if answers:
-            total = sum(answers, Fraction(0)) * scale_unit
-            if total.denominator != 1:
-                return None
-            ratios[Component.PUBLIC] = (total.numerator, len(answers) * scale_unit)
-        order = tuple(Component)
-        weights = dict(p.component_weights)
-        if len(ratios) < len(order):
-            if p.missing_component is MissingComponentRule.ERROR:
-                return None  # the reference raises the rule's error, naming the unit
-            present = sum((w for c, w in weights.items() if c in ratios), Fraction(0))
-            if present == 0:
-                return None
-            weights = {c: (w / present if c in ratios else Fraction(0)) for c, w in weights.items()}
-        integer_weights = int_weights(p.component_weights, order)
-        numerator, denominator = weighted_total(
-            [(w, ratios[c]) for c, w in zip(order, integer_weights, strict=True) if c in ratios]
+            total = sum(answers, Fraction(0))
+            public = (total.numerator, total.denominator * len(answers))
+        own = units[(unit, unit)] if self.ratings.self_rating(unit) is not None else None
+        scored = unit_final(
+            unit,
+            own=own,
+            peers=[(r.rater, units[r.key]) for r in self.peers[unit]],
+            public=public,
+            policy=self.snapshot,
+            dimension_weights=int_weights(self.snapshot.dimension_weights, _DIMENSIONS),
         )
+        p = self.snapshot
         return FinalScore(
-            exact=Fraction(numerator, denominator),
-            reported=round_ratio(numerator, denominator, p.rounding_places, p.rounding_mode),
-            components={c: Fraction(*ratios[c]) if c in ratios else None for c in order},
-            weights=weights,
-            reweighted=len(ratios) < len(order),
+            exact=scored.exact,
+            reported=round_ratio(
+                scored.numerator, scored.denominator, p.rounding_places, p.rounding_mode
+            ),
+            components={c: scored.component(c) for c in Component},
+            weights=scored.weights,
+            reweighted=scored.reweighted,
             explanation=Deferred(functools.partial(_unexplained, unit)),
         )
 

@@ -33,7 +33,7 @@ from community_governance.errors import (
     PeerRatesItselfError,
     ScoreOutOfRangeError,
 )
-from community_governance.evaluation.columns import score_units
+from community_governance.evaluation.columns import score_units, zero_weight_error
 from community_governance.explain import ExplanationBuilder, render_value
 from community_governance.frozen import FrozenMap, frozen_map
 from community_governance.numbers import as_score
@@ -141,11 +141,7 @@ def rating_score(
         total_weight += weight
         weighted += weight * Fraction(score)
     if total_weight == 0:
-        raise ScoreOutOfRangeError(
-            f"{rating.rater}'s rating of {rating.ratee} scores only dimensions of weight zero",
-            field="scores",
-            rule="E-2",
-        )
+        raise zero_weight_error(rating.rater, rating.ratee)
     return weighted / total_weight
 
 

@@ -18,7 +18,7 @@ explanation is flagged ``reweighted``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -33,7 +33,7 @@ from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, MissingComponentRule, PeerAggregation
 
-__all__ = ["FinalScore", "final_score", "peer_mean"]
+__all__ = ["FinalScore", "explained", "final_score", "missing_component_error", "peer_mean"]
 
 
 def _exact_scores(values: Iterable[object], field: str) -> tuple[Fraction, ...]:
@@ -116,6 +116,19 @@ class FinalScore:
         return self._explanation.get()
 
 
+def missing_component_error(
+    unit: str, missing: Sequence[Component], peer_raters: int, min_raters: int
+) -> MissingComponentError:
+    """The error of a unit that lacks a component the policy does not re-weight (E-5)."""
+    labels = ", ".join(c.en for c in missing)
+    return MissingComponentError(
+        f"unit {unit} has no {labels} (peer raters: {peer_raters}, minimum "
+        f"{min_raters}); the policy does not re-weight",
+        field=f"{unit}.{missing[0].code}",
+        rule="E-5",
+    )
+
+
 def final_score(
     *,
     self_score: Fraction | Decimal | int | str | None,
@@ -196,12 +209,7 @@ def final_score(
         labels = ", ".join(c.en for c in missing)
         present = sum((w for c, w in weights.items() if c not in missing), Fraction(0))
         if p.missing_component is MissingComponentRule.ERROR or present == 0:
-            raise MissingComponentError(
-                f"unit {unit} has no {labels} (peer raters: {len(peers)}, minimum "
-                f"{p.peer_min_raters}); the policy does not re-weight",
-                field=f"{unit}.{missing[0].code}",
-                rule="E-5",
-            )
+            raise missing_component_error(unit, missing, len(peers), p.peer_min_raters)
         weights = {c: (Fraction(0) if c in missing else w / present) for c, w in weights.items()}
         reweighted = True
         b.flag("reweighted")
