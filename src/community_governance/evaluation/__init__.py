@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from community_governance._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from community_governance.evaluation.city import CityResult, evaluate_city
     from community_governance.evaluation.grading import (
         RANKING_RULE,
         Award,
@@ -93,6 +94,8 @@ __getattr__, __dir__ = lazy_exports(
         "ticket": "community_governance.evaluation.tickets",
         "ticket_hex": "community_governance.evaluation.tickets",
         "verify_sample": "community_governance.evaluation.sampling",
+        "evaluate_city": "community_governance.evaluation.city",
+        "CityResult": "community_governance.evaluation.city",
         "first_fraction": "community_governance.evaluation.tickets",
         "frame_digest": "community_governance.evaluation.tickets",
         "ALGORITHM_V1": "community_governance.evaluation.tickets",
@@ -107,6 +110,7 @@ __all__ = [
     "CONVENTION",
     "RANKING_RULE",
     "Award",
+    "CityResult",
     "FinalScore",
     "Precision",
     "QuarterResult",
@@ -122,6 +126,7 @@ __all__ = [
     "TicketOrder",
     "Verification",
     "draw_sample",
+    "evaluate_city",
     "evaluate_quarter",
     "final_score",
     "first_fraction",
