@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -388,7 +389,8 @@ class _Context:
     peers: dict[str, tuple[Rating, ...]]
     public: dict[str, tuple[Fraction, ...]]
     survey_reads: ExplanationBuilder | None
-    units: Mapping[tuple[str, str], tuple[int | None, ...]] | None
+    units: dict[tuple[str, str], tuple[int | None, ...]] | None
+    public_means: dict[str, tuple[int, int] | None]
 
     @classmethod
     def make(  # noqa: PLR0917 - the inputs of evaluate_quarter
@@ -410,6 +412,7 @@ class _Context:
         if survey is not None:
             survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
             public = survey.scores_for_units(unit_ids, snapshot, builder=survey_reads)
+        recorded = ratings.recorded_units(snapshot.score_range)
         return cls(
             community,
             quarter,
@@ -421,7 +424,8 @@ class _Context:
             {u: tuple(sorted(rs, key=lambda r: r.rater)) for u, rs in by_ratee.items()},
             public,
             survey_reads,
-            ratings.recorded_units(snapshot.score_range),
+            dict(recorded) if recorded is not None else None,
+            _integer_means(public),
         )
 
     def public_count(self, unit: str) -> int:
@@ -447,11 +451,7 @@ class _Context:
     def _integer_final(self, unit: str) -> FinalScore | None:
         units = self.units
         assert units is not None  # noqa: S101 - checked by the caller
-        public = None
-        answers = self.public.get(unit, ())
-        if answers:
-            total = sum(answers, Fraction(0))
-            public = (total.numerator, total.denominator * len(answers))
+        public = self.public_means.get(unit)
         own = units[(unit, unit)] if self.ratings.self_rating(unit) is not None else None
         scored = unit_final(
             unit,
@@ -520,6 +520,25 @@ class _Context:
                 f"{final.reported}, {grade.en}, rank {unit_rank}",
             )
         )
+
+
+def _integer_means(
+    public: Mapping[str, tuple[Fraction, ...]],
+) -> dict[str, tuple[int, int] | None]:
+    """Each unit's survey mean as (numerator, denominator), summed in integers (E-4).
+
+    The answers are a few distinct scores (the answer scale's levels), so each is turned
+    into an integer over the levels' common denominator once.
+    """
+    distinct = {v for values in public.values() for v in values}
+    if not distinct:
+        return dict.fromkeys(public)
+    common = math.lcm(*(v.denominator for v in distinct))
+    as_int = {v: v.numerator * (common // v.denominator) for v in distinct}
+    return {
+        unit: (sum(as_int[v] for v in values), common * len(values)) if values else None
+        for unit, values in public.items()
+    }
 
 
 def _unexplained(unit: str) -> Explanation:
