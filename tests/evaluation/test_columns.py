@@ -184,3 +184,25 @@ def test_integer_weights_peer_parts_and_totals_are_exact() -> None:
     assert part.ratio == (165, 2)
     assert part.trimmed
     assert weighted_total([(1, (90, 1)), (4, (165, 2)), (5, (442, 5))]) == (8620, 100)
+
+
+@given(
+    st.lists(st.fractions(min_value=0, max_value=100, max_denominator=12), min_size=1, max_size=60),
+    st.integers(0, 500),
+)
+def test_precision_from_integer_moments_is_the_textbook_formula(
+    scores: list[Any], extra: int
+) -> None:
+    """E-4: mean and s² from n, Σx and Σx² equal the mean and Σ(x - mean)²/(n - 1)."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    from community_governance.evaluation import precision  # noqa: PLC0415
+
+    result = precision(scores, len(scores) + extra, Fraction("1.959964"))
+    mean = sum(scores, Fraction(0)) / len(scores)
+    assert result.mean == mean
+    if len(scores) > 1:
+        expected = sum(((s - mean) ** 2 for s in scores), Fraction(0)) / (len(scores) - 1)
+        assert result.variance == expected
+    else:
+        assert result.variance is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -331,10 +332,16 @@ def precision(scores: Sequence[Fraction], population: int, z: Fraction) -> Preci
         raise ParseError(
             f"{n} answers cannot come from {population} households", field="population", rule="E-4"
         )
-    mean = sum(scores, Fraction(0)) / n
+    # Integer moments over the scores' common denominator: n, Σx and Σx² give the mean and
+    # the variance exactly, with two divisions instead of a fraction per score.
+    common = math.lcm(*{s.denominator for s in scores})
+    xs = [s.numerator * (common // s.denominator) for s in scores]
+    total = sum(xs)
+    mean = Fraction(total, n * common)
     if n < 2:  # noqa: PLR2004
         return Precision(n, population, mean, z, None, None, None, None, None)
-    variance = sum(((s - mean) ** 2 for s in scores), Fraction(0)) / (n - 1)
+    squares = sum(x * x for x in xs)
+    variance = Fraction(n * squares - total * total, n * (n - 1) * common * common)
     of_mean = (1 - Fraction(n, population)) * variance / n
     standard_error = _decimal(of_mean).sqrt(_CONTEXT)
     margin = _CONTEXT.multiply(_decimal(z), standard_error)
