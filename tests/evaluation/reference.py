@@ -22,10 +22,11 @@ from community_governance.evaluation.grading import (
     grade_of,
     rank,
 )
-from community_governance.evaluation.quarter import QuarterResult, Scorecard, _check_inputs
+from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
 from community_governance.evaluation.scoring import FinalScore, final_score
 from community_governance.evaluation.survey import Survey
+from community_governance.evaluation.unit_scoring import check_inputs as _check_inputs
 from community_governance.explain import ExplanationBuilder, Text
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
