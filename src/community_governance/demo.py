@@ -15,6 +15,9 @@ concerns digest (C-2), tallies (C-3), routing (C-4), evaluation (E-1..E-6),
 announcement and rectification cases (R-1, E-6) and the 1:2:7 balance (P-2).
 Nothing here is hand-typed data: change the seed and everything changes
 consistently.
+
+One room for one concept, the demo quarter: its builders share the seeded random
+stream, so splitting them would scatter the order that makes the demo reproducible.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ Every rule is per community, so one community's rows never need another's: a cal
 split the tables by community and evaluate the parts anywhere.
 
 Tables are pyarrow tables, pandas DataFrames, or plain mappings of column name to values.
+
+One room for one concept, a city's tables: the readers of the four tables and the scorer
+share the row-location of errors and the per-community structure they fill.
 """
 
 from __future__ import annotations

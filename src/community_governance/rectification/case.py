@@ -23,6 +23,9 @@ the date, and returns a
 new case whose history has grown by one entry.
 [`case_at`][community_governance.rectification.case.case_at] replays the
 history to show the case on any date.
+
+One room for one concept, the case's workflow: the record, its named guards, the table
+and ``apply`` belong together, as each guard reads the record.
 """
 
 from __future__ import annotations
