@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -35,6 +35,7 @@ from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import (
     Component,
     Dimension,
+    SurveyAttribution,
 )
 
 __all__ = ["QuarterContext", "check_inputs", "weakest"]
@@ -119,10 +120,11 @@ class QuarterContext:
     snapshot: PolicySnapshot
     unit_ids: tuple[str, ...]
     peers: dict[str, tuple[Rating, ...]]
-    public: dict[str, tuple[Fraction, ...]]
-    survey_reads: ExplanationBuilder | None
     units: dict[tuple[str, str], tuple[int | None, ...]] | None
     public_means: dict[str, tuple[int, int] | None]
+    public_counts: dict[str, int]
+    _public: dict[str, tuple[Fraction, ...]] | None = None
+    _survey_reads: ExplanationBuilder | None = None
 
     @classmethod
     def make(  # noqa: PLR0917 - the inputs of evaluate_quarter
@@ -140,13 +142,8 @@ class QuarterContext:
         for rating in ratings.current.values():
             if rating.kind is Component.PEER and rating.ratee in by_ratee:
                 by_ratee[rating.ratee].append(rating)
-        survey_reads = None
-        public: dict[str, tuple[Fraction, ...]] = {}
-        if survey is not None:
-            survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
-            public = survey.scores_for_units(unit_ids, snapshot, builder=survey_reads)
         recorded = ratings.recorded_units(snapshot.score_range)
-        return cls(
+        made = cls(
             community,
             quarter,
             on,
@@ -155,15 +152,33 @@ class QuarterContext:
             snapshot,
             unit_ids,
             {u: tuple(sorted(rs, key=lambda r: r.rater)) for u, rs in by_ratee.items()},
-            public,
-            survey_reads,
             dict(recorded) if recorded is not None else None,
-            _integer_means(public),
+            {},
+            {},
         )
+        sums = _survey_sums(survey, unit_ids, snapshot) if survey is not None else None
+        if sums is None:
+            public = made.public_scores()
+            made.public_means = _integer_means(public)
+            made.public_counts = {u: len(v) for u, v in public.items()}
+        else:
+            made.public_means, made.public_counts = sums
+        return made
+
+    def public_scores(self) -> dict[str, tuple[Fraction, ...]]:
+        """The survey scores that count for each unit, as exact fractions (read once)."""
+        if self._public is None:
+            self._public = {}
+            if self.survey is not None:
+                self._survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
+                self._public = self.survey.scores_for_units(
+                    self.unit_ids, self.snapshot, builder=self._survey_reads
+                )
+        return self._public
 
     def public_count(self, unit: str) -> int:
         """How many survey answers count for ``unit``."""
-        return len(self.public.get(unit, ()))
+        return self.public_counts.get(unit, 0)
 
     def _reference(self, unit: str) -> _Scored:
         return _score_unit(
@@ -172,9 +187,9 @@ class QuarterContext:
             self.on,
             self.ratings,
             self.peers[unit],
-            self.public.get(unit, ()),
+            self.public_scores().get(unit, ()),
             self.snapshot,
-            survey_reads=self.survey_reads,
+            survey_reads=self._survey_reads,
         )
 
     def final(self, unit: str) -> FinalScore:
@@ -254,6 +269,38 @@ class QuarterContext:
                 f"{final.reported}, {grade.en}, rank {unit_rank}",
             )
         )
+
+
+def _survey_sums(
+    survey: Survey, unit_ids: Sequence[str], p: PolicySnapshot
+) -> tuple[dict[str, tuple[int, int] | None], dict[str, int]] | None:
+    """Each unit's survey mean and answer count, summed in integers from the answer codes.
+
+    ``None`` where an answer is not on the scale in force (the Fraction path then reads it
+    by label, or raises the rule's error).
+    """
+    levels = {level.code: level.score for level in p.survey_answer_scale.levels}
+    common = math.lcm(*(score.denominator for score in levels.values()))
+    as_int = {code: s.numerator * (common // s.denominator) for code, s in levels.items()}
+    sums = {project.project_id: 0 for project in survey.projects}
+    counts = dict.fromkeys(sums, 0)
+    for response in survey.responses:
+        value = as_int.get(response.answer)
+        if value is None:
+            return None
+        sums[response.project] += value
+        counts[response.project] += 1
+    means: dict[str, tuple[int, int] | None] = {}
+    answered: dict[str, int] = {}
+    everything = p.survey_attribution is SurveyAttribution.ALL
+    for unit in unit_ids:
+        projects = [
+            q.project_id for q in survey.projects if everything or unit in q.responsible_units
+        ]
+        total, n = sum(sums[q] for q in projects), sum(counts[q] for q in projects)
+        means[unit] = (total, common * n) if n else None
+        answered[unit] = n
+    return means, answered
 
 
 def _integer_means(
