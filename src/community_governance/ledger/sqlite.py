@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from community_governance.ledger.chain import (
 )
 from community_governance.ports import NewEvent, RecordedEvent
 
-__all__ = ["ConcurrencyError", "LedgerError", "SQLiteLedger"]
+__all__ = ["ConcurrencyError", "LedgerBusyError", "LedgerError", "SQLiteLedger"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -71,6 +72,15 @@ class ConcurrencyError(LedgerError):
     """Another writer moved the stream on: re-read it and try again."""
 
 
+class LedgerBusyError(ConcurrencyError):
+    """The database stayed locked by another writer past the busy timeout: try again."""
+
+
+def _when(text: str) -> dt.date:
+    # Dates are stored as YYYY-MM-DD; an aware datetime with its offset.
+    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+
+
 def _row_event(row: sqlite3.Row) -> RecordedEvent:
     return RecordedEvent(
         seq=row["seq"],
@@ -78,9 +88,45 @@ def _row_event(row: sqlite3.Row) -> RecordedEvent:
         version=row["version"],
         type=row["type"],
         data=json.loads(row["data"]),
-        at=dt.date.fromisoformat(row["at"]),
+        at=_when(row["at"]),
         hash=row["hash"],
     )
+
+
+def _same_keys(original: object, encoded: object) -> bool:
+    """Whether JSON encoding kept every key (``{1: ..., "1": ...}`` would lose one)."""
+    if isinstance(original, Mapping) and isinstance(encoded, Mapping):
+        return len(original) == len(encoded) and all(
+            _same_keys(value, encoded[key if isinstance(key, str) else json.dumps(key)])
+            for key, value in original.items()
+            if (key if isinstance(key, str) else json.dumps(key)) in encoded
+        )
+    if isinstance(original, list | tuple) and isinstance(encoded, list):
+        return all(_same_keys(a, b) for a, b in zip(original, encoded, strict=False))
+    return True
+
+
+def _check_event(stream: object, index: int, event: NewEvent) -> None:
+    kind: object = event.type  # callers outside the type checker pass anything
+    if not isinstance(kind, str) or not kind.strip():
+        raise LedgerError(
+            "an event's type is non-empty text", field=f"events[{index}].type", rule="ledger"
+        )
+    at = event.at
+    if isinstance(at, dt.datetime):
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise LedgerError(
+                "an event's time is a date or a datetime with its time zone",
+                field=f"events[{index}].at",
+                rule="ledger",
+            )
+    elif not isinstance(at, dt.date):
+        raise LedgerError(
+            f"an event's at is a date, not {type(at).__name__}",
+            field=f"events[{index}].at",
+            rule="ledger",
+        )
+    del stream
 
 
 class SQLiteLedger:
@@ -94,14 +140,27 @@ class SQLiteLedger:
     """
 
     def __init__(self, path: str | Path, *, key: bytes, timeout: float = 30.0) -> None:
-        if not key:
-            raise LedgerError("a pseudonym key is required", field="key", rule="ledger")
+        given: object = key  # callers outside the type checker pass anything
+        if not isinstance(given, bytes) or not given:
+            raise LedgerError(
+                f"the pseudonym key is bytes, not {type(key).__name__}", field="key", rule="ledger"
+            )
         self.path = Path(path)
         self._key = key
         self._timeout = timeout
-        with self._connection() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+        # Several processes may create the same fresh file at once; switching it to WAL
+        # can then report "locked" at once, so retry until the timeout (the record).
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with self._connection() as conn:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.executescript(_SCHEMA)
+                break
+            except LedgerBusyError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -155,17 +214,28 @@ class SQLiteLedger:
             LedgerError: an invalid event (no type, a float, not plain data),
                 or any storage failure; nothing is written.
         """
-        if not stream:
-            raise LedgerError("a stream has a name", field="stream", rule="ledger")
+        name: object = stream  # callers outside the type checker pass anything
+        if not isinstance(name, str) or not name.strip():
+            raise LedgerError("a stream's name is non-empty text", field="stream", rule="ledger")
+        version_given: object = expected_version
+        if isinstance(version_given, bool) or not isinstance(version_given, int):
+            raise LedgerError(
+                "the expected version is a whole number", field="expected_version", rule="ledger"
+            )
         prepared = []
         for i, event in enumerate(events):
-            if not event.type:
-                raise LedgerError("an event has a type", field=f"events[{i}].type", rule="ledger")
+            _check_event(stream, i, event)
             try:
                 data = json.loads(json.dumps(dict(event.data), ensure_ascii=False))
                 event_body(stream, 1, event.type, event.at.isoformat(), data)
             except (TypeError, ValueError) as error:
                 raise LedgerError(str(error), field=f"events[{i}].data", rule="ledger") from None
+            if not _same_keys(event.data, data):
+                raise LedgerError(
+                    "two keys of the data are the same text in JSON (such as 1 and '1')",
+                    field=f"events[{i}].data",
+                    rule="ledger",
+                )
             prepared.append((event, data))
         with self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -241,11 +311,16 @@ class SQLiteLedger:
                 reaches it, or reaches it with another hash, fails.
         """
         with self._connection() as conn:
-            rows = conn.execute("SELECT * FROM events ORDER BY rowid").fetchall()
+            # Read the stored bytes as bytes: a damaged byte becomes a finding at its sequence
+            # number rather than an exception.
+            conn.text_factory = bytes
+            rows = conn.execute(
+                "SELECT seq, stream, version, type, at, data, hash FROM events ORDER BY rowid"
+            ).fetchall()
         return check_records(
             (
-                (r["seq"], r["stream"], r["version"], r["type"], r["at"], r["data"], r["hash"])
-                for r in rows
+                (seq, _text(stream), version, _text(type_), _text(at), data, _text(digest))
+                for seq, stream, version, type_, at, data, digest in rows
             ),
             published,
         )
@@ -258,22 +333,46 @@ class SQLiteLedger:
     # -- export and import -----------------------------------------------------------------
 
     def export_jsonl(self, path: str | Path) -> tuple[int, str]:
-        """Write every event, with its hash, as JSON Lines; return the head."""
+        """Write every event, with its hash, as JSON Lines; return the head of what was written.
+
+        The records and the head come from one read, so a concurrent writer cannot make
+        them disagree; the file is written under a temporary name and renamed at the end.
+
+        Raises:
+            LedgerError: a stored record cannot be read (naming its sequence number); no
+                file is left behind.
+        """
         with self._connection() as conn:
-            rows = conn.execute("SELECT * FROM events ORDER BY seq").fetchall()
-        with Path(path).open("w", encoding="utf-8") as out:
-            for r in rows:
-                record = {
-                    "seq": r["seq"],
-                    "stream": r["stream"],
-                    "version": r["version"],
-                    "type": r["type"],
-                    "at": r["at"],
-                    "data": json.loads(r["data"]),
-                    "hash": r["hash"],
-                }
-                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-        return self.head()
+            conn.text_factory = bytes
+            rows = conn.execute(
+                "SELECT seq, stream, version, type, at, data, hash FROM events ORDER BY seq"
+            ).fetchall()
+        target = Path(path)
+        partial = target.with_name(target.name + ".partial")
+        head = (0, GENESIS)
+        try:
+            with partial.open("w", encoding="utf-8") as out:
+                for seq, stream, version, type_, at, data, digest in rows:
+                    try:
+                        record = {
+                            "seq": seq,
+                            "stream": stream.decode("utf-8"),
+                            "version": version,
+                            "type": type_.decode("utf-8"),
+                            "at": at.decode("utf-8"),
+                            "data": json.loads(data),
+                            "hash": digest.decode("utf-8"),
+                        }
+                    except ValueError as error:
+                        raise LedgerError(
+                            f"event {seq} cannot be read: {error}", field=str(path), rule="ledger"
+                        ) from None
+                    out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                    head = (seq, record["hash"])
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return head
 
     def import_jsonl(self, path: str | Path) -> tuple[int, str]:
         """Load an export into this (empty) ledger, checking the chain; all or nothing.
@@ -343,7 +442,45 @@ def _read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                 raise LedgerError(
                     f"line {number} is not a ledger record", field=str(path), rule="ledger"
                 )
+            problem = _record_problem(record)
+            if problem is not None:
+                raise LedgerError(
+                    f"line {number}: {problem}",
+                    field=f"{path}: line {number}.{problem.split()[0]}",
+                    rule="ledger",
+                )
             yield record
+
+
+def _record_problem(record: Mapping[str, Any]) -> str | None:  # noqa: PLR0911 - one per field
+    """What is wrong with the types of an exported record's fields, if anything."""
+    for name in ("seq", "version"):
+        value = record[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return f"{name} is a positive whole number, not {value!r}"
+    for name in ("stream", "type"):
+        if not isinstance(record[name], str) or not record[name].strip():
+            return f"{name} is non-empty text, not {record[name]!r}"
+    at = record["at"]
+    if not isinstance(at, str):
+        return f"at is an ISO date, not {at!r}"
+    try:
+        _when(at)
+    except ValueError:
+        return f"at is an ISO date, not {at!r}"
+    if not isinstance(record["data"], dict):
+        return f"data is a JSON object, not {type(record['data']).__name__}"
+    digest = record["hash"]
+    if not isinstance(digest, str) or len(digest) != 64 or set(digest) - set("0123456789abcdef"):  # noqa: PLR2004
+        return f"hash is 64 hexadecimal digits, not {digest!r}"
+    return None
+
+
+def _text(value: object) -> object:
+    """Stored text as text; bytes that are not UTF-8 are shown replaced, so the hash fails."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value
 
 
 class _Connection:
@@ -379,9 +516,15 @@ class _Connection:
             pass
         finally:
             conn.close()
-        if isinstance(error, sqlite3.IntegrityError):
+        if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error):
             raise ConcurrencyError(
                 f"a concurrent writer won: {error}", field="stream", rule="ledger"
+            ) from None
+        if isinstance(error, sqlite3.OperationalError) and (
+            "locked" in str(error) or "busy" in str(error)
+        ):
+            raise LedgerBusyError(
+                f"the ledger stayed busy: {error}", field=str(self._path), rule="ledger"
             ) from None
         if isinstance(error, sqlite3.Error):
             raise LedgerError(

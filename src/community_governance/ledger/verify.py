@@ -9,7 +9,8 @@ catching truncation against a published head), then, for every evaluated
 quarter in the export, recomputes each unit's self, peer and survey components
 from the recorded ratings and survey responses, and the final score — exactly,
 with ``fractions`` — from the recorded parameters, and compares them with
-the recorded result. Exit code 0 when everything matches, 1 otherwise.
+the recorded result. Exit code 0 when everything matches, 1 when something does not,
+and 2 on input that is not an export (one line on standard error, never a traceback).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from community_governance.ledger.chain import check_records, export_rows
 __all__ = ["main", "recompute_quarters", "verify_export"]
 
 
-def _records(path: Path) -> list[dict[str, Any]]:
+def _records(path: Path) -> list[Any]:
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
 
@@ -154,7 +155,7 @@ def _recompute(
     return problems
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per bad input
     """Command-line entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
@@ -163,17 +164,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     published = None
     if "--head" in args:
         i = args.index("--head")
-        count, digest = args[i + 1].split(":", 1)
-        published = (int(count), digest)
+        try:
+            count, digest = args[i + 1].split(":", 1)
+            published = (int(count), digest)
+        except (IndexError, ValueError):
+            sys.stderr.write("verify: --head takes COUNT:HASH, such as 42:ab12...\n")
+            return 2
         del args[i : i + 2]
+    if not args:
+        sys.stderr.write("verify: name the export to check\n")
+        return 2
     try:
         records = _records(Path(args[0]))
     except (OSError, ValueError) as error:
         sys.stderr.write(f"verify: cannot read {args[0]}: {error}\n")
         return 2
-    problems = verify_export(records, published)
-    if not problems:
-        problems = recompute_quarters(records)
+    keys = {"seq", "stream", "version", "type", "at", "data", "hash"}
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict) or not keys <= set(record):
+            sys.stderr.write(f"verify: line {number} of {args[0]} is not a ledger record\n")
+            return 2
+    try:
+        problems = verify_export(records, published)
+        if not problems:
+            problems = recompute_quarters(records)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        sys.stderr.write(f"verify: {args[0]} is not a well-formed export ({error!r})\n")
+        return 2
     for problem in problems:
         sys.stdout.write(problem + "\n")
     if not problems:
