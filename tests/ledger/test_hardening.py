@@ -193,3 +193,19 @@ def test_the_stdlib_verifier_exits_2_on_bad_input_without_a_traceback(
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_reading_verifying_and_exporting_need_no_key(tmp_path: Path) -> None:
+    """Ledger: a ledger opened without its key reads, verifies and exports; pseudonyms refuse."""
+    writer = _ledger(tmp_path)
+    writer.append("s", [NewEvent("t", {"a": "1"}, DAY)], expected_version=0)
+    reader = SQLiteLedger(tmp_path / "ledger.db", key=None)
+    assert reader.head() == writer.head()
+    assert reader.verify().ok
+    assert reader.export_jsonl(tmp_path / "e.jsonl") == writer.head()
+    assert [e.data for e in reader.read("s")] == [{"a": "1"}]
+    with pytest.raises(LedgerError) as refused:
+        reader.pseudonym("A-1-101")
+    assert refused.value.field == "key"
+    with pytest.raises(LedgerError):
+        reader.store_personal("A-1-101", {"name": "x"}, retain_until=DAY)

@@ -136,12 +136,14 @@ class SQLiteLedger:
         path: the database file (created if missing).
         key: the secret key of the household pseudonyms (keep it outside the
             database; without it nobody can link a pseudonym to a household).
+            ``None`` opens the ledger without it: reading, verifying, exporting and
+            the head need no key; pseudonyms and personal details do.
         timeout: seconds a writer waits for another to finish.
     """
 
-    def __init__(self, path: str | Path, *, key: bytes, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, key: bytes | None, timeout: float = 30.0) -> None:
         given: object = key  # callers outside the type checker pass anything
-        if not isinstance(given, bytes) or not given:
+        if given is not None and (not isinstance(given, bytes) or not given):
             raise LedgerError(
                 f"the pseudonym key is bytes, not {type(key).__name__}", field="key", rule="ledger"
             )
@@ -170,7 +172,17 @@ class SQLiteLedger:
     # -- personal data ---------------------------------------------------------------------
 
     def pseudonym(self, household_id: str) -> str:
-        """The keyed-HMAC pseudonym of a household id (stable for a key)."""
+        """The keyed-HMAC pseudonym of a household id (stable for a key).
+
+        Raises:
+            LedgerError: the ledger was opened without its key.
+        """
+        if self._key is None:
+            raise LedgerError(
+                "pseudonyms need the ledger's key; this ledger was opened read-only",
+                field="key",
+                rule="ledger",
+            )
         digest = hmac.new(self._key, household_id.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"hh-{digest[:24]}"
 
