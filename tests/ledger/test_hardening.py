@@ -209,3 +209,21 @@ def test_reading_verifying_and_exporting_need_no_key(tmp_path: Path) -> None:
     assert refused.value.field == "key"
     with pytest.raises(LedgerError):
         reader.store_personal("A-1-101", {"name": "x"}, retain_until=DAY)
+
+
+def test_deleted_personal_details_leave_neither_the_file_nor_its_log(tmp_path: Path) -> None:
+    """Ledger: after a purge, the deleted text is in neither the database nor its -wal file."""
+    ledger = _ledger(tmp_path)
+    ledger.append("s", [NewEvent("t", {"a": "1"}, DAY)], expected_version=0)
+    details = "Resident Zhang Sanfeng, 13800138000"
+    ref = ledger.store_personal("A-1-101", {"name": details}, retain_until=dt.date(2026, 1, 1))
+    bystander = sqlite3.connect(tmp_path / "ledger.db")  # another connection, open and idle
+    try:
+        assert ledger.purge_expired(DAY) == 1
+        assert ledger.personal(ref) is None
+        for name in ("ledger.db", "ledger.db-wal"):
+            path = tmp_path / name
+            if path.exists():
+                assert details.encode("utf-8") not in path.read_bytes(), name
+    finally:
+        bystander.close()

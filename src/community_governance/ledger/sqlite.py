@@ -205,16 +205,30 @@ class SQLiteLedger:
         return None if row is None else dict(json.loads(row["details"]))
 
     def delete_personal(self, ref: str) -> bool:
-        """Delete a household's personal details; the chain is untouched."""
-        with self._connection() as conn:
-            return conn.execute("DELETE FROM personal WHERE ref = ?", (ref,)).rowcount > 0
+        """Delete a household's personal details for good; the chain is untouched.
+
+        See ``purge_expired`` for what "for good" guarantees.
+        """
+        return self._erase("DELETE FROM personal WHERE ref = ?", (ref,)) > 0
 
     def purge_expired(self, at: dt.date) -> int:
-        """Delete every personal record whose retention date has passed; return how many."""
+        """Delete every personal record whose retention date has passed; return how many.
+
+        The deletion overwrites the freed pages (``secure_delete``) and then checkpoints the
+        write-ahead log with ``TRUNCATE``, so the deleted text is left neither in the
+        database file nor in its ``-wal`` file, as long as no other connection is in the
+        middle of a read when it runs (a reader's open snapshot keeps the log until it ends;
+        the checkpoint then waits up to the busy timeout). Copies made before — backups,
+        exports of personal data — are outside the ledger's reach.
+        """
+        return self._erase("DELETE FROM personal WHERE retain_until < ?", (at.isoformat(),))
+
+    def _erase(self, statement: str, parameters: tuple[str, ...]) -> int:
         with self._connection() as conn:
-            return conn.execute(
-                "DELETE FROM personal WHERE retain_until < ?", (at.isoformat(),)
-            ).rowcount
+            conn.execute("PRAGMA secure_delete=ON")
+            deleted = int(conn.execute(statement, parameters).rowcount)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
 
     # -- the event store -------------------------------------------------------------------
 
