@@ -26,6 +26,7 @@ from community_governance.errors import ExactnessError, ParseError
 from community_governance.vocabulary import BilingualEnum
 
 __all__ = [
+    "MAX_DIGITS",
     "Exact",
     "RoundingMode",
     "as_amount",
@@ -41,6 +42,10 @@ __all__ = [
 
 #: Anything the library accepts where an exact number belongs.
 Exact = int | Fraction | Decimal | str
+
+#: The most digits an exact number may have, whatever the policy (a bound on every input:
+#: reading a number stays linear in its length and never meets Python's own limits).
+MAX_DIGITS = 200
 
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
@@ -92,6 +97,7 @@ def parse_exact(text: str, *, field: str = "value", rule: str = "exact") -> Frac
         True
     """
     body = text.strip()
+    _check_length(body, text, field, rule)
     ratio = _RATIO.fullmatch(body)
     if ratio is not None:
         numerator, denominator = int(ratio.group(1)), int(ratio.group(2))
@@ -108,6 +114,28 @@ def parse_exact(text: str, *, field: str = "value", rule: str = "exact") -> Frac
         )
     value = Fraction(Decimal(digits))
     return value / 100 if percent else value
+
+
+def _check_length(body: str, shown: str, field: str, rule: str) -> None:
+    if len(body) > MAX_DIGITS + 3:  # a sign, a point and a percent sign beside the digits
+        raise ParseError(
+            f"{shown[:20]!r}… has {len(body)} characters; an exact number has at most "
+            f"{MAX_DIGITS} digits",
+            field=field,
+            rule=rule,
+        )
+
+
+def _check_decimal(value: Decimal, field: str, rule: str) -> None:
+    sign, digits, exponent = value.as_tuple()
+    del sign
+    if len(digits) > MAX_DIGITS or abs(int(exponent)) > MAX_DIGITS:
+        raise ParseError(
+            f"a decimal with {len(digits)} digits and exponent {exponent}; an exact number has "
+            f"at most {MAX_DIGITS} digits",
+            field=field,
+            rule=rule,
+        )
 
 
 def as_fraction(value: object, *, field: str = "value", rule: str = "exact") -> Fraction:
@@ -134,6 +162,7 @@ def as_fraction(value: object, *, field: str = "value", rule: str = "exact") -> 
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise _refuse(value, field, rule)
+        _check_decimal(value, field, rule)
         return Fraction(value)
     if isinstance(value, str):
         return parse_exact(value, field=field, rule=rule)
@@ -154,13 +183,17 @@ def as_score(value: object, *, field: str = "score", rule: str = "exact") -> Dec
     if isinstance(value, bool | float):
         raise _refuse(value, field, rule)
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_DIGITS:
+            raise ParseError(f"an integer of more than {MAX_DIGITS} digits", field=field, rule=rule)
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise _refuse(value, field, rule)
+        _check_decimal(value, field, rule)
         return value
     if isinstance(value, str):
         body = value.strip()
+        _check_length(body, value, field, rule)
         if _DECIMAL.fullmatch(body) is None:
             raise ParseError(
                 f"{value!r} is not a decimal score such as '87.5'", field=field, rule=rule

@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import os
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +38,9 @@ __all__ = [
     "read_policy_text",
     "resolve",
 ]
+
+# The files and ids being read through ``extends``, innermost last: a cycle is an error.
+_EXTENDING: ContextVar[tuple[str, ...]] = ContextVar("extending", default=())
 
 #: The id of the policy used when none is named.
 DEFAULT_POLICY = "xiamen-127"
@@ -65,13 +69,28 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
         document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"not valid TOML: {error}", field=source, rule="policy") from None
+    except RecursionError:
+        raise PolicyError(
+            "arrays or tables are nested too deeply to be a policy", field=source, rule="policy"
+        ) from None
     meta = document.get("policy")
     if isinstance(meta, dict) and "extends" in meta:
         parent = meta["extends"]
         if not isinstance(parent, str):
             raise PolicyError("extends names a policy id", field=f"{source}: policy.extends")
         if base is None:
-            base = load_policy(parent)
+            chain = _EXTENDING.get()
+            if parent in chain or parent == source:
+                raise PolicyError(
+                    f"the policy extends itself: {' → '.join((*chain, source, parent))}",
+                    field=f"{source}: policy.extends",
+                    rule="policy",
+                )
+            token = _EXTENDING.set((*chain, source))
+            try:
+                base = load_policy(parent)
+            finally:
+                _EXTENDING.reset(token)
         elif parent != base.policy_id:
             raise PolicyError(
                 f"the file extends {parent!r} but is applied to {base.policy_id!r}",
