@@ -64,3 +64,53 @@ def test_an_exact_number_of_too_many_digits(
     assert "[C-3]" in err
     assert f"at most {MAX_DIGITS} digits" in err
     assert err.count("\n") == 1
+
+
+def test_explain_with_a_reported_score_that_is_no_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-5: a result whose reported score is "abc" or "NaN" is refused in one line."""
+    import json  # noqa: PLC0415
+
+    from community_governance.demo import demo_quarter, run_demo  # noqa: PLC0415
+    from community_governance.schemas import QuarterResultDoc  # noqa: PLC0415
+
+    result = run_demo(demo_quarter(127)).result
+    document = json.loads(QuarterResultDoc.from_domain(result).model_dump_json())
+    unit = document["scorecards"][0]["unit_id"]
+    for bad in ("abc", "NaN"):
+        document["scorecards"][0]["final"]["reported"] = bad
+        path = tmp_path / "result.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        code, err = _run(capsys, "explain", str(path), unit)
+        assert code == EXIT_BAD_INPUT
+        assert "final.reported" in err
+        assert err.count("\n") == 1
+        assert "Traceback" not in err
+
+
+def test_a_case_event_with_a_field_it_does_not_have() -> None:
+    """R-2: a case history whose event carries an unknown field is a ParseError, not TypeError."""
+    import json  # noqa: PLC0415
+
+    from community_governance.errors import ParseError  # noqa: PLC0415
+    from community_governance.schemas import load_document  # noqa: PLC0415
+
+    document = {
+        "document": "case",
+        "case_id": "c",
+        "unit_id": "D",
+        "quarter": "2026Q2",
+        "issued_on": "2026-07-14",
+        "original_deadline": "2026-08-13",
+        "day_count": "calendar",
+        "required_levels": ["party_organisation"],
+        "member_units": ["A", "D"],
+        "history": [
+            {"at": "2026-07-15", "event": "Submit", "fields": {"colour": "red"}, "state": "x"}
+        ],
+    }
+    case = load_document("case", json.dumps(document))
+    with pytest.raises(ParseError) as refused:
+        case.to_domain()
+    assert (refused.value.field, refused.value.rule) == ("history.fields", "R-2")

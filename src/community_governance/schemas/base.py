@@ -14,7 +14,8 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from community_governance.numbers import format_fraction, parse_exact
+from community_governance.errors import ParseError
+from community_governance.numbers import as_score, format_fraction, parse_exact
 
 __all__ = ["Document", "dec", "frac", "undec", "unfrac"]
 
@@ -40,6 +41,12 @@ def dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def undec(text: str | None) -> Decimal | None:
-    """Text back to the decimal."""
-    return None if text is None else Decimal(text)
+def undec(text: str | None, field: str = "value") -> Decimal | None:
+    """Text back to the decimal (``ParseError`` naming ``field`` for text that is not one)."""
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise ParseError(f"{text[:20]!r} is not a decimal number", field=field) from None
+    return as_score(value, field=field, rule="exact")

@@ -8,7 +8,6 @@ scorecards), so they share a room.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Literal
 
 from community_governance.community import Project, Quarter
@@ -19,7 +18,7 @@ from community_governance.evaluation.sampling import SampleCertificate, Sampling
 from community_governance.evaluation.scoring import FinalScore
 from community_governance.evaluation.survey import Precision, Survey, SurveyResponse
 from community_governance.explain import Explanation
-from community_governance.numbers import format_fraction, parse_exact
+from community_governance.numbers import as_score, format_fraction, parse_exact
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.schemas.base import Document, dec, frac, undec, unfrac
 from community_governance.schemas.community import CommunityDoc
@@ -337,7 +336,7 @@ class ScorecardDoc(Document):
         explanation = Explanation.from_dict(self.explanation)
         final = FinalScore(
             exact=parse_exact(self.final.exact),
-            reported=Decimal(self.final.reported),
+            reported=as_score(self.final.reported, field="final.reported", rule="E-5"),
             components={
                 Component.from_label(k): unfrac(v) for k, v in self.final.components.items()
             },
@@ -424,7 +423,12 @@ class QuarterResultDoc(Document):
             policy_id=self.policy_id,
             scorecards=tuple(c.to_domain() for c in self.scorecards),
             awards=tuple(
-                Award(a.unit_id, quarter, Grade.from_label(a.grade), Decimal(a.score))
+                Award(
+                    a.unit_id,
+                    quarter,
+                    Grade.from_label(a.grade),
+                    as_score(a.score, field="awards.score", rule="E-6"),
+                )
                 for a in self.awards
             ),
             rectification_orders=tuple(
@@ -432,7 +436,7 @@ class QuarterResultDoc(Document):
                     o.unit_id,
                     quarter,
                     Grade.from_label(o.grade),
-                    Decimal(o.score),
+                    as_score(o.score, field="rectification_orders.score", rule="E-6"),
                     tuple(o.weakest),
                 )
                 for o in self.rectification_orders

@@ -115,7 +115,15 @@ class CaseDoc(Document):
                 raise ParseError(
                     f"unknown event {entry.event!r}", field="history.event", rule="R-2"
                 )
-            case = cases.apply(case, kind(**entry.fields), at=entry.at)
+            try:
+                event = kind(**entry.fields)
+            except (TypeError, ValueError) as error:
+                raise ParseError(
+                    f"the fields of a {entry.event} event are not its own: {error}",
+                    field="history.fields",
+                    rule="R-2",
+                ) from None
+            case = cases.apply(case, event, at=entry.at)
             if case.state.code != entry.state:
                 raise ParseError(
                     f"the history says {entry.state} after {entry.event}; "
