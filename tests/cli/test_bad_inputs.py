@@ -114,3 +114,60 @@ def test_a_case_event_with_a_field_it_does_not_have() -> None:
     with pytest.raises(ParseError) as refused:
         case.to_domain()
     assert (refused.value.field, refused.value.rule) == ("history.fields", "R-2")
+
+
+def _frame_file(tmp_path: Path, text: str, encoding: str, *, bom: bool = False) -> Path:
+    path = tmp_path / f"frame-{encoding}.json"
+    data = text.encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("gbk", False)])
+def test_frames_in_utf8_with_or_without_bom_and_in_gbk_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], *, encoding: str, bom: bool
+) -> None:
+    """E-4: a frame saved by Excel (BOM) or a Chinese Windows tool (GBK) draws the same sample."""
+    import json  # noqa: PLC0415
+
+    households = [f"海滨-{i:03d}" for i in range(30)]
+    text = json.dumps({"document": "frame", "households": households}, ensure_ascii=False)
+    path = _frame_file(tmp_path, text, encoding, bom=bom)
+    code = main(
+        [
+            "sample",
+            "draw",
+            str(path),
+            "--seed",
+            "007",
+            "--seed-source",
+            "dice",
+            "--at",
+            "2026-09-30",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    drawn = json.loads(out)
+    assert set(drawn["sample"]) <= set(households)
+    assert drawn["frame_size"] == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{"document": "frame", "households": ["a"], "households": ["b"]}', "appears twice"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_duplicate_keys_and_deep_nesting_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, needle: str
+) -> None:
+    """E-4: a key given twice (the last would win silently) and 10^5-deep JSON: one line, exit 2."""
+    path = tmp_path / "frame.json"
+    path.write_text(text, encoding="utf-8")
+    code, err = _run(capsys, "sample", "draw", str(path), "--seed", "1", "--seed-source", "d")
+    assert code == EXIT_BAD_INPUT
+    assert needle in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err

@@ -171,9 +171,18 @@ def _load(path: str, name: str) -> Any:
     from community_governance.schemas import load_document
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as error:
         raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=name) from None
+    try:
+        text = data.decode("utf-8-sig")  # UTF-8, with or without the BOM Excel writes
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")  # GBK and its superset, as Chinese Windows writes
+        except UnicodeDecodeError:
+            raise ParseError(
+                "the file is neither UTF-8 nor GB18030/GBK text", field=path, rule=name
+            ) from None
     return load_document(name, text, source=path)
 
 
