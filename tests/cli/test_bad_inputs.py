@@ -171,3 +171,24 @@ def test_duplicate_keys_and_deep_nesting_are_refused(
     assert needle in err
     assert err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_a_meeting_on_the_last_representable_day_closes_with_an_error_not_a_crash() -> None:
+    """C-4: a review date past 9999-12-31 is a ParseError naming held_on, not OverflowError."""
+    import datetime as dt  # noqa: PLC0415
+
+    from community_governance import default_policy  # noqa: PLC0415
+    from community_governance.community import Representative  # noqa: PLC0415
+    from community_governance.consultation import Meeting, Proposal  # noqa: PLC0415
+    from community_governance.errors import ParseError  # noqa: PLC0415
+
+    meeting = Meeting.open(
+        "m",
+        dt.date(9999, 12, 31),
+        [Representative("R1", "U1")],
+        [Proposal("P1", "lights", "public_affairs")],
+        default_policy(),
+    )
+    with pytest.raises(ParseError) as refused:
+        meeting.close(default_policy())
+    assert (refused.value.field, refused.value.rule) == ("held_on", "C-4")
