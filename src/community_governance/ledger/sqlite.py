@@ -14,6 +14,10 @@ pseudonyms ([`SQLiteLedger.pseudonym`][community_governance.ledger.sqlite.SQLite
 and any detail lives in a separate
 table, referenced by pseudonym, with a retention date, deletable without
 touching the chain.
+
+One room for one concept, the SQLite event store: its schema, its appends and reads, its
+chain checks and its export and import share one table and one connection discipline; the
+checks of records are in ``ledger.records`` and the storage plumbing in ``ledger.storage``.
 """
 
 from __future__ import annotations
@@ -24,17 +28,24 @@ import hmac
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from community_governance.errors import GovernanceError
 from community_governance.ledger.chain import (
     GENESIS,
     LedgerCheck,
     check_records,
     event_body,
     link,
+)
+from community_governance.ledger.records import check_event, read_export, same_keys, when
+from community_governance.ledger.storage import (
+    ConcurrencyError,
+    Connection,
+    LedgerBusyError,
+    LedgerError,
+    text_of,
 )
 from community_governance.ports import NewEvent, RecordedEvent
 
@@ -64,23 +75,6 @@ _INSERT = (
 )
 
 
-class LedgerError(GovernanceError):
-    """Any failure of the ledger's storage (every sqlite3 error maps here)."""
-
-
-class ConcurrencyError(LedgerError):
-    """Another writer moved the stream on: re-read it and try again."""
-
-
-class LedgerBusyError(ConcurrencyError):
-    """The database stayed locked by another writer past the busy timeout: try again."""
-
-
-def _when(text: str) -> dt.date:
-    # Dates are stored as YYYY-MM-DD; an aware datetime with its offset.
-    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
-
-
 def _row_event(row: sqlite3.Row) -> RecordedEvent:
     return RecordedEvent(
         seq=row["seq"],
@@ -88,45 +82,9 @@ def _row_event(row: sqlite3.Row) -> RecordedEvent:
         version=row["version"],
         type=row["type"],
         data=json.loads(row["data"]),
-        at=_when(row["at"]),
+        at=when(row["at"]),
         hash=row["hash"],
     )
-
-
-def _same_keys(original: object, encoded: object) -> bool:
-    """Whether JSON encoding kept every key (``{1: ..., "1": ...}`` would lose one)."""
-    if isinstance(original, Mapping) and isinstance(encoded, Mapping):
-        return len(original) == len(encoded) and all(
-            _same_keys(value, encoded[key if isinstance(key, str) else json.dumps(key)])
-            for key, value in original.items()
-            if (key if isinstance(key, str) else json.dumps(key)) in encoded
-        )
-    if isinstance(original, list | tuple) and isinstance(encoded, list):
-        return all(_same_keys(a, b) for a, b in zip(original, encoded, strict=False))
-    return True
-
-
-def _check_event(stream: object, index: int, event: NewEvent) -> None:
-    kind: object = event.type  # callers outside the type checker pass anything
-    if not isinstance(kind, str) or not kind.strip():
-        raise LedgerError(
-            "an event's type is non-empty text", field=f"events[{index}].type", rule="ledger"
-        )
-    at = event.at
-    if isinstance(at, dt.datetime):
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise LedgerError(
-                "an event's time is a date or a datetime with its time zone",
-                field=f"events[{index}].at",
-                rule="ledger",
-            )
-    elif not isinstance(at, dt.date):
-        raise LedgerError(
-            f"an event's at is a date, not {type(at).__name__}",
-            field=f"events[{index}].at",
-            rule="ledger",
-        )
-    del stream
 
 
 class SQLiteLedger:
@@ -166,8 +124,8 @@ class SQLiteLedger:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    def _connection(self) -> _Connection:
-        return _Connection(self.path, self._timeout)
+    def _connection(self) -> Connection:
+        return Connection(self.path, self._timeout)
 
     # -- personal data ---------------------------------------------------------------------
 
@@ -250,13 +208,13 @@ class SQLiteLedger:
             )
         prepared = []
         for i, event in enumerate(events):
-            _check_event(stream, i, event)
+            check_event(stream, i, event)
             try:
                 data = json.loads(json.dumps(dict(event.data), ensure_ascii=False))
                 event_body(stream, 1, event.type, event.at.isoformat(), data)
             except (TypeError, ValueError) as error:
                 raise LedgerError(str(error), field=f"events[{i}].data", rule="ledger") from None
-            if not _same_keys(event.data, data):
+            if not same_keys(event.data, data):
                 raise LedgerError(
                     "two keys of the data are the same text in JSON (such as 1 and '1')",
                     field=f"events[{i}].data",
@@ -345,7 +303,7 @@ class SQLiteLedger:
             ).fetchall()
         return check_records(
             (
-                (seq, _text(stream), version, _text(type_), _text(at), data, _text(digest))
+                (seq, text_of(stream), version, text_of(type_), text_of(at), data, text_of(digest))
                 for seq, stream, version, type_, at, data, digest in rows
             ),
             published,
@@ -407,7 +365,7 @@ class SQLiteLedger:
             LedgerError: the ledger is not empty, a line is malformed, or the
                 chain breaks (naming the line).
         """
-        records = list(_read_export(path))
+        records = list(read_export(path))
         check = check_records(
             (
                 (
@@ -452,107 +410,3 @@ class SQLiteLedger:
             )
             conn.execute("COMMIT")
         return self.head()
-
-
-def _read_export(path: str | Path) -> Iterable[dict[str, Any]]:
-    keys = {"seq", "stream", "version", "type", "at", "data", "hash"}
-    with Path(path).open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise LedgerError(
-                    f"line {number} is not JSON: {error.msg}", field=str(path), rule="ledger"
-                ) from None
-            if not isinstance(record, dict) or set(record) != keys:
-                raise LedgerError(
-                    f"line {number} is not a ledger record", field=str(path), rule="ledger"
-                )
-            problem = _record_problem(record)
-            if problem is not None:
-                raise LedgerError(
-                    f"line {number}: {problem}",
-                    field=f"{path}: line {number}.{problem.split()[0]}",
-                    rule="ledger",
-                )
-            yield record
-
-
-def _record_problem(record: Mapping[str, Any]) -> str | None:  # noqa: PLR0911 - one per field
-    """What is wrong with the types of an exported record's fields, if anything."""
-    for name in ("seq", "version"):
-        value = record[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            return f"{name} is a positive whole number, not {value!r}"
-    for name in ("stream", "type"):
-        if not isinstance(record[name], str) or not record[name].strip():
-            return f"{name} is non-empty text, not {record[name]!r}"
-    at = record["at"]
-    if not isinstance(at, str):
-        return f"at is an ISO date, not {at!r}"
-    try:
-        _when(at)
-    except ValueError:
-        return f"at is an ISO date, not {at!r}"
-    if not isinstance(record["data"], dict):
-        return f"data is a JSON object, not {type(record['data']).__name__}"
-    digest = record["hash"]
-    if not isinstance(digest, str) or len(digest) != 64 or set(digest) - set("0123456789abcdef"):  # noqa: PLR2004
-        return f"hash is 64 hexadecimal digits, not {digest!r}"
-    return None
-
-
-def _text(value: object) -> object:
-    """Stored text as text; bytes that are not UTF-8 are shown replaced, so the hash fails."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return value
-
-
-class _Connection:
-    """A short-lived connection, committed or rolled back on exit; sqlite3 errors mapped."""
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        self._path = path
-        self._timeout = timeout
-        self._conn: sqlite3.Connection | None = None
-
-    def __enter__(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
-        except sqlite3.Error as error:
-            raise LedgerError(
-                f"cannot open the ledger: {error}", field=str(self._path), rule="ledger"
-            ) from None
-        self._conn = conn
-        return conn
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, _: object
-    ) -> None:
-        conn = self._conn
-        assert conn is not None  # noqa: S101 - set by __enter__
-        try:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
-        finally:
-            conn.close()
-        if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error):
-            raise ConcurrencyError(
-                f"a concurrent writer won: {error}", field="stream", rule="ledger"
-            ) from None
-        if isinstance(error, sqlite3.OperationalError) and (
-            "locked" in str(error) or "busy" in str(error)
-        ):
-            raise LedgerBusyError(
-                f"the ledger stayed busy: {error}", field=str(self._path), rule="ledger"
-            ) from None
-        if isinstance(error, sqlite3.Error):
-            raise LedgerError(
-                f"storage error: {error}", field=str(self._path), rule="ledger"
-            ) from None

@@ -1,0 +1,111 @@
+"""What a ledger record may hold: checks of new events and of exported records (the record).
+
+An event is refused before anything is written when its stream or type is not text, its
+time is neither a date nor an aware datetime, or two keys of its data would be the same in
+JSON; an exported record is refused, naming its line and field, when a field has the wrong
+type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from community_governance.ledger.storage import LedgerError
+from community_governance.ports import NewEvent
+
+__all__ = ["check_event", "read_export", "record_problem", "same_keys", "when"]
+
+
+def when(text: str) -> dt.date:
+    """A stored time: ``YYYY-MM-DD`` as a date, an aware datetime with its offset."""
+    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+
+
+def same_keys(original: object, encoded: object) -> bool:
+    """Whether JSON encoding kept every key (``{1: ..., "1": ...}`` would lose one)."""
+    if isinstance(original, Mapping) and isinstance(encoded, Mapping):
+        return len(original) == len(encoded) and all(
+            same_keys(value, encoded[key if isinstance(key, str) else json.dumps(key)])
+            for key, value in original.items()
+            if (key if isinstance(key, str) else json.dumps(key)) in encoded
+        )
+    if isinstance(original, list | tuple) and isinstance(encoded, list):
+        return all(same_keys(a, b) for a, b in zip(original, encoded, strict=False))
+    return True
+
+
+def check_event(stream: object, index: int, event: NewEvent) -> None:
+    """Refuse an event whose type is not text or whose time is not a date or aware datetime."""
+    kind: object = event.type  # callers outside the type checker pass anything
+    if not isinstance(kind, str) or not kind.strip():
+        raise LedgerError(
+            "an event's type is non-empty text", field=f"events[{index}].type", rule="ledger"
+        )
+    at = event.at
+    if isinstance(at, dt.datetime):
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise LedgerError(
+                "an event's time is a date or a datetime with its time zone",
+                field=f"events[{index}].at",
+                rule="ledger",
+            )
+    elif not isinstance(at, dt.date):
+        raise LedgerError(
+            f"an event's at is a date, not {type(at).__name__}",
+            field=f"events[{index}].at",
+            rule="ledger",
+        )
+    del stream
+
+
+def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
+    """The records of a JSON Lines export, each checked (``LedgerError`` naming the line)."""
+    keys = {"seq", "stream", "version", "type", "at", "data", "hash"}
+    with Path(path).open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise LedgerError(
+                    f"line {number} is not JSON: {error.msg}", field=str(path), rule="ledger"
+                ) from None
+            if not isinstance(record, dict) or set(record) != keys:
+                raise LedgerError(
+                    f"line {number} is not a ledger record", field=str(path), rule="ledger"
+                )
+            problem = record_problem(record)
+            if problem is not None:
+                raise LedgerError(
+                    f"line {number}: {problem}",
+                    field=f"{path}: line {number}.{problem.split()[0]}",
+                    rule="ledger",
+                )
+            yield record
+
+
+def record_problem(record: Mapping[str, Any]) -> str | None:  # noqa: PLR0911 - one per field
+    """What is wrong with the types of an exported record's fields, if anything."""
+    for name in ("seq", "version"):
+        value = record[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return f"{name} is a positive whole number, not {value!r}"
+    for name in ("stream", "type"):
+        if not isinstance(record[name], str) or not record[name].strip():
+            return f"{name} is non-empty text, not {record[name]!r}"
+    at = record["at"]
+    if not isinstance(at, str):
+        return f"at is an ISO date, not {at!r}"
+    try:
+        when(at)
+    except ValueError:
+        return f"at is an ISO date, not {at!r}"
+    if not isinstance(record["data"], dict):
+        return f"data is a JSON object, not {type(record['data']).__name__}"
+    digest = record["hash"]
+    if not isinstance(digest, str) or len(digest) != 64 or set(digest) - set("0123456789abcdef"):  # noqa: PLR2004
+        return f"hash is 64 hexadecimal digits, not {digest!r}"
+    return None
