@@ -12,7 +12,7 @@ import warnings
 
 from community_governance.errors import ParseError
 
-__all__ = ["deprecated_alias", "warn_moved"]
+__all__ = ["deprecated_alias", "required_date", "warn_moved"]
 
 
 def deprecated_alias(
@@ -29,6 +29,20 @@ def deprecated_alias(
         raise ParseError(f"{where}: pass at= only ({old}= is its old name)", field="at")
     warnings.warn(f"{where}({old}=...) is deprecated; use at=...", DeprecationWarning, stacklevel=3)
     return on
+
+
+def required_date(
+    where: str, *, at: dt.date | None, on: dt.date | None, rule: str, old: str = "on"
+) -> dt.date:
+    """The date of an act that has no default: ``at=`` (or the deprecated ``on=``).
+
+    Raises:
+        ParseError: neither was given, or both.
+    """
+    when = deprecated_alias(where, at=at, on=on, old=old)
+    if when is None:
+        raise ParseError(f"{where} needs the date of the act: pass at=", field="at", rule=rule)
+    return when
 
 
 def warn_moved(old: str, new: str) -> None:

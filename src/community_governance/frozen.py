@@ -66,9 +66,6 @@ class FrozenMap(Mapping[K, V]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMap, (self._data,))
 
-    def __or__(self, other: Mapping[K, V]) -> FrozenMap[K, V]:
-        return FrozenMap({**self._data, **other})
-
 
 def frozen_map(data: Mapping[K, V] | None = None) -> FrozenMap[K, V]:
     """``data`` as a [FrozenMap][community_governance.frozen.FrozenMap] (itself if it is one)."""

@@ -18,7 +18,7 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Project, Quarter
-from community_governance.deprecation import deprecated_alias
+from community_governance.deprecation import required_date
 from community_governance.errors import InvalidTransition, ParseError
 from community_governance.numbers import as_fraction
 from community_governance.vocabulary import BilingualEnum
@@ -235,9 +235,7 @@ class ProjectRecord:
         Raises:
             InvalidTransition: the table does not allow it, naming both states.
         """
-        when = deprecated_alias("ProjectRecord.move", at=at, on=on)
-        if when is None:
-            raise InvalidTransition("a move needs its date: pass at=", field="at", rule="C-4")
+        when = required_date("ProjectRecord.move", at=at, on=on, rule="C-4")
         event = _MOVES.get((self.status, status))
         if event is None:
             raise InvalidTransition(
@@ -255,9 +253,7 @@ class ProjectRecord:
         Raises:
             ParseError: no such milestone.
         """
-        when = deprecated_alias("ProjectRecord.milestone_done", at=at, on=on)
-        if when is None:
-            raise ParseError("a milestone is done on a date: pass at=", field="at", rule="C-4")
+        when = required_date("ProjectRecord.milestone_done", at=at, on=on, rule="C-4")
         return advance_project(self, MilestoneDone(name), at=when)
 
 

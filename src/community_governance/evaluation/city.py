@@ -36,11 +36,10 @@ from community_governance.errors import (
     GovernanceError,
     InvalidAnswerError,
     ParseError,
-    ScoreOutOfRangeError,
     UnknownProjectError,
     UnknownUnitError,
 )
-from community_governance.evaluation.columns import Ratio, int_weights, unit_final
+from community_governance.evaluation.columns import Ratio, int_weights, on_scale, unit_final
 from community_governance.evaluation.grading import rank
 from community_governance.frozen import FrozenMap
 from community_governance.numbers import as_score, format_fraction, round_ratio
@@ -211,27 +210,14 @@ def _store(
     columns: list[int | None], index: int, score: Decimal, scale: ScoreRange, *, row: int, who: str
 ) -> None:
     """Check one score against the scale and keep it in the scale's smallest unit (E-2)."""
-    if score not in scale:
-        raise ScoreOutOfRangeError(
-            f"{score} is outside the scale {format_fraction(scale.minimum)}.."
-            f"{format_fraction(scale.maximum)}",
-            field=_where("ratings", row, "score"),
-            rule="E-2",
-        )
-    scaled = score.scaleb(scale.places)
-    if scaled != scaled.to_integral_value():
-        raise ScoreOutOfRangeError(
-            f"{score} has more decimal places than the scale's {scale.places}",
-            field=_where("ratings", row, "score"),
-            rule="E-2",
-        )
+    units = on_scale(score, scale, field=_where("ratings", row, "score"))
     if columns[index] is not None:
         raise DuplicateRatingError(
             f"{who} on {_DIMENSIONS[index].code}",
             field=_where("ratings", row, "dimension"),
             rule="E-3",
         )
-    columns[index] = int(scaled)
+    columns[index] = units
 
 
 def _read_survey(

@@ -23,7 +23,9 @@ import attrs
 
 from community_governance.errors import ScoreOutOfRangeError
 from community_governance.evaluation.scoring import missing_component_error
+from community_governance.numbers import format_fraction
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.policy.values import ScoreRange
 from community_governance.vocabulary import (
     BilingualEnum,
     Component,
@@ -37,9 +39,10 @@ __all__ = [
     "Ratio",
     "UnitFinal",
     "int_weights",
-    "mean_of",
+    "on_scale",
     "peer_part",
     "rating_ratio",
+    "scaled",
     "score_units",
     "unit_final",
     "weighted_total",
@@ -60,6 +63,40 @@ def int_weights(weights: Mapping[E, Fraction], order: Sequence[E]) -> tuple[int,
     return tuple(weights[key].numerator * (common // weights[key].denominator) for key in order)
 
 
+def scaled(score: Decimal, places: int, *, field: str, who: str) -> int:
+    """``score`` as an integer in units of ``10**-places`` (E-2).
+
+    Raises:
+        ScoreOutOfRangeError: the score has more decimal places than the scale allows.
+    """
+    shifted = score.scaleb(places)
+    if shifted != shifted.to_integral_value():
+        raise ScoreOutOfRangeError(
+            f"{who}score {score} has more decimal places than the scale's {places}",
+            field=field,
+            rule="E-2",
+        )
+    return int(shifted)
+
+
+def on_scale(score: Decimal, scale: ScoreRange, *, field: str, who: str = "") -> int:
+    """``score`` checked against ``scale`` (range and places), in the scale's smallest unit.
+
+    The one check a score meets when it is recorded, by a rating book or a city's tables.
+
+    Raises:
+        ScoreOutOfRangeError: the score is outside the scale or finer than its places.
+    """
+    if score not in scale:
+        raise ScoreOutOfRangeError(
+            f"{score} is outside the scale {format_fraction(scale.minimum)}.."
+            f"{format_fraction(scale.maximum)}",
+            field=field,
+            rule="E-2",
+        )
+    return scaled(score, scale.places, field=field, who=who)
+
+
 def score_units(
     scores: Mapping[Dimension, Decimal | None], places: int, rater: str, ratee: str
 ) -> tuple[int | None, ...]:
@@ -68,22 +105,13 @@ def score_units(
     Raises:
         ScoreOutOfRangeError: a score has more decimal places than the scale allows.
     """
-    units: list[int | None] = []
-    for dimension in _DIMENSIONS:
-        score = scores.get(dimension)
-        if score is None:
-            units.append(None)
-            continue
-        scaled = score.scaleb(places)
-        if scaled != scaled.to_integral_value():
-            raise ScoreOutOfRangeError(
-                f"{rater}'s score {score} of {ratee} has more decimal places than the scale's "
-                f"{places}",
-                field=f"scores.{dimension.code}",
-                rule="E-2",
-            )
-        units.append(int(scaled))
-    return tuple(units)
+    who = f"{rater}'s rating of {ratee}: "
+    return tuple(
+        None
+        if (score := scores.get(d)) is None
+        else scaled(score, places, field=f"scores.{d.code}", who=who)
+        for d in _DIMENSIONS
+    )
 
 
 def zero_weight_error(rater: str, ratee: str) -> ScoreOutOfRangeError:
@@ -124,11 +152,6 @@ def peer_part(ratios: Sequence[Ratio], *, trim: bool) -> PeerPart:
     scaled = sorted(num * (common // den) for num, den in ratios)
     used = scaled[1:-1] if trim else scaled
     return PeerPart((sum(used), common * len(used)), trim)
-
-
-def mean_of(total: int, count: int, unit: int) -> Ratio:
-    """The mean of ``count`` values summing to ``total`` units."""
-    return total, count * unit
 
 
 def weighted_total(parts: Sequence[tuple[int, Ratio]]) -> Ratio:

@@ -238,9 +238,18 @@ def evaluate_quarter(
     check_inputs(community, quarter, ratings, survey, on)
     context = QuarterContext.make(community, quarter, on, ratings, survey, resolve(policy, on))
     snapshot = context.snapshot
-    finals = {unit: context.final(unit) for unit in context.unit_ids}
+    # Each unit's trace is replayed from the stored inputs when it is first read (E-1..E-6);
+    # it names the unit's rank, which is known once every final is (``ranks`` is filled below,
+    # before any trace can be read).
+    ranks: dict[str, int] = {}
+    explanations = {
+        unit: Deferred(functools.partial(context.explain, unit, ranks)) for unit in context.unit_ids
+    }
+    finals = {unit: context.final(unit, explanations[unit]) for unit in context.unit_ids}
     basis_rounded = snapshot.grade_basis is GradeBasis.ROUNDED
-    ranks = rank({u: Fraction(f.reported) if basis_rounded else f.exact for u, f in finals.items()})
+    ranks.update(
+        rank({u: Fraction(f.reported) if basis_rounded else f.exact for u, f in finals.items()})
+    )
     award_grades, order_grades = snapshot.award_grades, snapshot.rectification_grades
     cards: list[Scorecard] = []
     awards: list[Award] = []
@@ -255,8 +264,6 @@ def evaluate_quarter(
             orders.append(
                 RectificationOrder(unit, quarter, grade, final.reported, weakest(peer_dimensions))
             )
-        # The trace is replayed from the stored inputs when it is first read (E-1..E-6).
-        explanation = Deferred(functools.partial(context.explain, unit, ranks[unit]))
         own = ratings.self_rating(unit)
         cards.append(
             Scorecard(
@@ -265,10 +272,10 @@ def evaluate_quarter(
                 peer_dimensions=peer_dimensions,
                 peer_count=len(context.peers[unit]),
                 response_count=context.public_count(unit),
-                final=attrs.evolve(final, explanation=explanation),
+                final=final,
                 grade=grade,
                 rank=ranks[unit],
-                explanation=explanation,
+                explanation=explanations[unit],
                 survey_precision=Deferred(functools.partial(context.precision, unit)),
             )
         )

@@ -31,11 +31,10 @@ from community_governance.errors import (
     ForeignSelfRatingError,
     ParseError,
     PeerRatesItselfError,
-    ScoreOutOfRangeError,
 )
-from community_governance.evaluation.columns import score_units, zero_weight_error
-from community_governance.explain import ExplanationBuilder, render_value
-from community_governance.frozen import FrozenMap, frozen_map
+from community_governance.evaluation.columns import on_scale, score_units, zero_weight_error
+from community_governance.explain import ExplanationBuilder
+from community_governance.frozen import FrozenMap, as_tuple, read_only
 from community_governance.numbers import as_score
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -154,20 +153,6 @@ class RatingEvent:
     reason: str | None = None
 
 
-def _current(ratings: Mapping[tuple[str, str], Rating]) -> Mapping[tuple[str, str], Rating]:
-    return frozen_map(ratings)
-
-
-def _history(events: Iterable[RatingEvent]) -> tuple[RatingEvent, ...]:
-    return tuple(events)
-
-
-def _unit_columns(
-    units: Mapping[tuple[str, str], tuple[int | None, ...]],
-) -> Mapping[tuple[str, str], tuple[int | None, ...]]:
-    return frozen_map(units)
-
-
 @attrs.frozen
 class RatingBook:
     """A quarter's ratings of a community's member units (E-2, E-3).
@@ -184,12 +169,12 @@ class RatingBook:
 
     community: Community
     quarter: Quarter = attrs.field(converter=to_quarter)
-    current: Mapping[tuple[str, str], Rating] = attrs.field(factory=FrozenMap, converter=_current)
-    history: tuple[RatingEvent, ...] = attrs.field(default=(), converter=_history)
+    current: Mapping[tuple[str, str], Rating] = attrs.field(factory=FrozenMap, converter=read_only)
+    history: tuple[RatingEvent, ...] = attrs.field(default=(), converter=as_tuple)
     # The current ratings as integer columns in the scale's smallest unit, kept when they
     # are recorded (E-2): the evaluation sums these instead of building fractions.
     _units: Mapping[tuple[str, str], tuple[int | None, ...]] = attrs.field(
-        factory=FrozenMap, converter=_unit_columns, eq=False, repr=False, alias="units"
+        factory=FrozenMap, converter=read_only, eq=False, repr=False, alias="units"
     )
     _scale: ScoreRange | None = attrs.field(default=None, eq=False, repr=False, alias="scale")
 
@@ -240,15 +225,13 @@ class RatingBook:
         self.community.check_units([rating.rater], "rater", "E-3")
         self.community.check_units([rating.ratee], "ratee", "E-3")
         scale = policy.score_range
-        for dimension, score in rating.scores.items():
-            if score is not None and score not in scale:
-                raise ScoreOutOfRangeError(
-                    f"{score} is outside the scale {render_value(scale.minimum)}.."
-                    f"{render_value(scale.maximum)}",
-                    field=f"scores.{dimension.code}",
-                    rule="E-2",
-                )
-        return score_units(rating.scores, scale.places, rating.rater, rating.ratee)
+        who = f"{rating.rater}'s rating of {rating.ratee}: "
+        return tuple(
+            None
+            if (score := rating.scores.get(d)) is None
+            else on_scale(score, scale, field=f"scores.{d.code}", who=who)
+            for d in Dimension
+        )
 
     def record(
         self,

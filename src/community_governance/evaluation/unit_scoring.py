@@ -11,7 +11,6 @@ it is the same trace as ever.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -192,12 +191,16 @@ class QuarterContext:
             survey_reads=self._survey_reads,
         )
 
-    def final(self, unit: str) -> FinalScore:
-        """The unit's final score (E-5), in integers where the columns allow."""
-        fast = self._integer_final(unit) if self.units is not None else None
-        return fast if fast is not None else self._reference(unit).final
+    def final(self, unit: str, explanation: Deferred[Explanation]) -> FinalScore:
+        """The unit's final score (E-5), in integers where the columns allow.
 
-    def _integer_final(self, unit: str) -> FinalScore | None:
+        ``explanation`` is the unit's whole trace, which the final score carries.
+        """
+        if self.units is not None:
+            return self._integer_final(unit, explanation)
+        return attrs.evolve(self._reference(unit).final, explanation=explanation)
+
+    def _integer_final(self, unit: str, explanation: Deferred[Explanation]) -> FinalScore:
         units = self.units
         assert units is not None  # noqa: S101 - checked by the caller
         public = self.public_means.get(unit)
@@ -219,7 +222,7 @@ class QuarterContext:
             components={c: scored.component(c) for c in Component},
             weights=scored.weights,
             reweighted=scored.reweighted,
-            explanation=Deferred(functools.partial(_unexplained, unit)),
+            explanation=explanation,
         )
 
     def peer_dimensions(self, unit: str) -> dict[Dimension, Fraction | None]:
@@ -244,8 +247,9 @@ class QuarterContext:
             return None
         return self.survey.precision(self.snapshot, unit)
 
-    def explain(self, unit: str, unit_rank: int) -> Explanation:
+    def explain(self, unit: str, ranks: Mapping[str, int]) -> Explanation:
         """The unit's whole trace (E-1..E-6), replayed from the quarter's inputs."""
+        unit_rank = ranks[unit]
         scored = self._reference(unit)
         builder, final = scored.builder, scored.final
         grade_basis_value(final, self.snapshot, builder=builder)
@@ -320,11 +324,6 @@ def _integer_means(
         unit: (sum(as_int[v] for v in values), common * len(values)) if values else None
         for unit, values in public.items()
     }
-
-
-def _unexplained(unit: str) -> Explanation:
-    # Replaced by the scorecard's replay before a result is returned; never reached.
-    raise AssertionError(unit)  # pragma: no cover
 
 
 _DIMENSIONS = tuple(Dimension)

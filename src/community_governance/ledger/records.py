@@ -38,7 +38,7 @@ def same_keys(original: object, encoded: object) -> bool:
     return True
 
 
-def check_event(stream: object, index: int, event: NewEvent) -> None:
+def check_event(index: int, event: NewEvent) -> None:
     """Refuse an event whose type is not text or whose time is not a date or aware datetime."""
     kind: object = event.type  # callers outside the type checker pass anything
     if not isinstance(kind, str) or not kind.strip():
@@ -59,7 +59,6 @@ def check_event(stream: object, index: int, event: NewEvent) -> None:
             field=f"events[{index}].at",
             rule="ledger",
         )
-    del stream
 
 
 def read_export(path: str | Path) -> Iterable[dict[str, Any]]:

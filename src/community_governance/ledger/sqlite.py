@@ -208,7 +208,7 @@ class SQLiteLedger:
             )
         prepared = []
         for i, event in enumerate(events):
-            check_event(stream, i, event)
+            check_event(i, event)
             try:
                 data = json.loads(json.dumps(dict(event.data), ensure_ascii=False))
                 event_body(stream, 1, event.type, event.at.isoformat(), data)

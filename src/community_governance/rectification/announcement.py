@@ -19,7 +19,7 @@ import datetime as dt
 import attrs
 
 from community_governance.community import Community
-from community_governance.deprecation import deprecated_alias
+from community_governance.deprecation import required_date
 from community_governance.errors import (
     EligibilityError,
     ObjectionWindowClosedError,
@@ -162,7 +162,7 @@ class Announcement:
 
         ``on`` is the deprecated name of ``at``.
         """
-        when = _date("Announcement.dismiss", at, on)
+        when = required_date("Announcement.dismiss", at=at, on=on, rule="R-1")
         return attrs.evolve(
             self, objections=self._resolve(objection_id, ObjectionOutcome.DISMISSED, reason, when)
         )
@@ -181,7 +181,7 @@ class Announcement:
 
         ``on`` is the deprecated name of ``at``.
         """
-        on = _date("Announcement.uphold", at, on)
+        on = required_date("Announcement.uphold", at=at, on=on, rule="R-1")
         objections = self._resolve(objection_id, ObjectionOutcome.UPHELD, reason, on)
         if (corrected.community_id, corrected.quarter) != (
             self.result.community_id,
@@ -241,15 +241,6 @@ class Announcement:
         )
 
 
-def _date(where: str, at: dt.date | None, on: dt.date | None) -> dt.date:
-    when = deprecated_alias(where, at=at, on=on)
-    if when is None:
-        raise EligibilityError(
-            f"{where} needs the date of the act: pass at=", field="at", rule="R-1"
-        )
-    return when
-
-
 def _window(at: dt.date, policy: Policy | PolicySnapshot | None) -> tuple[dt.date, Explanation]:
     builder = ExplanationBuilder(Text("结果公示", "Public announcement of the results"))
     p = resolve(policy, at, builder)
@@ -276,7 +267,7 @@ def announce(
 
     ``on`` is the deprecated name of ``at``.
     """
-    when = _date("announce", at, on)
+    when = required_date("announce", at=at, on=on, rule="R-1")
     if when < result.evaluated_on:
         raise EligibilityError("results are announced after the evaluation", field="at", rule="R-1")
     window_ends, explanation = _window(when, policy)

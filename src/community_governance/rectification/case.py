@@ -37,7 +37,7 @@ from collections.abc import Mapping
 import attrs
 
 from community_governance.community import Quarter
-from community_governance.deprecation import deprecated_alias
+from community_governance.deprecation import required_date
 from community_governance.errors import (
     DeadlinePassedError,
     GuardFailed,
@@ -227,9 +227,7 @@ def open_case(
     Raises:
         ParseError: the unit is not a member unit, or no date is given.
     """
-    issued = deprecated_alias("open_case", at=at, on=issued_on, old="issued_on")
-    if issued is None:
-        raise ParseError("a case is issued on a date: pass at=", field="at", rule="E-6")
+    issued = required_date("open_case", at=at, on=issued_on, rule="E-6", old="issued_on")
     if unit_id not in member_units:
         raise ParseError(f"{unit_id} is not a member unit", field="unit_id", rule="E-6")
     builder = ExplanationBuilder(Text(f"整改通知：{unit_id}", f"Rectification order: {unit_id}"))
@@ -460,9 +458,7 @@ def case_at(
 
     ``on`` is the deprecated name of ``at``.
     """
-    on = deprecated_alias("case_at", at=at, on=on)
-    if on is None:
-        raise ParseError("case_at needs the date: pass at=", field="at", rule="R-2")
+    on = required_date("case_at", at=at, on=on, rule="R-2")
     if on < case.issued_on:
         return None
     replayed = case.initial()
@@ -480,5 +476,5 @@ def status_at(
 
     ``on`` is the deprecated name of ``at``.
     """
-    found = case_at(case, deprecated_alias("status_at", at=at, on=on))
+    found = case_at(case, required_date("status_at", at=at, on=on, rule="R-2"))
     return None if found is None else found.state

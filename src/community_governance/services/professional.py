@@ -6,7 +6,7 @@ import datetime as dt
 
 import attrs
 
-from community_governance.deprecation import deprecated_alias
+from community_governance.deprecation import required_date
 from community_governance.errors import InvalidTransition
 from community_governance.services.pillar import ServiceRecord
 from community_governance.vocabulary import BilingualEnum
@@ -30,13 +30,6 @@ class ProfessionalService(BilingualEnum):
 
 def _service(value: ProfessionalService | str) -> ProfessionalService:
     return ProfessionalService.coerce(value)
-
-
-def _date(where: str, at: dt.date | None, on: dt.date | None) -> dt.date:
-    when = deprecated_alias(where, at=at, on=on)
-    if when is None:
-        raise InvalidTransition(f"{where} needs its date: pass at=", field="at", rule="S-2")
-    return when
 
 
 @attrs.frozen
@@ -67,7 +60,7 @@ class ProfessionalCase(ServiceRecord):
 
         ``on`` is the deprecated name of ``at``.
         """
-        on = _date("ProfessionalCase.refer", at, on)
+        on = required_date("ProfessionalCase.refer", at=at, on=on, rule="S-2")
         if self.closed_on is not None or to_agency == self.agency or on < self.opened_on:
             raise InvalidTransition(
                 "refer an open case to another agency, after it opened", field="case", rule="S-2"
@@ -81,7 +74,7 @@ class ProfessionalCase(ServiceRecord):
 
     def close(self, at: dt.date | None = None, *, on: dt.date | None = None) -> ProfessionalCase:
         """Close an accepted case on ``at`` (``on``: deprecated name)."""
-        on = _date("ProfessionalCase.close", at, on)
+        on = required_date("ProfessionalCase.close", at=at, on=on, rule="S-2")
         if not self.accepted or self.closed_on is not None or on < self.opened_on:
             raise InvalidTransition("only an accepted, open case closes", field="case", rule="S-2")
         return attrs.evolve(self, closed_on=on)
