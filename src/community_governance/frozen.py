@@ -10,10 +10,26 @@ hashes when its values do.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    ValuesView,
+)
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Deferred", "FrozenMap", "as_tuple", "deferred", "frozen_map", "read_only"]
+__all__ = [
+    "Deferred",
+    "FrozenMap",
+    "LazyMap",
+    "as_tuple",
+    "deferred",
+    "frozen_map",
+    "read_only",
+]
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -29,7 +45,11 @@ class FrozenMap(Mapping[K, V]):
     _hash: int | None
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        object.__setattr__(self, "_data", dict(data) if data is not None else {})
+        if isinstance(data, FrozenMap):
+            copied = data._data.copy()  # noqa: SLF001 - the same class
+        else:
+            copied = dict(data) if data is not None else {}
+        object.__setattr__(self, "_data", copied)
         object.__setattr__(self, "_hash", None)
 
     def __getitem__(self, key: K) -> V:
@@ -44,9 +64,28 @@ class FrozenMap(Mapping[K, V]):
     def __contains__(self, key: object) -> bool:
         return key in self._data
 
+    # The dict's own views: read-only, and iterated at C speed.
+    def keys(self) -> KeysView[K]:
+        """The keys, in order."""
+        return self._data.keys()
+
+    def values(self) -> ValuesView[V]:
+        """The values, in order."""
+        return self._data.values()
+
+    def items(self) -> ItemsView[K, V]:
+        """The (key, value) pairs, in order."""
+        return self._data.items()
+
+    def get(self, key: K, default: Any = None) -> Any:
+        """The value of ``key``, or ``default``."""
+        return self._data.get(key, default)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):
             return self._data == other._data
+        if isinstance(other, dict):
+            return self._data == other
         if isinstance(other, Mapping):
             return self._data == dict(other.items())
         return NotImplemented
@@ -67,9 +106,54 @@ class FrozenMap(Mapping[K, V]):
         return (FrozenMap, (self._data,))
 
 
-def frozen_map(data: Mapping[K, V] | None = None) -> FrozenMap[K, V]:
-    """``data`` as a [FrozenMap][community_governance.frozen.FrozenMap] (itself if it is one)."""
-    if isinstance(data, FrozenMap):
+class LazyMap(Mapping[K, V]):
+    """A read-only mapping computed on first use and then kept.
+
+    A result's per-dimension means are this way, so that evaluating a whole city does
+    not build tables nobody reads; one that is read is the same as ever. It compares as
+    the mapping it computes, and pickles and copies as a
+    [FrozenMap][community_governance.frozen.FrozenMap] of it.
+    """
+
+    __slots__ = ("_data",)
+
+    _data: Deferred[dict[K, V]]
+
+    def __init__(self, compute: Callable[[], Mapping[K, V]]) -> None:
+        object.__setattr__(self, "_data", Deferred(lambda: dict(compute())))
+
+    def __getitem__(self, key: K) -> V:
+        return self._data.get()[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data.get())
+
+    def __len__(self) -> int:
+        return len(self._data.get())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data.get() == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._data.get())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a LazyMap cannot be changed")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data.get(),))
+
+
+def frozen_map(data: Mapping[K, V] | None = None) -> Mapping[K, V]:
+    """``data`` read-only: a [FrozenMap][community_governance.frozen.FrozenMap] copy.
+
+    ``data`` itself where it is one already, or a ``LazyMap`` (read-only too).
+    """
+    if isinstance(data, FrozenMap | LazyMap):
         return data
     return FrozenMap(data)
 

@@ -61,6 +61,11 @@ class BilingualEnum(enum.Enum):
     zh: str
     en: str
 
+    # Members are singletons compared by identity, so identity is their hash: a C-level
+    # hash instead of Enum's hash of the name, for the dictionaries keyed by dimension,
+    # component or grade that every evaluation fills.
+    __hash__ = object.__hash__
+
     def __new__(cls, code: str, zh: str, en: str) -> Self:
         """Build a member from its code and its two labels."""
         member = object.__new__(cls)

@@ -14,6 +14,7 @@ tests compare the two on random quarters.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -38,6 +39,7 @@ __all__ = [
     "PeerPart",
     "Ratio",
     "UnitFinal",
+    "final_of_ratios",
     "int_weights",
     "on_scale",
     "peer_part",
@@ -128,6 +130,11 @@ def rating_ratio(units: Sequence[int | None], weights: Sequence[int], unit: int)
 
     ``None`` where every rated dimension has weight zero (the rule's error case).
     """
+    if None not in units:  # the common case, summed in C
+        denominator = sum(weights)
+        if denominator == 0:
+            return None
+        return sum(map(operator.mul, units, weights)), denominator * unit
     numerator = denominator = 0
     for value, weight in zip(units, weights, strict=True):
         if value is not None:
@@ -148,10 +155,17 @@ class PeerPart:
 
 def peer_part(ratios: Sequence[Ratio], *, trim: bool) -> PeerPart:
     """The mean of the peer rating scores; without one highest and one lowest if ``trim``."""
-    common = math.lcm(*{den for _, den in ratios})
-    scaled = sorted(num * (common // den) for num, den in ratios)
-    used = scaled[1:-1] if trim else scaled
-    return PeerPart((sum(used), common * len(used)), trim)
+    denominators = {den for _, den in ratios}
+    if len(denominators) == 1:  # every rating rates the same dimensions: no rescaling
+        (common,) = denominators
+        scaled = [num for num, _ in ratios]
+    else:
+        common = math.lcm(*denominators)
+        scaled = [num * (common // den) for num, den in ratios]
+    if trim:
+        scaled.sort()
+        scaled = scaled[1:-1]
+    return PeerPart((sum(scaled), common * len(scaled)), trim)
 
 
 def weighted_total(parts: Sequence[tuple[int, Ratio]]) -> Ratio:
@@ -221,15 +235,41 @@ def unit_final(
         MissingComponentError: a component is missing and the policy does not re-weight.
     """
     scale_unit = policy.score_range.unit
+    return final_of_ratios(
+        unit,
+        own=None if own is None else (rating_ratio(own, dimension_weights, scale_unit),),
+        peers=[(r, rating_ratio(s, dimension_weights, scale_unit)) for r, s in peers],
+        public=public,
+        policy=policy,
+        component_weights=int_weights(policy.component_weights, _COMPONENTS),
+    )
+
+
+def final_of_ratios(
+    unit: str,
+    *,
+    own: tuple[Ratio | None] | None,
+    peers: Sequence[tuple[str, Ratio | None]],
+    public: Ratio | None,
+    policy: PolicySnapshot,
+    component_weights: Sequence[int],
+) -> UnitFinal:
+    """``unit_final`` from the ratings' scores (``rating_ratio``) already computed.
+
+    ``own`` is ``None`` without a self-rating, else a 1-tuple of its score; a score of
+    ``None`` is a rating of weight-zero dimensions only, the rule's error.
+
+    Raises:
+        ScoreOutOfRangeError: a rating rates only dimensions of weight zero.
+        MissingComponentError: a component is missing and the policy does not re-weight.
+    """
     ratios: dict[Component, Ratio] = {}
     if own is not None:
-        mine = rating_ratio(own, dimension_weights, scale_unit)
-        if mine is None:
+        if own[0] is None:
             raise zero_weight_error(unit, unit)
-        ratios[Component.SELF] = mine
+        ratios[Component.SELF] = own[0]
     peer_ratios: list[Ratio] = []
-    for rater, scores in peers:
-        ratio = rating_ratio(scores, dimension_weights, scale_unit)
+    for rater, ratio in peers:
         if ratio is None:
             raise zero_weight_error(rater, unit)
         peer_ratios.append(ratio)
@@ -241,16 +281,15 @@ def unit_final(
         ratios[Component.PEER] = peer_part(peer_ratios, trim=trim).ratio
     if public is not None:
         ratios[Component.PUBLIC] = public
-    weights = dict(policy.component_weights)
+    weights: Mapping[Component, Fraction] = policy.component_weights
     missing = [c for c in _COMPONENTS if c not in ratios]
     if missing:
         present = sum((w for c, w in weights.items() if c in ratios), Fraction(0))
         if policy.missing_component is MissingComponentRule.ERROR or present == 0:
             raise missing_component_error(unit, missing, len(peers), policy.peer_min_raters)
         weights = {c: (w / present if c in ratios else Fraction(0)) for c, w in weights.items()}
-    integer_weights = int_weights(policy.component_weights, _COMPONENTS)
     numerator, denominator = weighted_total(
-        [(w, ratios[c]) for c, w in zip(_COMPONENTS, integer_weights, strict=True) if c in ratios]
+        [(w, ratios[c]) for c, w in zip(_COMPONENTS, component_weights, strict=True) if c in ratios]
     )
     return UnitFinal(
         numerator,

@@ -95,7 +95,7 @@ def grade_of(
     return grade
 
 
-def rank(values: Mapping[str, Fraction]) -> dict[str, int]:
+def rank(values: Mapping[str, Fraction | Decimal]) -> dict[str, int]:
     """Standard competition ranking of ``values`` (highest first; ties share the best rank)."""
     ordered = sorted(values, key=lambda unit: (-values[unit], unit))
     ranks: dict[str, int] = {}

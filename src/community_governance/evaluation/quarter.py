@@ -24,7 +24,6 @@ from community_governance.deprecation import deprecated_alias
 from community_governance.evaluation.grading import (
     Award,
     RectificationOrder,
-    grade_of,
     rank,
 )
 from community_governance.evaluation.ratings import RatingBook
@@ -32,7 +31,7 @@ from community_governance.evaluation.scoring import FinalScore, explained
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.evaluation.unit_scoring import QuarterContext, check_inputs, weakest
 from community_governance.explain import Explanation
-from community_governance.frozen import Deferred, deferred, read_only
+from community_governance.frozen import Deferred, LazyMap, deferred, read_only
 from community_governance.numbers import round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -246,18 +245,22 @@ def evaluate_quarter(
         unit: Deferred(functools.partial(context.explain, unit, ranks)) for unit in context.unit_ids
     }
     finals = {unit: context.final(unit, explanations[unit]) for unit in context.unit_ids}
-    basis_rounded = snapshot.grade_basis is GradeBasis.ROUNDED
-    ranks.update(
-        rank({u: Fraction(f.reported) if basis_rounded else f.exact for u, f in finals.items()})
+    # What grades and ranks compare (E-6): the reported or the exact score; both are exact.
+    basis: dict[str, Fraction | Decimal] = (
+        {u: f.reported for u, f in finals.items()}
+        if snapshot.grade_basis is GradeBasis.ROUNDED
+        else {u: f.exact for u, f in finals.items()}
     )
+    ranks.update(rank(basis))
+    bands = snapshot.grade_bands
     award_grades, order_grades = snapshot.award_grades, snapshot.rectification_grades
     cards: list[Scorecard] = []
     awards: list[Award] = []
     orders: list[RectificationOrder] = []
     for unit in sorted(context.unit_ids, key=lambda u: (ranks[u], u)):
         final = finals[unit]
-        grade = grade_of(final, snapshot)
-        peer_dimensions = context.peer_dimensions(unit)
+        grade = next(b.grade for b in bands if basis[unit] >= b.minimum)
+        peer_dimensions = LazyMap(functools.partial(context.peer_dimensions, unit))
         if grade in award_grades:
             awards.append(Award(unit, quarter, grade, final.reported))
         if grade in order_grades:
@@ -268,7 +271,7 @@ def evaluate_quarter(
         cards.append(
             Scorecard(
                 unit_id=unit,
-                self_dimensions=(dict(own.scores) if own is not None else dict.fromkeys(Dimension)),
+                self_dimensions=(own.scores if own is not None else dict.fromkeys(Dimension)),
                 peer_dimensions=peer_dimensions,
                 peer_count=len(context.peers[unit]),
                 response_count=context.public_count(unit),

@@ -32,7 +32,13 @@ from community_governance.errors import (
     ParseError,
     PeerRatesItselfError,
 )
-from community_governance.evaluation.columns import on_scale, score_units, zero_weight_error
+from community_governance.evaluation.columns import (
+    int_weights,
+    on_scale,
+    rating_ratio,
+    score_units,
+    zero_weight_error,
+)
 from community_governance.explain import ExplanationBuilder
 from community_governance.frozen import FrozenMap, as_tuple, read_only
 from community_governance.numbers import as_score
@@ -144,6 +150,9 @@ def rating_score(
     return weighted / total_weight
 
 
+_DIMENSIONS = tuple(Dimension)
+
+
 @attrs.frozen
 class RatingEvent:
     """An entry of a rating book's history: a rating recorded, or one replacing another."""
@@ -177,6 +186,46 @@ class RatingBook:
         factory=FrozenMap, converter=read_only, eq=False, repr=False, alias="units"
     )
     _scale: ScoreRange | None = attrs.field(default=None, eq=False, repr=False, alias="scale")
+    # Each current rating's score (``rating_ratio``) under the dimension weights it was
+    # recorded with, also kept at recording, so that an evaluation adds them up.
+    _ratios: Mapping[tuple[str, str], tuple[int, int] | None] = attrs.field(
+        factory=FrozenMap, converter=read_only, eq=False, repr=False, alias="ratios"
+    )
+    _weights: tuple[int, ...] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="weights"
+    )
+
+    def recorded_ratios(
+        self, scale: ScoreRange, weights: tuple[int, ...]
+    ) -> Mapping[tuple[str, str], tuple[int, int] | None] | None:
+        """Each current rating's score kept at recording, or ``None``.
+
+        ``None`` unless every rating was recorded on ``scale`` and ``weights`` (the
+        dimension weights as integers).
+        """
+        if (
+            self._weights == weights
+            and self._scale == scale
+            and len(self._ratios) == len(self.current)
+        ):
+            return self._ratios
+        return None
+
+    def _ratios_with(
+        self,
+        snapshot: PolicySnapshot,
+        columns: Mapping[tuple[str, str], tuple[int | None, ...]],
+        keys: Iterable[tuple[str, str]],
+    ) -> tuple[dict[tuple[str, str], tuple[int, int] | None], tuple[int, ...]]:
+        weights = int_weights(snapshot.dimension_weights, _DIMENSIONS)
+        unit = snapshot.score_range.unit
+        if weights == self._weights and snapshot.score_range == self._scale:
+            ratios = dict(self._ratios)
+        else:
+            ratios = {key: rating_ratio(columns[key], weights, unit) for key in self.current}
+        for key in keys:
+            ratios[key] = rating_ratio(columns[key], weights, unit)
+        return ratios, weights
 
     def recorded_units(
         self, scale: ScoreRange
@@ -277,13 +326,16 @@ class RatingBook:
                 field="rating",
                 rule="E-3",
             )
-        columns = self._recorded_units(snapshot)
+        columns = {**self._recorded_units(snapshot), rating.key: units}
+        ratios, weights = self._ratios_with(snapshot, columns, [rating.key])
         return attrs.evolve(
             self,
             current={**self.current, rating.key: rating},
             history=(*self.history, RatingEvent(rating, previous, reason)),
-            units={**columns, rating.key: units},
+            units=columns,
             scale=snapshot.score_range,
+            ratios=ratios,
+            weights=weights,
         )
 
     def _recorded_units(
@@ -318,12 +370,15 @@ class RatingBook:
             current[rating.key] = rating
             columns[rating.key] = units
             events.append(RatingEvent(rating))
+        ratios, weights = self._ratios_with(snapshot, columns, [e.rating.key for e in events])
         return attrs.evolve(
             self,
             current=current,
             history=(*self.history, *events),
             units=columns,
             scale=snapshot.score_range,
+            ratios=ratios,
+            weights=weights,
         )
 
     def self_rating(self, unit_id: str) -> Rating | None:

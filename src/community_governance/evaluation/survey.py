@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -36,7 +36,7 @@ from community_governance.errors import (
 )
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
 from community_governance.explain import ExplanationBuilder
-from community_governance.frozen import as_tuple
+from community_governance.frozen import FrozenMap, as_tuple
 from community_governance.numbers import round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -66,6 +66,17 @@ def _projects(values: Iterable[Project]) -> tuple[Project, ...]:
     return tuple(values)
 
 
+def _tally(
+    counts: Mapping[str, Mapping[str, int]], responses: Iterable[SurveyResponse]
+) -> Mapping[str, Mapping[str, int]]:
+    """``counts`` with ``responses`` added, by project and answer (read-only)."""
+    grown = {project: dict(tally) for project, tally in counts.items()}
+    for response in responses:
+        tally = grown.setdefault(response.project, {})
+        tally[response.answer] = tally.get(response.answer, 0) + 1
+    return FrozenMap({project: FrozenMap(tally) for project, tally in grown.items()})
+
+
 @attrs.frozen
 class Survey:
     """A quarter's survey: the sample, the projects asked about, and the responses (E-4).
@@ -84,8 +95,15 @@ class Survey:
     certificate: SampleCertificate
     projects: tuple[Project, ...] = attrs.field(converter=_projects)
     responses: tuple[SurveyResponse, ...] = attrs.field(default=(), converter=as_tuple)
+    # The answers counted by project and answer code as they are recorded (E-4), so that an
+    # evaluation sums levels, not answers; built from the responses where not handed over.
+    _counts: Mapping[str, Mapping[str, int]] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="counts"
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self._counts is None:
+            object.__setattr__(self, "_counts", _tally({}, self.responses))
         ids = [p.project_id for p in self.projects]
         if len(set(ids)) != len(ids):
             raise ParseError("a project is listed twice", field="survey.projects", rule="E-4")
@@ -177,7 +195,14 @@ class Survey:
                 ) from None
             answered.add(key)
             added.append(attrs.evolve(response, answer=level.code))
-        return attrs.evolve(self, responses=(*self.responses, *added))
+        return attrs.evolve(
+            self, responses=(*self.responses, *added), counts=_tally(self.answer_counts, added)
+        )
+
+    @property
+    def answer_counts(self) -> Mapping[str, Mapping[str, int]]:
+        """How many answers each project received, by answer code (E-4)."""
+        return self._counts or {}
 
     def replace(self, household: str, frame: SamplingFrame) -> Survey:
         """A new survey in which a non-responding ``household`` is replaced from the reserve.

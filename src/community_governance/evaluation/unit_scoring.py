@@ -19,7 +19,7 @@ import attrs
 
 from community_governance.community import Community, Quarter
 from community_governance.errors import EligibilityError
-from community_governance.evaluation.columns import int_weights, unit_final
+from community_governance.evaluation.columns import final_of_ratios, int_weights, rating_ratio
 from community_governance.evaluation.grading import (
     grade_basis_value,
     grade_of,
@@ -119,11 +119,16 @@ class QuarterContext:
     snapshot: PolicySnapshot
     unit_ids: tuple[str, ...]
     peers: dict[str, tuple[Rating, ...]]
-    units: dict[tuple[str, str], tuple[int | None, ...]] | None
+    units: Mapping[tuple[str, str], tuple[int | None, ...]] | None
     public_means: dict[str, tuple[int, int] | None]
     public_counts: dict[str, int]
     _public: dict[str, tuple[Fraction, ...]] | None = None
     _survey_reads: ExplanationBuilder | None = None
+    #: Each rating's score (``rating_ratio``), computed once, where the columns allow.
+    _ratios: Mapping[tuple[str, str], tuple[int, int] | None] = attrs.field(factory=dict)
+    _component_weights: tuple[int, ...] = ()
+    #: Each unit's peer ratings as (rater, score), by rater.
+    _peer_ratios: dict[str, list[tuple[str, tuple[int, int] | None]]] = attrs.field(factory=dict)
 
     @classmethod
     def make(  # noqa: PLR0917 - the inputs of evaluate_quarter
@@ -151,10 +156,23 @@ class QuarterContext:
             snapshot,
             unit_ids,
             {u: tuple(sorted(rs, key=lambda r: r.rater)) for u, rs in by_ratee.items()},
-            dict(recorded) if recorded is not None else None,
+            recorded,
             {},
             {},
         )
+        if recorded is not None:
+            dims = int_weights(snapshot.dimension_weights, _DIMENSIONS)
+            kept = ratings.recorded_ratios(snapshot.score_range, dims)
+            scale_unit = snapshot.score_range.unit
+            made._ratios = (
+                kept
+                if kept is not None
+                else {key: rating_ratio(cols, dims, scale_unit) for key, cols in recorded.items()}
+            )
+            made._component_weights = int_weights(snapshot.component_weights, tuple(Component))
+            made._peer_ratios = {
+                u: [(r.rater, made._ratios[r.rater, u]) for r in rs] for u, rs in made.peers.items()
+            }
         sums = _survey_sums(survey, unit_ids, snapshot) if survey is not None else None
         if sums is None:
             public = made.public_scores()
@@ -201,17 +219,14 @@ class QuarterContext:
         return attrs.evolve(self._reference(unit).final, explanation=explanation)
 
     def _integer_final(self, unit: str, explanation: Deferred[Explanation]) -> FinalScore:
-        units = self.units
-        assert units is not None  # noqa: S101 - checked by the caller
-        public = self.public_means.get(unit)
-        own = units[(unit, unit)] if self.ratings.self_rating(unit) is not None else None
-        scored = unit_final(
+        ratios = self._ratios
+        scored = final_of_ratios(
             unit,
-            own=own,
-            peers=[(r.rater, units[r.key]) for r in self.peers[unit]],
-            public=public,
+            own=(ratios[unit, unit],) if (unit, unit) in ratios else None,
+            peers=self._peer_ratios[unit],
+            public=self.public_means.get(unit),
             policy=self.snapshot,
-            dimension_weights=int_weights(self.snapshot.dimension_weights, _DIMENSIONS),
+            component_weights=self._component_weights,
         )
         p = self.snapshot
         return FinalScore(
@@ -219,7 +234,7 @@ class QuarterContext:
             reported=round_ratio(
                 scored.numerator, scored.denominator, p.rounding_places, p.rounding_mode
             ),
-            components={c: scored.component(c) for c in Component},
+            components={c: scored.component(c) for c in _COMPONENTS},
             weights=scored.weights,
             reweighted=scored.reweighted,
             explanation=explanation,
@@ -280,30 +295,32 @@ def _survey_sums(
 ) -> tuple[dict[str, tuple[int, int] | None], dict[str, int]] | None:
     """Each unit's survey mean and answer count, summed in integers from the answer codes.
 
-    ``None`` where an answer is not on the scale in force (the Fraction path then reads it
-    by label, or raises the rule's error).
+    The survey counts its answers by project and code when they are recorded, so this is
+    a sum over projects and answer levels. ``None`` where an answer is not on the scale in
+    force (the Fraction path then reads it by label, or raises the rule's error).
     """
     levels = {level.code: level.score for level in p.survey_answer_scale.levels}
     common = math.lcm(*(score.denominator for score in levels.values()))
     as_int = {code: s.numerator * (common // s.denominator) for code, s in levels.items()}
-    sums = {project.project_id: 0 for project in survey.projects}
-    counts = dict.fromkeys(sums, 0)
-    for response in survey.responses:
-        value = as_int.get(response.answer)
-        if value is None:
+    sums: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for asked, tally in survey.answer_counts.items():
+        if any(code not in as_int for code in tally):
             return None
-        sums[response.project] += value
-        counts[response.project] += 1
-    means: dict[str, tuple[int, int] | None] = {}
-    answered: dict[str, int] = {}
+        sums[asked] = sum(as_int[code] * n for code, n in tally.items())
+        counts[asked] = sum(tally.values())
+    totals = dict.fromkeys(unit_ids, 0)
+    answered = dict.fromkeys(unit_ids, 0)
     everything = p.survey_attribution is SurveyAttribution.ALL
-    for unit in unit_ids:
-        projects = [
-            q.project_id for q in survey.projects if everything or unit in q.responsible_units
-        ]
-        total, n = sum(sums[q] for q in projects), sum(counts[q] for q in projects)
-        means[unit] = (total, common * n) if n else None
-        answered[unit] = n
+    for project in survey.projects:
+        pid = project.project_id
+        if pid not in sums:
+            continue
+        for unit in unit_ids if everything else set(project.responsible_units):
+            if unit in totals:
+                totals[unit] += sums[pid]
+                answered[unit] += counts[pid]
+    means = {u: (totals[u], common * n) if (n := answered[u]) else None for u in unit_ids}
     return means, answered
 
 
@@ -327,6 +344,7 @@ def _integer_means(
 
 
 _DIMENSIONS = tuple(Dimension)
+_COMPONENTS = tuple(Component)
 
 
 def check_inputs(
