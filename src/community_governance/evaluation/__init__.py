@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 from community_governance._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from community_governance.evaluation.city import CityResult, evaluate_city
+    from community_governance.evaluation.city import (
+        CityColumns,
+        CityResult,
+        evaluate_city,
+        record_city,
+    )
     from community_governance.evaluation.grading import (
         RANKING_RULE,
         Award,
@@ -96,6 +101,8 @@ __getattr__, __dir__ = lazy_exports(
         "verify_sample": "community_governance.evaluation.sampling",
         "evaluate_city": "community_governance.evaluation.city",
         "CityResult": "community_governance.evaluation.city",
+        "CityColumns": "community_governance.evaluation.city",
+        "record_city": "community_governance.evaluation.city",
         "first_fraction": "community_governance.evaluation.tickets",
         "frame_digest": "community_governance.evaluation.tickets",
         "ALGORITHM_V1": "community_governance.evaluation.tickets",
@@ -110,6 +117,7 @@ __all__ = [
     "CONVENTION",
     "RANKING_RULE",
     "Award",
+    "CityColumns",
     "CityResult",
     "FinalScore",
     "Precision",
@@ -136,6 +144,7 @@ __all__ = [
     "precision",
     "rank",
     "rating_score",
+    "record_city",
     "sample_order",
     "ticket",
     "ticket_hex",
