@@ -18,7 +18,7 @@ import operator
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import attrs
 
@@ -268,17 +268,15 @@ def final_of_ratios(
         if own[0] is None:
             raise zero_weight_error(unit, unit)
         ratios[Component.SELF] = own[0]
-    peer_ratios: list[Ratio] = []
-    for rater, ratio in peers:
-        if ratio is None:
-            raise zero_weight_error(rater, unit)
-        peer_ratios.append(ratio)
+    peer_ratios = [ratio for _, ratio in peers]
+    if None in peer_ratios:
+        raise zero_weight_error(next(r for r, ratio in peers if ratio is None), unit)
     if len(peer_ratios) >= policy.peer_min_raters:
         trim = (
             policy.peer_aggregation is PeerAggregation.TRIMMED
             and len(peer_ratios) >= policy.trim_min_raters
         )
-        ratios[Component.PEER] = peer_part(peer_ratios, trim=trim).ratio
+        ratios[Component.PEER] = peer_part(cast("list[Ratio]", peer_ratios), trim=trim).ratio
     if public is not None:
         ratios[Component.PUBLIC] = public
     weights: Mapping[Component, Fraction] = policy.component_weights

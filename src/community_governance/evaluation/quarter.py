@@ -273,7 +273,7 @@ def evaluate_quarter(
                 unit_id=unit,
                 self_dimensions=(own.scores if own is not None else dict.fromkeys(Dimension)),
                 peer_dimensions=peer_dimensions,
-                peer_count=len(context.peers[unit]),
+                peer_count=context.peer_count(unit),
                 response_count=context.public_count(unit),
                 final=final,
                 grade=grade,

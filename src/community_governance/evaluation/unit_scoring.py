@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
@@ -118,7 +119,6 @@ class QuarterContext:
     survey: Survey | None
     snapshot: PolicySnapshot
     unit_ids: tuple[str, ...]
-    peers: dict[str, tuple[Rating, ...]]
     units: Mapping[tuple[str, str], tuple[int | None, ...]] | None
     public_means: dict[str, tuple[int, int] | None]
     public_counts: dict[str, int]
@@ -129,6 +129,24 @@ class QuarterContext:
     _component_weights: tuple[int, ...] = ()
     #: Each unit's peer ratings as (rater, score), by rater.
     _peer_ratios: dict[str, list[tuple[str, tuple[int, int] | None]]] = attrs.field(factory=dict)
+    _peers: dict[str, tuple[Rating, ...]] | None = None
+
+    @property
+    def peers(self) -> dict[str, tuple[Rating, ...]]:
+        """Each unit's peer ratings, by rater (gathered when first asked for)."""
+        if self._peers is None:
+            by_ratee: dict[str, list[Rating]] = {unit: [] for unit in self.unit_ids}
+            for rating in self.ratings.current.values():
+                if rating.kind is Component.PEER and rating.ratee in by_ratee:
+                    by_ratee[rating.ratee].append(rating)
+            self._peers = {u: tuple(sorted(rs, key=_rater)) for u, rs in by_ratee.items()}
+        return self._peers
+
+    def peer_count(self, unit: str) -> int:
+        """How many other units rated ``unit``."""
+        if self._peer_ratios:
+            return len(self._peer_ratios[unit])
+        return len(self.peers[unit])
 
     @classmethod
     def make(  # noqa: PLR0917 - the inputs of evaluate_quarter
@@ -142,24 +160,8 @@ class QuarterContext:
     ) -> QuarterContext:
         """Gather a quarter's inputs: peers by ratee, survey scores, recorded columns."""
         unit_ids = tuple(community.unit_ids)
-        by_ratee: dict[str, list[Rating]] = {unit: [] for unit in unit_ids}
-        for rating in ratings.current.values():
-            if rating.kind is Component.PEER and rating.ratee in by_ratee:
-                by_ratee[rating.ratee].append(rating)
         recorded = ratings.recorded_units(snapshot.score_range)
-        made = cls(
-            community,
-            quarter,
-            on,
-            ratings,
-            survey,
-            snapshot,
-            unit_ids,
-            {u: tuple(sorted(rs, key=lambda r: r.rater)) for u, rs in by_ratee.items()},
-            recorded,
-            {},
-            {},
-        )
+        made = cls(community, quarter, on, ratings, survey, snapshot, unit_ids, recorded, {}, {})
         if recorded is not None:
             dims = int_weights(snapshot.dimension_weights, _DIMENSIONS)
             kept = ratings.recorded_ratios(snapshot.score_range, dims)
@@ -170,9 +172,13 @@ class QuarterContext:
                 else {key: rating_ratio(cols, dims, scale_unit) for key, cols in recorded.items()}
             )
             made._component_weights = int_weights(snapshot.component_weights, tuple(Component))
-            made._peer_ratios = {
-                u: [(r.rater, made._ratios[r.rater, u]) for r in rs] for u, rs in made.peers.items()
-            }
+            groups: dict[str, list[tuple[str, tuple[int, int] | None]]] = {u: [] for u in unit_ids}
+            for (rater, ratee), ratio in made._ratios.items():
+                if rater != ratee and ratee in groups:
+                    groups[ratee].append((rater, ratio))
+            for group in groups.values():
+                group.sort(key=_first)
+            made._peer_ratios = groups
         sums = _survey_sums(survey, unit_ids, snapshot) if survey is not None else None
         if sums is None:
             public = made.public_scores()
@@ -345,6 +351,8 @@ def _integer_means(
 
 _DIMENSIONS = tuple(Dimension)
 _COMPONENTS = tuple(Component)
+_first = operator.itemgetter(0)
+_rater = operator.attrgetter("rater")
 
 
 def check_inputs(
