@@ -11,6 +11,8 @@ inherit from both.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "DeadlinePassedError",
     "DuplicateBallotError",
@@ -69,10 +71,21 @@ class GovernanceError(Exception):
         self.rule = rule
         super().__init__(self._render())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (Dask workers): keep the field and the rule.
+        return (_rebuild, (type(self), self.message, self.field, self.rule))
+
     def _render(self) -> str:
         where = f"{self.field}: " if self.field else ""
         why = f" [{self.rule}]" if self.rule else ""
         return f"{where}{self.message}{why}"
+
+
+def _rebuild(
+    kind: type[GovernanceError], message: str, field: str | None, rule: str | None
+) -> GovernanceError:
+    """An error rebuilt from its parts, as pickling hands them over."""
+    return kind(message, field=field, rule=rule)
 
 
 class ExactnessError(GovernanceError, TypeError):

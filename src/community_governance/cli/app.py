@@ -44,6 +44,15 @@ def cli() -> None:
     """Group of all commands."""
 
 
+def _register_city() -> None:
+    from community_governance.cli.city import city
+
+    cli.add_command(city)
+
+
+_register_city()
+
+
 @cli.group(help="Read, check and compare policies. 查看、校验、比较政策参数。")
 def policy() -> None:
     """Group of the policy commands."""

@@ -1,0 +1,223 @@
+"""A province's quarters as a Parquet dataset: layout, manifest, reader and writer (E-1..E-6).
+
+The layout (``docs/en/province.md`` describes it for other systems):
+
+    DIR/manifest.json
+    DIR/quarter=2026Q3/group=0000/communities.parquet
+    DIR/quarter=2026Q3/group=0000/units.parquet
+    DIR/quarter=2026Q3/group=0000/ratings.parquet
+    ...
+
+Partitions are Hive-style, by quarter and by community group. A group always holds whole
+communities, so every rule, all of them per community, runs on one partition alone. The
+tables of a partition are those of
+[`evaluate_city`][community_governance.evaluation.city.evaluate_city], plus the
+communities (with their district), the survey frames and the sample certificates.
+
+The manifest is versioned: its schema and version, the policy the data was checked
+under (id and SHA-256), the quarters and groups, and the SHA-256 of every file. A file
+whose bytes differ from the manifest's digest is refused before it is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from community_governance.errors import ParseError
+from community_governance.policy.model import Policy
+
+__all__ = [
+    "MANIFEST",
+    "SCHEMA",
+    "TABLES",
+    "VERSION",
+    "Manifest",
+    "Partition",
+    "file_digest",
+    "policy_digest",
+    "read_manifest",
+    "read_partition",
+    "write_dataset",
+]
+
+#: The manifest's file name and schema.
+MANIFEST = "manifest.json"
+SCHEMA = "community-governance/province-dataset"
+VERSION = 1
+
+#: The tables of a partition and their columns.
+TABLES: Mapping[str, tuple[str, ...]] = {
+    "communities": ("community", "district", "name"),
+    "units": ("community", "unit", "kind", "name"),
+    "ratings": ("community", "quarter", "rater", "ratee", "dimension", "score"),
+    "projects": ("community", "project", "responsible_units"),
+    "frames": ("community", "household"),
+    "certificates": ("community", "certificate"),
+    "answers": ("community", "household", "project", "answer"),
+}
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def policy_digest(policy: Policy) -> str:
+    """The SHA-256 of a policy's canonical JSON document: what a run certificate cites."""
+    text = json.dumps(
+        policy.to_document(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class Partition:
+    """One partition: a quarter and a group of whole communities."""
+
+    quarter: str
+    group: str
+
+    @property
+    def path(self) -> str:
+        """The partition's folder, relative to the dataset."""
+        return f"quarter={self.quarter}/group={self.group}"
+
+
+@attrs.frozen
+class Manifest:
+    """A dataset's manifest: what it holds, under which policy, with a digest per file."""
+
+    policy_id: str
+    policy_sha256: str
+    partitions: tuple[Partition, ...]
+    files: Mapping[str, str]
+    digest: str
+
+    @property
+    def quarters(self) -> tuple[str, ...]:
+        """The quarters held, in order."""
+        return tuple(sorted({p.quarter for p in self.partitions}))
+
+
+def _refuse(path: Path | str, message: str) -> ParseError:
+    return ParseError(message, field=str(path), rule="E-1")
+
+
+def read_manifest(directory: Path) -> Manifest:
+    """The dataset's manifest, checked.
+
+    Raises:
+        ParseError: no manifest, another schema or version, or a malformed entry.
+    """
+    path = directory / MANIFEST
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _refuse(path, f"cannot read the manifest ({error.strerror})") from None
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise _refuse(path, "the manifest is not JSON") from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        raise _refuse(path, f"not a manifest of {SCHEMA}")
+    if document.get("version") != VERSION:
+        raise _refuse(
+            path, f"manifest version {document.get('version')!r}; this library reads {VERSION}"
+        )
+    try:
+        partitions = tuple(
+            Partition(str(p["quarter"]), str(p["group"])) for p in document["partitions"]
+        )
+        files = {str(k): str(v) for k, v in document["files"].items()}
+        policy = document["policy"]
+        policy_id, policy_sha = str(policy["id"]), str(policy["sha256"])
+    except (KeyError, TypeError, AttributeError):
+        raise _refuse(path, "a manifest entry is missing or malformed") from None
+    return Manifest(policy_id, policy_sha, partitions, files, hashlib.sha256(raw).hexdigest())
+
+
+def read_partition(directory: Path, manifest: Manifest, partition: Partition) -> dict[str, Any]:
+    """A partition's tables as pyarrow tables, each file checked against its digest.
+
+    Raises:
+        ParseError: a file is missing, differs from its digest, or is not Parquet.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - the [scale] extra
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    tables: dict[str, Any] = {}
+    for name, columns in TABLES.items():
+        relative = f"{partition.path}/{name}.parquet"
+        path = directory / relative
+        expected = manifest.files.get(relative)
+        if expected is None:
+            raise _refuse(path, "the file is not in the manifest")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise _refuse(path, f"cannot read the file ({error.strerror})") from None
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise _refuse(path, "the file's SHA-256 differs from the manifest's")
+        try:
+            table = pq.read_table(pa.BufferReader(data), use_threads=False)
+        except (pa.ArrowException, OSError) as error:
+            raise _refuse(path, f"not a readable Parquet file ({error})") from None
+        missing = [c for c in columns if c not in table.column_names]
+        if missing:
+            raise _refuse(path, f"missing column(s) {missing}")
+        tables[name] = table
+    return tables
+
+
+def write_dataset(
+    directory: Path,
+    partitions: Sequence[tuple[Partition, Mapping[str, Any]]],
+    policy: Policy,
+) -> Manifest:
+    """Write partitions (each a mapping of table name to a pyarrow table) and the manifest.
+
+    The bytes depend only on the tables and the library versions: the same inputs give
+    the same files and digests.
+
+    Raises:
+        ParseError: the folder exists and is not empty, or a table lacks a column.
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415 - the [scale] extra
+
+    if directory.exists() and any(directory.iterdir()):
+        raise _refuse(directory, "the folder exists and is not empty")
+    files: dict[str, str] = {}
+    for partition, tables in partitions:
+        folder = directory / partition.path
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, columns in TABLES.items():
+            table = tables[name]
+            missing = [c for c in columns if c not in table.column_names]
+            if missing:
+                raise _refuse(f"{partition.path}/{name}", f"missing column(s) {missing}")
+            path = folder / f"{name}.parquet"
+            pq.write_table(table.select(list(columns)), path, compression="zstd")
+            files[f"{partition.path}/{name}.parquet"] = file_digest(path)
+    document = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "policy": {"id": policy.policy_id, "sha256": policy_digest(policy)},
+        "partitions": [{"quarter": p.quarter, "group": p.group} for p, _ in partitions],
+        "files": dict(sorted(files.items())),
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    manifest_path = directory / MANIFEST
+    temporary = manifest_path.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(manifest_path)
+    return read_manifest(directory)
