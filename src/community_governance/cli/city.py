@@ -33,18 +33,32 @@ def city() -> None:
 @click.option("--seed", required=True, help="The province's seed, as text; same seed, same bytes.")
 @click.option("--quarter", default="2026Q3", show_default=True, help="The quarter generated.")
 @click.option(
+    "--group-size",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Communities per partition.",
+)
+@click.option(
     "--policy",
     "policy_name",
     default=DEFAULT_POLICY,
     show_default=True,
     help="The policy the data is checked under.",
 )
-def generate(directory: Path, communities: int, seed: str, quarter: str, policy_name: str) -> None:
+def generate(
+    directory: Path, communities: int, seed: str, quarter: str, group_size: int, policy_name: str
+) -> None:
     """Generate a province."""
     from community_governance.province.generate import generate_province
 
     manifest = generate_province(
-        directory, communities=communities, seed=seed, quarter=quarter, policy=_policy(policy_name)
+        directory,
+        communities=communities,
+        seed=seed,
+        quarter=quarter,
+        policy=_policy(policy_name),
+        group_size=group_size,
     )
     click.echo(
         f"{directory}: {communities} communities in {len(manifest.partitions)} partitions, "

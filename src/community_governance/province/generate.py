@@ -26,7 +26,7 @@ from community_governance.vocabulary import Dimension, OrganisationKind
 __all__ = ["GROUP_SIZE", "generate_province"]
 
 #: Communities per partition group.
-GROUP_SIZE = 25
+GROUP_SIZE = 100
 #: Communities per district.
 DISTRICT_SIZE = 40
 

@@ -1,0 +1,126 @@
+"""A generated province on one and on two Dask worker processes (E-1..E-6).
+
+The province is generated once (``city generate``'s generator, not timed; 100 communities
+per partition unless ``--group-size`` says otherwise). Two ``LocalCluster``s are started
+once, one of one worker process and one of two (one thread each, with the settings the
+library's own local clusters use); then ``evaluate_province`` runs on each in turn,
+interleaved and repeated. Both clusters run on this machine's cores, idle while the other
+works.
+
+Printed, and with ``--json`` as one JSON object on the last line:
+
+* ``one_worker_s``, ``two_workers_s``: median wall times of a whole run (partitions read
+  and evaluated on the workers, results gathered, table, summary and certificate made);
+* ``speedup``: one worker's median over two workers' (goal: at least 1.8), and
+  ``speedup_min_pair``: the smallest ratio of one interleaved pair;
+* ``identical``: every run's result table and certificate equal those of one run in
+  this process;
+* ``peak_worker_mib``: the largest resident memory any worker process reached.
+
+Run: ``python benchmarks/scale_out.py --communities N [--reps R] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from community_governance.province.generate import generate_province
+from community_governance.province.run import (
+    evaluate_province,
+    local_cluster_config,
+)
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory since it started (``VmHWM``).
+
+    Not ``ru_maxrss``, which carries over the peak of the process a worker was forked from.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    """Generate, then time one and two workers, interleaved."""
+    distributed: Any = importlib.import_module("distributed")  # the [scale] extra
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--communities", type=int, default=2000)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--group-size", type=int, default=100, help="communities per partition")
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "province"
+        start = time.perf_counter()
+        generate_province(
+            data, communities=args.communities, seed="benchmark", group_size=args.group_size
+        )
+        generated_s = time.perf_counter() - start
+        start = time.perf_counter()
+        reference = evaluate_province(data)
+        in_process_s = time.perf_counter() - start
+        clusters: dict[str, Any] = {}
+        clients: dict[str, Any] = {}
+        for name, workers in (("one_worker_s", 1), ("two_workers_s", 2)):
+            with local_cluster_config():
+                clusters[name] = distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+            clients[name] = distributed.Client(clusters[name])
+            evaluate_province(data, scheduler=clients[name])  # warm up the workers
+        times: dict[str, list[float]] = {name: [] for name in clients}
+        identical = True
+        for _ in range(args.reps):
+            for name, client in clients.items():
+                start = time.perf_counter()
+                run = evaluate_province(data, scheduler=client)
+                times[name].append(time.perf_counter() - start)
+                identical = identical and run.certificate == reference.certificate
+        peak = max(value for client in clients.values() for value in client.run(_peak_mib).values())
+        for client in clients.values():
+            client.close()
+        for cluster in clusters.values():
+            cluster.close()
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    figures = {
+        **medians,
+        "speedup": medians["one_worker_s"] / medians["two_workers_s"],
+        "speedup_min_pair": min(
+            a / b for a, b in zip(times["one_worker_s"], times["two_workers_s"], strict=True)
+        ),
+        "identical": identical,
+        "peak_worker_mib": peak,
+        "communities": args.communities,
+        "units": reference.certificate["units"],
+        "partitions": reference.certificate["partitions"],
+        "generated_s": generated_s,
+        "in_process_s": in_process_s,
+    }
+    print(
+        f"province of {args.communities} communities, {figures['units']} units, "
+        f"{figures['partitions']} partitions (generated in {generated_s:.1f} s)"
+    )
+    print(f"  in this process      {in_process_s:8.2f} s")
+    print(f"  one worker process   {medians['one_worker_s']:8.2f} s (median of {args.reps})")
+    print(f"  two worker processes {medians['two_workers_s']:8.2f} s (median of {args.reps})")
+    print(
+        f"  speed-up {figures['speedup']:.2f}x (smallest pair {figures['speedup_min_pair']:.2f}x; "
+        f"goal >= 1.8x); identical: {identical}; peak worker memory {peak:.0f} MiB"
+    )
+    if args.json:
+        print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
