@@ -113,13 +113,13 @@ def _refuse(path: Path | str, message: str) -> ParseError:
     return ParseError(message, field=str(path), rule="E-1")
 
 
-def read_manifest(directory: Path) -> Manifest:
+def read_manifest(directory: Path | str) -> Manifest:
     """The dataset's manifest, checked.
 
     Raises:
         ParseError: no manifest, another schema or version, or a malformed entry.
     """
-    path = directory / MANIFEST
+    path = Path(directory) / MANIFEST
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -146,7 +146,9 @@ def read_manifest(directory: Path) -> Manifest:
     return Manifest(policy_id, policy_sha, partitions, files, hashlib.sha256(raw).hexdigest())
 
 
-def read_partition(directory: Path, manifest: Manifest, partition: Partition) -> dict[str, Any]:
+def read_partition(
+    directory: Path | str, manifest: Manifest, partition: Partition
+) -> dict[str, Any]:
     """A partition's tables as pyarrow tables, each file checked against its digest.
 
     Raises:
@@ -158,7 +160,7 @@ def read_partition(directory: Path, manifest: Manifest, partition: Partition) ->
     tables: dict[str, Any] = {}
     for name, columns in TABLES.items():
         relative = f"{partition.path}/{name}.parquet"
-        path = directory / relative
+        path = Path(directory) / relative
         expected = manifest.files.get(relative)
         if expected is None:
             raise _refuse(path, "the file is not in the manifest")
@@ -180,7 +182,7 @@ def read_partition(directory: Path, manifest: Manifest, partition: Partition) ->
 
 
 def write_dataset(
-    directory: Path,
+    directory: Path | str,
     partitions: Sequence[tuple[Partition, Mapping[str, Any]]],
     policy: Policy,
 ) -> Manifest:
@@ -194,6 +196,7 @@ def write_dataset(
     """
     import pyarrow.parquet as pq  # noqa: PLC0415 - the [scale] extra
 
+    directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise _refuse(directory, "the folder exists and is not empty")
     files: dict[str, str] = {}

@@ -105,7 +105,7 @@ def _tables(rows: dict[str, list[Any]]) -> dict[str, Any]:
 
 
 def generate_province(
-    directory: Path,
+    directory: Path | str,
     *,
     communities: int,
     seed: str,
@@ -136,4 +136,4 @@ def generate_province(
                 rows.setdefault(name, []).extend(part)
         group = f"{start // group_size:04d}"
         partitions.append((Partition(str(quarter), group), _tables(rows)))
-    return write_dataset(directory, partitions, rules)
+    return write_dataset(Path(directory), partitions, rules)
