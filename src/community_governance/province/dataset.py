@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -183,13 +183,14 @@ def read_partition(
 
 def write_dataset(
     directory: Path | str,
-    partitions: Sequence[tuple[Partition, Mapping[str, Any]]],
+    partitions: Iterable[tuple[Partition, Mapping[str, Any]]],
     policy: Policy,
 ) -> Manifest:
     """Write partitions (each a mapping of table name to a pyarrow table) and the manifest.
 
-    The bytes depend only on the tables and the library versions: the same inputs give
-    the same files and digests.
+    ``partitions`` may be a generator: each partition is written as it comes, so a
+    province larger than memory can be written. The bytes depend only on the tables and
+    the library versions: the same inputs give the same files and digests.
 
     Raises:
         ParseError: the folder exists and is not empty, or a table lacks a column.
@@ -200,7 +201,9 @@ def write_dataset(
     if directory.exists() and any(directory.iterdir()):
         raise _refuse(directory, "the folder exists and is not empty")
     files: dict[str, str] = {}
+    written: list[Partition] = []
     for partition, tables in partitions:
+        written.append(partition)
         folder = directory / partition.path
         folder.mkdir(parents=True, exist_ok=True)
         for name, columns in TABLES.items():
@@ -215,7 +218,7 @@ def write_dataset(
         "schema": SCHEMA,
         "version": VERSION,
         "policy": {"id": policy.policy_id, "sha256": policy_digest(policy)},
-        "partitions": [{"quarter": p.quarter, "group": p.group} for p, _ in partitions],
+        "partitions": [{"quarter": p.quarter, "group": p.group} for p in written],
         "files": dict(sorted(files.items())),
     }
     text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -24,6 +24,7 @@ import importlib
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -225,6 +226,7 @@ def _on_dask(
     as_completed = importlib.import_module("distributed").as_completed
     try:
         shared = client.scatter(dict(snapshots), broadcast=True)  # the policy goes once
+        run = uuid.uuid4().hex[:12]  # keys of this run only, whatever ran on the client before
         futures = [
             client.submit(
                 task,
@@ -232,17 +234,24 @@ def _on_dask(
                 manifest,
                 partition,
                 shared,
-                key=f"partition-{partition.quarter}-{partition.group}",
+                key=f"partition-{partition.quarter}-{partition.group}-{run}",
                 pure=False,
                 # Largest first, so that no large partition is left for the end alone.
                 priority=_size(directory, partition),
             )
             for partition in manifest.partitions
         ]
-        for done, _ in enumerate(as_completed(futures), start=1):
+        del shared
+        position = {future.key: index for index, future in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
+        # Each result is taken as it arrives and its future released, so that a worker
+        # holds no more than the partitions it is working on.
+        for done, (future, result) in enumerate(as_completed(futures, with_results=True), start=1):
+            results[position[future.key]] = result
+            future.release()
             if progress is not None:
                 progress(done, len(futures))
-        return [future.result() for future in futures]
+        return results
     finally:
         if not given:
             client.close()
