@@ -244,13 +244,15 @@ def _on_dask(
         del shared
         position = {future.key: index for index, future in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
-        # Each result is taken as it arrives and its future released, so that a worker
-        # holds no more than the partitions it is working on.
-        for done, (future, result) in enumerate(as_completed(futures, with_results=True), start=1):
-            results[position[future.key]] = result
-            future.release()
+        pending = as_completed(futures)
+        # Only the iterator holds the futures now: each is released once its result is
+        # taken, so that a worker keeps no more than the partitions it is working on.
+        futures.clear()
+        for done, future in enumerate(pending, start=1):
+            results[position[future.key]] = future.result()
+            del future
             if progress is not None:
-                progress(done, len(futures))
+                progress(done, len(results))
         return results
     finally:
         if not given:
