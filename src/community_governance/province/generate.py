@@ -19,7 +19,7 @@ from community_governance.community import Quarter
 from community_governance.evaluation.sampling import SamplingFrame, draw_sample
 from community_governance.policy import default_policy
 from community_governance.policy.model import Policy
-from community_governance.province.dataset import Manifest, Partition, write_dataset
+from community_governance.province.dataset import TABLES, Manifest, Partition, write_dataset
 from community_governance.schemas.evaluation import CertificateDoc
 from community_governance.vocabulary import Dimension, OrganisationKind
 
@@ -87,8 +87,6 @@ def _community(seed: str, index: int, quarter: Quarter, policy: Policy) -> dict[
 
 def _tables(rows: dict[str, list[Any]]) -> dict[str, Any]:
     import pyarrow as pa  # noqa: PLC0415 - the [scale] extra
-
-    from community_governance.province.dataset import TABLES  # noqa: PLC0415
 
     types = {"score": pa.decimal128(5, 2), "responsible_units": pa.list_(pa.string())}
     return {

@@ -75,9 +75,7 @@ def _located(error: GovernanceError, directory: str, partition: Partition) -> Go
     where = f"{directory}/{partition.path}"
     if table in {"units", "ratings", "projects", "answers"}:
         where = f"{where}/{table}.parquet"
-    located = type(error).__new__(type(error))
-    GovernanceError.__init__(located, error.message, field=f"{where}: {field}", rule=error.rule)
-    return located
+    return type(error)(error.message, field=f"{where}: {field}", rule=error.rule)
 
 
 def evaluate_partition(
