@@ -49,7 +49,7 @@ from community_governance.evaluation import (
     evaluate_city,
     evaluate_quarter,
 )
-from community_governance.evaluation.city import record_city
+from community_governance.evaluation.city import INPUT_COLUMNS, record_city
 from community_governance.evaluation.ratings import Rating
 from community_governance.policy import default_policy
 from community_governance.policy.schema import PolicySnapshot
@@ -76,12 +76,7 @@ class City:
         self.raw: list[list[list[list[int]]]] = []
         self.answer_codes: list[list[list[str]]] = []
         tables: dict[str, dict[str, list[Any]]] = {
-            "units": {"community": [], "unit": []},
-            "ratings": {
-                c: [] for c in ("community", "quarter", "rater", "ratee", "dimension", "score")
-            },
-            "projects": {"community": [], "project": [], "responsible_units": []},
-            "answers": {"community": [], "household": [], "project": [], "answer": []},
+            name: {column: [] for column in columns} for name, columns in INPUT_COLUMNS.items()
         }
         dims = [d.code for d in Dimension]
         for index in range(communities):

@@ -68,14 +68,24 @@ def test_an_unknown_attribute_is_an_attribute_error() -> None:
         _ = cg.not_a_name
 
 
-def test_importing_the_package_loads_no_optional_extra() -> None:
-    """Importing the package pulls in neither pydantic, click nor the policy layer."""
+def _loaded(imports: str, modules: tuple[str, ...]) -> str:
+    """Which of ``modules`` a fresh interpreter has loaded after ``import`` of ``imports``."""
     code = (
-        "import sys, community_governance; "
-        "print(','.join(sorted(m for m in ('pydantic', 'click', 'tomllib', "
-        "'community_governance.policy') if m in sys.modules)))"
+        f"import sys, {imports}; "
+        f"print(','.join(sorted(m for m in {modules!r} if m in sys.modules)))"
     )
-    out = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout.strip()
-    assert out == ""
+
+
+def test_importing_the_package_loads_no_optional_extra() -> None:
+    """Importing the package pulls in neither pydantic, click nor the policy layer."""
+    modules = ("pydantic", "click", "tomllib", "community_governance.policy")
+    assert _loaded("community_governance", modules) == ""
+
+
+def test_the_core_install_loads_no_scale_module() -> None:
+    """The package, its evaluation and province layers load no Dask, pyarrow or NumPy."""
+    imports = "community_governance, community_governance.evaluation, community_governance.province"
+    assert _loaded(imports, ("dask", "distributed", "pyarrow", "numpy", "pandas")) == ""

@@ -22,7 +22,12 @@ from hypothesis import strategies as st
 
 from community_governance.errors import GovernanceError, PolicyError
 from community_governance.evaluation import city, city_vector
-from community_governance.evaluation.city import CityColumns, evaluate_city, record_city
+from community_governance.evaluation.city import (
+    INPUT_COLUMNS,
+    CityColumns,
+    evaluate_city,
+    record_city,
+)
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Dimension
 from tests.evaluation.test_city import _renamed, _tables
@@ -77,12 +82,7 @@ def test_the_numpy_path_equals_the_python_int_path(quarters_: list[Any], kind: s
 def _two_communities(*, same_ids: bool) -> dict[str, dict[str, list[Any]]]:
     """Two communities whose units (and households) may share ids, as real cities' do."""
     tables: dict[str, dict[str, list[Any]]] = {
-        "units": {"community": [], "unit": []},
-        "ratings": {
-            c: [] for c in ("community", "quarter", "rater", "ratee", "dimension", "score")
-        },
-        "projects": {"community": [], "project": [], "responsible_units": []},
-        "answers": {"community": [], "household": [], "project": [], "answer": []},
+        name: {column: [] for column in columns} for name, columns in INPUT_COLUMNS.items()
     }
     for c, base in (("North", 60), ("South", 80)):
         ids = [f"U{u}" if same_ids else f"{c}-U{u}" for u in range(4)]

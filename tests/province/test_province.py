@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -234,16 +232,3 @@ def test_a_notebook_gets_pandas_and_lazy_dask_frames(province: Path, in_process:
         return [tuple(map(str, row)) for row in frame.itertuples(index=False)]
 
     assert rows(lazy.compute()) == rows(expected)
-
-
-def test_importing_the_library_loads_no_scale_module() -> None:
-    """The core install stays free of Dask, pyarrow and NumPy."""
-    code = (
-        "import sys, community_governance, community_governance.evaluation; "
-        "print(sorted(m for m in ('dask', 'distributed', 'pyarrow', 'numpy', 'pandas') "
-        "if m in sys.modules))"
-    )
-    done = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]"
