@@ -1,8 +1,10 @@
 """The ``community-governance`` command line (adapter; needs the ``[cli]`` extra).
 
-Exit codes: 0 success; 1 a rule outcome the caller asked to fail on; 2 bad
-input (a missing or invalid file, an unknown option). Bad input prints one
-line naming the file, the field and the rule, never a traceback.
+Exit codes: 0 success (help included: ``-h``, ``--help``, or a bare group such as
+``community-governance policy``, which prints its commands); 1 a rule outcome the caller
+asked to fail on; 2 bad input (a missing or invalid file, an unknown option); 130
+interrupted (Ctrl-C). Bad input prints one line naming the file, the field and the
+rule, never a traceback.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ try:
 except ModuleNotFoundError as error:  # pragma: no cover - exercised only without the extra
     _MISSING = error
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_OUTCOME", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_OUTCOME", "main"]
 
 EXIT_OK = 0
 EXIT_OUTCOME = 1
 EXIT_BAD_INPUT = 2
+#: The shell's code for a run stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def default_lang() -> Lang:
@@ -49,15 +53,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Without standalone mode click returns the code of an early exit (--help, Exit(n)).
         code = cli.main(args=argv, prog_name="community-governance", standalone_mode=False)
-    except GovernanceError as error:
-        print(f"community-governance: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except click.exceptions.Exit as done:
-        return int(done.exit_code)
-    except click.ClickException as error:
-        print(f"community-governance: error: {error.format_message()}", file=sys.stderr)
-        return EXIT_BAD_INPUT if error.exit_code == EXIT_BAD_INPUT else error.exit_code
-    except click.exceptions.Abort:
-        print("community-governance: aborted", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (
+        GovernanceError,
+        click.ClickException,
+        click.exceptions.Exit,
+        click.exceptions.Abort,
+        KeyboardInterrupt,
+    ) as stopped:
+        return _stopped(stopped)
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _stopped(stopped: BaseException) -> int:
+    """The exit code of a run that stopped early, its one line written where it belongs."""
+    if isinstance(stopped, GovernanceError):
+        print(f"community-governance: error: {stopped}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if isinstance(stopped, click.exceptions.Exit):
+        return int(stopped.exit_code)
+    if isinstance(stopped, click.exceptions.NoArgsIsHelpError):
+        # A bare group asks what it can do: its help, as with -h.
+        print(stopped.ctx.get_help())
+        return EXIT_OK
+    if isinstance(stopped, KeyboardInterrupt) or isinstance(stopped.__cause__, KeyboardInterrupt):
+        print("community-governance: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if isinstance(stopped, click.ClickException):
+        print(f"community-governance: error: {stopped.format_message()}", file=sys.stderr)
+        return EXIT_BAD_INPUT if stopped.exit_code == EXIT_BAD_INPUT else stopped.exit_code
+    print("community-governance: aborted", file=sys.stderr)
+    return EXIT_BAD_INPUT

@@ -38,7 +38,10 @@ def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(help="The 127 community-governance mechanism. 127党建引领社区治理机制。")
+@click.group(
+    help="The 127 community-governance mechanism. 127党建引领社区治理机制。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="community-governance")
 def cli() -> None:
     """Group of all commands."""

@@ -1,0 +1,49 @@
+"""Help where a person asks for it, and Ctrl-C told apart from bad input (all rules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+from community_governance.cli import EXIT_INTERRUPTED, main
+from community_governance.cli.app import cli
+
+GROUPS = sorted(name for name, command in cli.commands.items() if isinstance(command, click.Group))
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_a_bare_group_prints_its_commands(group: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A group given no command shows its help and exits 0, as -h does."""
+    assert main([group]) == 0
+    bare = capsys.readouterr().out
+    assert main([group, "-h"]) == 0
+    assert capsys.readouterr().out == bare
+    for name in cli.commands[group].commands:  # type: ignore[attr-defined]
+        assert name in bare
+
+
+def test_dash_h_is_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    """-h and --help print the same help, at the top and on a command."""
+    for words in (["-h"], ["evaluate", "-h"], ["city", "evaluate", "-h"]):
+        assert main(words) == 0
+        short = capsys.readouterr().out
+        assert main([*words[:-1], "--help"]) == 0
+        assert capsys.readouterr().out == short
+        assert short.startswith("Usage:")
+
+
+def test_ctrl_c_exits_130_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during a command: exit 130 (not 2, which is bad input), one line, no traceback."""
+
+    def interrupted(*_: Any, **__: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("community_governance.province.run.evaluate_province", interrupted)
+    code = main(["city", "evaluate", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert code == EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err.strip() == "community-governance: interrupted"
