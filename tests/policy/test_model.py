@@ -13,7 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from community_governance import as_fraction
-from community_governance.errors import ExactnessError, PolicyError
+from community_governance.errors import (
+    ExactnessError,
+    PolicyDateError,
+    PolicyDateWarning,
+    PolicyError,
+)
 from community_governance.policy import (
     SPECS,
     Policy,
@@ -265,3 +270,15 @@ def test_the_diff_moved_to_its_own_module_with_a_warning() -> None:
         assert model.diff is diff_module.diff
     with pytest.raises(AttributeError):
         _ = model.not_a_name
+
+
+def test_a_date_before_the_policy_names_the_policy_not_a_parameter() -> None:
+    """A date before any parameter is valid blames the date, with the policy's first day."""
+    before = BASE.first_date - dt.timedelta(days=1)
+    with pytest.raises(PolicyDateError) as raised:
+        BASE.at(before)
+    assert (raised.value.field, raised.value.rule) == ("at", "policy")
+    assert str(before) in raised.value.message
+    assert str(BASE.first_date) in raised.value.message
+    with pytest.warns(PolicyDateWarning):
+        assert BASE.at(before, strict=False).on == before

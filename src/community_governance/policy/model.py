@@ -210,8 +210,8 @@ class Policy:
                 uses the nearest window.
 
         Raises:
-            PolicyDateError: in strict mode, ``on`` is outside every window of
-                some parameter.
+            PolicyDateError: in strict mode, ``on`` is before the policy takes effect
+                (``field`` is ``at``), or outside every window of some parameter.
         """
         if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
             raise PolicyDateError(
@@ -219,6 +219,14 @@ class Policy:
             )
         if strict and on in self._snapshots:
             return self._snapshots[on]
+        if strict and on < self.first_date:
+            # Before the policy takes effect no parameter is to blame: name the policy's window.
+            raise PolicyDateError(
+                f"{on} is before policy {self.policy_id!r} takes effect: its parameters are "
+                f"valid from {self.first_date} on",
+                field="at",
+                rule="policy",
+            )
         values: dict[str, Any] = {}
         uses: dict[str, ParameterUse] = {}
         local: dict[str, object] = {}
