@@ -183,16 +183,16 @@ class CityColumns:
             GovernanceError: a unit's rule error (a missing component the policy does not
                 re-weight).
         """
-        for name, recorded, wanted in (
-            ("the rating scale", self.score_range, snapshot.score_range),
-            ("the survey answer scale", self.answer_scale, snapshot.survey_answer_scale),
+        for scale, recorded, wanted, rule in (
+            ("rating scale", self.score_range, snapshot.score_range, "E-2"),
+            ("survey answer scale", self.answer_scale, snapshot.survey_answer_scale, "E-4"),
         ):
             if recorded != wanted:
                 raise PolicyError(
-                    f"the city was recorded under another {name[4:]}; record it again "
-                    f"under this policy to score it with {name}",
+                    f"the city was recorded under another {scale}; record it again under "
+                    f"this policy to score it with this policy's {scale}",
                     field="policy",
-                    rule="E-2" if name == "the rating scale" else "E-4",
+                    rule=rule,
                 )
         if self._arrays is not None:
             from community_governance.evaluation.city_vector import score_arrays  # noqa: PLC0415
