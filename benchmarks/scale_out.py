@@ -17,7 +17,10 @@ Printed, and with ``--json`` as one JSON object on the last line:
   this process;
 * ``peak_worker_mib``: the largest resident memory any worker process reached.
 
-Run: ``python benchmarks/scale_out.py --communities N [--reps R] [--json]``.
+Run: ``python benchmarks/scale_out.py --communities N [--reps R] [--json]``. With
+``--dataset DIR`` the generated province is kept there, and a later run with the same
+``--dataset`` evaluates it again without generating it (``--communities`` and ``--copies``
+are then not used for generating; the figures name the province actually read).
 """
 
 from __future__ import annotations
@@ -108,6 +111,18 @@ def _tile(base: Path, target: Path, copies: int) -> None:
     write_dataset(target, partitions(), default_policy())
 
 
+def _communities(data: Path) -> int:
+    """How many communities the dataset holds (from the Parquet footers)."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 - the [scale] extra
+
+    from community_governance.province.dataset import read_manifest  # noqa: PLC0415
+
+    return sum(
+        pq.read_metadata(data / p.path / "communities.parquet").num_rows
+        for p in read_manifest(data).partitions
+    )
+
+
 def _report(figures: dict[str, Any], reps: int) -> None:
     """Print the figures for a person."""
     medians = figures
@@ -143,18 +158,25 @@ def main() -> None:
     parser.add_argument(
         "--reference", action="store_true", help="also evaluate in this process and compare"
     )
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        help="keep the generated province in this folder, or reuse it if it is there already",
+    )
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "province"
+        data = args.dataset or Path(folder) / "province"
         start = time.perf_counter()
-        base = data if args.copies == 1 else Path(folder) / "base"
-        generate_province(
-            base, communities=args.communities, seed="benchmark", group_size=args.group_size
-        )
-        if args.copies > 1:
-            _tile(base, data, args.copies)
+        if not (data / "manifest.json").exists():
+            base = data if args.copies == 1 else Path(folder) / "base"
+            generate_province(
+                base, communities=args.communities, seed="benchmark", group_size=args.group_size
+            )
+            if args.copies > 1:
+                _tile(base, data, args.copies)
         generated_s = time.perf_counter() - start
+        communities = _communities(data)
         reference = None
         in_process_s = None
         if args.reference:
@@ -166,7 +188,11 @@ def main() -> None:
         for name, workers in (("one_worker_s", 1), ("two_workers_s", 2)):
             with local_cluster_config():
                 clusters[name] = distributed.LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    # A free port: a dashboard already on 8787 must not get in the way.
+                    dashboard_address=":0",
                 )
             clients[name] = distributed.Client(clusters[name])
             clients[name].run(importlib.import_module, "community_governance.province.run")
@@ -194,7 +220,7 @@ def main() -> None:
         ),
         "identical": identical,
         "peak_worker_mib": peak,
-        "communities": args.communities * args.copies,
+        "communities": communities,
         "units": certificates[0]["units"],
         "partitions": certificates[0]["partitions"],
         "generated_s": generated_s,

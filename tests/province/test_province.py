@@ -85,6 +85,19 @@ def test_partitions_hold_whole_communities(province: Path) -> None:
     assert len(seen) == COMMUNITIES
 
 
+def test_a_narrowed_manifest_reads_its_partition_only(province: Path) -> None:
+    """E-1: a task's manifest holds its own files' digests; any other file is refused."""
+    manifest = read_manifest(province)
+    first, second = manifest.partitions[:2]
+    narrowed = manifest.narrowed(first)
+    assert narrowed.digest == manifest.digest
+    assert narrowed.partitions == (first,)
+    assert len(narrowed.files) == len(read_partition(province, narrowed, first))
+    assert set(narrowed.files) < set(manifest.files)
+    with pytest.raises(GovernanceError, match="not in the manifest"):
+        read_partition(province, narrowed, second)
+
+
 @pytest.mark.parametrize("scheduler", ["local:1", "local:2"])
 def test_a_cluster_gives_the_bytes_of_one_process(
     province: Path, in_process: Path, tmp_path: Path, scheduler: str
@@ -102,6 +115,9 @@ def _dies_once(
     snapshots: Mapping[str, PolicySnapshot],
 ) -> Any:
     """The partition task, except that the first worker to run it is killed (SIGKILL)."""
+    # A task is sent its own partition's part of the manifest, not the whole province's.
+    assert manifest.partitions == (partition,)
+    assert all(name.startswith(f"{partition.path}/") for name in manifest.files)
     marker = Path(directory).parent / f"killed-{partition.group}"
     if partition.group == "0001" and not marker.exists():
         marker.write_text(str(os.getpid()))

@@ -108,6 +108,16 @@ class Manifest:
         """The quarters held, in order."""
         return tuple(sorted({p.quarter for p in self.partitions}))
 
+    def narrowed(self, partition: Partition) -> Manifest:
+        """This manifest holding only ``partition`` and its files (same digest).
+
+        What a task is given: its own files' digests, not the whole province's, whose size
+        grows with the province and would be sent again with every task.
+        """
+        names = (f"{partition.path}/{table}.parquet" for table in TABLES)
+        files = {name: self.files[name] for name in names if name in self.files}
+        return attrs.evolve(self, partitions=(partition,), files=files)
+
 
 def _refuse(path: Path | str, message: str) -> ParseError:
     return ParseError(message, field=str(path), rule="E-1")

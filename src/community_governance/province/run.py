@@ -191,7 +191,11 @@ def _client(scheduler: str) -> tuple[Any, Any]:
         try:
             with local_cluster_config():
                 cluster = distributed.LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    # A free port: a dashboard already on 8787 must not get in the way.
+                    dashboard_address=":0",
                 )
         except (OSError, RuntimeError) as error:
             raise SchedulerError(
@@ -229,7 +233,7 @@ def _on_dask(
             client.submit(
                 task,
                 directory,
-                manifest,
+                manifest.narrowed(partition),
                 partition,
                 shared,
                 key=f"partition-{partition.quarter}-{partition.group}-{run}",
@@ -403,12 +407,22 @@ def province_frame(directory: Path | str, *, policy: Policy | None = None) -> An
     dask: Any = importlib.import_module("dask")  # the [scale] extra
     dd: Any = importlib.import_module("dask.dataframe")
 
-    source = Path(directory)
+    source = str(Path(directory))
     manifest = read_manifest(source)
-    snapshots = _snapshots(manifest, policy or default_policy())
-
-    def frame(partition: Partition) -> Any:
-        return evaluate_partition(str(source), manifest, partition, snapshots).to_pandas()
-
-    parts = [dask.delayed(frame)(p) for p in manifest.partitions]
+    # One node for the policy, shared by every partition's task; each task carries only
+    # its own partition's part of the manifest.
+    snapshots = dask.delayed(_snapshots(manifest, policy or default_policy()), traverse=False)
+    parts = [
+        dask.delayed(_partition_frame)(source, manifest.narrowed(p), p, snapshots)
+        for p in manifest.partitions
+    ]
     return dd.from_delayed(parts, verify_meta=False)
+
+
+def _partition_frame(
+    directory: str,
+    manifest: Manifest,
+    partition: Partition,
+    snapshots: Mapping[str, PolicySnapshot],
+) -> Any:
+    return evaluate_partition(directory, manifest, partition, snapshots).to_pandas()
