@@ -14,8 +14,9 @@ one
   means with their 95% margins of error (E-4).
 
 Results and explanations render as HTML in Jupyter by themselves
-(``_repr_html_``). Chart labels are English by default; ``lang="zh"`` needs a
-font with Chinese glyphs installed.
+(``_repr_html_``). Chart labels are English by default and Chinese with
+``lang="zh"``; the extra's Noto Sans SC is registered when a chart is drawn
+([`chart_fonts`][community_governance.notebook.fonts.chart_fonts]).
 """
 
 from community_governance.notebook.charts import balance, margins, radar, ranking
