@@ -9,13 +9,16 @@ works.
 
 Printed, and with ``--json`` as one JSON object on the last line:
 
-* ``one_worker_s``, ``two_workers_s``: median wall times of a whole run (partitions read
-  and evaluated on the workers, results gathered, table, summary and certificate made);
+* ``one_worker_s``, ``two_workers_s``: median wall times of a whole run, as ``city
+  evaluate`` does it (partitions read, evaluated and their result files written on the
+  workers; summary, checksums and certificate made; the output folder renamed);
 * ``speedup``: one worker's median over two workers' (goal: at least 1.8), and
   ``speedup_min_pair``: the smallest ratio of one interleaved pair;
 * ``identical``: every run's result table and certificate equal those of one run in
   this process;
-* ``peak_worker_mib``: the largest resident memory any worker process reached.
+* ``peak_worker_mib``: the largest resident memory any worker process reached;
+  ``peak_driver_mib``, this process's (generation included, unless ``--dataset`` reuses a
+  province).
 
 Run: ``python benchmarks/scale_out.py --communities N [--reps R] [--json]``. With
 ``--dataset DIR`` the generated province is kept there, and a later run with the same
@@ -29,6 +32,7 @@ import argparse
 import importlib
 import json
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -140,14 +144,13 @@ def _report(figures: dict[str, Any], reps: int) -> None:
     print(f"  two worker processes {medians['two_workers_s']:8.2f} s (median of {reps})")
     print(
         f"  speed-up {figures['speedup']:.2f}x (smallest pair {figures['speedup_min_pair']:.2f}x; "
-        f"goal >= 1.8x); identical: {identical}; peak worker memory {peak:.0f} MiB"
+        f"goal >= 1.8x); identical: {identical}; peak memory: worker {peak:.0f} MiB, "
+        f"this process {figures['peak_driver_mib']:.0f} MiB"
     )
 
 
-def main() -> None:
-    """Generate, then time one and two workers, interleaved."""
-    distributed: Any = importlib.import_module("distributed")  # the [scale] extra
-
+def _arguments() -> argparse.Namespace:
+    """The command line's arguments."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--communities", type=int, default=2000)
     parser.add_argument("--reps", type=int, default=3)
@@ -164,7 +167,14 @@ def main() -> None:
         help="keep the generated province in this folder, or reuse it if it is there already",
     )
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Generate, then time one and two workers, interleaved."""
+    distributed: Any = importlib.import_module("distributed")  # the [scale] extra
+
+    args = _arguments()
     with tempfile.TemporaryDirectory() as folder:
         data = args.dataset or Path(folder) / "province"
         start = time.perf_counter()
@@ -198,13 +208,15 @@ def main() -> None:
             clients[name].run(importlib.import_module, "community_governance.province.run")
         times: dict[str, list[float]] = {name: [] for name in clients}
         certificates = [] if reference is None else [reference.certificate]
-        for _ in range(args.reps):
+        for rep in range(args.reps):
             for name, client in clients.items():
+                out = Path(folder) / f"run-{name}-{rep}"
                 start = time.perf_counter()
-                run = evaluate_province(data, scheduler=client)
+                run = evaluate_province(data, out=out, scheduler=client)
                 times[name].append(time.perf_counter() - start)
                 certificates.append(run.certificate)
                 del run
+                shutil.rmtree(out)
         identical = all(c == certificates[0] for c in certificates)
         peak = max(value for client in clients.values() for value in client.run(_peak_mib).values())
         for client in clients.values():
@@ -220,6 +232,7 @@ def main() -> None:
         ),
         "identical": identical,
         "peak_worker_mib": peak,
+        "peak_driver_mib": _peak_mib(),
         "communities": communities,
         "units": certificates[0]["units"],
         "partitions": certificates[0]["partitions"],

@@ -6,6 +6,7 @@ started by the tests (one and two workers; a worker killed with SIGKILL mid-run)
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Mapping
@@ -54,9 +55,21 @@ def in_process(province: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return out
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 def _same_run(one: Path, two: Path) -> None:
-    for name in ("results.parquet", "summary.json", "certificate.json"):
-        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    first, second = _files(one), _files(two)
+    assert sorted(first) == sorted(second)
+    assert {"results.sha256", "summary.json", "certificate.json"} < set(first)
+    assert sum(name.startswith("results/") for name in first) == 3  # one file per partition
+    for name, data in first.items():
+        assert second[name] == data, name
 
 
 def test_generation_is_deterministic(province: Path, tmp_path: Path) -> None:
@@ -231,16 +244,18 @@ def test_the_command_line_generates_and_evaluates(tmp_path: Path) -> None:
     assert (
         main(["city", "evaluate", str(data), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
     )
-    table = pq.read_table(tmp_path / "out" / "results.parquet")
+    table = pq.read_table(tmp_path / "out" / "results")
     assert table.column_names[:4] == ["quarter", "district", "community", "unit"]
     assert set(table.column("grade").to_pylist()) <= {"excellent", "good", "qualified", "failed"}
 
 
 def test_a_notebook_gets_pandas_and_lazy_dask_frames(province: Path, in_process: Path) -> None:
     """E-1..E-6: the same rows as a pandas DataFrame and as a lazy Dask DataFrame."""
-    expected = pq.read_table(in_process / "results.parquet").to_pandas()
+    expected = pq.read_table(in_process / "results").to_pandas()
     run = evaluate_province(province)
     assert run.to_pandas().equals(expected)
+    # The run without an output folder certifies the very files a run with one writes.
+    assert run.certificate == json.loads((in_process / "certificate.json").read_text())
     lazy = province_frame(province)
     assert lazy.npartitions == 3
 

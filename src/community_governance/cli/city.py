@@ -72,7 +72,8 @@ def generate(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="A new folder for results.parquet, summary.json and certificate.json.",
+    help="A new folder for the results (one Parquet file per partition), results.sha256, "
+    "summary.json and certificate.json.",
 )
 @click.option(
     "--scheduler",

@@ -1,8 +1,9 @@
 """A province: many communities' quarters as a Parquet dataset, evaluated anywhere (E-1..E-6).
 
 ``dataset`` is the layout (partitions by quarter and community group, a manifest with a
-digest per file), ``generate`` writes a deterministic synthetic province, and ``run``
-evaluates a dataset in one process or on a Dask cluster with byte-identical results.
+digest per file), ``generate`` writes a deterministic synthetic province, ``run``
+evaluates a dataset in one process or on a Dask cluster with byte-identical results, and
+``output`` writes each partition's results where it was evaluated.
 Everything here needs the ``[scale]`` extra (pyarrow, NumPy, Dask); importing the library
 loads none of it.
 """

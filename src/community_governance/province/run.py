@@ -7,23 +7,26 @@ one Dask task each, and put together in the manifest's order. The result does no
 on where it was computed: in one process or on a cluster, with one worker or fifty, the
 result table is the same, byte for byte, and so is the run certificate.
 
-A run writes, under a temporary name renamed at the end (a failed run leaves nothing):
+A run with an output folder writes, under a temporary name renamed at the end (a failed
+run leaves nothing), one result file per partition, written where the partition was
+evaluated (see ``province.output``): the results never travel to one process, so memory
+is bounded by a partition, not by the province.
 
-* ``results.parquet``: one row per unit (exact components, exact numerator and
-  denominator, reported final, grade, rank), communities in order;
+* ``results/``: the result table as one Parquet file per partition (one row per unit:
+  exact components, exact numerator and denominator, reported final, grade, rank);
+* ``results.sha256``: each result file's SHA-256;
 * ``summary.json``: units by grade, honour certificates and rectification orders, by
   quarter and district;
 * ``certificate.json``: the run certificate — the input manifest's digest, the policy's id
-  and SHA-256, the library's version, and the digests of the result table and summary.
+  and SHA-256, the library's version, and the digests of the result files and summary.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
-import json
 import os
-import shutil
 import uuid
 from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
@@ -44,6 +47,19 @@ from community_governance.province.dataset import (
     read_manifest,
     read_partition,
 )
+from community_governance.province.output import (
+    CHECKSUMS,
+    RESULTS,
+    PartitionResult,
+    Staging,
+    Task,
+    checksums,
+    json_bytes,
+    parquet_bytes,
+    result_name,
+    run_partition,
+    summary_of,
+)
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -60,8 +76,6 @@ RESULT_COLUMNS = ("quarter", "district", *OUTPUT_COLUMNS)
 
 #: ``progress(done, total)``, called as partitions finish.
 Progress = Callable[[int, int], None]
-#: The function run per partition (``evaluate_partition``, or a wrapper of it).
-Task = Callable[[str, Manifest, Partition, Mapping[str, PolicySnapshot]], Any]
 
 
 class SchedulerError(GovernanceError, ConnectionError):
@@ -120,11 +134,29 @@ def evaluate_partition(
 
 @attrs.frozen
 class ProvinceRun:
-    """A province's results: the table, the summary and the run certificate."""
+    """A province's results: the table, the summary and the run certificate.
 
-    table: Any = attrs.field(repr=False)
+    ``table`` is read when asked for: from the output folder's result files, or from the
+    partitions' tables when the run had no output folder.
+    """
+
     summary: Mapping[str, Any]
     certificate: Mapping[str, Any]
+    folder: Path | None = None
+    parts: tuple[Any, ...] = attrs.field(default=(), repr=False)
+
+    @property
+    def table(self) -> Any:
+        """The result table (pyarrow), one row per unit, communities in order."""
+        import pyarrow as pa  # noqa: PLC0415 - the [scale] extra
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        if self.folder is not None:
+            files = sorted((self.folder / RESULTS).glob("*.parquet"))
+            parts = [pq.read_table(f) for f in files]
+        else:
+            parts = list(self.parts)
+        return pa.concat_tables(parts) if parts else pa.table({c: [] for c in RESULT_COLUMNS})
 
     def to_pandas(self) -> Any:
         """The result table as a pandas DataFrame."""
@@ -148,12 +180,12 @@ def _in_process(
     directory: str,
     manifest: Manifest,
     snapshots: Mapping[str, PolicySnapshot],
-    task: Task,
+    work: Callable[..., PartitionResult],
     progress: Progress | None,
-) -> list[Any]:
+) -> list[PartitionResult]:
     results = []
     for done, partition in enumerate(manifest.partitions, start=1):
-        results.append(task(directory, manifest, partition, snapshots))
+        results.append(work(directory, manifest.narrowed(partition), partition, snapshots))
         if progress is not None:
             progress(done, len(manifest.partitions))
     return results
@@ -220,9 +252,9 @@ def _on_dask(
     directory: str,
     manifest: Manifest,
     snapshots: Mapping[str, PolicySnapshot],
-    task: Task,
+    work: Callable[..., PartitionResult],
     progress: Progress | None,
-) -> list[Any]:
+) -> list[PartitionResult]:
     given = not isinstance(scheduler, str)  # a caller's own distributed.Client
     client, cluster = (scheduler, None) if given else _client(scheduler)
     as_completed = importlib.import_module("distributed").as_completed
@@ -231,7 +263,7 @@ def _on_dask(
         run = uuid.uuid4().hex[:12]  # keys of this run only, whatever ran on the client before
         futures = [
             client.submit(
-                task,
+                work,
                 directory,
                 manifest.narrowed(partition),
                 partition,
@@ -247,14 +279,20 @@ def _on_dask(
         position = {future.key: index for index, future in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
         pending = as_completed(futures)
-        # Only the iterator holds the futures now: each is released once its result is
-        # taken, so that a worker keeps no more than the partitions it is working on.
+        # A future is dropped once its result is taken, so that a worker keeps no more than
+        # the partitions it is working on; the rest are kept to be cancelled on an error.
+        live = {future.key: future for future in futures}
         futures.clear()
-        for done, future in enumerate(pending, start=1):
-            results[position[future.key]] = future.result()
-            del future
-            if progress is not None:
-                progress(done, len(results))
+        try:
+            for done, future in enumerate(pending, start=1):
+                results[position[future.key]] = future.result()
+                del live[future.key], future
+                if progress is not None:
+                    progress(done, len(results))
+        except BaseException:
+            # On a caller's own cluster the other partitions would go on running.
+            client.cancel(list(live.values()))
+            raise
         return results
     finally:
         if not given:
@@ -271,48 +309,6 @@ def _size(directory: str, partition: Partition) -> int:
         return 0
 
 
-def _summary(table: Any, snapshots: Mapping[str, PolicySnapshot]) -> dict[str, Any]:
-    """Units by grade, honour certificates and rectification orders, by quarter and district."""
-    counted = (
-        table.group_by(["quarter", "district", "grade"]).aggregate([("unit", "count")]).to_pydict()
-    )
-    summary: dict[str, dict[str, dict[str, Any]]] = {}
-    for quarter, district, grade, count in zip(
-        counted["quarter"],
-        counted["district"],
-        counted["grade"],
-        counted["unit_count"],
-        strict=True,
-    ):
-        rules = snapshots[quarter]
-        entry = summary.setdefault(quarter, {}).setdefault(
-            district, {"units": 0, "grades": {}, "awards": 0, "orders": 0}
-        )
-        entry["units"] += count
-        entry["grades"][grade] = count
-        if grade in {g.code for g in rules.award_grades}:
-            entry["awards"] += count
-        if grade in {g.code for g in rules.rectification_grades}:
-            entry["orders"] += count
-    return {
-        q: {d: dict(e, grades=dict(sorted(e["grades"].items()))) for d, e in sorted(ds.items())}
-        for q, ds in sorted(summary.items())
-    }
-
-
-def _parquet_bytes(table: Any) -> bytes:
-    import pyarrow as pa  # noqa: PLC0415 - the [scale] extra
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    return bytes(sink.getvalue().to_pybytes())
-
-
-def _json_bytes(document: Mapping[str, Any]) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-
-
 def evaluate_province(
     directory: Path | str,
     *,
@@ -326,8 +322,10 @@ def evaluate_province(
 
     Args:
         directory: the dataset (see ``province.dataset``).
-        out: a new folder for ``results.parquet``, ``summary.json`` and
-            ``certificate.json``; written under a temporary name and renamed at the end.
+        out: a new folder for the result files, ``results.sha256``, ``summary.json`` and
+            ``certificate.json`` (see ``province.output``); written under a temporary name
+            and renamed at the end. Each partition's file is written by the process that
+            evaluated it, so the folder must be reachable from every worker.
         scheduler: ``None`` to run in this process; ``"local"`` or ``"local:N"`` for a
             ``LocalCluster`` of N worker processes; or a scheduler's address
             (``"tcp://host:8786"``) to run on an existing Dask cluster; or a
@@ -347,56 +345,59 @@ def evaluate_province(
     manifest = read_manifest(source)
     rules = policy or default_policy()
     snapshots = _snapshots(manifest, rules)
-    if scheduler is None:
-        parts = _in_process(str(source), manifest, snapshots, task, progress)
-    else:
-        parts = _on_dask(
-            scheduler,
-            directory=str(source),
-            manifest=manifest,
-            snapshots=snapshots,
-            task=task,
-            progress=progress,
-        )
-    import pyarrow as pa  # noqa: PLC0415 - the [scale] extra
-
-    table = pa.concat_tables(parts) if parts else pa.table({c: [] for c in RESULT_COLUMNS})
-    results = _parquet_bytes(table)
-    summary = _summary(table, snapshots)
-    certificate = {
-        "schema": "community-governance/province-run",
-        "version": 1,
-        "manifest_sha256": manifest.digest,
-        "policy": {"id": rules.policy_id, "sha256": policy_digest(rules)},
-        "library_version": _library_version(),
-        "results_sha256": hashlib.sha256(results).hexdigest(),
-        "summary_sha256": hashlib.sha256(_json_bytes(summary)).hexdigest(),
-        "partitions": len(manifest.partitions),
-        "units": table.num_rows,
-    }
-    if target is not None:
-        _write(
-            target,
-            {
-                "results.parquet": results,
-                "summary.json": _json_bytes(summary),
-                "certificate.json": _json_bytes(certificate),
-            },
-        )
-    return ProvinceRun(table, summary, certificate)
-
-
-def _write(target: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` into a temporary folder beside ``target``, then rename it."""
-    temporary = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    staging = Staging(target) if target is not None else None
+    work = functools.partial(run_partition, task, str(staging.path) if staging else None)
     try:
-        temporary.mkdir(parents=True)
-        for name, data in files.items():
-            (temporary / name).write_bytes(data)
-        temporary.rename(target)
+        if staging is not None:
+            staging.open()
+        if scheduler is None:
+            results = _in_process(str(source), manifest, snapshots, work, progress)
+        else:
+            results = _on_dask(
+                scheduler,
+                directory=str(source),
+                manifest=manifest,
+                snapshots=snapshots,
+                work=work,
+                progress=progress,
+            )
+        summary = summary_of((c for r in results for c in r.counts), snapshots)
+        if staging is None:
+            # Without an output folder, the digests are those the files would have had.
+            results = [
+                attrs.evolve(r, name=result_name(p), sha256=_sha256(parquet_bytes(r.table)))
+                for r, p in zip(results, manifest.partitions, strict=True)
+            ]
+        listing = checksums(results)
+        certificate = {
+            "schema": "community-governance/province-run",
+            "version": 2,
+            "manifest_sha256": manifest.digest,
+            "policy": {"id": rules.policy_id, "sha256": policy_digest(rules)},
+            "library_version": _library_version(),
+            "results_sha256": _sha256(listing),
+            "summary_sha256": _sha256(json_bytes(summary)),
+            "partitions": len(manifest.partitions),
+            "units": sum(r.rows for r in results),
+        }
+        if staging is not None and target is not None:
+            staging.finish(
+                {
+                    CHECKSUMS: listing,
+                    "summary.json": json_bytes(summary),
+                    "certificate.json": json_bytes(certificate),
+                }
+            )
+            return ProvinceRun(summary, certificate, folder=target)
     except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
+        if staging is not None:
+            staging.discard()
         raise
+    return ProvinceRun(summary, certificate, parts=tuple(r.table for r in results))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def province_frame(directory: Path | str, *, policy: Policy | None = None) -> Any:
