@@ -6,6 +6,8 @@ versions, hash chain,
 * [`community_governance.ledger.events`][community_governance.ledger.events] — events for the
 library's
   decisions, built from the document models, households pseudonymised.
+* [`community_governance.ledger.checkpoint`][community_governance.ledger.checkpoint] — signed
+  heads (Ed25519, the ``[ledger]`` extra) to publish with the announcement.
 * ``python -m community_governance.ledger.verify EXPORT.jsonl`` — a verifier
   that needs only the standard library: it recomputes the chain and the
   quarter's scores from an export.

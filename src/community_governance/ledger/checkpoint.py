@@ -1,0 +1,239 @@
+"""Signed checkpoints of the ledger: a head anyone can publish and check (R-1, the record).
+
+The hash chain shows that records were changed, unless someone who can write the database
+rewrites the whole tail. A *signed head* closes that gap: the ledger's head (its sequence
+number and hash) signed with Ed25519 by the community office's key. Published, for
+example on the announcement (公示), it lets anyone holding the office's public key check
+that the ledger still reaches that head with that hash; a rewritten or truncated tail no
+longer does, and a forged head carries no valid signature.
+
+A checkpoint is also recorded in the ledger itself, as an event of type
+``ledger.checkpoint`` on the stream ``ledger``, so the latest one can be found again.
+
+The signed message is ``TAG | seq | hash | at | key_id`` (``|`` a literal byte), with
+``key_id`` the first 16 hex digits of the SHA-256 of the raw public key. Signing and
+checking signatures need the ``cryptography`` package (the ``[ledger]`` extra); reading a
+head document does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from community_governance.ledger.chain import LedgerCheck
+from community_governance.ledger.storage import LedgerError
+from community_governance.ports import NewEvent
+
+__all__ = [
+    "CHECKPOINT_STREAM",
+    "CHECKPOINT_TYPE",
+    "HEAD_SCHEMA",
+    "SignedHead",
+    "checkpoint",
+    "key_id",
+    "latest_checkpoint",
+    "sign_head",
+    "verify_against",
+    "verify_head",
+]
+
+HEAD_TAG = b"community-governance/ledger-head/1"
+HEAD_SCHEMA = "community-governance/ledger-head"
+CHECKPOINT_STREAM = "ledger"
+CHECKPOINT_TYPE = "ledger.checkpoint"
+
+
+def _ed25519() -> Any:
+    try:
+        return importlib.import_module("cryptography.hazmat.primitives.asymmetric.ed25519")
+    except ImportError:
+        raise LedgerError(
+            "signed heads need the cryptography package: "
+            "pip install 'community-governance[ledger]'",
+            field="signing_key",
+            rule="R-1",
+        ) from None
+
+
+def _raw_public(public_key: Any) -> bytes:
+    serialization: Any = importlib.import_module("cryptography.hazmat.primitives.serialization")
+    raw: bytes = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw
+
+
+def key_id(public_key: Any) -> str:
+    """A public key's short id: 16 hex digits of the SHA-256 of its raw bytes."""
+    return hashlib.sha256(_raw_public(public_key)).hexdigest()[:16]
+
+
+@attrs.frozen
+class SignedHead:
+    """The ledger's head, signed: what a community publishes (R-1).
+
+    Attributes:
+        seq: how many events the ledger held.
+        hash: the chain hash of the last of them.
+        at: when it was signed (ISO 8601, with its UTC offset).
+        key_id: the signing key's id
+            ([`key_id`][community_governance.ledger.checkpoint.key_id]).
+        public_key: the raw Ed25519 public key, hex (to look it up, not to trust it).
+        signature: the Ed25519 signature of the message, hex.
+    """
+
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    public_key: str
+    signature: str
+
+    def message(self) -> bytes:
+        """The bytes signed."""
+        parts = (str(self.seq), self.hash, self.at, self.key_id)
+        return b"|".join([HEAD_TAG, *(part.encode() for part in parts)])
+
+    def to_document(self) -> dict[str, Any]:
+        """The head as a small JSON document for publication."""
+        return {"schema": HEAD_SCHEMA, "version": 1, **attrs.asdict(self)}
+
+    def to_json(self) -> str:
+        """The head document as JSON text."""
+        return json.dumps(self.to_document(), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> SignedHead:
+        """A head from its document.
+
+        Raises:
+            LedgerError: not a head document, or a field of the wrong type.
+        """
+        if document.get("schema") != HEAD_SCHEMA or document.get("version") != 1:
+            raise LedgerError(f"not a {HEAD_SCHEMA} document, version 1", field="head", rule="R-1")
+        values: dict[str, Any] = {}
+        for name in (f.name for f in attrs.fields(cls)):
+            value = document.get(name)
+            expected = int if name == "seq" else str
+            if isinstance(value, bool) or not isinstance(value, expected):
+                raise LedgerError(
+                    f"{name} must be {expected.__name__}, not {value!r}",
+                    field=f"head.{name}",
+                    rule="R-1",
+                )
+            values[name] = value
+        return cls(**values)
+
+
+def sign_head(signing_key: Any, seq: int, hash_: str, at: dt.datetime) -> SignedHead:
+    """Sign the head (``seq``, ``hash_``) at ``at`` (an aware datetime) with an Ed25519 key.
+
+    Raises:
+        LedgerError: the key is not an Ed25519 private key, ``at`` is naive, or
+            ``cryptography`` is missing.
+    """
+    ed25519 = _ed25519()
+    if not isinstance(signing_key, ed25519.Ed25519PrivateKey):
+        raise LedgerError(
+            f"the signing key is an Ed25519 private key, not {type(signing_key).__name__}",
+            field="signing_key",
+            rule="R-1",
+        )
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise LedgerError("a checkpoint's time carries its UTC offset", field="at", rule="R-1")
+    public = signing_key.public_key()
+    unsigned = SignedHead(
+        seq=seq,
+        hash=hash_,
+        at=at.isoformat(),
+        key_id=key_id(public),
+        public_key=_raw_public(public).hex(),
+        signature="",
+    )
+    signature = signing_key.sign(unsigned.message()).hex()
+    return attrs.evolve(unsigned, signature=signature)
+
+
+def verify_head(head: SignedHead, trusted_keys: Mapping[str, Any]) -> str | None:
+    """Why ``head`` is not a valid head signed by one of ``trusted_keys``, or ``None``.
+
+    ``trusted_keys`` maps key ids to Ed25519 public keys (objects or raw bytes); the key
+    named inside the head is not trusted by itself.
+    """
+    ed25519 = _ed25519()
+    invalid: Any = importlib.import_module("cryptography.exceptions").InvalidSignature
+    trusted = trusted_keys.get(head.key_id)
+    if trusted is None:
+        return f"signed by key {head.key_id}, which is not trusted"
+    if isinstance(trusted, bytes):
+        trusted = ed25519.Ed25519PublicKey.from_public_bytes(trusted)
+    if key_id(trusted) != head.key_id:
+        return f"key {head.key_id} is listed under another key's id"
+    try:
+        trusted.verify(bytes.fromhex(head.signature), head.message())
+    except (ValueError, invalid):
+        return f"the signature of the head at sequence {head.seq} is not valid"
+    return None
+
+
+def checkpoint(ledger: Any, signing_key: Any, at: dt.datetime) -> SignedHead:
+    """Sign ``ledger``'s current head and record the signed head in the ledger (R-1).
+
+    The head signed is the one before the checkpoint's own event; a concurrent writer may
+    append in between, and the checkpoint still signs a head the ledger reached.
+
+    Raises:
+        LedgerError: see [`sign_head`][community_governance.ledger.checkpoint.sign_head].
+    """
+    seq, hash_ = ledger.head()
+    head = sign_head(signing_key, seq, hash_, at)
+    stream_version = ledger.version(CHECKPOINT_STREAM)
+    event = NewEvent(CHECKPOINT_TYPE, attrs.asdict(head), at.date())
+    ledger.append(CHECKPOINT_STREAM, [event], expected_version=stream_version)
+    return head
+
+
+def latest_checkpoint(ledger: Any) -> SignedHead | None:
+    """The last signed head recorded in ``ledger`` (``None`` if there is none)."""
+    events = [e for e in ledger.read(CHECKPOINT_STREAM) if e.type == CHECKPOINT_TYPE]
+    if not events:
+        return None
+    return SignedHead.from_document({"schema": HEAD_SCHEMA, "version": 1, **events[-1].data})
+
+
+def verify_against(
+    ledger: Any, heads: Sequence[SignedHead], trusted_keys: Mapping[str, Any]
+) -> LedgerCheck:
+    """Check the chain, and that it still reaches every signed head it is given (R-1).
+
+    A head with no valid signature from ``trusted_keys`` is a finding at its sequence
+    number; so is a head the ledger no longer reaches, or reaches with another hash (a
+    rewritten or truncated tail). The first finding by sequence number is reported.
+    """
+    findings = []
+    for head in heads:
+        problem = verify_head(head, trusted_keys)
+        if problem is not None:
+            current = ledger.verify()
+            findings.append(
+                LedgerCheck(
+                    ok=False,
+                    events=current.events,
+                    head=current.head,
+                    first_bad=head.seq,
+                    reason=problem,
+                )
+            )
+            continue
+        against: LedgerCheck = ledger.verify(published=(head.seq, head.hash))
+        if not against.ok:
+            findings.append(against)
+    if findings:
+        return min(findings, key=lambda f: f.first_bad if f.first_bad is not None else 0)
+    check: LedgerCheck = ledger.verify()
+    return check

@@ -1,0 +1,156 @@
+"""Signed checkpoints: a published head that a rewritten or truncated tail no longer meets (R-1).
+
+Real components: an SQLite file on disk, rewritten behind the library's back with the
+standard ``sqlite3`` module, and Ed25519 signatures from ``cryptography``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import attrs
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given
+from hypothesis import strategies as st
+
+from community_governance.ledger import SQLiteLedger
+from community_governance.ledger.chain import GENESIS, event_body, link
+from community_governance.ledger.checkpoint import (
+    SignedHead,
+    checkpoint,
+    key_id,
+    latest_checkpoint,
+    sign_head,
+    verify_against,
+    verify_head,
+)
+from community_governance.ledger.storage import LedgerError
+from community_governance.ports import NewEvent
+
+AT = dt.datetime(2026, 10, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
+
+
+def _ledger(path: Path, events: int = 6) -> SQLiteLedger:
+    ledger = SQLiteLedger(path, key=None)
+    batch = [NewEvent("note", {"n": i, "text": f"record {i}"}, AT.date()) for i in range(events)]
+    ledger.append("notes", batch, expected_version=0)
+    return ledger
+
+
+def _rewrite_tail(path: Path, seq: int) -> None:
+    """Change record ``seq`` and recompute every hash from it on, as a writer of the file could."""
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        "SELECT seq, stream, version, type, at, data FROM events WHERE seq >= ? ORDER BY seq",
+        (seq,),
+    ).fetchall()
+    previous = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq - 1,)).fetchone()
+    previous_hash = previous[0] if previous else GENESIS
+    for number, stream, version, type_, at, data in rows:
+        body = json.loads(data)
+        if number == seq:
+            body = {**body, "text": "rewritten"}
+        digest = link(number, previous_hash, event_body(stream, version, type_, at, body))
+        conn.execute(
+            "UPDATE events SET data = ?, hash = ? WHERE seq = ?",
+            (json.dumps(body, ensure_ascii=False, sort_keys=True), digest, number),
+        )
+        previous_hash = digest
+    conn.commit()
+    conn.close()
+
+
+def test_a_checkpoint_is_recorded_and_verifies(tmp_path: Path) -> None:
+    """R-1: the signed head is the ledger's head, is found again, and checks out."""
+    ledger = _ledger(tmp_path / "l.db")
+    before = ledger.head()
+    head = checkpoint(ledger, OFFICE, AT)
+    assert (head.seq, head.hash) == before
+    assert ledger.head()[0] == before[0] + 1  # the checkpoint is an event itself
+    assert latest_checkpoint(ledger) == head
+    assert verify_head(head, TRUSTED) is None
+    assert verify_against(ledger, [head], TRUSTED).ok
+    assert SignedHead.from_document(json.loads(head.to_json())) == head
+
+
+@pytest.mark.parametrize("first_changed", [1, 3, 6])
+def test_a_rewritten_tail_passes_the_chain_but_not_the_signed_head(
+    tmp_path: Path, first_changed: int
+) -> None:
+    """R-1: a tail rewritten with fresh hashes fools verify() alone, not the signed head."""
+    path = tmp_path / "l.db"
+    ledger = _ledger(path)
+    head = checkpoint(ledger, OFFICE, AT)
+    _rewrite_tail(path, first_changed)
+    assert ledger.verify().ok  # the chain alone cannot tell
+    check = verify_against(ledger, [head], TRUSTED)
+    assert not check.ok
+    assert check.first_bad == head.seq
+
+
+def test_a_truncated_ledger_fails_its_signed_head(tmp_path: Path) -> None:
+    """R-1: cutting records off is found against the signed head."""
+    path = tmp_path / "l.db"
+    ledger = _ledger(path)
+    head = checkpoint(ledger, OFFICE, AT)
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM events WHERE seq >= 5")
+    conn.commit()
+    conn.close()
+    check = verify_against(ledger, [head], TRUSTED)
+    assert not check.ok
+    assert check.first_bad == 5
+
+
+_FIELDS = ("seq", "hash", "at", "key_id", "signature")
+
+
+@given(st.sampled_from(_FIELDS), st.integers(min_value=0, max_value=63))
+def test_any_change_to_a_signed_head_breaks_its_signature(field: str, position: int) -> None:
+    """R-1: a head with any field changed no longer verifies under the trusted key."""
+    head = sign_head(OFFICE, 42, "ab" * 32, AT)
+    value = getattr(head, field)
+    if field == "seq":
+        forged = attrs.evolve(head, seq=value + 1 + position)
+    else:
+        index = position % len(value)
+        swapped = "0" if value[index] != "0" else "1"
+        forged = attrs.evolve(head, **{field: value[:index] + swapped + value[index + 1 :]})
+    assert verify_head(forged, TRUSTED) is not None
+
+
+def test_only_trusted_keys_count(tmp_path: Path) -> None:
+    """R-1: a head signed by another key, or naming a trusted id falsely, is refused."""
+    stranger = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+    head = sign_head(stranger, 3, "cd" * 32, AT)
+    assert "not trusted" in (verify_head(head, TRUSTED) or "")
+    pretending = attrs.evolve(head, key_id=next(iter(TRUSTED)))
+    assert verify_head(pretending, TRUSTED) is not None
+    mislisted = {head.key_id: OFFICE.public_key()}
+    assert "another key" in (verify_head(head, mislisted) or "")
+    ledger = _ledger(tmp_path / "l.db")
+    check = verify_against(ledger, [head], TRUSTED)
+    assert not check.ok
+    assert check.first_bad == 3
+
+
+def test_bad_arguments_and_documents_are_named() -> None:
+    """R-1: a naive time, a wrong key type and malformed documents are clear errors."""
+    with pytest.raises(LedgerError, match="UTC offset"):
+        sign_head(OFFICE, 1, "ab" * 32, AT.replace(tzinfo=None))
+    with pytest.raises(LedgerError, match="Ed25519 private key"):
+        sign_head(b"secret", 1, "ab" * 32, AT)
+    document = sign_head(OFFICE, 1, "ab" * 32, AT).to_document()
+    with pytest.raises(LedgerError, match="not a community-governance/ledger-head"):
+        SignedHead.from_document({**document, "version": 2})
+    with pytest.raises(LedgerError, match="seq must be int") as raised:
+        SignedHead.from_document({**document, "seq": "1"})
+    assert raised.value.field == "head.seq"
+    with pytest.raises(LedgerError, match="seq must be int"):
+        SignedHead.from_document({**document, "seq": True})
