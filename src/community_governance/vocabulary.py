@@ -42,6 +42,7 @@ __all__ = [
     "PeerAggregation",
     "Pillar",
     "Role",
+    "SampleDisclosure",
     "ServiceCategory",
     "SmallFrameRule",
     "SupervisionLevel",
@@ -321,6 +322,13 @@ class DayCount(BilingualEnum):
 
     CALENDAR = ("calendar", "自然日", "calendar days")
     WORKING = ("working", "工作日（周一至周五）", "working days (Monday to Friday)")
+
+
+class SampleDisclosure(BilingualEnum):
+    """How much of the household sample the public announcement shows (R-1, an open choice)."""
+
+    IDS = ("ids", "公布抽中住户的编号", "the sampled households' ids")
+    COUNT = ("count", "只公布抽中户数", "only how many households were sampled")
 
 
 class SmallFrameRule(BilingualEnum):

@@ -53,6 +53,7 @@ from community_governance.vocabulary import (
     MissingComponentRule,
     PeerAggregation,
     Pillar,
+    SampleDisclosure,
     SmallFrameRule,
     SupervisionLevel,
     SurveyAttribution,
@@ -159,6 +160,9 @@ class PolicySnapshot:
     rounding_mode = ParameterSpec("rounding.mode", ChoiceKind(RoundingMode), "E-5")
     rounding_places = ParameterSpec("rounding.places", IntKind(0, 10), "E-5")
     announcement_days = ParameterSpec("rectification.announcement_days", IntKind(0), "R-1")
+    announcement_sample = ParameterSpec(
+        "rectification.announcement_sample", ChoiceKind(SampleDisclosure), "R-1"
+    )
     deadline_days = ParameterSpec("rectification.deadline_days", IntKind(0), "E-6")
     day_count = ParameterSpec("rectification.day_count", ChoiceKind(DayCount), "E-6")
     reminder_days = ParameterSpec("rectification.reminder_days", IntKind(0), "E-6")

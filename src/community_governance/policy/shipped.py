@@ -336,6 +336,17 @@ SHIPPED: dict[str, dict[str, Any]] = {
                 },
                 "values": [{"valid_from": dt.date(2021, 1, 21), "value": 7}],
             },
+            "rectification.announcement_sample": {
+                "rule": "R-1",
+                "note": {
+                    "zh": "公示中如何公布住户抽样：公布抽中住户编号（ids），或只公布户数（count）"
+                    "（原文未规定，取公布编号，便于居民自行核对）",
+                    "en": "What the announcement shows of the household sample: the sampled ids, "
+                    "or only their number (not in the article; ids, so that residents can "
+                    "check it)",
+                },
+                "values": [{"valid_from": dt.date(2021, 1, 21), "value": "ids"}],
+            },
             "rectification.deadline_days": {
                 "rule": "E-6",
                 "note": {

@@ -33,7 +33,7 @@ from community_governance.policy.schema import PolicySnapshot
 from community_governance.rectification.case import RectificationCase, add_days, open_case
 from community_governance.vocabulary import BilingualEnum, Role
 
-__all__ = ["Announcement", "Objection", "ObjectionOutcome", "announce"]
+__all__ = ["Announcement", "Objection", "ObjectionOutcome", "announce", "objection_window"]
 
 
 class ObjectionOutcome(BilingualEnum):
@@ -192,7 +192,7 @@ class Announcement:
                 field="corrected",
                 rule="R-1",
             )
-        window_ends, explanation = _window(on, policy)
+        window_ends, explanation = objection_window(on, policy)
         return attrs.evolve(
             self,
             result=corrected,
@@ -241,7 +241,10 @@ class Announcement:
         )
 
 
-def _window(at: dt.date, policy: Policy | PolicySnapshot | None) -> tuple[dt.date, Explanation]:
+def objection_window(
+    at: dt.date, policy: Policy | PolicySnapshot | None = None
+) -> tuple[dt.date, Explanation]:
+    """The last day objections may be filed to results announced on ``at``, explained (R-1)."""
     builder = ExplanationBuilder(Text("结果公示", "Public announcement of the results"))
     p = resolve(policy, at, builder)
     days, day_count = p.announcement_days, p.day_count
@@ -270,7 +273,7 @@ def announce(
     when = required_date("announce", at=at, on=on, rule="R-1")
     if when < result.evaluated_on:
         raise EligibilityError("results are announced after the evaluation", field="at", rule="R-1")
-    window_ends, explanation = _window(when, policy)
+    window_ends, explanation = objection_window(when, policy)
     return Announcement(
         community=community,
         result=result,

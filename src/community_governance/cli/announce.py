@@ -1,0 +1,140 @@
+"""``community-governance announce``: the public announcement (公示) as a static site (R-1).
+
+From a quarter-result document, with the ratings document for the units' names and the
+survey document for the household sample's certificate; or the demo quarter. The site
+needs the ``[notebook]`` extra for its charts (``--no-charts`` writes tables only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from community_governance.policy import DEFAULT_POLICY
+
+__all__ = ["announce"]
+
+
+@click.command(
+    "announce",
+    help="Write the public announcement (公示) of a quarter as a static site, zh and en.",
+)
+@click.argument("result_path", metavar="RESULT.json", required=False)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A new folder for the site (index.html in Chinese, en/index.html in English).",
+)
+@click.option("--ratings", "ratings_path", help="The ratings document: the units' names.")
+@click.option("--survey", "survey_path", help="The survey document: the sample certificate.")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The SQLite ledger the results were recorded in: its head and latest signed head.",
+)
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day of the announcement (default: the day after the evaluation).",
+)
+@click.option("--policy", "policy_name", default=DEFAULT_POLICY, show_default=True)
+@click.option("--demo", is_flag=True, help="Announce the demo community's quarter instead.")
+@click.option("--charts/--no-charts", default=True, show_default=True, help="Draw the charts.")
+def announce(
+    result_path: str | None,
+    out: Path,
+    ratings_path: str | None,
+    survey_path: str | None,
+    ledger_path: Path | None,
+    on: dt.datetime | None,
+    policy_name: str,
+    demo: bool,
+    charts: bool,
+) -> None:
+    """Write the announcement's site."""
+    from community_governance.errors import ParseError
+    from community_governance.notice import build_notice, write_site
+
+    if demo == (result_path is not None):
+        raise ParseError("give either RESULT.json or --demo", field="RESULT.json", rule="R-1")
+    if out.exists():
+        raise ParseError("the output folder exists already", field=str(out), rule="R-1")
+    head = _head(ledger_path) if ledger_path else None
+    if demo:
+        notice = _demo_notice(on, head)
+    else:
+        notice = build_notice(
+            **_documents(result_path or "", ratings_path, survey_path, policy_name),
+            at=on.date() if on else None,
+            ledger_head=head,
+        )
+    if charts:
+        _check_charts()
+    write_site(notice, out, charts=charts)
+    click.echo(f"{out / 'index.html'}  {out / 'en' / 'index.html'}")
+
+
+def _documents(
+    result_path: str, ratings_path: str | None, survey_path: str | None, policy_name: str
+) -> dict[str, Any]:
+    from community_governance.cli.app import _load, _policy
+
+    result = _load(result_path, "quarter-result").to_domain()
+    policy = _policy(policy_name)
+    rules = policy.at(result.evaluated_on)
+    community = None
+    if ratings_path is not None:
+        community = _load(ratings_path, "ratings").to_domain(rules).community
+    certificate = None
+    if survey_path is not None:
+        certificate = _load(survey_path, "survey").to_domain(rules).certificate
+    return {"result": result, "community": community, "certificate": certificate, "policy": policy}
+
+
+def _head(path: Path) -> Any:
+    from community_governance.ledger.checkpoint import latest_checkpoint
+    from community_governance.ledger.sqlite import SQLiteLedger
+    from community_governance.notice import LedgerHead
+
+    ledger = SQLiteLedger(path, key=None)
+    seq, digest = ledger.head()
+    return LedgerHead(seq, digest, signed=latest_checkpoint(ledger))
+
+
+def _demo_notice(on: dt.datetime | None, head: Any) -> Any:
+    from community_governance.demo import demo_quarter, run_demo
+    from community_governance.notice import build_notice
+
+    data = demo_quarter(127, "2026Q3")
+    outcome = run_demo(data)
+    return build_notice(
+        outcome.result,
+        community=data.community,
+        certificate=data.survey.certificate,
+        at=on.date() if on else outcome.announcement.announced_on,
+        policy=data.policy,
+        ledger_head=head,
+    )
+
+
+def _check_charts() -> None:
+    from community_governance.errors import ParseError
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ParseError(
+            "the charts need matplotlib: pip install 'community-governance[notebook]', "
+            "or pass --no-charts",
+            field="--charts",
+            rule="R-1",
+        ) from None
