@@ -34,3 +34,25 @@ def test_the_site_builds_and_renders_every_cross_reference(tmp_path: Path) -> No
     assert {page: roles for page, roles in literal.items() if roles} == {}
     reference = (site / "reference" / "evaluation" / "index.html").read_text(encoding="utf-8")
     assert 'href="#community_governance.evaluation.quarter.evaluate_quarter"' in reference
+    _both_languages(site)
+
+
+def _both_languages(site: Path) -> None:
+    """The English site at the root, the Chinese under zh/, each with its own chrome."""
+    chinese = sorted((site / "zh").rglob("*.html"))
+    english = [p for p in site.rglob("*.html") if "zh" not in p.relative_to(site).parts]
+    assert len(chinese) > 20
+    for page in chinese:
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="zh"' in html, page
+        assert 'placeholder="搜索"' in html, page  # Material's Chinese site chrome
+        assert 'hreflang="en"' in html, page  # the language switcher
+    for page in english:
+        if page.name == "404.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="en"' in html, page
+        assert 'placeholder="Search"' in html, page
+        assert 'hreflang="zh"' in html, page
+    overview = (site / "zh" / "api" / "index.html").read_text(encoding="utf-8")
+    assert "中文 API 概览" in overview
