@@ -229,22 +229,36 @@ class Explanation:
         except (KeyError, TypeError, ValueError) as error:
             raise ParseError(f"malformed explanation: {error}", field="explanation") from error
 
-    def _repr_html_(self) -> str:
-        import html  # noqa: PLC0415 - html pulls in a large entity table; only notebooks need it
+    def html_steps(self, lang: Lang | None = None) -> str:
+        """The steps as HTML list items, in ``lang`` or (``None``) in both languages."""
+        import html  # noqa: PLC0415 - html pulls in a large entity table; only pages need it
 
         esc = html.escape
-        rows = "".join(
-            f"<tr><td>{esc(p.name)}</td><td><code>{esc(p.value)}</code></td>"
-            f"<td>{esc(p.rule)}</td><td>{p.valid_from.isoformat()}</td></tr>"
-            for p in self.parameters
-        )
-        steps = "".join(
-            f"<li>{esc(s.text.zh)} / {esc(s.text.en)}"
-            + (f" = <code>{esc(s.value)}</code>" if s.value is not None else "")
+        return "".join(
+            f"<li>{esc(s.text(lang)) if lang else f'{esc(s.text.zh)} / {esc(s.text.en)}'}"
+            + (f" = <code>{esc(render_value(s.value))}</code>" if s.value is not None else "")
             + (f" <small>[{esc(s.rule)}]</small>" if s.rule else "")
             + "</li>"
             for s in self.steps
         )
+
+    def html_parameters(self) -> str:
+        """The parameters read as HTML table rows: name, value, rule, first day in force."""
+        import html  # noqa: PLC0415
+
+        esc = html.escape
+        return "".join(
+            f"<tr><td><code>{esc(p.name)}</code></td><td><code>{esc(p.value)}</code></td>"
+            f"<td>{esc(p.rule)}</td><td>{p.valid_from.isoformat()}</td></tr>"
+            for p in self.parameters
+        )
+
+    def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415 - html pulls in a large entity table; only notebooks need it
+
+        esc = html.escape
+        rows = self.html_parameters()
+        steps = self.html_steps()
         inputs = "".join(
             f"<tr><td>{esc(n)}</td><td><code>{esc(v)}</code></td></tr>" for n, v in self.inputs
         )

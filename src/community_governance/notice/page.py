@@ -361,18 +361,8 @@ def _ledger(notice: Notice, lang: Lang) -> str:
 
 
 def _explanation(explanation: Explanation, lang: Lang) -> str:
-    steps = "".join(
-        f"<li>{escape(s.text(lang))}"
-        + (f" = <code>{escape(render_value(s.value))}</code>" if s.value is not None else "")
-        + (f" <small>[{escape(s.rule)}]</small>" if s.rule else "")
-        + "</li>"
-        for s in explanation.steps
-    )
-    parameters = "".join(
-        f"<tr><td><code>{escape(p.name)}</code></td><td><code>{escape(p.value)}</code></td>"
-        f"<td>{escape(p.rule)}</td><td>{p.valid_from.isoformat()}</td></tr>"
-        for p in explanation.parameters
-    )
+    steps = explanation.html_steps(lang)
+    parameters = explanation.html_parameters()
     head = "".join(
         f'<th scope="col">{h}</th>'
         for h in (
