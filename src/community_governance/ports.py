@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["EventStore", "NewEvent", "RecordedEvent"]
+__all__ = ["EventStore", "NewEvent", "PrivateStore", "RecordedEvent"]
 
 
 @attrs.frozen
@@ -63,4 +63,20 @@ class EventStore(Protocol):
 
     def head(self) -> tuple[int, str]:
         """(number of events, hash of the last one): what to publish with an announcement."""
+        ...
+
+
+class PrivateStore(Protocol):
+    """Where personal details live, outside the record, until their retention date.
+
+    The record carries only what stands for them: a household's keyed pseudonym, and a
+    keyed commitment to the details kept apart.
+    """
+
+    def pseudonym(self, household_id: str) -> str:
+        """The household's keyed pseudonym (stable for a key)."""
+        ...
+
+    def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:
+        """Keep ``details`` apart until ``retain_until``; return their keyed commitment."""
         ...

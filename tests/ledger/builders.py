@@ -40,7 +40,10 @@ def demo_ledger(path: Path) -> SQLiteLedger:
         ledger.append(f"case:{case.case_id}", [ev.case_recorded(case)], expected_version=0)
     ledger.append(
         "service:haibin",
-        [ev.service_recorded(v, q.start) for v in DEMO.volunteers]
+        [
+            ev.service_recorded(v, q.start, private=ledger, retain_until=dt.date(2028, 1, 1))
+            for v in DEMO.volunteers
+        ]
         + [ev.service_recorded(h, h.on) for h in DEMO.volunteer_hours[:5]],
         expected_version=0,
     )

@@ -57,10 +57,10 @@ def test_domain_to_dict_and_the_ledger_write_the_document_model() -> None:
     assert certificate.to_dict() == CertificateDoc.from_domain(certificate).model_dump(mode="json")
     announced = events.announcement_made(OUTCOME.announcement).data
     assert announced == AnnouncementDoc.from_domain(OUTCOME.announcement).model_dump(mode="json")
-    volunteer = DEMO.volunteers[0]
-    recorded = events.service_recorded(volunteer, DAY)
-    assert recorded.type == "service.VolunteerContract"
-    assert recorded.data == ServiceRecordDoc.from_domain(volunteer).model_dump(mode="json")
+    hours = DEMO.volunteer_hours[0]
+    recorded = events.service_recorded(hours, DAY)
+    assert recorded.type == "service.VolunteerHours"
+    assert recorded.data == ServiceRecordDoc.from_domain(hours).model_dump(mode="json")
 
 
 def test_the_old_documents_module_warns_and_gives_the_same_models() -> None:

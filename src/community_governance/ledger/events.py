@@ -3,7 +3,9 @@
 Each builder turns a domain object into a [`NewEvent`][community_governance.ports.NewEvent]
 whose data is a document of ``community_governance.schemas`` (exact numbers as
 text). Household ids are replaced by the ledger's keyed pseudonyms before they
-are written, so no raw household id enters the chain.
+are written, so no raw household id enters the chain; a service record's personal details
+(``PRIVATE_FIELDS``) are kept apart, with a retention date, and the chain carries only
+their keyed commitment.
 
 Streams: ``meeting:<id>``, ``quarter:<community>:<quarter>`` (ratings, sample,
 survey, evaluation, announcement, objections), ``case:<id>``,
@@ -13,18 +15,19 @@ survey, evaluation, announcement, objections), ``case:<id>``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from community_governance.consultation.meeting import ClosedMeeting
 from community_governance.evaluation.quarter import QuarterResult
 from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.sampling import SampleCertificate
 from community_governance.evaluation.survey import Survey
+from community_governance.ledger.storage import LedgerError
 from community_governance.numbers import format_fraction
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.ports import NewEvent
+from community_governance.ports import NewEvent, PrivateStore
 from community_governance.rectification.announcement import Announcement
 from community_governance.rectification.case import RectificationCase
 from community_governance.schemas import (
@@ -39,6 +42,7 @@ from community_governance.schemas import (
 )
 
 __all__ = [
+    "PRIVATE_FIELDS",
     "announcement_made",
     "case_recorded",
     "meeting_closed",
@@ -131,7 +135,46 @@ def case_recorded(case: RectificationCase) -> NewEvent:
     return NewEvent("case.recorded", CaseDoc.from_domain(case).model_dump(mode="json"), at)
 
 
-def service_recorded(record: object, at: dt.date) -> NewEvent:
-    """Any service record (S-1..S-7) as plain data, typed by its class name."""
+#: The fields of service records that identify or describe a person (S-4..S-6). They never
+#: enter the chain: a household id becomes its pseudonym, and the rest is kept apart.
+PRIVATE_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "ProfessionalCase": ("household", "service", "agency", "referrals"),
+    "MicroWish": ("household", "wish", "claimed_by"),
+    "VolunteerContract": ("volunteer", "duties"),
+}
+
+
+def service_recorded(
+    record: object,
+    at: dt.date,
+    *,
+    private: PrivateStore | None = None,
+    retain_until: dt.date | None = None,
+) -> NewEvent:
+    """Any service record (S-1..S-7) as plain data, typed by its class name.
+
+    A record with personal details (``PRIVATE_FIELDS``: a household, a kind of case, a
+    wish's text, a person's name) needs ``private`` (the ledger) and ``retain_until``:
+    the details are kept apart until that day, the household appears as its pseudonym,
+    and the event carries ``private``, the details' keyed commitment.
+
+    Raises:
+        LedgerError: a record with personal details and no ``private`` store or
+            retention date.
+    """
     doc = ServiceRecordDoc.from_domain(record).model_dump(mode="json")
+    names = PRIVATE_FIELDS.get(doc["kind"], ())
+    if names:
+        if private is None or retain_until is None:
+            raise LedgerError(
+                f"a {doc['kind']} holds personal details: pass private= (the ledger) and "
+                "retain_until= so that they are kept out of the chain",
+                field="private",
+                rule="ledger",
+            )
+        fields = doc["fields"]
+        details = {"kind": doc["kind"], **{n: fields.pop(n) for n in names if n in fields}}
+        if isinstance(details.get("household"), str):
+            fields["household"] = private.pseudonym(details["household"])
+        fields["private"] = private.keep_private(details, retain_until=retain_until)
     return NewEvent(f"service.{doc['kind']}", doc, at)

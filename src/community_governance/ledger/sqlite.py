@@ -35,6 +35,7 @@ from typing import Any
 from community_governance.ledger.chain import (
     GENESIS,
     LedgerCheck,
+    canonical,
     check_records,
     event_body,
     link,
@@ -149,6 +150,38 @@ class SQLiteLedger:
     ) -> str:
         """Keep a household's personal details outside the chain; return the pseudonym."""
         ref = self.pseudonym(household_id)
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO personal (ref, details, retain_until) VALUES (?, ?, ?)",
+                (ref, json.dumps(dict(details), ensure_ascii=False), retain_until.isoformat()),
+            )
+        return ref
+
+    def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:
+        """Keep a record's personal details outside the chain; return their commitment.
+
+        The commitment, ``pd-`` and 32 hex digits of an HMAC of the details' canonical
+        form under the ledger's key, is what the chain carries in their place: it shows,
+        to whoever holds the key and the details, that these are the details recorded,
+        and reveals nothing without them. The details are deleted like any personal
+        record (``delete_personal``, ``purge_expired``).
+
+        Raises:
+            LedgerError: the ledger was opened without its key, or the details are not
+                plain data.
+        """
+        if self._key is None:
+            raise LedgerError(
+                "keeping personal details needs the ledger's key; this ledger was opened read-only",
+                field="key",
+                rule="ledger",
+            )
+        try:
+            body = canonical(dict(details))
+        except TypeError as error:
+            raise LedgerError(str(error), field="details", rule="ledger") from None
+        digest = hmac.new(self._key, b"private|" + body, hashlib.sha256).hexdigest()
+        ref = f"pd-{digest[:32]}"
         with self._connection() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO personal (ref, details, retain_until) VALUES (?, ?, ?)",
