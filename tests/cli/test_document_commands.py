@@ -11,7 +11,7 @@ import pytest
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
 from community_governance.demo import demo_quarter
-from community_governance.schemas import FrameDoc, RatingsDoc, SurveyDoc
+from community_governance.schemas import FrameDoc, RatingsDoc, SurveyDoc, load_document
 
 DEMO = demo_quarter(127)
 
@@ -239,3 +239,54 @@ def test_a_threshold_written_as_a_decimal_is_read_exactly(
         run(capsys, *args, "--entitled", "19", "--agree", "16", "--disagree", "3")[0]
         == EXIT_OUTCOME
     )
+
+
+def test_demo_export_writes_files_every_command_reads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """E-1..E-6, R-1: the exported documents load, evaluate to the exported result, verify."""
+    folder = tmp_path / "data"
+    code, out, _ = run(capsys, "demo", "--export", str(folder), "--lang", "zh")
+    assert code == EXIT_OK
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        [
+            "announcement.json",
+            "certificate.json",
+            "frame.json",
+            "meeting.json",
+            "ratings.json",
+            "result.json",
+            "survey.json",
+        ]
+    )
+    assert "住户抽样证书" in out
+    kinds = {
+        "ratings.json": "ratings",
+        "frame.json": "frame",
+        "certificate.json": "certificate",
+        "survey.json": "survey",
+        "result.json": "quarter-result",
+    }
+    for name, kind in kinds.items():
+        load_document(kind, (folder / name).read_text(encoding="utf-8"), source=name)
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        str(folder / "ratings.json"),
+        str(folder / "survey.json"),
+        "--format",
+        "json",
+        "--on",
+        json.loads((folder / "result.json").read_text())["evaluated_on"],
+    )
+    assert code == EXIT_OK
+    assert json.loads(out) == json.loads((folder / "result.json").read_text())
+    code, out, _ = run(
+        capsys, "sample", "verify", str(folder / "certificate.json"), str(folder / "frame.json")
+    )
+    assert (code, out.strip()) == (EXIT_OK, "ok")
+    code, _, err = run(capsys, "demo", "--export", str(folder))
+    assert code == EXIT_BAD_INPUT
+    assert len(err.strip().splitlines()) == 1
+    assert "exists already" in err

@@ -163,7 +163,15 @@ def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str,
 @click.option("--quarter", default="2026Q3", show_default=True)
 @click.option("--lang", type=_LANG, default=None, help="zh or en (default: from the locale).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def demo(seed: int, quarter: str, lang: Lang | None, fmt: str) -> None:
+@click.option(
+    "--export",
+    "export",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the quarter's documents (ratings, frame, certificate, survey, result, "
+    "meeting, announcement) into this new folder: example files to start from.",
+)
+def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | None) -> None:
     """Concerns, meeting, routing, evaluation, rectification and 1:2:7, for one quarter."""
     from rich.console import Console
 
@@ -174,6 +182,15 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str) -> None:
     with console.status("…", spinner="dots"):
         data = demo_quarter(seed, quarter)
         outcome = run_demo(data)
+    if export is not None:
+        from community_governance.folders import write_new_folder
+        from community_governance.schemas.examples import EXAMPLES, example_documents
+
+        write_new_folder(export, example_documents(data, outcome), rule="demo")
+        language = lang or default_lang()
+        for name, (zh, en) in EXAMPLES.items():
+            click.echo(f"{export / name}  {zh if language == 'zh' else en}")
+        return
     if fmt == "json":
         _echo_json(demo_summary(outcome))
         return

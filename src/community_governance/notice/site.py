@@ -13,13 +13,10 @@ leaves nothing. The same notice always gives the same bytes.
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-from collections.abc import Mapping
 from pathlib import Path
 
-from community_governance.errors import ParseError
+from community_governance.folders import write_new_folder
 from community_governance.notice.content import Notice
 from community_governance.notice.page import render_page
 from community_governance.vocabulary import Lang
@@ -87,21 +84,4 @@ def write_site(notice: Notice, directory: Path | str, *, charts: bool = True) ->
     Raises:
         ParseError: the folder exists already (rule R-1).
     """
-    target = Path(directory)
-    if target.exists():
-        raise ParseError("the output folder exists already", field=str(target), rule="R-1")
-    _write(target, site_files(notice, charts=charts))
-    return target
-
-
-def _write(target: Path, files: Mapping[str, bytes]) -> None:
-    temporary = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    try:
-        for name, data in files.items():
-            path = temporary / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        temporary.rename(target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+    return write_new_folder(directory, site_files(notice, charts=charts), rule="R-1")

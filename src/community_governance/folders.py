@@ -1,0 +1,38 @@
+"""A new folder written whole or not at all (adapter helper for the outputs of commands).
+
+The files are written under a temporary name beside the target and renamed at the end, so a
+failed write leaves nothing, and a reader never sees half a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from community_governance.errors import ParseError
+
+__all__ = ["write_new_folder"]
+
+
+def write_new_folder(target: Path | str, files: Mapping[str, bytes], *, rule: str) -> Path:
+    """Write ``files`` (relative path → bytes) into ``target``, a folder that must not exist.
+
+    Raises:
+        ParseError: the folder exists already (naming it, with ``rule``).
+    """
+    folder = Path(target)
+    if folder.exists():
+        raise ParseError("the output folder exists already", field=str(folder), rule=rule)
+    temporary = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
+    try:
+        for name, data in files.items():
+            path = temporary / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        temporary.rename(folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return folder
