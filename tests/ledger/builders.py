@@ -9,7 +9,7 @@ from community_governance.demo import demo_quarter, run_demo
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import events as ev
 
-KEY = b"test-pseudonym-key"
+KEY = b"test-pseudonym-key-of-32-bytes!!"
 DEMO = demo_quarter(127)
 OUTCOME = run_demo(DEMO)
 

@@ -24,13 +24,13 @@ from community_governance.ports import NewEvent
 from community_governance.schemas import DOCUMENTS, json_schema, load_document
 from tests.strategies import from_json_schema
 
-KEY = b"k"
+KEY = b"k" * 32
 DAY = dt.date(2026, 9, 30)
 WRITER = """
 import datetime as dt, sys
 from community_governance.ledger import ConcurrencyError, SQLiteLedger
 from community_governance.ports import NewEvent
-ledger = SQLiteLedger(sys.argv[1], key=b"k")
+ledger = SQLiteLedger(sys.argv[1], key=b"k" * 32)
 name, count = sys.argv[2], int(sys.argv[3])
 written = 0
 while written < count:

@@ -169,7 +169,7 @@ from community_governance.ledger import SQLiteLedger, canonical
 from community_governance.policy import default_policy
 from community_governance.schemas import RatingsDoc, SurveyDoc, QuarterResultDoc
 from community_governance.evaluation import evaluate_quarter
-ledger = SQLiteLedger(sys.argv[1], key=b"unused-for-replay")
+ledger = SQLiteLedger(sys.argv[1], key=b"unused-for-replay" * 2)
 events = {e.type: e for e in ledger.read(sys.argv[2])}
 evaluated = events["quarter.evaluated"]
 policy = default_policy().at(evaluated.at)

@@ -40,6 +40,7 @@ from community_governance.ledger.chain import (
     event_body,
     link,
 )
+from community_governance.ledger.keys import check_key
 from community_governance.ledger.records import check_event, read_export, same_keys, when
 from community_governance.ledger.storage import (
     ConcurrencyError,
@@ -93,19 +94,17 @@ class SQLiteLedger:
 
     Args:
         path: the database file (created if missing).
-        key: the secret key of the household pseudonyms (keep it outside the
-            database; without it nobody can link a pseudonym to a household).
+        key: the secret key of the household pseudonyms, at least 32 bytes, from a key
+            file or the environment (``ledger.keys.load_key``), kept outside the
+            database: without it nobody can link a pseudonym to a household.
             ``None`` opens the ledger without it: reading, verifying, exporting and
             the head need no key; pseudonyms and personal details do.
         timeout: seconds a writer waits for another to finish.
     """
 
     def __init__(self, path: str | Path, *, key: bytes | None, timeout: float = 30.0) -> None:
-        given: object = key  # callers outside the type checker pass anything
-        if given is not None and (not isinstance(given, bytes) or not given):
-            raise LedgerError(
-                f"the pseudonym key is bytes, not {type(key).__name__}", field="key", rule="ledger"
-            )
+        if key is not None:
+            check_key(key)
         self.path = Path(path)
         self._key = key
         self._timeout = timeout

@@ -1,0 +1,96 @@
+"""The ledger's pseudonym key: how long it must be, where it lives, how to make one (the record).
+
+A household's pseudonym is an HMAC of its id under this key, so the key is what keeps
+pseudonyms from being reversed: with a short key, the key and every id can be recovered by
+trying keys against a list of plausible ids ("A-1-101", …). The ledger therefore takes keys
+of at least ``MIN_KEY_BYTES`` bytes, and the library reads them from a key file or an
+environment variable, never from a literal in code:
+
+* ``new_key_file(path)`` writes 32 random bytes, readable by the owner only;
+* ``load_key(file=path)`` reads such a file; ``load_key(env="NAME")`` reads the key as
+  hex digits from an environment variable.
+
+Reading, verifying, exporting and the head need no key: open the ledger with
+``key=None``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from community_governance.ledger.storage import LedgerError
+
+__all__ = ["MIN_KEY_BYTES", "check_key", "load_key", "new_key_file"]
+
+#: The shortest pseudonym key accepted: 256 bits.
+MIN_KEY_BYTES = 32
+
+
+def _refuse(message: str, where: str) -> LedgerError:
+    return LedgerError(message, field=where, rule="ledger")
+
+
+def check_key(key: object, where: str = "key") -> bytes:
+    """``key`` if it is a pseudonym key: bytes, at least ``MIN_KEY_BYTES`` long.
+
+    Raises:
+        LedgerError: naming ``where``, if it is not bytes or too short.
+    """
+    if not isinstance(key, bytes):
+        raise _refuse(f"the pseudonym key is bytes, not {type(key).__name__}", where)
+    if len(key) < MIN_KEY_BYTES:
+        raise _refuse(
+            f"the pseudonym key has {len(key)} bytes; at least {MIN_KEY_BYTES} are needed "
+            "(make one with new_key_file)",
+            where,
+        )
+    return key
+
+
+def load_key(*, file: Path | str | None = None, env: str | None = None) -> bytes:
+    """The pseudonym key from a key file (its raw bytes) or an environment variable (hex).
+
+    Give exactly one of ``file`` and ``env``.
+
+    Raises:
+        LedgerError: neither or both given; the file cannot be read; the variable is unset or
+            not hex; the key is too short.
+    """
+    if (file is None) == (env is None):
+        raise _refuse("give the key file or the environment variable, one of them", "key")
+    if file is not None:
+        try:
+            key = Path(file).read_bytes()
+        except OSError as error:
+            raise _refuse(f"cannot read the key file ({error.strerror})", str(file)) from None
+        return check_key(key, str(file))
+    text = os.environ.get(env or "")
+    if not text:
+        raise _refuse(f"the environment variable {env} is not set", str(env))
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        raise _refuse(
+            f"the environment variable {env} does not hold hex digits", str(env)
+        ) from None
+    return check_key(key, str(env))
+
+
+def new_key_file(path: Path | str) -> Path:
+    """Write a new random key (``MIN_KEY_BYTES`` bytes) to ``path``, readable by its owner only.
+
+    Raises:
+        LedgerError: the file exists already (a key is never overwritten).
+    """
+    target = Path(path)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _refuse(
+            "the key file exists already; a key is never overwritten", str(target)
+        ) from None
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(secrets.token_bytes(MIN_KEY_BYTES))
+    return target
