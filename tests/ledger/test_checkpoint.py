@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -18,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from community_governance.ledger import SQLiteLedger
+from community_governance.ledger import events as ev
 from community_governance.ledger.chain import GENESIS, event_body, link
 from community_governance.ledger.checkpoint import (
     SignedHead,
@@ -30,6 +33,7 @@ from community_governance.ledger.checkpoint import (
 )
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
+from tests.ledger.builders import OUTCOME
 
 AT = dt.datetime(2026, 10, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -154,3 +158,84 @@ def test_bad_arguments_and_documents_are_named() -> None:
     assert raised.value.field == "head.seq"
     with pytest.raises(LedgerError, match="seq must be int"):
         SignedHead.from_document({**document, "seq": True})
+
+
+def test_the_announcement_event_carries_the_signed_head(tmp_path: Path) -> None:
+    """R-1: the announcement recorded after a checkpoint carries that signed head."""
+    ledger = _ledger(tmp_path / "l.db")
+    head = checkpoint(ledger, OFFICE, AT)
+    event = ev.announcement_made(OUTCOME.announcement, latest_checkpoint(ledger))
+    ledger.append("announcements", [event], expected_version=0)
+    recorded = ledger.read("announcements")[0].data["signed_head"]
+    assert SignedHead.from_document(recorded) == head
+    assert "signed_head" not in ev.announcement_made(OUTCOME.announcement).data
+
+
+def _stdlib_verify(*argv: str, block_cryptography: bool = False) -> tuple[int, str, str]:
+    """The standard-library verifier in a fresh interpreter, as an auditor runs it."""
+    blocker = "import sys; sys.modules['cryptography'] = None\n" if block_cryptography else ""
+    code = (
+        f"{blocker}import sys\n"
+        "from community_governance.ledger.verify import main\n"
+        f"sys.exit(main({list(argv)!r}))\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_the_stdlib_verifier_checks_a_published_signed_head(tmp_path: Path) -> None:
+    """R-1: the export reaches the head, the signature holds; a rewritten tail does not."""
+    path = tmp_path / "l.db"
+    ledger = _ledger(path)
+    head = checkpoint(ledger, OFFICE, AT)
+    (tmp_path / "head.json").write_text(head.to_json(), encoding="utf-8")
+    ledger.export_jsonl(tmp_path / "good.jsonl")
+    public = OFFICE.public_key().public_bytes_raw().hex()
+    signed = ["--signed-head", str(tmp_path / "head.json")]
+    code, out, _ = _stdlib_verify(str(tmp_path / "good.jsonl"), *signed, "--trusted-key", public)
+    assert code == 0, out
+    assert f"signature ok: head {head.seq}" in out
+    code, out, _ = _stdlib_verify(str(tmp_path / "good.jsonl"), *signed)
+    assert code == 0
+    assert "signature not checked: give the community's public key" in out
+    code, out, _ = _stdlib_verify(
+        str(tmp_path / "good.jsonl"), *signed, "--trusted-key", public, block_cryptography=True
+    )
+    assert code == 0
+    assert "cryptography package is not installed" in out
+    stranger = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33))).public_key()
+    code, out, _ = _stdlib_verify(
+        str(tmp_path / "good.jsonl"), *signed, "--trusted-key", stranger.public_bytes_raw().hex()
+    )
+    assert code == 1
+    assert "signature invalid" in out
+    _rewrite_tail(path, 2)
+    ledger.export_jsonl(tmp_path / "rewritten.jsonl")
+    code, out, _ = _stdlib_verify(
+        str(tmp_path / "rewritten.jsonl"), *signed, "--trusted-key", public
+    )
+    assert code == 1
+    assert f"chain breaks at sequence {head.seq}" in out
+    assert verify_against(ledger, [head], TRUSTED).first_bad == head.seq  # the two agree
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--signed-head"], "--signed-head takes"),
+        (["--trusted-key", "ab"], "--trusted-key goes with --signed-head"),
+        (["--signed-head", "missing.json"], "cannot read the signed head"),
+        (["--head", "x:y"], "--head takes COUNT:HASH"),
+    ],
+)
+def test_the_stdlib_verifier_names_bad_head_options(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    """R-1: a malformed head option is one line on standard error and exit 2."""
+    _ledger(tmp_path / "l.db").export_jsonl(tmp_path / "e.jsonl")
+    code, _, err = _stdlib_verify(str(tmp_path / "e.jsonl"), *extra)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1

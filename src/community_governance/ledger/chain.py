@@ -20,7 +20,18 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["GENESIS", "TAG", "LedgerCheck", "canonical", "check_records", "event_body", "link"]
+__all__ = [
+    "GENESIS",
+    "HEAD_SCHEMA",
+    "HEAD_TAG",
+    "TAG",
+    "LedgerCheck",
+    "canonical",
+    "check_records",
+    "event_body",
+    "head_message",
+    "link",
+]
 
 TAG = b"community-governance/ledger/1"
 GENESIS = "0" * 64
@@ -59,6 +70,16 @@ def event_body(stream: str, version: int, type_: str, at: str, data: Mapping[str
 def link(seq: int, previous: str, body: bytes) -> str:
     """The chain hash of event ``seq`` after ``previous`` (hex)."""
     return hashlib.sha256(b"|".join([TAG, str(seq).encode(), previous.encode(), body])).hexdigest()
+
+
+HEAD_TAG = b"community-governance/ledger-head/1"
+#: The schema of a published signed head (``ledger.checkpoint``).
+HEAD_SCHEMA = "community-governance/ledger-head"
+
+
+def head_message(seq: int, hash_: str, at: str, key_id: str) -> bytes:
+    """The bytes a signed head's Ed25519 signature covers: ``HEAD_TAG|seq|hash|at|key_id``."""
+    return b"|".join([HEAD_TAG, *(str(part).encode() for part in (seq, hash_, at, key_id))])
 
 
 class LedgerCheck(NamedTuple):

@@ -10,7 +10,8 @@ longer does, and a forged head carries no valid signature.
 A checkpoint is also recorded in the ledger itself, as an event of type
 ``ledger.checkpoint`` on the stream ``ledger``, so the latest one can be found again.
 
-The signed message is ``TAG | seq | hash | at | key_id`` (``|`` a literal byte), with
+The signed message is ``HEAD_TAG | seq | hash | at | key_id`` (``|`` a literal byte; see
+``ledger.chain.head_message``, which the standard-library verifier uses too), with
 ``key_id`` the first 16 hex digits of the SHA-256 of the raw public key. Signing and
 checking signatures need the ``cryptography`` package (the ``[ledger]`` extra); reading a
 head document does not.
@@ -27,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from community_governance.ledger.chain import LedgerCheck
+from community_governance.ledger.chain import HEAD_SCHEMA, LedgerCheck, head_message
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
@@ -44,8 +45,6 @@ __all__ = [
     "verify_head",
 ]
 
-HEAD_TAG = b"community-governance/ledger-head/1"
-HEAD_SCHEMA = "community-governance/ledger-head"
 CHECKPOINT_STREAM = "ledger"
 CHECKPOINT_TYPE = "ledger.checkpoint"
 
@@ -96,8 +95,7 @@ class SignedHead:
 
     def message(self) -> bytes:
         """The bytes signed."""
-        parts = (str(self.seq), self.hash, self.at, self.key_id)
-        return b"|".join([HEAD_TAG, *(part.encode() for part in parts)])
+        return head_message(self.seq, self.hash, self.at, self.key_id)
 
     def to_document(self) -> dict[str, Any]:
         """The head as a small JSON document for publication."""

@@ -22,6 +22,7 @@ from community_governance.evaluation.quarter import QuarterResult
 from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.sampling import SampleCertificate
 from community_governance.evaluation.survey import Survey
+from community_governance.ledger.checkpoint import SignedHead
 from community_governance.ledger.storage import LedgerError
 from community_governance.numbers import format_fraction
 from community_governance.policy.loader import resolve
@@ -123,9 +124,16 @@ def quarter_evaluated(
     return NewEvent("quarter.evaluated", data, result.evaluated_on)
 
 
-def announcement_made(board: Announcement) -> NewEvent:
-    """An announcement (or re-announcement) and its objections so far (R-1)."""
+def announcement_made(board: Announcement, head: SignedHead | None = None) -> NewEvent:
+    """An announcement (or re-announcement) and its objections so far (R-1).
+
+    ``head`` is the ledger's latest signed head
+    ([`latest_checkpoint`][community_governance.ledger.checkpoint.latest_checkpoint]),
+    published with the announcement; the event then carries it as ``signed_head``.
+    """
     doc = AnnouncementDoc.from_domain(board).model_dump(mode="json")
+    if head is not None:
+        doc["signed_head"] = head.to_document()
     return NewEvent("results.announced", doc, board.announced_on)
 
 

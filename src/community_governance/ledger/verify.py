@@ -3,18 +3,24 @@
 Usage::
 
     python -m community_governance.ledger.verify EXPORT.jsonl [--head COUNT:HASH]
+        [--signed-head HEAD.json [--trusted-key PUBLIC_KEY_HEX]]
 
 It recomputes the hash chain (naming the first bad sequence number, and
 catching truncation against a published head), then, for every evaluated
 quarter in the export, recomputes each unit's self, peer and survey components
 from the recorded ratings and survey responses, and the final score — exactly,
 with ``fractions`` — from the recorded parameters, and compares them with
-the recorded result. Exit code 0 when everything matches, 1 when something does not,
-and 2 on input that is not an export (one line on standard error, never a traceback).
+the recorded result. Given a signed head (the ``head.json`` an announcement publishes),
+the chain must reach it with its hash; with the community's public key as well, the
+head's Ed25519 signature is checked when the ``cryptography`` package is installed (and
+said to be unchecked when it is not: the chain needs nothing but the standard library).
+Exit code 0 when everything matches, 1 when something does not, and 2 on input that is
+not an export (one line on standard error, never a traceback).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from community_governance.ledger.chain import check_records, export_rows
+from community_governance.ledger.chain import HEAD_SCHEMA, check_records, export_rows, head_message
 
 __all__ = ["main", "recompute_quarters", "verify_export"]
 
@@ -161,18 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     if not args or args[0] in {"-h", "--help"}:
         sys.stdout.write(__doc__ or "")
         return 0 if args else 2
-    published = None
-    if "--head" in args:
-        i = args.index("--head")
-        try:
-            count, digest = args[i + 1].split(":", 1)
-            published = (int(count), digest)
-        except (IndexError, ValueError):
-            sys.stderr.write("verify: --head takes COUNT:HASH, such as 42:ab12...\n")
-            return 2
-        del args[i : i + 2]
-    if not args:
-        sys.stderr.write("verify: name the export to check\n")
+    try:
+        published, notes = _heads(args)
+    except ValueError as error:
+        sys.stderr.write(f"verify: {error}\n")
+        return 2
+    if not args or any(a.startswith("--") for a in args):
+        sys.stderr.write("verify: name the export to check (and only known options)\n")
         return 2
     try:
         records = _records(Path(args[0]))
@@ -191,11 +192,98 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         sys.stderr.write(f"verify: {args[0]} is not a well-formed export ({error!r})\n")
         return 2
+    problems += [note for note in notes if note.startswith("signature invalid")]
     for problem in problems:
         sys.stdout.write(problem + "\n")
     if not problems:
         sys.stdout.write(f"ok: {len(records)} events, chain and scores recomputed\n")
+        for note in notes:
+            sys.stdout.write(note + "\n")
     return 1 if problems else 0
+
+
+def _heads(args: list[str]) -> tuple[tuple[int, str] | None, list[str]]:
+    """Take the head options out of ``args``: the head the chain must reach, and notes.
+
+    Raises:
+        ValueError: a malformed option; its message is the line to print.
+    """
+    published = None
+    value = _option(args, "--head", "COUNT:HASH, such as 42:ab12...")
+    if value is not None:
+        count, _, digest = value.partition(":")
+        if not (count.isascii() and count.isdigit() and digest):
+            msg = "--head takes COUNT:HASH, such as 42:ab12..."
+            raise ValueError(msg)
+        published = (int(count), digest)
+    signed = _option(args, "--signed-head", "the head.json an announcement publishes")
+    trusted = _option(args, "--trusted-key", "the community's public key in hex")
+    if signed is None:
+        if trusted is not None:
+            msg = "--trusted-key goes with --signed-head"
+            raise ValueError(msg)
+        return published, []
+    try:
+        head = _signed_head(Path(signed))
+    except (OSError, ValueError, TypeError) as error:
+        msg = f"cannot read the signed head {signed}: {error}"
+        raise ValueError(msg) from None
+    return (head["seq"], head["hash"]), [_signature_note(head, trusted)]
+
+
+def _option(args: list[str], name: str, what: str) -> str | None:
+    """Remove ``name VALUE`` from ``args``; return the value (``None`` if absent)."""
+    if name not in args:
+        return None
+    i = args.index(name)
+    value = args[i + 1] if i + 1 < len(args) else ""
+    del args[i : i + 2]
+    if not value or value.startswith("--"):
+        msg = f"{name} takes {what}"
+        raise ValueError(msg)
+    return value
+
+
+_HEAD_FIELDS = {"seq": int, "hash": str, "at": str, "key_id": str, "signature": str}
+
+
+def _signed_head(path: Path) -> dict[str, Any]:
+    """A published head document's fields, type-checked (stdlib only)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or document.get("schema") != HEAD_SCHEMA:
+        msg = f"not a {HEAD_SCHEMA} document"
+        raise TypeError(msg)
+    for name, kind in _HEAD_FIELDS.items():
+        value = document.get(name)
+        if isinstance(value, bool) or not isinstance(value, kind):
+            msg = f"{name} must be {kind.__name__}"
+            raise TypeError(msg)
+    return document
+
+
+def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
+    """What can be said of the head's signature with what is at hand."""
+    if trusted is None:
+        return "signature not checked: give the community's public key with --trusted-key"
+    try:
+        raw = bytes.fromhex(trusted)
+    except ValueError:
+        return "signature invalid: --trusted-key is not hex"
+    if hashlib.sha256(raw).hexdigest()[:16] != head["key_id"]:
+        return f"signature invalid: the head names key {head['key_id']}, not the trusted key"
+    try:
+        from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - optional
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: PLC0415
+            Ed25519PublicKey,
+        )
+    except ImportError:
+        return "signature not checked: the cryptography package is not installed"
+    message = head_message(head["seq"], head["hash"], head["at"], head["key_id"])
+    try:
+        Ed25519PublicKey.from_public_bytes(raw).verify(bytes.fromhex(head["signature"]), message)
+    except (InvalidSignature, ValueError):
+        return f"signature invalid: the head at sequence {head['seq']} is not signed by that key"
+    return f"signature ok: head {head['seq']} signed by key {head['key_id']}"
 
 
 if __name__ == "__main__":
