@@ -73,8 +73,8 @@ class PrivateStore(Protocol):
     keyed commitment to the details kept apart.
     """
 
-    def pseudonym(self, household_id: str) -> str:
-        """The household's keyed pseudonym (stable for a key)."""
+    def pseudonym(self, household_id: str, *, scope: str | None = None) -> str:
+        """The household's keyed pseudonym (stable for a key and a scope)."""
         ...
 
     def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:

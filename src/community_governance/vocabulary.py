@@ -41,6 +41,7 @@ __all__ = [
     "OrganisationKind",
     "PeerAggregation",
     "Pillar",
+    "PseudonymScope",
     "Role",
     "SampleDisclosure",
     "ServiceCategory",
@@ -322,6 +323,17 @@ class DayCount(BilingualEnum):
 
     CALENDAR = ("calendar", "自然日", "calendar days")
     WORKING = ("working", "工作日（周一至周五）", "working days (Monday to Friday)")
+
+
+class PseudonymScope(BilingualEnum):
+    """Within what a household keeps one pseudonym in the record (E-4, S-*; an open choice).
+
+    The wider the scope, the more of a household's history can be linked by whoever holds
+    the key; the narrower, the less a quarter's records say about the next.
+    """
+
+    COMMUNITY = ("community", "同一社区内不变", "the same within a community")
+    QUARTER = ("quarter", "每个社区每季度不同", "new for each community and quarter")
 
 
 class SampleDisclosure(BilingualEnum):

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.chain import GENESIS
@@ -60,9 +62,10 @@ class MemoryStore:
         """How many events, and the last one's stand-in hash."""
         return (len(self.events), self.events[-1].hash if self.events else GENESIS)
 
-    def pseudonym(self, household_id: str) -> str:
+    def pseudonym(self, household_id: str, *, scope: str | None = None) -> str:
         """The same keyed pseudonym as the ledger's."""
-        digest = hmac.new(self.key, household_id.encode(), hashlib.sha256).hexdigest()
+        message = household_id if scope is None else f"{scope}\x1f{household_id}"
+        digest = hmac.new(self.key, message.encode(), hashlib.sha256).hexdigest()
         return f"hh-{digest[:24]}"
 
     def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:
@@ -140,3 +143,47 @@ def test_the_stdlib_verifier_recomputes_the_recorded_quarter(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "chain and scores recomputed" in done.stdout
+
+
+def _sampled(store: Any) -> set[str]:
+    return {h for e in store.read_after(0) if e.type == "sample.drawn" for h in e.data["sample"]}
+
+
+def test_the_policy_scopes_the_pseudonyms(tmp_path: Path) -> None:
+    """E-4: ``community`` keeps a household's pseudonym; ``quarter`` gives an unlinked one.
+
+    Under ``community`` a household keeps its pseudonym within the community; under
+    ``quarter`` it gets a new one each quarter, which nothing links to the first.
+    """
+    community = OUTCOME.result.community_id
+    quarter = OUTCOME.result.quarter
+    household = DEMO.survey.certificate.sample[0]
+    by_community = SQLiteLedger(tmp_path / "a.db", key=KEY)
+    _record(by_community)
+    by_quarter = SQLiteLedger(tmp_path / "b.db", key=KEY)
+    record_quarter(
+        by_quarter,
+        by_quarter,
+        meeting=DEMO.meeting,
+        ratings=DEMO.ratings,
+        survey=DEMO.survey,
+        result=OUTCOME.result,
+        announcement=OUTCOME.announcement,
+        policy=DEMO.policy.override({"ledger.pseudonym_scope": "quarter"}),
+    )
+    assert by_community.pseudonym(household, scope=community) in _sampled(by_community)
+    assert by_quarter.pseudonym(household, scope=f"{community}:{quarter}") in _sampled(by_quarter)
+    assert _sampled(by_community).isdisjoint(_sampled(by_quarter))
+    assert len(_sampled(by_community)) == len(DEMO.survey.certificate.sample)
+
+
+_IN_MEMORY = SQLiteLedger(":memory:", key=KEY)  # pseudonyms touch no table
+
+
+@given(st.text(min_size=1, max_size=12), st.text(max_size=12), st.text(max_size=12))
+def test_a_pseudonym_depends_on_its_scope(household: str, one: str, other: str) -> None:
+    """E-4: the same household has one pseudonym per scope, and different scopes differ."""
+    store = _IN_MEMORY
+    first = store.pseudonym(household, scope=one)
+    assert store.pseudonym(household, scope=one) == first
+    assert (store.pseudonym(household, scope=other) == first) == (one == other)

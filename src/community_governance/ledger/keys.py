@@ -19,10 +19,14 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from community_governance.ledger.storage import LedgerError
 
-__all__ = ["MIN_KEY_BYTES", "check_key", "load_key", "new_key_file"]
+if TYPE_CHECKING:
+    from community_governance.policy.schema import PolicySnapshot
+
+__all__ = ["MIN_KEY_BYTES", "check_key", "load_key", "new_key_file", "pseudonym_scope"]
 
 #: The shortest pseudonym key accepted: 256 bits.
 MIN_KEY_BYTES = 32
@@ -94,3 +98,15 @@ def new_key_file(path: Path | str) -> Path:
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(secrets.token_bytes(MIN_KEY_BYTES))
     return target
+
+
+def pseudonym_scope(policy: PolicySnapshot, community_id: str, quarter: object) -> str:
+    """The pseudonym scope the policy's ``ledger.pseudonym_scope`` sets (E-4).
+
+    ``community``: one pseudonym per household within a community (its records over the
+    quarters can be linked by whoever holds the key). ``quarter``: a new pseudonym each
+    quarter (nothing links a household's quarters).
+    """
+    if policy.pseudonym_scope.code == "quarter":
+        return f"{community_id}:{quarter}"
+    return community_id

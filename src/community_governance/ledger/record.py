@@ -24,7 +24,9 @@ from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.survey import Survey
 from community_governance.ledger import events as ev
 from community_governance.ledger.checkpoint import SignedHead
+from community_governance.ledger.keys import pseudonym_scope
 from community_governance.ledger.storage import ConcurrencyError
+from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.ports import EventStore, NewEvent, PrivateStore
@@ -49,7 +51,8 @@ def record_quarter(
 
     Args:
         store: where the events go.
-        private: the household pseudonyms (the SQLite ledger itself, opened with its key).
+        private: the household pseudonyms (the SQLite ledger itself, opened with its key),
+            scoped as the policy's ``ledger.pseudonym_scope`` says.
         meeting: the quarter's closed deliberation meeting (C-3).
         ratings: the quarter's ratings (E-2, E-3).
         survey: the sample certificate and the answers (E-4).
@@ -64,15 +67,21 @@ def record_quarter(
     quarter = result.quarter
     day = quarter.end
     stream = ev.quarter_stream(result.community_id, quarter)
+    rules = resolve(policy, result.evaluated_on)
+    scope = pseudonym_scope(rules, result.community_id, quarter)
+
+    def pseudonym(household_id: str) -> str:
+        return private.pseudonym(household_id, scope=scope)
+
     _append_once(store, f"meeting:{meeting.meeting.meeting_id}", [ev.meeting_closed(meeting)])
     _append_once(
         store,
         stream,
         [
             ev.ratings_recorded(ratings, day),
-            ev.sample_drawn(survey.certificate, private.pseudonym, day),
-            ev.survey_recorded(survey, private.pseudonym, day),
-            ev.quarter_evaluated(result, policy),
+            ev.sample_drawn(survey.certificate, pseudonym, day),
+            ev.survey_recorded(survey, pseudonym, day),
+            ev.quarter_evaluated(result, rules),
             ev.announcement_made(announcement, head),
         ],
     )

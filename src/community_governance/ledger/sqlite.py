@@ -129,8 +129,12 @@ class SQLiteLedger:
 
     # -- personal data ---------------------------------------------------------------------
 
-    def pseudonym(self, household_id: str) -> str:
-        """The keyed-HMAC pseudonym of a household id (stable for a key).
+    def pseudonym(self, household_id: str, *, scope: str | None = None) -> str:
+        """The keyed-HMAC pseudonym of a household id (stable for a key and a scope).
+
+        ``scope`` (see [`pseudonym_scope`][community_governance.ledger.keys.pseudonym_scope])
+        makes the same household's pseudonym differ from one scope to the next, so that
+        records of different scopes cannot be linked, even by whoever holds the key.
 
         Raises:
             LedgerError: the ledger was opened without its key.
@@ -141,7 +145,8 @@ class SQLiteLedger:
                 field="key",
                 rule="ledger",
             )
-        digest = hmac.new(self._key, household_id.encode("utf-8"), hashlib.sha256).hexdigest()
+        message = household_id if scope is None else f"{scope}\x1f{household_id}"
+        digest = hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"hh-{digest[:24]}"
 
     def store_personal(

@@ -53,6 +53,7 @@ from community_governance.vocabulary import (
     MissingComponentRule,
     PeerAggregation,
     Pillar,
+    PseudonymScope,
     SampleDisclosure,
     SmallFrameRule,
     SupervisionLevel,
@@ -160,6 +161,7 @@ class PolicySnapshot:
     rounding_mode = ParameterSpec("rounding.mode", ChoiceKind(RoundingMode), "E-5")
     rounding_places = ParameterSpec("rounding.places", IntKind(0, 10), "E-5")
     announcement_days = ParameterSpec("rectification.announcement_days", IntKind(0), "R-1")
+    pseudonym_scope = ParameterSpec("ledger.pseudonym_scope", ChoiceKind(PseudonymScope), "E-4")
     announcement_sample = ParameterSpec(
         "rectification.announcement_sample", ChoiceKind(SampleDisclosure), "R-1"
     )

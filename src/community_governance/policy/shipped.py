@@ -336,6 +336,19 @@ SHIPPED: dict[str, dict[str, Any]] = {
                 },
                 "values": [{"valid_from": dt.date(2021, 1, 21), "value": 7}],
             },
+            "ledger.pseudonym_scope": {
+                "rule": "E-4",
+                "note": {
+                    "zh": "记录账本中住户假名的范围：同一社区内不变（community），或每个社区每季度不同"
+                    "（quarter）（原文未规定，取 community：可跟踪同一住户的连续反映，"
+                    "但持有密钥者能把同一社区内的记录关联起来）",
+                    "en": "Within what a household keeps one pseudonym in the record: a "
+                    "community (community) or a community's quarter (quarter) (not in the "
+                    "article; community: a household's repeated concerns can be followed, but "
+                    "whoever holds the key can link its records within the community)",
+                },
+                "values": [{"valid_from": dt.date(2021, 1, 21), "value": "community"}],
+            },
             "rectification.announcement_sample": {
                 "rule": "R-1",
                 "note": {
