@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +48,24 @@ def test_ctrl_c_exits_130_in_one_line(
     code = main(["city", "evaluate", str(tmp_path), "--out", str(tmp_path / "out")])
     assert code == EXIT_INTERRUPTED == 130
     assert capsys.readouterr().err.strip() == "community-governance: interrupted"
+
+
+def _commands(
+    command: click.Command, path: tuple[str, ...] = ()
+) -> Iterator[tuple[str, click.Command]]:
+    yield " ".join(path) or "community-governance", command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+def test_every_command_and_option_says_what_it_is_for() -> None:
+    """CLI: no command and no option without help text (shown by -h)."""
+    missing = [
+        f"{name} {' / '.join(option.opts)}"
+        for name, command in _commands(cli)
+        for option in command.params
+        if isinstance(option, click.Option) and not option.hidden and not option.help
+    ]
+    assert missing == []
+    assert [name for name, command in _commands(cli) if not command.help] == []

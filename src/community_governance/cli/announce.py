@@ -46,7 +46,13 @@ __all__ = ["announce"]
     default=None,
     help="First day of the announcement (default: the day after the evaluation).",
 )
-@click.option("--policy", "policy_name", default=DEFAULT_POLICY, show_default=True)
+@click.option(
+    "--policy",
+    "policy_name",
+    default=DEFAULT_POLICY,
+    show_default=True,
+    help="A policy's id (see policy list) or a policy file (.toml).",
+)
 @click.option("--demo", is_flag=True, help="Announce the demo community's quarter instead.")
 @click.option("--charts/--no-charts", default=True, show_default=True, help="Draw the charts.")
 def announce(

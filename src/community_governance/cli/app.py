@@ -66,8 +66,20 @@ def policy() -> None:
 @policy.command("show", help="List every parameter with its value, rule, dates and note.")
 @click.argument("name", default=DEFAULT_POLICY)
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), help="Only the values on this date.")
-@click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
-@click.option("--lang", type=_LANG, default=None, help="zh or en (default: from the locale).")
+@click.option(
+    "--format",
+    "fmt",
+    type=_FORMAT,
+    default="table",
+    show_default=True,
+    help="table for people, json for programs.",
+)
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
 def policy_show(name: str, on: dt.datetime | None, fmt: str, lang: Lang | None) -> None:
     """Show a policy (a shipped or installed id, or a .toml file)."""
     loaded = _policy(name)
@@ -104,7 +116,12 @@ def policy_list() -> None:
 
 @policy.command("validate", help="Check a policy file; exit 2 with the field and rule if invalid.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=_LANG, default=None)
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
 def policy_validate(path: Path, lang: Lang | None) -> None:
     """Validate a policy file."""
     loaded = load_policy(path)
@@ -117,8 +134,20 @@ def policy_validate(path: Path, lang: Lang | None) -> None:
 @policy.command("diff", help="List the parameters that differ between two policies.")
 @click.argument("before")
 @click.argument("after")
-@click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
-@click.option("--lang", type=_LANG, default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=_FORMAT,
+    default="table",
+    show_default=True,
+    help="table for people, json for programs.",
+)
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when the policies differ.")
 def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_change: bool) -> None:
     """Compare two policies."""
@@ -132,8 +161,20 @@ def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_ch
 
 
 @cli.command("catalogue", help="List the service catalogue (S-1..S-7), with installed extensions.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
-@click.option("--lang", type=_LANG, default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, markdown for documents.",
+)
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
 @click.option("--builtin", is_flag=True, help="Only the built-in catalogue, without extensions.")
 @click.option(
     "--extension",
@@ -160,9 +201,21 @@ def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str,
 
 @cli.command("demo", help="Run a whole quarter on the demo community and show the results.")
 @click.option("--seed", type=int, default=127, show_default=True, help="Seed of the demo data.")
-@click.option("--quarter", default="2026Q3", show_default=True)
-@click.option("--lang", type=_LANG, default=None, help="zh or en (default: from the locale).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--quarter", default="2026Q3", show_default=True, help="The quarter, such as 2026Q3.")
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs.",
+)
 @click.option(
     "--export",
     "export",
@@ -221,7 +274,13 @@ def _rules(policy_name: str, on: dt.date) -> PolicySnapshot:
     return _policy(policy_name).at(on)
 
 
-_POLICY_OPTION = click.option("--policy", "policy_name", default=DEFAULT_POLICY, show_default=True)
+_POLICY_OPTION = click.option(
+    "--policy",
+    "policy_name",
+    default=DEFAULT_POLICY,
+    show_default=True,
+    help="A policy's id (see policy list) or a policy file (.toml).",
+)
 
 
 @cli.command("schema", help="Print the JSON Schema of an exchanged document (or list them).")
@@ -241,18 +300,30 @@ def schema(name: str | None) -> None:
 
 
 @cli.command("tally", help="Decide a proposal from its vote counts (C-3), exactly.")
-@click.option("--entitled", type=int, required=True)
+@click.option("--entitled", type=int, required=True, help="Representatives entitled to vote (C-3).")
 @click.option("--present", type=int, default=None, help="Default: everyone entitled.")
-@click.option("--agree", type=int, required=True)
-@click.option("--disagree", type=int, default=0)
-@click.option("--abstain", type=int, default=0)
+@click.option("--agree", type=int, required=True, help="Votes in favour.")
+@click.option("--disagree", type=int, default=0, help="Votes against.")
+@click.option("--abstain", type=int, default=0, help="Abstentions.")
 @click.option(
     "--threshold", default=None, help="Exact threshold, e.g. 85% or 17/20 (default: policy)."
 )
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
 @_POLICY_OPTION
-@click.option("--format", "fmt", type=_FORMAT, default="table")
-@click.option("--lang", type=_LANG, default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=_FORMAT,
+    default="table",
+    show_default=True,
+    help="table for people, json for programs.",
+)
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
 @click.option("--fail-on-reject", is_flag=True, help="Exit 1 when the proposal is rejected.")
 def tally_command(
     entitled: int,
@@ -299,7 +370,9 @@ def sample() -> None:
 @click.argument("frame_path", metavar="FRAME.json")
 @click.option("--seed", required=True, help="The public seed, as announced (text: 007 stays 007).")
 @click.option("--seed-source", required=True, help="How the seed was produced.")
-@click.option("--stratified", is_flag=True)
+@click.option(
+    "--stratified", is_flag=True, help="Draw within the frame's strata, in proportion (E-4)."
+)
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
 @_POLICY_OPTION
 def sample_draw(
@@ -345,8 +418,20 @@ def sample_verify(certificate_path: str, frame_path: str) -> None:
     "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
 )
 @_POLICY_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-@click.option("--lang", type=_LANG, default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for the result document, csv for spreadsheets.",
+)
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
 def evaluate(
     ratings_path: str,
     survey_path: str,
@@ -393,8 +478,20 @@ def evaluate(
 @cli.command("explain", help="Explain one unit's score from a quarter-result document.")
 @click.argument("result_path", metavar="RESULT.json")
 @click.argument("unit")
-@click.option("--lang", type=_LANG, default=None)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--lang",
+    type=_LANG,
+    default=None,
+    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
 def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
     """Explain a scorecard."""
     from community_governance.errors import UnknownUnitError
