@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from community_governance.cli.spreadsheet import COLUMNS, result_csv
 from community_governance.demo import demo_quarter
+from community_governance.evaluation import evaluate_quarter
 from community_governance.schemas import FrameDoc, RatingsDoc, SurveyDoc, load_document
 
 DEMO = demo_quarter(127)
@@ -290,3 +294,38 @@ def test_demo_export_writes_files_every_command_reads(
     assert code == EXIT_BAD_INPUT
     assert len(err.strip().splitlines()) == 1
     assert "exists already" in err
+
+
+def test_csv_is_read_by_spreadsheets_as_written(
+    capsys: pytest.CaptureFixture[str], documents: dict[str, str]
+) -> None:
+    """E-1..E-6: no fraction a spreadsheet takes for a date; Chinese headers and grades."""
+    code, out, _ = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "csv",
+        "--lang", "en",
+    )  # fmt: skip
+    assert code == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(out)))
+    for row in rows:
+        for column in ("self", "peer", "public", "final"):
+            assert "/" not in row[column]
+            Decimal(row[column])  # a plain decimal number
+        assert row["grade"] in {"excellent", "good", "qualified", "failed"}
+        assert row["reweighted"] in {"true", "false"}
+    code, out, _ = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "csv",
+        "--lang", "zh",
+    )  # fmt: skip
+    assert out.startswith("\ufeff名次,成员单位,自评")
+    chinese = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert [r["最终成绩"] for r in chinese] == [r["final"] for r in rows]
+    assert chinese[-1]["等次"] == "不合格"
+
+
+def test_csv_of_a_result_without_units_is_its_header() -> None:
+    """E-1: an empty result still gives a well-formed CSV (its header), not a traceback."""
+    result = evaluate_quarter(
+        DEMO.community, DEMO.quarter, DEMO.ratings, DEMO.survey, policy=DEMO.policy
+    )
+    empty = attrs.evolve(result, scorecards=(), awards=(), rectification_orders=())
+    assert result_csv(empty, "en").splitlines() == [",".join(COLUMNS)]

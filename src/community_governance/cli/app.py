@@ -441,9 +441,6 @@ def evaluate(
     lang: Lang | None,
 ) -> None:
     """Evaluate a quarter."""
-    import csv
-    import io
-
     from community_governance.community import Quarter
     from community_governance.evaluation import evaluate_quarter
     from community_governance.schemas import QuarterResultDoc
@@ -459,15 +456,12 @@ def evaluate(
     if fmt == "json":
         click.echo(QuarterResultDoc.from_domain(result).model_dump_json(indent=2))
         return
-    rows = result.rows()
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows)
-        click.echo(out.getvalue(), nl=False)
-        return
     language = lang or default_lang()
+    if fmt == "csv":
+        from community_governance.cli.spreadsheet import result_csv
+
+        click.echo(result_csv(result, language), nl=False)
+        return
     for card in result.scorecards:
         click.echo(
             f"{card.rank:>3}  {card.unit_id:<20} {card.final.reported:>7}  "
