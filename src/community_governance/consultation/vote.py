@@ -74,7 +74,7 @@ def tally(
     policy: Policy | PolicySnapshot | None = None,
     at: dt.date | None = None,
     threshold: Fraction | str | None = None,
-    proposal_id: str = "proposal",
+    proposal_id: str = "",
 ) -> Tally:
     """Decide one proposal from its counts, in exact integers (C-3).
 
@@ -135,7 +135,12 @@ def tally(
             field="counts",
             rule="C-3",
         )
-    builder = ExplanationBuilder(Text(f"表决：{proposal_id}", f"Vote on {proposal_id}"))
+    title = (
+        Text(f"表决：{proposal_id}", f"Vote on {proposal_id}")
+        if proposal_id
+        else Text("表决", "Vote on a proposal")
+    )
+    builder = ExplanationBuilder(title)
     p = resolve(policy, at, builder)
     approval_base, inclusive, quorum = p.approval_base, p.approval_inclusive, p.quorum
     if threshold is None:
@@ -165,10 +170,14 @@ def tally(
         share,
         rule="C-3",
     )
+    relation = ">=" if inclusive else ">"
     builder.step(
-        f"比较 {counts['agree']} × {den} 与 {num} × {base}",
-        f"compare {counts['agree']} × {den} with {num} × {base}",
-        f"{left} {'>=' if inclusive else '>'} {right}: {passes}",
+        f"同意票 × 阈值分母 {relation} 阈值分子 × 基数：{counts['agree']} × {den} = {left}，"
+        f"{num} × {base} = {right}，{'成立' if passes else '不成立'}",
+        f"agree × threshold's denominator {relation} its numerator × base: "
+        f"{counts['agree']} × {den} = {left}, {num} × {base} = {right}, "
+        f"{'holds' if passes else 'does not hold'}",
+        passes,
         rule="C-3",
     )
     needed = _least_agreeing(base, limit, inclusive=inclusive) if base else None
