@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -220,17 +221,35 @@ def test_bad_input_files_give_one_line(
     assert "Traceback" not in err
 
 
-def test_a_float_score_in_a_ratings_file_is_refused(
+def test_a_json_number_is_read_exactly_from_its_digits(
     capsys: pytest.CaptureFixture[str], documents: dict[str, str], tmp_path: Path
 ) -> None:
-    """E-2: a JSON float where an exact score belongs: exit 2, one line naming the field."""
-    data = json.loads(Path(documents["ratings"]).read_text(encoding="utf-8"))
-    data["history"][0]["rating"]["scores"]["task_completion"] = 87.5
-    path = tmp_path / "floats.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    code, _, err = run(capsys, "evaluate", str(path), documents["survey"])
-    assert code == EXIT_BAD_INPUT
-    assert "floats.json: history.0.rating.scores.task_completion" in err
+    """E-2: 87.5 and "87.5" are the same score, read from the digits; NaN and true are refused."""
+    text = Path(documents["ratings"]).read_text(encoding="utf-8")
+    # Every score written as a bare JSON number instead of a string.
+    unquoted = re.sub(
+        r'"scores":\s*\{[^}]*\}',
+        lambda block: re.sub(r'":\s*"(\d+(?:\.\d+)?)"', r'": \1', block.group(0)),
+        text,
+    )
+    assert unquoted != text
+    path = tmp_path / "numbers.json"
+    path.write_text(unquoted, encoding="utf-8")
+    quoted = run(capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "json")
+    assert run(capsys, "evaluate", str(path), documents["survey"], "--format", "json") == quoted
+    score = re.search(r'"scores":\s*\{\s*"(\w+)": ([\d.]+)', unquoted)
+    assert score is not None
+    for bad, message in (
+        ("NaN", "NaN is not a number a document can hold"),
+        ("true", "Input should be a valid string"),
+        ("123456789012345678901234567890.5", "123456789012345678901234567890.5 is outside"),
+    ):
+        broken = unquoted.replace(score.group(0), score.group(0).replace(score.group(2), bad), 1)
+        (tmp_path / "bad.json").write_text(broken, encoding="utf-8")
+        code, _, err = run(capsys, "evaluate", str(tmp_path / "bad.json"), documents["survey"])
+        assert code == EXIT_BAD_INPUT, bad
+        assert len(err.strip().splitlines()) == 1
+        assert message in err, err
 
 
 def test_a_threshold_written_as_a_decimal_is_read_exactly(

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from community_governance.demo import demo_quarter, run_demo
 from community_governance.errors import ParseError
@@ -120,10 +122,26 @@ def test_bad_documents_give_one_error_naming_the_field(text: str, field: str) ->
     assert f"frame.json: {field}" in str(caught.value)
 
 
-def test_an_exact_number_given_as_a_float_is_refused() -> None:
-    """E-2: a score written as a JSON float is refused by the strict model."""
+@given(
+    st.integers(0, 40).flatmap(
+        lambda places: st.decimals(min_value=0, max_value=100, places=places).map(str)
+    )
+)
+def test_a_score_written_as_a_json_number_is_read_from_its_digits(digits: str) -> None:
+    """E-2: a JSON number in a score is its exact digits, never a binary float's."""
     doc = RatingsDoc.from_domain(DEMO.ratings).model_dump(mode="json")
-    doc["history"][0]["rating"]["scores"]["service_attitude"] = 80.5
+    doc["history"][0]["rating"]["scores"]["service_attitude"] = "@"
+    text = json.dumps(doc).replace('"@"', digits)
+    loaded = load_document("ratings", text, source="ratings.json")
+    assert loaded.history[0].rating.scores["service_attitude"] == digits
+
+
+def test_a_number_where_text_belongs_is_still_refused() -> None:
+    """E-4: a number where an id belongs, or a true where a score belongs, names the field."""
+    with pytest.raises(ParseError, match=r"households\.0"):
+        load_document("frame", '{"households": [1.5]}', source="frame.json")
+    doc = RatingsDoc.from_domain(DEMO.ratings).model_dump(mode="json")
+    doc["history"][0]["rating"]["scores"]["service_attitude"] = True
     with pytest.raises(ParseError, match="scores"):
         load_document("ratings", json.dumps(doc), source="ratings.json")
 

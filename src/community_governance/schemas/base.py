@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from community_governance.errors import ParseError
 from community_governance.numbers import as_score, format_fraction, parse_exact
 
-__all__ = ["Document", "dec", "frac", "undec", "unfrac"]
+__all__ = ["Document", "ExactText", "dec", "frac", "undec", "unfrac"]
+
+
+def _as_text(value: str | int) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+#: An exact number as text; a JSON integer is taken too (and a JSON number with a point
+#: arrives as its text, see ``registry.load_document``). A boolean is refused.
+ExactText = Annotated[str | int, AfterValidator(_as_text)]
 
 
 class Document(BaseModel):

@@ -20,7 +20,7 @@ from community_governance.evaluation.survey import Precision, Survey, SurveyResp
 from community_governance.explain import Explanation
 from community_governance.numbers import as_score, format_fraction, parse_exact
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.schemas.base import Document, dec, frac, undec, unfrac
+from community_governance.schemas.base import Document, ExactText, dec, frac, undec, unfrac
 from community_governance.schemas.community import CommunityDoc
 from community_governance.vocabulary import Component, Dimension, Grade
 
@@ -47,7 +47,7 @@ class RatingDoc(Document):
     rater: str
     ratee: str
     kind: Literal["self", "peer"]
-    scores: dict[str, str | None]
+    scores: dict[str, ExactText | None]
 
     @classmethod
     def from_domain(cls, rating: Rating) -> RatingDoc:

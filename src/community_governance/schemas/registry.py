@@ -6,6 +6,7 @@ Rules: all (each document names the rules it carries).
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -61,14 +62,63 @@ class _DuplicateKeyError(ValueError):
     pass
 
 
-def _check_structure(text: str, source: str, name: str) -> None:
-    """Refuse duplicate keys (JSON would keep the last silently) and absurd nesting."""
+def _refuse_constant(name: str) -> None:
+    raise _ConstantError(name)
+
+
+class _ConstantError(ValueError):
+    pass
+
+
+#: The objects whose values are exact numbers (a rating's scores, E-2): a JSON number
+#: there is handed on as the text it was written as.
+EXACT_VALUES = frozenset({"scores"})
+
+
+def _exact_numbers(value: object, key: str = "") -> object:
+    """``value`` with the numbers of ``EXACT_VALUES`` objects as their exact text.
+
+    Any other number with a point or an exponent stays a number (a float), which the
+    document then refuses where it holds text or a whole number, naming the field.
+    """
+    if isinstance(value, dict):
+        if key in EXACT_VALUES:
+            return {k: str(v) if isinstance(v, Decimal) else v for k, v in value.items()}
+        return {k: _exact_numbers(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exact_numbers(v, key) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _exact_json(text: str, source: str, name: str) -> str | None:
+    """``text`` with the exact numbers of scores turned into their text, or ``None``.
+
+    Numbers are read from their digits (``Decimal``), never through a binary float; where
+    a document holds an exact number (``EXACT_VALUES``) they are handed on as their text,
+    which is how the documents hold exact numbers; integers stay integers. Duplicate keys
+    (JSON would keep the last silently), ``NaN`` and ``Infinity`` and absurd nesting are
+    refused. ``None`` means the text is not JSON: the
+    model's own parser then names the place.
+    """
     try:
-        json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_float=Decimal,
+            parse_constant=_refuse_constant,
+        )
     except _DuplicateKeyError as error:
         raise ParseError(
             f"the key {error.args[0]!r} appears twice in one object; which one counts is ambiguous",
             field=f"{source}: {error.args[0]}",
+            rule=name,
+        ) from None
+    except _ConstantError as error:
+        raise ParseError(
+            f"{error.args[0]} is not a number a document can hold",
+            field=source,
             rule=name,
         ) from None
     except RecursionError:
@@ -78,24 +128,29 @@ def _check_structure(text: str, source: str, name: str) -> None:
             rule=name,
         ) from None
     except ValueError:
-        return  # malformed JSON: the model's own parser names the place
+        return None
+    return json.dumps(_exact_numbers(data), ensure_ascii=False)
 
 
 def load_document(name: str, text: str, *, source: str = "<input>") -> Any:
     """Parse and validate JSON ``text`` as document ``name``.
 
+    Numbers are read exactly from their digits and accepted where a document holds an
+    exact number as text (a score may be written ``87.5`` or ``"87.5"``).
+
     Raises:
-        ParseError: malformed JSON, a key given twice in one object, nesting too deep, or
-            an invalid document; one error, naming ``source`` and the field path.
+        ParseError: malformed JSON, a key given twice in one object, ``NaN`` or
+            ``Infinity``, nesting too deep, or an invalid document; one error, naming
+            ``source`` and the field path.
     """
     model = DOCUMENTS.get(name)
     if model is None:
         raise ParseError(
             f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}", field="document"
         )
-    _check_structure(text, source, name)
+    exact = _exact_json(text, source, name)
     try:
-        return model.model_validate_json(text)
+        return model.model_validate_json(text if exact is None else exact)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(document)"
