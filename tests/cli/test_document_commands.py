@@ -335,6 +335,11 @@ def test_csv_is_read_by_spreadsheets_as_written(
         capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "csv",
         "--lang", "zh",
     )  # fmt: skip
+    assert out.startswith("名次,成员单位,自评")
+    code, out, _ = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "csv",
+        "--lang", "zh", "--excel",
+    )  # fmt: skip
     assert out.startswith("\ufeff名次,成员单位,自评")
     chinese = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert [r["最终成绩"] for r in chinese] == [r["final"] for r in rows]

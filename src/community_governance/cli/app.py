@@ -427,6 +427,11 @@ def sample_verify(certificate_path: str, frame_path: str) -> None:
     help="table for people, json for the result document, csv for spreadsheets.",
 )
 @click.option(
+    "--excel",
+    is_flag=True,
+    help="With --format csv: start with a byte-order mark, so Excel reads Chinese as UTF-8.",
+)
+@click.option(
     "--lang",
     type=_LANG,
     default=None,
@@ -438,6 +443,7 @@ def evaluate(
     on: dt.datetime | None,
     policy_name: str,
     fmt: str,
+    excel: bool,
     lang: Lang | None,
 ) -> None:
     """Evaluate a quarter."""
@@ -460,7 +466,7 @@ def evaluate(
     if fmt == "csv":
         from community_governance.cli.spreadsheet import result_csv
 
-        click.echo(result_csv(result, language), nl=False)
+        click.echo(result_csv(result, language, excel=excel), nl=False)
         return
     for card in result.scorecards:
         click.echo(

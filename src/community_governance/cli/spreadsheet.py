@@ -3,8 +3,8 @@
 Exact fractions such as ``175/2`` are read by Excel as dates, so the CSV gives every
 component as a decimal (ten places at most, the exact value being in the JSON result
 document), and the final score as reported. With ``--lang zh`` the header and the grades
-are in Chinese and the text starts with a byte-order mark, so that Excel on a Chinese
-Windows reads it as UTF-8 rather than GBK.
+are in Chinese; with ``--excel`` the text starts with a byte-order mark, so that Excel on a
+Chinese Windows reads it as UTF-8 rather than GBK.
 """
 
 from __future__ import annotations
@@ -47,8 +47,11 @@ def _decimal(value: object) -> str:
     return format(shown.normalize(), "f")
 
 
-def result_csv(result: QuarterResult, lang: Lang) -> str:
-    """The result as CSV text, one row per unit in rank order (header even with no unit)."""
+def result_csv(result: QuarterResult, lang: Lang, *, excel: bool = False) -> str:
+    """The result as CSV text, one row per unit in rank order (header even with no unit).
+
+    ``excel`` starts the text with a byte-order mark, for Excel.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS.values() if lang == "zh" else COLUMNS)
@@ -69,4 +72,4 @@ def result_csv(result: QuarterResult, lang: Lang) -> str:
             ]
         )
     text = out.getvalue()
-    return "\ufeff" + text if lang == "zh" else text
+    return "\ufeff" + text if excel else text
