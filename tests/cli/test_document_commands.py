@@ -353,3 +353,22 @@ def test_csv_of_a_result_without_units_is_its_header() -> None:
     )
     empty = attrs.evolve(result, scorecards=(), awards=(), rectification_orders=())
     assert result_csv(empty, "en").splitlines() == [",".join(COLUMNS)]
+
+
+def test_a_document_can_come_from_standard_input(
+    capsys: pytest.CaptureFixture[str],
+    documents: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """E-1..E-6: ``-`` reads the document from standard input (GBK too); errors name stdin."""
+    ratings = Path(documents["ratings"]).read_text(encoding="utf-8")
+    expected = run(
+        capsys, "evaluate", documents["ratings"], documents["survey"], "--format", "json"
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(ratings.encode("gb18030"))))
+    assert run(capsys, "evaluate", "-", documents["survey"], "--format", "json") == expected
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"{not json")))
+    code, _, err = run(capsys, "evaluate", "-", documents["survey"])
+    assert code == EXIT_BAD_INPUT
+    assert err.count("\n") == 1
+    assert "<stdin>" in err

@@ -251,13 +251,18 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | No
 
 
 def _load(path: str, name: str) -> Any:
+    """Document ``name`` from the file at ``path``, or from standard input when it is ``-``."""
+    import sys
+
     from community_governance.errors import ParseError
     from community_governance.schemas import load_document
 
     try:
-        data = Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as error:
         raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=name) from None
+    if path == "-":
+        path = "<stdin>"
     try:
         text = data.decode("utf-8-sig")  # UTF-8, with or without the BOM Excel writes
     except UnicodeDecodeError:
