@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from community_governance.policy import DEFAULT_POLICY
+from community_governance.cli.options import load_document_file, named_policy, policy_option
 
 __all__ = ["announce"]
 
@@ -46,13 +46,7 @@ __all__ = ["announce"]
     default=None,
     help="First day of the announcement (default: the day after the evaluation).",
 )
-@click.option(
-    "--policy",
-    "policy_name",
-    default=DEFAULT_POLICY,
-    show_default=True,
-    help="A policy's id (see policy list) or a policy file (.toml).",
-)
+@policy_option
 @click.option("--demo", is_flag=True, help="Announce the demo community's quarter instead.")
 @click.option("--charts/--no-charts", default=True, show_default=True, help="Draw the charts.")
 def announce(
@@ -92,17 +86,16 @@ def announce(
 def _documents(
     result_path: str, ratings_path: str | None, survey_path: str | None, policy_name: str
 ) -> dict[str, Any]:
-    from community_governance.cli.app import _load, _policy
 
-    result = _load(result_path, "quarter-result").to_domain()
-    policy = _policy(policy_name)
+    result = load_document_file(result_path, "quarter-result").to_domain()
+    policy = named_policy(policy_name)
     rules = policy.at(result.evaluated_on)
     community = None
     if ratings_path is not None:
-        community = _load(ratings_path, "ratings").to_domain(rules).community
+        community = load_document_file(ratings_path, "ratings").to_domain(rules).community
     certificate = None
     if survey_path is not None:
-        certificate = _load(survey_path, "survey").to_domain(rules).certificate
+        certificate = load_document_file(survey_path, "survey").to_domain(rules).certificate
     return {"result": result, "community": community, "certificate": certificate, "policy": policy}
 
 

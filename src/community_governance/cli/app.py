@@ -9,14 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
+from community_governance.cli.options import (
+    format_option,
+    lang_option,
+    load_document_file,
+    named_policy,
+    policy_option,
+)
 from community_governance.policy import (
     DEFAULT_POLICY,
-    Policy,
     PolicySnapshot,
     available_policies,
     diff,
@@ -25,13 +30,6 @@ from community_governance.policy import (
 from community_governance.vocabulary import Lang
 
 __all__ = ["cli"]
-
-_LANG = click.Choice(["zh", "en"])
-_FORMAT = click.Choice(["table", "json"])
-
-
-def _policy(name: str) -> Policy:
-    return load_policy(Path(name) if name.endswith(".toml") else name)
 
 
 def _echo_json(data: object) -> None:
@@ -66,23 +64,11 @@ def policy() -> None:
 @policy.command("show", help="List every parameter with its value, rule, dates and note.")
 @click.argument("name", default=DEFAULT_POLICY)
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), help="Only the values on this date.")
-@click.option(
-    "--format",
-    "fmt",
-    type=_FORMAT,
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
+@format_option(("table", "json"), "table for people, json for programs.")
+@lang_option
 def policy_show(name: str, on: dt.datetime | None, fmt: str, lang: Lang | None) -> None:
     """Show a policy (a shipped or installed id, or a .toml file)."""
-    loaded = _policy(name)
+    loaded = named_policy(name)
     lang = lang or default_lang()
     if on is not None:
         snapshot = loaded.at(on.date())
@@ -116,12 +102,7 @@ def policy_list() -> None:
 
 @policy.command("validate", help="Check a policy file; exit 2 with the field and rule if invalid.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
+@lang_option
 def policy_validate(path: Path, lang: Lang | None) -> None:
     """Validate a policy file."""
     loaded = load_policy(path)
@@ -134,24 +115,12 @@ def policy_validate(path: Path, lang: Lang | None) -> None:
 @policy.command("diff", help="List the parameters that differ between two policies.")
 @click.argument("before")
 @click.argument("after")
-@click.option(
-    "--format",
-    "fmt",
-    type=_FORMAT,
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
+@format_option(("table", "json"), "table for people, json for programs.")
+@lang_option
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when the policies differ.")
 def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_change: bool) -> None:
     """Compare two policies."""
-    changes = diff(_policy(before), _policy(after))
+    changes = diff(named_policy(before), named_policy(after))
     if fmt == "json":
         _echo_json(changes.as_overrides())
     else:
@@ -161,20 +130,10 @@ def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_ch
 
 
 @cli.command("catalogue", help="List the service catalogue (S-1..S-7), with installed extensions.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs, markdown for documents.",
+@format_option(
+    ("table", "json", "markdown"), "table for people, json for programs, markdown for documents."
 )
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
+@lang_option
 @click.option("--builtin", is_flag=True, help="Only the built-in catalogue, without extensions.")
 @click.option(
     "--extension",
@@ -202,20 +161,8 @@ def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str,
 @cli.command("demo", help="Run a whole quarter on the demo community and show the results.")
 @click.option("--seed", type=int, default=127, show_default=True, help="Seed of the demo data.")
 @click.option("--quarter", default="2026Q3", show_default=True, help="The quarter, such as 2026Q3.")
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@lang_option
+@format_option(("table", "json"), "table for people, json for programs.")
 @click.option(
     "--export",
     "export",
@@ -250,42 +197,8 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | No
     show_demo(console, data, outcome, lang or default_lang())
 
 
-def _load(path: str, name: str) -> Any:
-    """Document ``name`` from the file at ``path``, or from standard input when it is ``-``."""
-    import sys
-
-    from community_governance.errors import ParseError
-    from community_governance.schemas import load_document
-
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as error:
-        raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=name) from None
-    if path == "-":
-        path = "<stdin>"
-    try:
-        text = data.decode("utf-8-sig")  # UTF-8, with or without the BOM Excel writes
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")  # GBK and its superset, as Chinese Windows writes
-        except UnicodeDecodeError:
-            raise ParseError(
-                "the file is neither UTF-8 nor GB18030/GBK text", field=path, rule=name
-            ) from None
-    return load_document(name, text, source=path)
-
-
 def _rules(policy_name: str, on: dt.date) -> PolicySnapshot:
-    return _policy(policy_name).at(on)
-
-
-_POLICY_OPTION = click.option(
-    "--policy",
-    "policy_name",
-    default=DEFAULT_POLICY,
-    show_default=True,
-    help="A policy's id (see policy list) or a policy file (.toml).",
-)
+    return named_policy(policy_name).at(on)
 
 
 @cli.command("schema", help="Print the JSON Schema of an exchanged document (or list them).")
@@ -314,21 +227,9 @@ def schema(name: str | None) -> None:
     "--threshold", default=None, help="Exact threshold, e.g. 85% or 17/20 (default: policy)."
 )
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
-@_POLICY_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=_FORMAT,
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
+@policy_option
+@format_option(("table", "json"), "table for people, json for programs.")
+@lang_option
 @click.option("--fail-on-reject", is_flag=True, help="Exit 1 when the proposal is rejected.")
 def tally_command(
     entitled: int,
@@ -379,7 +280,7 @@ def sample() -> None:
     "--stratified", is_flag=True, help="Draw within the frame's strata, in proportion (E-4)."
 )
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
-@_POLICY_OPTION
+@policy_option
 def sample_draw(
     frame_path: str,
     seed: str,
@@ -392,7 +293,7 @@ def sample_draw(
     from community_governance.evaluation import draw_sample
     from community_governance.schemas import CertificateDoc
 
-    frame = _load(frame_path, "frame").to_domain()
+    frame = load_document_file(frame_path, "frame").to_domain()
     rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
     # The seed is text, hashed exactly as announced: "007" stays "007" (E-4).
     certificate = draw_sample(frame, seed, rules, seed_source=seed_source, stratified=stratified)
@@ -408,8 +309,8 @@ def sample_verify(certificate_path: str, frame_path: str) -> None:
     """Verify a sample."""
     from community_governance.evaluation import verify_sample
 
-    certificate = _load(certificate_path, "certificate").to_domain()
-    frame = _load(frame_path, "frame").to_domain()
+    certificate = load_document_file(certificate_path, "certificate").to_domain()
+    frame = load_document_file(frame_path, "frame").to_domain()
     outcome = verify_sample(certificate, frame)
     click.echo("ok" if outcome.ok else "\n".join(outcome.problems))
     if not outcome.ok:
@@ -422,26 +323,17 @@ def sample_verify(certificate_path: str, frame_path: str) -> None:
 @click.option(
     "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
 )
-@_POLICY_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for the result document, csv for spreadsheets.",
+@policy_option
+@format_option(
+    ("table", "json", "csv"),
+    "table for people, json for the result document, csv for spreadsheets.",
 )
 @click.option(
     "--excel",
     is_flag=True,
     help="With --format csv: start with a byte-order mark, so Excel reads Chinese as UTF-8.",
 )
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
+@lang_option
 def evaluate(
     ratings_path: str,
     survey_path: str,
@@ -456,13 +348,13 @@ def evaluate(
     from community_governance.evaluation import evaluate_quarter
     from community_governance.schemas import QuarterResultDoc
 
-    ratings_doc = _load(ratings_path, "ratings")
+    ratings_doc = load_document_file(ratings_path, "ratings")
     quarter = Quarter.parse(ratings_doc.quarter)
     day = on.date() if on else quarter.end
-    loaded = _policy(policy_name)
+    loaded = named_policy(policy_name)
     rules = loaded.at(day)
     book = ratings_doc.to_domain(rules)
-    survey = _load(survey_path, "survey").to_domain(rules)
+    survey = load_document_file(survey_path, "survey").to_domain(rules)
     result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
     if fmt == "json":
         click.echo(QuarterResultDoc.from_domain(result).model_dump_json(indent=2))
@@ -483,25 +375,13 @@ def evaluate(
 @cli.command("explain", help="Explain one unit's score from a quarter-result document.")
 @click.argument("result_path", metavar="RESULT.json")
 @click.argument("unit")
-@click.option(
-    "--lang",
-    type=_LANG,
-    default=None,
-    help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@lang_option
+@format_option(("text", "json"), "text for people, json for programs.")
 def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
     """Explain a scorecard."""
     from community_governance.errors import UnknownUnitError
 
-    result = _load(result_path, "quarter-result").to_domain()
+    result = load_document_file(result_path, "quarter-result").to_domain()
     try:
         card = result.scorecard(unit)
     except KeyError:

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from community_governance.policy import DEFAULT_POLICY, load_policy
+from community_governance.cli.options import named_policy
+from community_governance.policy import DEFAULT_POLICY
 
 __all__ = ["city"]
-
-
-def _policy(name: str) -> Any:
-    return load_policy(Path(name) if name.endswith(".toml") else name)
 
 
 @click.group(help="A whole province as a Parquet dataset. 全省（市）数据集的生成与考评。")
@@ -57,7 +53,7 @@ def generate(
         communities=communities,
         seed=seed,
         quarter=quarter,
-        policy=_policy(policy_name),
+        policy=named_policy(policy_name),
         group_size=group_size,
     )
     click.echo(
@@ -111,7 +107,7 @@ def evaluate(
         directory,
         out=out,
         scheduler=scheduler,
-        policy=_policy(policy_name),
+        policy=named_policy(policy_name),
         progress=report if progress else None,
     )
     click.echo(
