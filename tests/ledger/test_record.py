@@ -75,7 +75,7 @@ class MemoryStore:
         return ref
 
 
-def _record(store: Any) -> tuple[int, str]:
+def _record(store: Any, policy: Any = DEMO.policy) -> tuple[int, str]:
     return record_quarter(
         store,
         store,
@@ -84,7 +84,7 @@ def _record(store: Any) -> tuple[int, str]:
         survey=DEMO.survey,
         result=OUTCOME.result,
         announcement=OUTCOME.announcement,
-        policy=DEMO.policy,
+        policy=policy,
     )
 
 
@@ -161,16 +161,7 @@ def test_the_policy_scopes_the_pseudonyms(tmp_path: Path) -> None:
     by_community = SQLiteLedger(tmp_path / "a.db", key=KEY)
     _record(by_community)
     by_quarter = SQLiteLedger(tmp_path / "b.db", key=KEY)
-    record_quarter(
-        by_quarter,
-        by_quarter,
-        meeting=DEMO.meeting,
-        ratings=DEMO.ratings,
-        survey=DEMO.survey,
-        result=OUTCOME.result,
-        announcement=OUTCOME.announcement,
-        policy=DEMO.policy.override({"ledger.pseudonym_scope": "quarter"}),
-    )
+    _record(by_quarter, DEMO.policy.override({"ledger.pseudonym_scope": "quarter"}))
     assert by_community.pseudonym(household, scope=community) in _sampled(by_community)
     assert by_quarter.pseudonym(household, scope=f"{community}:{quarter}") in _sampled(by_quarter)
     assert _sampled(by_community).isdisjoint(_sampled(by_quarter))
