@@ -2,8 +2,8 @@
 
 The province is generated once (``city generate``'s generator, not timed; 100 communities
 per partition unless ``--group-size`` says otherwise). Two ``LocalCluster``s are started
-once, one of one worker process and one of two (one thread each, with the settings the
-library's own local clusters use); then ``evaluate_province`` runs on each in turn,
+once, one of one worker process and one of two (one thread each, started as the library
+starts its own, ``local_cluster``); then ``evaluate_province`` runs on each in turn,
 interleaved and repeated. Both clusters run on this machine's cores, idle while the other
 works.
 
@@ -42,7 +42,7 @@ from typing import Any
 from community_governance.province.generate import generate_province
 from community_governance.province.run import (
     evaluate_province,
-    local_cluster_config,
+    local_cluster,
 )
 
 
@@ -196,14 +196,7 @@ def main() -> None:
         clusters: dict[str, Any] = {}
         clients: dict[str, Any] = {}
         for name, workers in (("one_worker_s", 1), ("two_workers_s", 2)):
-            with local_cluster_config():
-                clusters[name] = distributed.LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    # A free port: a dashboard already on 8787 must not get in the way.
-                    dashboard_address=":0",
-                )
+            clusters[name] = local_cluster(workers)
             clients[name] = distributed.Client(clusters[name])
             clients[name].run(importlib.import_module, "community_governance.province.run")
         times: dict[str, list[float]] = {name: [] for name in clients}

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from community_governance.evaluation.quarter import QuarterResult
+from community_governance.numbers import RoundingMode, round_exact
 from community_governance.vocabulary import Lang
 
 __all__ = ["COLUMNS", "result_csv"]
@@ -33,18 +33,13 @@ COLUMNS: dict[str, str] = {
     "reweighted": "权重重新分配",
 }
 
-_PLACES = Decimal(1).scaleb(-10)
-
 
 def _decimal(value: object) -> str:
     """A number as decimal text a spreadsheet reads as a number (at most ten places)."""
     if value is None:
         return ""
     exact = Fraction(str(value)) if not isinstance(value, Fraction) else value
-    shown = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-        _PLACES, rounding=ROUND_HALF_EVEN
-    )
-    return format(shown.normalize(), "f")
+    return format(round_exact(exact, 10, RoundingMode.HALF_EVEN).normalize(), "f")
 
 
 def result_csv(result: QuarterResult, lang: Lang, *, excel: bool = False) -> str:

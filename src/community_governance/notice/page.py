@@ -9,12 +9,12 @@ unit called ``<script>`` or one whose name carries right-to-left marks shows as 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from fractions import Fraction
 from html import escape
 
 from community_governance.explain import Explanation, render_value
 from community_governance.notice.content import Notice
+from community_governance.numbers import RoundingMode, round_exact
 from community_governance.vocabulary import Component, Dimension, Lang
 
 __all__ = ["STYLE", "render_page"]
@@ -75,30 +75,25 @@ def _table(caption: str, head: Iterable[str], rows: Iterable[str], *, numeric: s
     )
 
 
-def _component(given: object, places: int) -> str:
+def _component(given: object, places: int, mode: RoundingMode) -> str:
     """A component for reading, exact in the cell's title.
 
     Shown exactly when it has at most ``places`` decimals, otherwise rounded for display
-    only and marked "≈": the final score is computed from exact values and rounded once
-    (E-5).
+    only, as the policy rounds, and marked "≈": the final score is computed from exact
+    values and rounded once (E-5).
     """
     if given is None:
         return "—"
     value = Fraction(str(given))
     exact = escape(render_value(given))
-    scaled = value * 10**places
-    if scaled.denominator == 1:
-        return f'<span title="{exact}">{Decimal(scaled.numerator).scaleb(-places)}</span>'
-    shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal(1).scaleb(-places)
-    )
-    return f'<span title="{exact}">≈{shown}</span>'
+    marker = "" if (value * 10**places).denominator == 1 else "≈"
+    return f'<span title="{exact}">{marker}{round_exact(value, places, mode)}</span>'
 
 
 def _results(notice: Notice, lang: Lang) -> str:
     failing = {o.unit_id for o in notice.orders}
     awarded = {a.unit_id for a in notice.result.awards}
-    places = notice.policy.rounding_places
+    places, mode = notice.policy.rounding_places, notice.policy.rounding_mode
     rows = []
     for card in notice.result.scorecards:
         components = card.final.components
@@ -114,9 +109,9 @@ def _results(notice: Notice, lang: Lang) -> str:
             f'<td class="number">{card.rank}</td>'
             f'<th scope="row">{_name(notice.name(card.unit_id))}</th>'
             f'<td class="number" data-field="final">{escape(str(card.final.reported))}</td>'
-            f'<td class="number">{_component(components.get(Component.SELF), places)}</td>'
-            f'<td class="number">{_component(components.get(Component.PEER), places)}</td>'
-            f'<td class="number">{_component(components.get(Component.PUBLIC), places)}</td>'
+            f'<td class="number">{_component(components.get(Component.SELF), places, mode)}</td>'
+            f'<td class="number">{_component(components.get(Component.PEER), places, mode)}</td>'
+            f'<td class="number">{_component(components.get(Component.PUBLIC), places, mode)}</td>'
             f"<td>{escape(card.grade.label(lang))}{marker}</td></tr>"
         )
     weights = notice.policy.component_weights
@@ -124,12 +119,14 @@ def _results(notice: Notice, lang: Lang) -> str:
         _t(lang, "名次", "Rank"),
         _t(lang, "成员单位", "Member unit"),
         _t(lang, "最终成绩", "Final score"),
-        _t(lang, f"自评（{_percent(weights[Component.SELF])}）", "Own rating")
-        + ("" if lang == "zh" else f" ({_percent(weights[Component.SELF])})"),
-        _t(lang, f"他评（{_percent(weights[Component.PEER])}）", "Other units")
-        + ("" if lang == "zh" else f" ({_percent(weights[Component.PEER])})"),
-        _t(lang, f"民意测评（{_percent(weights[Component.PUBLIC])}）", "Household survey")
-        + ("" if lang == "zh" else f" ({_percent(weights[Component.PUBLIC])})"),
+        *(
+            _t(lang, f"{zh}（{_percent(weights[c])}）", f"{en} ({_percent(weights[c])})")
+            for c, zh, en in (
+                (Component.SELF, "自评", "Own rating"),
+                (Component.PEER, "他评", "Other units"),
+                (Component.PUBLIC, "民意测评", "Household survey"),
+            )
+        ),
         _t(lang, "等次", "Grade"),
     ]
     caption = _t(
@@ -147,8 +144,8 @@ def _results(notice: Notice, lang: Lang) -> str:
     return _table(caption, head, rows, numeric=' id="results"') + f'<p class="meta">{note}</p>'
 
 
-def _percent(share: object) -> str:
-    return f"{render_value(share * 100)}%"  # type: ignore[operator]
+def _percent(share: Fraction) -> str:
+    return f"{render_value(share * 100)}%"
 
 
 def _awards(notice: Notice, lang: Lang) -> str:

@@ -67,6 +67,7 @@ __all__ = [
     "SchedulerError",
     "evaluate_partition",
     "evaluate_province",
+    "local_cluster",
     "local_cluster_config",
     "province_frame",
 ]
@@ -201,6 +202,19 @@ def local_cluster_config() -> Any:
     return dask.config.set({"distributed.worker.profile.enabled": False})
 
 
+def local_cluster(workers: int) -> Any:
+    """A ``LocalCluster`` as the library starts one: ``workers`` processes of one thread.
+
+    Its settings are ``local_cluster_config``'s; its dashboard takes a free port, so that
+    one already on 8787 does not get in the way.
+    """
+    distributed: Any = importlib.import_module("distributed")  # the [scale] extra
+    with local_cluster_config():
+        return distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+
+
 def _client(scheduler: str) -> tuple[Any, Any]:
     """A Dask client for ``local``, ``local:N`` or a scheduler's address, and its cluster."""
     try:
@@ -221,14 +235,7 @@ def _client(scheduler: str) -> tuple[Any, Any]:
             )
         workers = int(count) if count else os.cpu_count() or 1
         try:
-            with local_cluster_config():
-                cluster = distributed.LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    # A free port: a dashboard already on 8787 must not get in the way.
-                    dashboard_address=":0",
-                )
+            cluster = local_cluster(workers)
         except (OSError, RuntimeError) as error:
             raise SchedulerError(
                 f"cannot start a local cluster of {workers} workers ({error})",
