@@ -10,6 +10,8 @@ from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import events as ev
 
 KEY = b"test-pseudonym-key-of-32-bytes!!"
+#: When the tests sign checkpoints (an aware time, as signed heads need).
+AT = dt.datetime(2026, 10, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DEMO = demo_quarter(127)
 OUTCOME = run_demo(DEMO)
 

@@ -6,7 +6,6 @@ standard ``sqlite3`` module, and Ed25519 signatures from ``cryptography``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 import subprocess
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import events as ev
-from community_governance.ledger.chain import GENESIS, event_body, link
+from community_governance.ledger.chain import data_text
 from community_governance.ledger.checkpoint import (
     SignedHead,
     checkpoint,
@@ -33,9 +32,9 @@ from community_governance.ledger.checkpoint import (
 )
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
-from tests.ledger.builders import OUTCOME
+from tests.ledger.builders import AT, OUTCOME
+from tests.ledger.tamper import RawTable
 
-AT = dt.datetime(2026, 10, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
 
@@ -50,23 +49,11 @@ def _ledger(path: Path, events: int = 6) -> SQLiteLedger:
 def _rewrite_tail(path: Path, seq: int) -> None:
     """Change record ``seq`` and recompute every hash from it on, as a writer of the file could."""
     conn = sqlite3.connect(path)
-    rows = conn.execute(
-        "SELECT seq, stream, version, type, at, data FROM events WHERE seq >= ? ORDER BY seq",
-        (seq,),
-    ).fetchall()
-    previous = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq - 1,)).fetchone()
-    previous_hash = previous[0] if previous else GENESIS
-    for number, stream, version, type_, at, data in rows:
-        body = json.loads(data)
-        if number == seq:
-            body = {**body, "text": "rewritten"}
-        digest = link(number, previous_hash, event_body(stream, version, type_, at, body))
-        conn.execute(
-            "UPDATE events SET data = ?, hash = ? WHERE seq = ?",
-            (json.dumps(body, ensure_ascii=False, sort_keys=True), digest, number),
-        )
-        previous_hash = digest
-    conn.commit()
+    table = RawTable(conn)
+    data = json.loads(table.rows()[seq - 1][6])
+    table.set(seq, "data", data_text({**data, "text": "rewritten"}))
+    table.rewrite_from(seq)
+    table.commit()
     conn.close()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 import sqlite3
 import subprocess
 import sys
@@ -40,63 +39,6 @@ def test_canonical_form_tells_text_from_numbers() -> None:
     assert canonical({"b": 1, "a": [True, None]}) == canonical({"a": [True, None], "b": 1})
     with pytest.raises(TypeError, match="float"):
         canonical({"a": 0.5})
-
-
-def _tamper(path: Path, rnd: random.Random) -> int:
-    """Tamper with one record in one of four ways; return the sequence number that must fail."""
-    conn = sqlite3.connect(path)
-    rows = conn.execute(
-        "SELECT seq, stream, version, type, at, data, hash FROM events ORDER BY seq"
-    ).fetchall()
-    how = rnd.choice(["field", "delete", "swap", "insert"])
-    k = rnd.randrange(len(rows) - 1)
-    if how == "field":
-        column = rnd.choice(COLUMNS)
-        value = rows[k][COLUMNS.index(column) + 1]
-        changed: object
-        if column == "version":
-            changed = value + 1000  # an unused version: the unique key refuses a taken one
-        elif column == "data":
-            data = json.loads(value)
-            data["tampered"] = "yes"
-            changed = json.dumps(data)
-        elif column == "at":
-            changed = "2000-01-01"
-        else:
-            changed = value + "x"
-        conn.execute(f"UPDATE events SET {column} = ? WHERE seq = ?", (changed, rows[k][0]))  # noqa: S608
-    elif how == "delete":
-        conn.execute("DELETE FROM events WHERE seq = ?", (rows[k][0],))
-    elif how == "swap":
-        a, b = rows[k], rows[k + 1]
-        conn.execute("UPDATE events SET seq = -1 WHERE seq = ?", (a[0],))
-        conn.execute("UPDATE events SET seq = ? WHERE seq = ?", (a[0], b[0]))
-        conn.execute("UPDATE events SET seq = ? WHERE seq = -1", (b[0],))
-    else:
-        for row in reversed(rows[k:]):
-            conn.execute("UPDATE events SET seq = ? WHERE seq = ?", (row[0] + 1, row[0]))
-        forged = rows[k]
-        conn.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (forged[0], "forged", 1, "x", "2026-01-01", "{}", forged[6]),
-        )
-    conn.commit()
-    conn.close()
-    return int(rows[k][0])
-
-
-def test_a_hundred_random_tamperings_are_all_detected_at_the_right_place(tmp_path: Path) -> None:
-    """Changing a field, deleting, swapping or inserting a record fails verify() at that record."""
-    original = tmp_path / "original.db"
-    published = demo_ledger(original).head()
-    rnd = random.Random(2026)
-    for attempt in range(100):
-        copy = tmp_path / f"t{attempt}.db"
-        copy.write_bytes(original.read_bytes())
-        expected = _tamper(copy, rnd)
-        check = SQLiteLedger(copy, key=KEY).verify(published)
-        assert not check.ok, attempt
-        assert check.first_bad == expected, (attempt, check)
 
 
 def test_truncation_is_caught_against_a_published_head(tmp_path: Path) -> None:

@@ -1,16 +1,26 @@
-"""Canonical encoding and the hash chain of the ledger (stdlib only).
+"""Canonical encoding and the hash chain of the ledger (stdlib only; the record, E-5).
 
-Canonical JSON: every value is type-tagged, so that ``"1"`` and ``1`` never hash
-alike — ``["s", text]``, ``["i", "123"]``, ``["b", true]``, ``["n"]``,
-``["l", [...]]``, ``["d", [[key, value], ...]]`` with keys sorted — then written
-with sorted keys, no spaces, UTF-8. Floats are refused. Dates are text.
+Two forms of record share one chain; each record's form is bound into its hash by its tag.
 
-The chain: ``h_i = SHA-256(TAG | seq | h_(i-1) | canonical(event))`` with
-``TAG``, ``seq`` in decimal, ``h_0`` = ``GENESIS``, and ``|`` a literal
-separator byte. The event is ``{"stream", "version", "type", "at", "data"}``.
+**Form 2** (every record written by this version). The data is stored as the exact bytes
+that are hashed: JSON with sorted keys, no spaces, UTF-8, text keys only, no floats —
+what the standard library's C encoder writes, checked once before it writes. The hash
+binds the stored columns themselves::
 
-This module imports nothing from the rest of the package, so the verifier
-built on it runs anywhere Python does.
+    h_i = SHA-256(TAG_2 NUL seq NUL h_(i-1) NUL stream NUL version NUL type NUL at NUL data)
+
+with ``seq`` and ``version`` in decimal and ``NUL`` the zero byte, which no stream, type,
+time or canonical JSON text contains, so the fields cannot be shifted into one another.
+Verifying is one SHA-256 over the stored bytes per record: nothing is parsed again.
+
+**Form 1** (ledgers written before form 2 existed; they still verify). Every value is
+type-tagged — ``["s", text]``, ``["i", "123"]``, ``["b", true]``, ``["n"]``,
+``["l", [...]]``, ``["d", [[key, value], ...]]`` — then written compact and sorted, and
+``h_i = SHA-256(TAG | seq | h_(i-1) | canonical(event))`` with ``|`` a literal byte and the
+event ``{"stream", "version", "type", "at", "data"}``.
+
+``h_0`` is ``GENESIS``. This module imports nothing from the rest of the package, so the
+verifier built on it runs anywhere Python does.
 """
 
 from __future__ import annotations
@@ -21,20 +31,109 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 __all__ = [
+    "CHECKPOINT_STREAM",
+    "CHECKPOINT_TYPE",
     "GENESIS",
+    "HEAD_FIELDS",
     "HEAD_SCHEMA",
     "HEAD_TAG",
     "TAG",
+    "TAG_2",
     "LedgerCheck",
+    "StoredRow",
     "canonical",
     "check_records",
+    "data_text",
     "event_body",
+    "export_rows",
     "head_message",
     "link",
+    "link_2",
+    "past_final_head",
 ]
 
 TAG = b"community-governance/ledger/1"
+TAG_2 = b"community-governance/ledger/2"
 GENESIS = "0" * 64
+
+#: (seq, form, stream, version, type, at, data, hash), the text fields as stored bytes.
+StoredRow = tuple[Any, Any, bytes, Any, bytes, bytes, bytes, bytes]
+
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether the C encoder writes ``value`` canonically as it is: no floats, text keys."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(key) is str and _is_plain(item) for key, item in value.items())
+    if kind is list:
+        return all(_is_plain(item) for item in value)
+    return False
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, str):
+        return str(key)
+    if isinstance(key, bool) or key is None:
+        return json.dumps(key)
+    if isinstance(key, int):
+        return str(int(key))
+    msg = f"a key of type {type(key).__name__} has no canonical form in the ledger"
+    raise TypeError(msg)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain JSON data (text keys, lists), refusing floats and colliding keys."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        msg = f"a float has no canonical form in the ledger: {value!r}"
+        raise TypeError(msg)
+    if isinstance(value, Mapping):
+        plain = {_json_key(key): _plain(item) for key, item in value.items()}
+        if len(plain) != len(value):
+            msg = "two keys of the data are the same text in JSON (such as 1 and '1')"
+            raise ValueError(msg)
+        return plain
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    msg = f"{type(value).__name__} has no canonical form in the ledger"
+    raise TypeError(msg)
+
+
+def data_text(data: Mapping[Any, Any]) -> str:
+    """The canonical text of an event's data in form 2 (what is stored and hashed).
+
+    Raises:
+        TypeError: a float, or a value that is not plain data.
+        ValueError: two keys that are the same text in JSON, or an integer too long to write.
+        RecursionError: data nested deeper than the interpreter can walk.
+    """
+    if not _is_plain(data):
+        data = _plain(data)
+    return _ENCODE(data)
+
+
+def link_2(  # noqa: PLR0917 - the chain binds every stored column
+    seq: int, previous: bytes, stream: bytes, version: int, type_: bytes, at: bytes, data: bytes
+) -> bytes:
+    """The form-2 chain hash (hex, as bytes) of a record from its stored bytes."""
+    return (
+        hashlib.sha256(
+            b"\0".join((TAG_2, b"%d" % seq, previous, stream, b"%d" % version, type_, at, data))
+        )
+        .hexdigest()
+        .encode()
+    )
 
 
 def _tagged(value: Any) -> Any:
@@ -82,6 +181,36 @@ def head_message(seq: int, hash_: str, at: str, key_id: str) -> bytes:
     return b"|".join([HEAD_TAG, *(str(part).encode() for part in (seq, hash_, at, key_id))])
 
 
+#: Where ``ledger.checkpoint`` records a signed head, and the record's type.
+CHECKPOINT_STREAM = "ledger"
+CHECKPOINT_TYPE = "ledger.checkpoint"
+#: The fields of a signed head, as its checkpoint record holds them.
+HEAD_FIELDS = ("seq", "hash", "at", "key_id", "public_key", "signature")
+
+
+def past_final_head(
+    after: Iterable[tuple[int, str, str, Mapping[str, Any]]], head: Mapping[str, Any]
+) -> tuple[int, str] | None:
+    """What follows a head that is meant to be the ledger's last, if anything should not.
+
+    ``after`` holds (seq, stream, type, data) of every record after ``head["seq"]``. Only
+    the head's own checkpoint record may follow it: a missing or different checkpoint
+    record, or any record after it, is a finding (sequence number, reason).
+    """
+    expected = {name: head[name] for name in HEAD_FIELDS}
+    records = iter(after)
+    first = next(records, None)
+    if first is None:
+        return head["seq"] + 1, "the signed head's checkpoint record is missing"
+    seq, stream, type_, data = first
+    if (stream, type_) != (CHECKPOINT_STREAM, CHECKPOINT_TYPE) or dict(data) != expected:
+        return seq, "the record after the signed head is not its checkpoint"
+    extra = next(records, None)
+    if extra is not None:
+        return extra[0], "a record follows the final signed head's checkpoint"
+    return None
+
+
 class LedgerCheck(NamedTuple):
     """The outcome of a chain check.
 
@@ -97,43 +226,66 @@ class LedgerCheck(NamedTuple):
     reason: str | None = None
 
 
-def export_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[tuple[Any, ...]]:
-    """The rows ``check_records`` reads, from the records of a JSON Lines export."""
-    return (
-        (r["seq"], r["stream"], r["version"], r["type"], r["at"], json.dumps(r["data"]), r["hash"])
-        for r in records
+def export_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[StoredRow]:
+    """The stored rows ``check_records`` reads, from the records of a JSON Lines export.
+
+    A record carries ``"form": 2`` unless it was written in form 1.
+    """
+    for r in records:
+        form = r.get("form", 1)
+        data = data_text(r["data"]) if form == 2 else json.dumps(r["data"])  # noqa: PLR2004
+        yield (
+            r["seq"],
+            form,
+            str(r["stream"]).encode(),
+            r["version"],
+            str(r["type"]).encode(),
+            str(r["at"]).encode(),
+            data.encode(),
+            str(r["hash"]).encode(),
+        )
+
+
+def _bad(count: int, head: bytes, first_bad: int, reason: str) -> LedgerCheck:
+    return LedgerCheck(
+        ok=False, events=count, head=head.decode(), first_bad=first_bad, reason=reason
     )
 
 
-def _bad(count: int, head: str, first_bad: int, reason: str) -> LedgerCheck:
-    return LedgerCheck(ok=False, events=count, head=head, first_bad=first_bad, reason=reason)
+def _link_1(row: StoredRow, previous: bytes) -> bytes:
+    seq, _, stream, version, type_, at, data, _ = row
+    body = event_body(stream.decode(), version, type_.decode(), at.decode(), json.loads(data))
+    return link(seq, previous.decode(), body).encode()
 
 
 def check_records(  # noqa: PLR0911 - one return per way a chain can break
-    rows: Iterable[tuple[Any, Any, Any, Any, Any, Any, Any]], published: tuple[int, str] | None
+    rows: Iterable[StoredRow], published: tuple[int, str] | None
 ) -> LedgerCheck:
-    """Recompute a chain from (seq, stream, version, type, at, data JSON, hash) rows."""
-    previous, expected = GENESIS, 1
-    versions: dict[str, int] = {}
-    count, published_hash_seen = 0, None
-    for seq, stream, version, type_, at, data, digest in rows:
+    """Recompute a chain from stored rows; name the first record that does not match it."""
+    previous, expected = GENESIS.encode(), 1
+    versions: dict[bytes, int] = {}
+    count = 0
+    for row in rows:
+        seq, form, stream, version, type_, at, data, digest = row
         if seq != expected:
-            return _bad(count, previous, expected, f"expected sequence {expected}, found {seq}")
+            return _bad(count, previous, expected, f"expected sequence {expected}, found {seq!r}")
         if version != versions.get(stream, 0) + 1:
-            return _bad(count, previous, seq, f"stream {stream} skips to version {version}")
+            return _bad(count, previous, seq, f"a stream skips to version {version!r}")
         try:
-            body = event_body(stream, version, type_, at, json.loads(data))
+            if form == 2:  # noqa: PLR2004
+                computed = link_2(seq, previous, stream, version, type_, at, data)
+            elif form == 1:
+                computed = _link_1(row, previous)
+            else:
+                return _bad(count, previous, seq, f"unknown record form {form!r}")
         except (TypeError, ValueError) as error:
             return _bad(count, previous, seq, f"unreadable record: {error}")
-        if link(seq, previous, body) != digest:
+        if computed != digest:
             return _bad(count, previous, seq, "hash mismatch")
+        if published is not None and seq == published[0] and digest != published[1].encode():
+            return _bad(count, previous, seq, "differs from the published head")
         previous, expected, count = digest, expected + 1, count + 1
         versions[stream] = version
-        if published is not None and seq == published[0]:
-            published_hash_seen = digest
-    if published is not None:
-        if count < published[0]:
-            return _bad(count, previous, count + 1, f"truncated: {count} of {published[0]} events")
-        if published_hash_seen != published[1] and published[0] > 0:
-            return _bad(count, previous, published[0], "differs from the published head")
-    return LedgerCheck(ok=True, events=count, head=previous)
+    if published is not None and count < published[0]:
+        return _bad(count, previous, count + 1, f"truncated: {count} of {published[0]} events")
+    return LedgerCheck(ok=True, events=count, head=previous.decode())

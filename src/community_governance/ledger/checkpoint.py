@@ -28,7 +28,14 @@ from typing import Any
 
 import attrs
 
-from community_governance.ledger.chain import HEAD_SCHEMA, LedgerCheck, head_message
+from community_governance.ledger.chain import (
+    CHECKPOINT_STREAM,
+    CHECKPOINT_TYPE,
+    HEAD_SCHEMA,
+    LedgerCheck,
+    head_message,
+    past_final_head,
+)
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
@@ -44,9 +51,6 @@ __all__ = [
     "verify_against",
     "verify_head",
 ]
-
-CHECKPOINT_STREAM = "ledger"
-CHECKPOINT_TYPE = "ledger.checkpoint"
 
 
 def _ed25519() -> Any:
@@ -205,33 +209,53 @@ def latest_checkpoint(ledger: Any) -> SignedHead | None:
 
 
 def verify_against(
-    ledger: Any, heads: Sequence[SignedHead], trusted_keys: Mapping[str, Any]
+    ledger: Any,
+    heads: Sequence[SignedHead],
+    trusted_keys: Mapping[str, Any],
+    *,
+    final: bool = False,
 ) -> LedgerCheck:
     """Check the chain, and that it still reaches every signed head it is given (R-1).
 
     A head with no valid signature from ``trusted_keys`` is a finding at its sequence
     number; so is a head the ledger no longer reaches, or reaches with another hash (a
     rewritten or truncated tail). The first finding by sequence number is reported.
+
+    Args:
+        ledger: the ledger to check (any store with ``verify``, ``read_after``).
+        heads: signed heads published earlier, oldest first.
+        trusted_keys: key ids mapped to the Ed25519 public keys to trust.
+        final: the last of ``heads`` closes the ledger: only its own checkpoint record
+            may follow it, so records appended after it (forged with valid hashes, or
+            simply not yet signed) are findings. Without it, records after the latest
+            signed head are checked by the chain alone: nobody has signed them yet.
     """
     findings = []
     for head in heads:
         problem = verify_head(head, trusted_keys)
         if problem is not None:
-            current = ledger.verify()
-            findings.append(
-                LedgerCheck(
-                    ok=False,
-                    events=current.events,
-                    head=current.head,
-                    first_bad=head.seq,
-                    reason=problem,
-                )
-            )
+            findings.append(_finding(ledger, head.seq, problem))
             continue
         against: LedgerCheck = ledger.verify(published=(head.seq, head.hash))
         if not against.ok:
             findings.append(against)
+    if final and heads:
+        last = heads[-1]
+        try:
+            after = [(e.seq, e.stream, e.type, e.data) for e in ledger.read_after(last.seq)]
+        except LedgerError:  # damaged bytes after the head: the chain check names them
+            after = None
+        past = None if after is None else past_final_head(after, attrs.asdict(last))
+        if past is not None:
+            findings.append(_finding(ledger, *past))
     if findings:
         return min(findings, key=lambda f: f.first_bad if f.first_bad is not None else 0)
     check: LedgerCheck = ledger.verify()
     return check
+
+
+def _finding(ledger: Any, seq: int, reason: str) -> LedgerCheck:
+    current = ledger.verify()
+    return LedgerCheck(
+        ok=False, events=current.events, head=current.head, first_bad=seq, reason=reason
+    )

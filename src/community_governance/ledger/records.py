@@ -17,25 +17,12 @@ from typing import Any
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
-__all__ = ["check_event", "read_export", "record_problem", "same_keys", "when"]
+__all__ = ["RECORD_KEYS", "check_event", "read_export", "record_problem", "when"]
 
 
 def when(text: str) -> dt.date:
     """A stored time: ``YYYY-MM-DD`` as a date, an aware datetime with its offset."""
     return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
-
-
-def same_keys(original: object, encoded: object) -> bool:
-    """Whether JSON encoding kept every key (``{1: ..., "1": ...}`` would lose one)."""
-    if isinstance(original, Mapping) and isinstance(encoded, Mapping):
-        return len(original) == len(encoded) and all(
-            same_keys(value, encoded[key if isinstance(key, str) else json.dumps(key)])
-            for key, value in original.items()
-            if (key if isinstance(key, str) else json.dumps(key)) in encoded
-        )
-    if isinstance(original, list | tuple) and isinstance(encoded, list):
-        return all(same_keys(a, b) for a, b in zip(original, encoded, strict=False))
-    return True
 
 
 def check_event(index: int, event: NewEvent) -> None:
@@ -61,9 +48,12 @@ def check_event(index: int, event: NewEvent) -> None:
         )
 
 
+#: The fields of an exported record; a form-2 record adds ``form``.
+RECORD_KEYS = frozenset({"seq", "stream", "version", "type", "at", "data", "hash"})
+
+
 def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
     """The records of a JSON Lines export, each checked (``LedgerError`` naming the line)."""
-    keys = {"seq", "stream", "version", "type", "at", "data", "hash"}
     with Path(path).open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             try:
@@ -72,7 +62,7 @@ def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                 raise LedgerError(
                     f"line {number} is not JSON: {error.msg}", field=str(path), rule="ledger"
                 ) from None
-            if not isinstance(record, dict) or set(record) != keys:
+            if not isinstance(record, dict) or set(record) - {"form"} != RECORD_KEYS:
                 raise LedgerError(
                     f"line {number} is not a ledger record", field=str(path), rule="ledger"
                 )
@@ -92,9 +82,11 @@ def record_problem(record: Mapping[str, Any]) -> str | None:  # noqa: PLR0911 - 
         value = record[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             return f"{name} is a positive whole number, not {value!r}"
+    if record.get("form", 1) not in {1, 2} or isinstance(record.get("form"), bool):
+        return f"form is 1 or 2, not {record['form']!r}"
     for name in ("stream", "type"):
-        if not isinstance(record[name], str) or not record[name].strip():
-            return f"{name} is non-empty text, not {record[name]!r}"
+        if not isinstance(record[name], str) or not record[name].strip() or "\0" in record[name]:
+            return f"{name} is non-empty text without NUL, not {record[name]!r}"
     at = record["at"]
     if not isinstance(at, str):
         return f"at is an ISO date, not {at!r}"

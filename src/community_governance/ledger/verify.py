@@ -3,7 +3,7 @@
 Usage::
 
     python -m community_governance.ledger.verify EXPORT.jsonl [--head COUNT:HASH]
-        [--signed-head HEAD.json [--trusted-key PUBLIC_KEY_HEX]]
+        [--signed-head HEAD.json [--trusted-key PUBLIC_KEY_HEX] [--final]]
 
 It recomputes the hash chain (naming the first bad sequence number, and
 catching truncation against a published head), then, for every evaluated
@@ -14,6 +14,8 @@ the recorded result. Given a signed head (the ``head.json`` an announcement publ
 the chain must reach it with its hash; with the community's public key as well, the
 head's Ed25519 signature is checked when the ``cryptography`` package is installed (and
 said to be unchecked when it is not: the chain needs nothing but the standard library).
+With ``--final``, the signed head closes the export: only its own checkpoint record may
+follow it, so records appended after the head was published are reported.
 Exit code 0 when everything matches, 1 when something does not, and 2 on input that is
 not an export (one line on standard error, never a traceback).
 """
@@ -28,7 +30,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from community_governance.ledger.chain import HEAD_SCHEMA, check_records, export_rows, head_message
+from community_governance.ledger.chain import (
+    HEAD_FIELDS,
+    HEAD_SCHEMA,
+    check_records,
+    export_rows,
+    head_message,
+    past_final_head,
+)
 
 __all__ = ["main", "recompute_quarters", "verify_export"]
 
@@ -168,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         sys.stdout.write(__doc__ or "")
         return 0 if args else 2
     try:
-        published, notes = _heads(args)
+        published, notes, head = _heads(args)
     except ValueError as error:
         sys.stderr.write(f"verify: {error}\n")
         return 2
@@ -186,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
             sys.stderr.write(f"verify: line {number} of {args[0]} is not a ledger record\n")
             return 2
     try:
-        problems = verify_export(records, published)
+        problems = _chain_problems(records, published, head)
         if not problems:
             problems = recompute_quarters(records)
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
@@ -202,13 +211,45 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     return 1 if problems else 0
 
 
-def _heads(args: list[str]) -> tuple[tuple[int, str] | None, list[str]]:
-    """Take the head options out of ``args``: the head the chain must reach, and notes.
+def _chain_problems(
+    records: Sequence[Mapping[str, Any]],
+    published: tuple[int, str] | None,
+    final_head: Mapping[str, Any] | None,
+) -> list[str]:
+    """The chain's first problem, including what follows a final signed head, if any."""
+    problems = verify_export(records, published)
+    if final_head is not None:
+        after = (
+            (r["seq"], r["stream"], r["type"], r["data"])
+            for r in records
+            if r["seq"] > final_head["seq"]
+        )
+        past = past_final_head(after, final_head)
+        if past is not None:
+            found = f"chain breaks at sequence {past[0]}: {past[1]}"
+            problems = sorted([*problems, found], key=_sequence_of)[:1]
+    return problems
+
+
+def _sequence_of(problem: str) -> int:
+    """The sequence number a "chain breaks at sequence N: ..." line names."""
+    return int(problem.split(":", 1)[0].rsplit(" ", 1)[-1])
+
+
+def _heads(
+    args: list[str],
+) -> tuple[tuple[int, str] | None, list[str], dict[str, Any] | None]:
+    """Take the head options out of ``args``: the head to reach, notes, a final head.
+
+    The third is the signed head when ``--final`` makes it the export's last.
 
     Raises:
         ValueError: a malformed option; its message is the line to print.
     """
     published = None
+    final = "--final" in args
+    if final:
+        args.remove("--final")
     value = _option(args, "--head", "COUNT:HASH, such as 42:ab12...")
     if value is not None:
         count, _, digest = value.partition(":")
@@ -222,13 +263,17 @@ def _heads(args: list[str]) -> tuple[tuple[int, str] | None, list[str]]:
         if trusted is not None:
             msg = "--trusted-key goes with --signed-head"
             raise ValueError(msg)
-        return published, []
+        if final:
+            msg = "--final goes with --signed-head"
+            raise ValueError(msg)
+        return published, [], None
     try:
         head = _signed_head(Path(signed))
     except (OSError, ValueError, TypeError) as error:
         msg = f"cannot read the signed head {signed}: {error}"
         raise ValueError(msg) from None
-    return (head["seq"], head["hash"]), [_signature_note(head, trusted)]
+    notes = [_signature_note(head, trusted)]
+    return (head["seq"], head["hash"]), notes, head if final else None
 
 
 def _option(args: list[str], name: str, what: str) -> str | None:
@@ -244,7 +289,7 @@ def _option(args: list[str], name: str, what: str) -> str | None:
     return value
 
 
-_HEAD_FIELDS = {"seq": int, "hash": str, "at": str, "key_id": str, "signature": str}
+_HEAD_TYPES = {"seq": int}
 
 
 def _signed_head(path: Path) -> dict[str, Any]:
@@ -253,7 +298,8 @@ def _signed_head(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("schema") != HEAD_SCHEMA:
         msg = f"not a {HEAD_SCHEMA} document"
         raise TypeError(msg)
-    for name, kind in _HEAD_FIELDS.items():
+    for name in HEAD_FIELDS:
+        kind = _HEAD_TYPES.get(name, str)
         value = document.get(name)
         if isinstance(value, bool) or not isinstance(value, kind):
             msg = f"{name} must be {kind.__name__}"

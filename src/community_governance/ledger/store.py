@@ -1,0 +1,423 @@
+"""The chained event store, whatever the database (the record, E-4, E-5).
+
+[`ChainedLedger`][community_governance.ledger.store.ChainedLedger] holds everything the
+ledger does that does not depend on the database: checking and encoding events once,
+chaining them in form 2 (``ledger.chain``), appending a batch with one ``executemany``
+in one write transaction, verifying over the stored bytes, exporting and importing JSON
+Lines, and keeping personal details apart under keyed pseudonyms and commitments.
+
+An adapter gives it a database: a pool of connections (one per thread and process), the
+statement that starts a write transaction holding the ledger's one write lock, the SQL
+that reads the stored bytes, and how the database's errors map to the ledger's.
+[`SQLiteLedger`][community_governance.ledger.sqlite.SQLiteLedger] is one.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from community_governance.ledger.chain import (
+    GENESIS,
+    LedgerCheck,
+    StoredRow,
+    canonical,
+    check_records,
+    data_text,
+    export_rows,
+    link_2,
+)
+from community_governance.ledger.keys import check_key
+from community_governance.ledger.records import check_event, read_export, when
+from community_governance.ledger.storage import ConcurrencyError, LedgerError
+from community_governance.ports import NewEvent, RecordedEvent
+
+__all__ = ["ChainedLedger"]
+
+_COLUMNS = "seq, stream, version, type, at, data, hash"
+_INSERT = (
+    "INSERT INTO events (seq, form, stream, version, type, at, data, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_PERSONAL = "INSERT INTO personal (ref, details, retain_until) VALUES (?, ?, ?)"
+
+
+def _name(value: object, field: str, what: str) -> bytes:
+    """A stream's or type's name as its UTF-8 bytes: non-empty text without NUL."""
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise LedgerError(f"{what} is non-empty text without NUL", field=field, rule="ledger")
+    try:
+        return value.encode()
+    except UnicodeEncodeError:
+        raise LedgerError(f"{what} is not valid Unicode", field=field, rule="ledger") from None
+
+
+def _prepared(index: int, event: NewEvent) -> tuple[bytes, bytes, bytes]:
+    """An event's type, time and canonical data, as the bytes the chain hashes."""
+    check_event(index, event)
+    type_ = _name(event.type, f"events[{index}].type", "an event's type")
+    data: object = event.data
+    field = f"events[{index}].data"
+    if not isinstance(data, Mapping):
+        raise LedgerError("an event's data is a mapping", field=field, rule="ledger")
+    try:
+        text = data_text(data).encode()
+    except RecursionError:
+        raise LedgerError(
+            "an event's data is nested too deeply", field=field, rule="ledger"
+        ) from None
+    except (TypeError, ValueError) as error:
+        raise LedgerError(str(error), field=field, rule="ledger") from None
+    return type_, event.at.isoformat().encode(), text
+
+
+def _row_event(row: Sequence[Any]) -> RecordedEvent:
+    seq, stream, version, type_, at, data, digest = row
+    return RecordedEvent(
+        seq=seq,
+        stream=stream,
+        version=version,
+        type=type_,
+        data=json.loads(data),
+        at=when(at),
+        hash=digest,
+    )
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def export_line(row: StoredRow) -> str | None:
+    """One record of an export from its stored bytes (``None`` when they cannot be read).
+
+    A form-2 record's data is written as the bytes its hash covers.
+    """
+    seq, form, stream, version, type_, at, data, digest = row
+    try:
+        fields = [bytes(f).decode() for f in (stream, type_, at, data, digest)]
+        parsed = json.loads(fields[3])
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    if form != 2:  # noqa: PLR2004 - form 1 stored its data with spaces; its export never had them
+        fields[3] = json.dumps(parsed, ensure_ascii=False, sort_keys=True)
+    extra = f'"form":{form},' if form != 1 else ""
+    return (
+        f'{{"at":{_quoted(fields[2])},"data":{fields[3]},{extra}"hash":{_quoted(fields[4])},'
+        f'"seq":{seq},"stream":{_quoted(fields[0])},"type":{_quoted(fields[1])},'
+        f'"version":{version}}}\n'
+    )
+
+
+class ChainedLedger(abc.ABC):
+    """An append-only, tamper-evident event store on some database (see the adapters).
+
+    Implements [`EventStore`][community_governance.ports.EventStore] and
+    [`PrivateStore`][community_governance.ports.PrivateStore].
+    """
+
+    def __init__(self, *, key: bytes | None) -> None:
+        if key is not None:
+            check_key(key)
+        self._key = key
+
+    # -- what an adapter provides ----------------------------------------------------------
+
+    @abc.abstractmethod
+    def _connection(self) -> contextlib.AbstractContextManager[Any]:
+        """This thread's connection; errors mapped, an open transaction rolled back."""
+
+    @abc.abstractmethod
+    def _begin_write(self, cursor: Any) -> None:
+        """Start a write transaction holding the ledger's write lock."""
+
+    @abc.abstractmethod
+    def _stored_rows(self, conn: Any) -> Iterator[StoredRow]:
+        """Every record's stored bytes (``chain.StoredRow``), in sequence order, one read."""
+
+    @abc.abstractmethod
+    def _erase(self, statement: str, parameters: tuple[str, ...]) -> int:
+        """Delete personal rows so that the deleted text does not linger; return how many."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Close the ledger's connections (they open again if the ledger is used)."""
+
+    def _sql(self, statement: str) -> str:
+        """``statement`` in the database's parameter style (written with ``?``)."""
+        return statement
+
+    def __enter__(self) -> ChainedLedger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- personal data ---------------------------------------------------------------------
+
+    def _require_key(self, what: str) -> bytes:
+        if self._key is None:
+            raise LedgerError(
+                f"{what} need the ledger's key; this ledger was opened read-only",
+                field="key",
+                rule="ledger",
+            )
+        return self._key
+
+    def pseudonym(self, household_id: str, *, scope: str | None = None) -> str:
+        """The keyed-HMAC pseudonym of a household id (stable for a key and a scope).
+
+        ``scope`` (see [`pseudonym_scope`][community_governance.ledger.keys.pseudonym_scope])
+        makes the same household's pseudonym differ from one scope to the next, so that
+        records of different scopes cannot be linked, even by whoever holds the key.
+
+        Raises:
+            LedgerError: the ledger was opened without its key.
+        """
+        key = self._require_key("pseudonyms")
+        message = household_id if scope is None else f"{scope}\x1f{household_id}"
+        digest = hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"hh-{digest[:24]}"
+
+    def _keep(self, ref: str, details: Mapping[str, Any], retain_until: dt.date) -> None:
+        with self._connection() as conn:
+            cursor = conn.cursor()
+            self._begin_write(cursor)
+            cursor.execute(self._sql("DELETE FROM personal WHERE ref = ?"), (ref,))
+            cursor.execute(
+                self._sql(_PERSONAL),
+                (ref, json.dumps(dict(details), ensure_ascii=False), retain_until.isoformat()),
+            )
+            cursor.execute("COMMIT")
+
+    def store_personal(
+        self, household_id: str, details: Mapping[str, Any], *, retain_until: dt.date
+    ) -> str:
+        """Keep a household's personal details outside the chain; return the pseudonym."""
+        ref = self.pseudonym(household_id)
+        self._keep(ref, details, retain_until)
+        return ref
+
+    def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:
+        """Keep a record's personal details outside the chain; return their commitment.
+
+        The commitment, ``pd-`` and 32 hex digits of an HMAC of the details' canonical
+        form under the ledger's key, is what the chain carries in their place: it shows,
+        to whoever holds the key and the details, that these are the details recorded,
+        and reveals nothing without them. The details are deleted like any personal
+        record (``delete_personal``, ``purge_expired``).
+
+        Raises:
+            LedgerError: the ledger was opened without its key, or the details are not
+                plain data.
+        """
+        key = self._require_key("keeping personal details")
+        try:
+            body = canonical(dict(details))
+        except TypeError as error:
+            raise LedgerError(str(error), field="details", rule="ledger") from None
+        digest = hmac.new(key, b"private|" + body, hashlib.sha256).hexdigest()
+        ref = f"pd-{digest[:32]}"
+        self._keep(ref, details, retain_until)
+        return ref
+
+    def personal(self, ref: str) -> dict[str, Any] | None:
+        """The personal details behind a pseudonym, if still kept."""
+        with self._connection() as conn:
+            row = (
+                conn.cursor()
+                .execute(self._sql("SELECT details FROM personal WHERE ref = ?"), (ref,))
+                .fetchone()
+            )
+        return None if row is None else dict(json.loads(row[0]))
+
+    def delete_personal(self, ref: str) -> bool:
+        """Delete a household's personal details for good; the chain is untouched.
+
+        See ``purge_expired`` for what "for good" guarantees.
+        """
+        return self._erase("DELETE FROM personal WHERE ref = ?", (ref,)) > 0
+
+    def purge_expired(self, at: dt.date) -> int:
+        """Delete every personal record whose retention date has passed; return how many.
+
+        What the deletion leaves behind depends on the database: see the adapter.
+        """
+        return self._erase("DELETE FROM personal WHERE retain_until < ?", (at.isoformat(),))
+
+    # -- the event store -------------------------------------------------------------------
+
+    def append(self, stream: str, events: Sequence[NewEvent], *, expected_version: int) -> int:
+        """Append ``events`` to ``stream`` at ``expected_version``; all or nothing.
+
+        Each event is checked and encoded once, before the write transaction; the batch
+        is written with one ``executemany``.
+
+        Raises:
+            ConcurrencyError: the stream is not at ``expected_version``.
+            LedgerError: an invalid event (no type, a float, not plain data),
+                or any storage failure; nothing is written.
+        """
+        stream_bytes = _name(stream, "stream", "a stream's name")
+        version_given: object = expected_version
+        if isinstance(version_given, bool) or not isinstance(version_given, int):
+            raise LedgerError(
+                "the expected version is a whole number", field="expected_version", rule="ledger"
+            )
+        prepared = [_prepared(i, event) for i, event in enumerate(events)]
+        with self._connection() as conn:
+            cursor = conn.cursor()
+            self._begin_write(cursor)
+            current = cursor.execute(
+                self._sql("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?"),
+                (stream,),
+            ).fetchone()[0]
+            if current != expected_version:
+                raise ConcurrencyError(
+                    f"stream {stream!r} is at version {current}, not {expected_version}",
+                    field="expected_version",
+                    rule="ledger",
+                )
+            last = cursor.execute(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            seq, previous = (last[0], last[1].encode()) if last else (0, GENESIS.encode())
+            version = current
+            rows = []
+            for type_, at, data in prepared:
+                seq += 1
+                version += 1
+                previous = link_2(seq, previous, stream_bytes, version, type_, at, data)
+                rows.append(
+                    (
+                        seq,
+                        2,
+                        stream,
+                        version,
+                        type_.decode(),
+                        at.decode(),
+                        data.decode(),
+                        previous.decode(),
+                    )
+                )
+            if rows:
+                cursor.executemany(self._sql(_INSERT), rows)
+            cursor.execute("COMMIT")
+            return int(version)
+
+    def _select(self, statement: str, parameters: tuple[Any, ...]) -> list[Any]:
+        with self._connection() as conn:
+            return list(conn.cursor().execute(self._sql(statement), parameters).fetchall())
+
+    def read(self, stream: str) -> list[RecordedEvent]:
+        """Every event of ``stream``, oldest first."""
+        statement = f"SELECT {_COLUMNS} FROM events WHERE stream = ? ORDER BY version"  # noqa: S608
+        return [_row_event(r) for r in self._select(statement, (stream,))]
+
+    def read_after(self, seq: int) -> list[RecordedEvent]:
+        """Every event after global position ``seq``."""
+        statement = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq"  # noqa: S608
+        return [_row_event(r) for r in self._select(statement, (seq,))]
+
+    def version(self, stream: str) -> int:
+        """The stream's current version (0 if empty)."""
+        statement = "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?"
+        return int(self._select(statement, (stream,))[0][0])
+
+    def head(self) -> tuple[int, str]:
+        """(number of events, hash of the last): publish it with every announcement (R-1)."""
+        rows = self._select("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", ())
+        return (0, GENESIS) if not rows else (int(rows[0][0]), str(rows[0][1]))
+
+    def verify(self, published: tuple[int, str] | None = None) -> LedgerCheck:
+        """Recompute the chain over the stored bytes; name the first bad sequence number.
+
+        Damaged stored data is a finding at its sequence number, never an exception.
+
+        Args:
+            published: a head published earlier: a ledger that no longer
+                reaches it, or reaches it with another hash, fails.
+        """
+        with self._connection() as conn:
+            return check_records(self._stored_rows(conn), published)
+
+    # -- export and import -----------------------------------------------------------------
+
+    def export_jsonl(self, path: str | Path) -> tuple[int, str]:
+        """Write every event, with its hash, as JSON Lines; return the head of what was written.
+
+        The records and the head come from one read, so a concurrent writer cannot make
+        them disagree; the file is written under a temporary name and renamed at the end.
+
+        Raises:
+            LedgerError: a stored record cannot be read (naming its sequence number); no
+                file is left behind.
+        """
+        target = Path(path)
+        partial = target.with_name(target.name + ".partial")
+        head = (0, GENESIS)
+        try:
+            with self._connection() as conn, partial.open("w", encoding="utf-8") as out:
+                for row in self._stored_rows(conn):
+                    line = export_line(row)
+                    if line is None:
+                        raise LedgerError(
+                            f"event {row[0]} cannot be read", field=str(path), rule="ledger"
+                        )
+                    out.write(line)
+                    head = (row[0], bytes(row[7]).decode())
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return head
+
+    def import_jsonl(self, path: str | Path) -> tuple[int, str]:
+        """Load an export into this (empty) ledger, checking the chain; all or nothing.
+
+        Raises:
+            LedgerError: the ledger is not empty, a line is malformed, or the
+                chain breaks (naming the line).
+        """
+        records = list(read_export(path))
+        check = check_records(export_rows(records), None)
+        if not check.ok:
+            raise LedgerError(
+                f"the export's chain breaks at {check.first_bad}: {check.reason}",
+                field=str(path),
+                rule="ledger",
+            )
+        rows = [
+            (
+                r["seq"],
+                r.get("form", 1),
+                r["stream"],
+                r["version"],
+                r["type"],
+                r["at"],
+                data_text(r["data"])
+                if r.get("form", 1) == 2  # noqa: PLR2004
+                else json.dumps(r["data"], ensure_ascii=False, sort_keys=True),
+                r["hash"],
+            )
+            for r in records
+        ]
+        with self._connection() as conn:
+            cursor = conn.cursor()
+            self._begin_write(cursor)
+            if cursor.execute("SELECT COUNT(*) FROM events").fetchone()[0]:
+                raise LedgerError(
+                    "import only into an empty ledger", field=str(path), rule="ledger"
+                )
+            if rows:
+                cursor.executemany(self._sql(_INSERT), rows)
+            cursor.execute("COMMIT")
+        return self.head()
