@@ -12,6 +12,9 @@ Block kinds:
   must parse.
 * ``json``: must parse.
 
+A page whose examples use ``LEDGER_POSTGRES`` (the PostgreSQL ledger's connection string)
+gets the test session's real PostgreSQL server in it.
+
 A block of any other kind fails the test, so nothing is skipped silently.
 """
 
@@ -67,10 +70,18 @@ def _run_bash(body: str, page: Path) -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_code_block_runs(
-    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    page: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     """README and docs code blocks execute, and printed output matches the page."""
     monkeypatch.chdir(tmp_path)
+    if "LEDGER_POSTGRES" in page.read_text(encoding="utf-8"):
+        # A page's PostgreSQL examples read the server from the environment, as they
+        # should in practice (no credentials in code): give them the session's server.
+        monkeypatch.setenv("LEDGER_POSTGRES", request.getfixturevalue("postgresql_server"))
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     found = blocks(page)
     previous_output: str | None = None

@@ -215,6 +215,7 @@ def test_the_stdlib_verifier_checks_a_published_signed_head(tmp_path: Path) -> N
         (["--trusted-key", "ab"], "--trusted-key goes with --signed-head"),
         (["--signed-head", "missing.json"], "cannot read the signed head"),
         (["--head", "x:y"], "--head takes COUNT:HASH"),
+        (["--final"], "--final goes with --signed-head"),
     ],
 )
 def test_the_stdlib_verifier_names_bad_head_options(

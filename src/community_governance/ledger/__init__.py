@@ -3,6 +3,8 @@
 * [`SQLiteLedger`][community_governance.ledger.sqlite.SQLiteLedger] — the event store (streams,
 versions, hash chain,
   head, verify, JSON Lines export and import, personal data kept apart).
+* [`PostgresLedger`][community_governance.ledger.postgres.PostgresLedger] — the same ledger
+  in a PostgreSQL schema, for a city (the ``[postgres]`` extra).
 * [`community_governance.ledger.events`][community_governance.ledger.events] — events for the
 library's
   decisions, built from the document models, households pseudonymised.

@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +108,13 @@ class SQLiteLedger(ChainedLedger):
     def _begin_write(self, cursor: Any) -> None:
         cursor.execute("BEGIN IMMEDIATE")
 
-    def _stored_rows(self, conn: Any) -> Iterator[StoredRow]:
+    def _stored_rows(self, conn: Any) -> Generator[StoredRow, None, None]:
         cursor = conn.cursor()
         cursor.row_factory = None
-        return iter(cursor.execute(_STORED))
+        try:
+            yield from cursor.execute(_STORED)
+        finally:
+            cursor.close()  # an unfinished read would hold its snapshot (and the log) open
 
     def close(self) -> None:
         """Close the ledger's connections (they open again if the ledger is used)."""

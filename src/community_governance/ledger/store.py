@@ -9,7 +9,8 @@ Lines, and keeping personal details apart under keyed pseudonyms and commitments
 An adapter gives it a database: a pool of connections (one per thread and process), the
 statement that starts a write transaction holding the ledger's one write lock, the SQL
 that reads the stored bytes, and how the database's errors map to the ledger's.
-[`SQLiteLedger`][community_governance.ledger.sqlite.SQLiteLedger] is one.
+[`SQLiteLedger`][community_governance.ledger.sqlite.SQLiteLedger] and
+[`PostgresLedger`][community_governance.ledger.postgres.PostgresLedger] are the two.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,7 @@ class ChainedLedger(abc.ABC):
         """Start a write transaction holding the ledger's write lock."""
 
     @abc.abstractmethod
-    def _stored_rows(self, conn: Any) -> Iterator[StoredRow]:
+    def _stored_rows(self, conn: Any) -> Generator[StoredRow, None, None]:
         """Every record's stored bytes (``chain.StoredRow``), in sequence order, one read."""
 
     @abc.abstractmethod
@@ -347,8 +348,8 @@ class ChainedLedger(abc.ABC):
             published: a head published earlier: a ledger that no longer
                 reaches it, or reaches it with another hash, fails.
         """
-        with self._connection() as conn:
-            return check_records(self._stored_rows(conn), published)
+        with self._connection() as conn, contextlib.closing(self._stored_rows(conn)) as rows:
+            return check_records(rows, published)
 
     # -- export and import -----------------------------------------------------------------
 
@@ -366,8 +367,12 @@ class ChainedLedger(abc.ABC):
         partial = target.with_name(target.name + ".partial")
         head = (0, GENESIS)
         try:
-            with self._connection() as conn, partial.open("w", encoding="utf-8") as out:
-                for row in self._stored_rows(conn):
+            with (
+                self._connection() as conn,
+                contextlib.closing(self._stored_rows(conn)) as rows,
+                partial.open("w", encoding="utf-8") as out,
+            ):
+                for row in rows:
                     line = export_line(row)
                     if line is None:
                         raise LedgerError(

@@ -1,0 +1,213 @@
+"""The ledger on PostgreSQL, for a whole city (adapter; the record, E-4, E-5).
+
+[`PostgresLedger`][community_governance.ledger.postgres.PostgresLedger] gives the
+[`ChainedLedger`][community_governance.ledger.store.ChainedLedger] a PostgreSQL server
+through psycopg 3 (the ``[postgres]`` extra): the same table, the same form-2 chain, the
+same verify, export and import as on SQLite, so a ledger moves between the two by its
+JSON Lines export with its head unchanged.
+
+Appends are serialised by a transaction-scoped advisory lock, one per ledger (its
+schema), taken before the stream's version and the last hash are read: many street
+offices and communities may write at once, and each batch still gets the next sequence
+numbers and the hash before them. A writer that waits longer than ``timeout`` for the lock
+gets a retryable [`LedgerBusyError`][community_governance.ledger.storage.LedgerBusyError];
+another writer having moved the stream on gives a
+[`ConcurrencyError`][community_governance.ledger.storage.ConcurrencyError]; every other
+database error is a [`LedgerError`][community_governance.ledger.storage.LedgerError].
+Durability is the server's: a batch is acknowledged once its ``COMMIT`` returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib
+import re
+from collections.abc import Generator
+from typing import Any
+
+from community_governance.ledger.chain import StoredRow
+from community_governance.ledger.storage import (
+    ConcurrencyError,
+    LedgerBusyError,
+    LedgerError,
+    Pool,
+)
+from community_governance.ledger.store import ChainedLedger
+
+__all__ = ["PostgresLedger"]
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS events (
+    seq BIGINT PRIMARY KEY,
+    form SMALLINT NOT NULL DEFAULT 2,
+    stream TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (stream, version)
+)""",
+    """CREATE TABLE IF NOT EXISTS personal (
+    ref TEXT PRIMARY KEY,
+    details TEXT NOT NULL,
+    retain_until TEXT NOT NULL
+)""",
+)
+
+# The stored bytes, for the chain: text as the UTF-8 bytes the server holds.
+_STORED = (
+    "SELECT seq, form, convert_to(stream, 'UTF8'), version, convert_to(type, 'UTF8'),"
+    " convert_to(at, 'UTF8'), convert_to(data, 'UTF8'), convert_to(hash, 'UTF8')"
+    " FROM events ORDER BY seq"
+)
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def _psycopg() -> Any:
+    try:
+        return importlib.import_module("psycopg")
+    except ImportError:
+        raise LedgerError(
+            "the PostgreSQL ledger needs psycopg: pip install 'community-governance[postgres]'",
+            field="conninfo",
+            rule="ledger",
+        ) from None
+
+
+class _Connections(Pool):
+    """psycopg connections in autocommit mode, on the ledger's schema, errors mapped."""
+
+    def __init__(self, conninfo: str, schema: str, timeout: float) -> None:
+        super().__init__(f"PostgreSQL schema {schema}")
+        self._conninfo = conninfo
+        self._schema = schema
+        self._timeout = timeout
+        self._psycopg = _psycopg()
+
+    def connect(self) -> Any:
+        """A connection whose statements find the ledger's tables first."""
+        try:
+            conn = self._psycopg.connect(self._conninfo, autocommit=True)
+            conn.execute(f"SET search_path TO {self._schema}")
+            conn.execute(f"SET lock_timeout = {int(self._timeout * 1000)}")
+        except self._psycopg.Error as error:
+            raise LedgerError(
+                f"cannot open the ledger: {str(error).strip()}", field=self.where, rule="ledger"
+            ) from None
+        return conn
+
+    def in_transaction(self, conn: Any) -> bool:
+        """Whether ``conn`` is inside a transaction block."""
+        idle = self._psycopg.pq.TransactionStatus.IDLE
+        return bool(conn.info.transaction_status != idle)
+
+    def mapped(self, error: BaseException) -> LedgerError | None:
+        """The ledger's error for a psycopg error, by its SQLSTATE class."""
+        errors = self._psycopg.errors
+        text = str(error).strip()
+        if isinstance(error, errors.UniqueViolation):
+            return ConcurrencyError(
+                f"a concurrent writer won: {text}", field="stream", rule="ledger"
+            )
+        busy = (
+            errors.LockNotAvailable,
+            errors.SerializationFailure,
+            errors.DeadlockDetected,
+            errors.QueryCanceled,
+        )
+        if isinstance(error, busy):
+            return LedgerBusyError(
+                f"the ledger stayed busy: {text}", field=self.where, rule="ledger"
+            )
+        if isinstance(error, self._psycopg.Error):
+            return LedgerError(f"storage error: {text}", field=self.where, rule="ledger")
+        return None
+
+
+class PostgresLedger(ChainedLedger):
+    """An append-only, tamper-evident event store in a PostgreSQL schema.
+
+    Args:
+        conninfo: a libpq connection string or URI (``"postgresql://ledger@db/city"``).
+        key: the secret key of the household pseudonyms, as for
+            [`SQLiteLedger`][community_governance.ledger.sqlite.SQLiteLedger]; ``None``
+            for reading, verifying and exporting.
+        schema: the PostgreSQL schema that holds this ledger's tables (created if
+            missing): one city can keep one ledger per district, each in its own schema.
+        timeout: seconds a writer waits for another to finish.
+
+    Raises:
+        LedgerError: psycopg is not installed, the schema name is not a plain lower-case
+            identifier, or the server cannot be reached.
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        key: bytes | None,
+        schema: str = "community_ledger",
+        timeout: float = 30.0,
+    ) -> None:
+        super().__init__(key=key)
+        name: object = schema  # callers outside the type checker pass anything
+        if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+            raise LedgerError(
+                f"a schema name is a lower-case identifier, not {schema!r}",
+                field="schema",
+                rule="ledger",
+            )
+        self.schema = schema
+        digest = hashlib.sha256(f"community-governance/ledger/{schema}".encode()).digest()
+        self._lock_key = int.from_bytes(digest[:8], "big", signed=True)
+        self._connections = _Connections(conninfo, schema, timeout)
+        with self._connection() as conn:
+            cursor = conn.cursor()
+            cursor.execute("BEGIN")
+            # Creating the same schema from many processes at once must not race.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            for statement in _SCHEMA:
+                cursor.execute(statement)
+            cursor.execute("COMMIT")
+
+    def _connection(self) -> contextlib.AbstractContextManager[Any]:
+        return self._connections.use()
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def _begin_write(self, cursor: Any) -> None:
+        cursor.execute("BEGIN")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+
+    def _stored_rows(self, conn: Any) -> Generator[StoredRow, None, None]:
+        # A server-side cursor inside one read transaction: one snapshot, bounded memory.
+        with conn.transaction(), conn.cursor(name="ledger_stored_rows") as cursor:
+            cursor.itersize = 5000
+            cursor.execute(_STORED)
+            yield from cursor
+
+    def _erase(self, statement: str, parameters: tuple[str, ...]) -> int:
+        with self._connection() as conn:
+            deleted = int(conn.execute(self._sql(statement), parameters).rowcount)
+            conn.execute("VACUUM personal")
+        return deleted
+
+    def purge_expired(self, at: dt.date) -> int:
+        """Delete every personal record whose retention date has passed; return how many.
+
+        The rows are deleted and the table vacuumed, so they are gone from every query
+        and their space is reused. PostgreSQL does not overwrite the freed bytes: until
+        they are reused they remain in the table's files, and the write-ahead log, its
+        archives and backups keep what was written. Keep the server's storage encrypted
+        and its log archives on the same retention as the personal data.
+        """
+        return super().purge_expired(at)
+
+    def close(self) -> None:
+        """Close the ledger's connections (they open again if the ledger is used)."""
+        self._connections.close()
