@@ -53,11 +53,9 @@ _SCHEMA = (
 )""",
 )
 
-# The stored bytes, for the chain: text read as the UTF-8 bytes it is stored as.
-_STORED = (
-    "SELECT seq, form, CAST(stream AS BLOB), version, CAST(type AS BLOB), CAST(at AS BLOB),"
-    " CAST(data AS BLOB), CAST(hash AS BLOB) FROM events ORDER BY seq"
-)
+# The stored bytes, for the chain (read with ``text_factory = bytes``: text as the UTF-8
+# bytes it is stored as, and bytes that are not UTF-8 as they are).
+_STORED = "SELECT seq, form, stream, version, type, at, data, hash FROM events ORDER BY seq"
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -111,9 +109,11 @@ class SQLiteLedger(ChainedLedger):
     def _stored_rows(self, conn: Any) -> Generator[StoredRow, None, None]:
         cursor = conn.cursor()
         cursor.row_factory = None
+        conn.text_factory = bytes
         try:
             yield from cursor.execute(_STORED)
         finally:
+            conn.text_factory = str
             cursor.close()  # an unfinished read would hold its snapshot (and the log) open
 
     def close(self) -> None:
