@@ -85,6 +85,24 @@ def test_a_rewritten_tail_passes_the_chain_but_not_the_signed_head(
     assert check.first_bad == head.seq
 
 
+def test_the_ledger_verifies_against_signed_heads_itself(tmp_path: Path) -> None:
+    """R-1: verify(heads=, trusted_keys=, final=) is verify_against on the ledger."""
+    path = tmp_path / "l.db"
+    ledger = _ledger(path)
+    head = checkpoint(ledger, OFFICE, AT)
+    assert ledger.verify(heads=[head], trusted_keys=TRUSTED, final=True).ok
+    ledger.append("late", [NewEvent("note", {"n": 1}, AT.date())], expected_version=0)
+    assert ledger.verify(heads=[head], trusted_keys=TRUSTED).ok
+    late = ledger.verify(heads=[head], trusted_keys=TRUSTED, final=True)
+    assert (late.ok, late.first_bad) == (False, head.seq + 2)
+    _rewrite_tail(path, 2)
+    assert ledger.verify(heads=[head], trusted_keys=TRUSTED) == verify_against(
+        ledger, [head], TRUSTED
+    )
+    assert ledger.verify(heads=[head], trusted_keys=TRUSTED).first_bad == head.seq
+    assert not ledger.verify(heads=[head]).ok  # no trusted key: the head is not trusted
+
+
 def test_a_truncated_ledger_fails_its_signed_head(tmp_path: Path) -> None:
     """R-1: cutting records off is found against the signed head."""
     path = tmp_path / "l.db"

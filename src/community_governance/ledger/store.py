@@ -339,7 +339,14 @@ class ChainedLedger(abc.ABC):
         rows = self._select("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", ())
         return (0, GENESIS) if not rows else (int(rows[0][0]), str(rows[0][1]))
 
-    def verify(self, published: tuple[int, str] | None = None) -> LedgerCheck:
+    def verify(
+        self,
+        published: tuple[int, str] | None = None,
+        *,
+        heads: Sequence[Any] = (),
+        trusted_keys: Mapping[str, Any] | None = None,
+        final: bool = False,
+    ) -> LedgerCheck:
         """Recompute the chain over the stored bytes; name the first bad sequence number.
 
         Damaged stored data is a finding at its sequence number, never an exception.
@@ -347,7 +354,17 @@ class ChainedLedger(abc.ABC):
         Args:
             published: a head published earlier: a ledger that no longer
                 reaches it, or reaches it with another hash, fails.
+            heads: signed heads published earlier (``ledger.checkpoint.SignedHead``), checked
+                with ``trusted_keys`` as
+                [`verify_against`][community_governance.ledger.checkpoint.verify_against]
+                does (the ``[ledger]`` extra).
+            trusted_keys: key ids mapped to the Ed25519 public keys to trust.
+            final: the last of ``heads`` closes the ledger (see ``verify_against``).
         """
+        if heads:
+            from community_governance.ledger.checkpoint import verify_against  # noqa: PLC0415
+
+            return verify_against(self, heads, trusted_keys or {}, final=final)
         with self._connection() as conn, contextlib.closing(self._stored_rows(conn)) as rows:
             return check_records(rows, published)
 
