@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import events as ev
-from community_governance.ledger.chain import data_text
+from community_governance.ledger.chain import data_text, past_final_head
 from community_governance.ledger.checkpoint import (
     SignedHead,
     checkpoint,
@@ -95,12 +95,35 @@ def test_the_ledger_verifies_against_signed_heads_itself(tmp_path: Path) -> None
     assert ledger.verify(heads=[head], trusted_keys=TRUSTED).ok
     late = ledger.verify(heads=[head], trusted_keys=TRUSTED, final=True)
     assert (late.ok, late.first_bad) == (False, head.seq + 2)
+    assert late.reason == "a record follows the final signed head's checkpoint"
     _rewrite_tail(path, 2)
     assert ledger.verify(heads=[head], trusted_keys=TRUSTED) == verify_against(
         ledger, [head], TRUSTED
     )
     assert ledger.verify(heads=[head], trusted_keys=TRUSTED).first_bad == head.seq
     assert not ledger.verify(heads=[head]).ok  # no trusted key: the head is not trusted
+
+
+def test_what_may_follow_a_final_head() -> None:
+    """R-1: only the head's own checkpoint record may follow a final head, and exactly it."""
+    head = {"seq": 4, "hash": "ab", "at": "t", "key_id": "k", "public_key": "p", "signature": "s"}
+    record = (5, "ledger", "ledger.checkpoint", {**head})
+    assert past_final_head([record], head) is None
+    assert past_final_head([], head) == (5, "the signed head's checkpoint record is missing")
+    for changed in (
+        (5, "other", "ledger.checkpoint", head),
+        (5, "ledger", "note", head),
+        (5, "ledger", "ledger.checkpoint", {**head, "signature": "forged"}),
+    ):
+        assert past_final_head([changed], head) == (
+            5,
+            "the record after the signed head is not its checkpoint",
+        )
+    extra: tuple[int, str, str, dict[str, str]] = (6, "notes", "note", {})
+    assert past_final_head([record, extra], head) == (
+        6,
+        "a record follows the final signed head's checkpoint",
+    )
 
 
 def test_a_truncated_ledger_fails_its_signed_head(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_keys_that_are_not_text_are_written_as_json_writes_them() -> None:
     assert data_text({1: "a"}) == data_text({"1": "a"})
     assert data_text({True: "b", None: "c"}) == data_text({"true": "b", "null": "c"})
     assert data_text({"a": (1, 2)}) == data_text({"a": [1, 2]})
-    with pytest.raises(ValueError, match="same text"):
+    with pytest.raises(ValueError, match="same text in JSON"):
         data_text({1: "a", "1": "b"})
     with pytest.raises(TypeError, match="Decimal"):
         data_text({"a": Decimal("1.5")})
@@ -132,3 +132,51 @@ def test_a_record_cannot_claim_the_other_form(tmp_path: Path) -> None:
             conn.execute("UPDATE events SET form = ? WHERE seq = 2", (form,))
         check = ledger.verify()
         assert (check.ok, check.first_bad) == (False, 2)
+
+
+def _three(path: Path) -> SQLiteLedger:
+    ledger = SQLiteLedger(path, key=None)
+    ledger.append("s", [NewEvent("n", {"a": i}, DAY) for i in range(3)], expected_version=0)
+    return ledger
+
+
+@pytest.mark.parametrize(
+    ("statement", "first_bad", "reason"),
+    [
+        ("UPDATE events SET data = '{\"a\":9}' WHERE seq = 2", 2, "hash mismatch"),
+        ("DELETE FROM events WHERE seq = 2", 2, "expected sequence 2, found 3"),
+        ("UPDATE events SET version = 7 WHERE seq = 3", 3, "a stream skips to version 7"),
+        ("UPDATE events SET form = 3 WHERE seq = 1", 1, "unknown record form 3"),
+        ("UPDATE events SET type = 5 WHERE seq = 2", 2, "hash mismatch"),
+        ("UPDATE events SET form = 1 WHERE seq = 2", 2, "hash mismatch"),
+        ("UPDATE events SET form = 1, data = 'not JSON' WHERE seq = 2", 2, "unreadable record"),
+    ],
+)
+def test_each_way_a_chain_breaks_is_reported(
+    tmp_path: Path, statement: str, first_bad: int, reason: str
+) -> None:
+    """The record: the finding names the record, how many came before it, and why."""
+    ledger = _three(tmp_path / "l.db")
+    with sqlite3.connect(tmp_path / "l.db") as conn:
+        conn.execute(statement)
+    check = ledger.verify()
+    assert (check.ok, check.first_bad, check.events) == (False, first_bad, first_bad - 1)
+    assert check.reason is not None
+    assert check.reason.startswith(reason)
+    assert len(check.head) == 64
+
+
+def test_a_published_head_is_reached_or_named(tmp_path: Path) -> None:
+    """The record: another hash at the head's record, or fewer records, is named."""
+    ledger = _three(tmp_path / "l.db")
+    seq, digest = ledger.head()
+    assert ledger.verify((seq, digest)) == (True, 3, digest, None, None)
+    other = ledger.verify((2, digest))
+    assert (other.first_bad, other.events, other.reason) == (
+        2,
+        1,
+        "differs from the published head",
+    )
+    longer = ledger.verify((5, digest))
+    assert (longer.first_bad, longer.events, longer.reason) == (4, 3, "truncated: 3 of 5 events")
+    assert ledger.verify((0, GENESIS)).ok

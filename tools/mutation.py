@@ -1,0 +1,171 @@
+"""Mutation testing of the rule modules with mutmut, one module group against its own tests.
+
+Run: ``python tools/mutation.py [GROUP ...] [--keep DIR]`` (groups: see ``GROUPS``; all by
+default). Each group is run in a fresh copy of the project (``src``, ``tests``,
+``pyproject.toml``), with mutmut set to mutate only the group's modules and to select tests
+from the group's test folder only, so that a group fits in minutes and the working tree is
+never touched. It prints, per group, how many mutants were killed, survived, timed out or
+are listed as equivalent in ``mutation-equivalents.toml``, and the score: killed over all
+mutants that are not equivalent. Survivors are listed with ``mutmut show``'s diff.
+
+It is not part of CI (it takes long); run it before changing the rule modules' tests.
+Needs the ``[mutation]`` extra (mutmut).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = ROOT / "mutation-equivalents.toml"
+
+#: group -> (modules to mutate, test paths that may kill them)
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "numbers": (["src/community_governance/numbers.py"], ["tests/test_numbers.py"]),
+    "evaluation": (["src/community_governance/evaluation/*"], ["tests/evaluation/"]),
+    "consultation": (
+        [
+            "src/community_governance/consultation/meeting.py",
+            "src/community_governance/consultation/routing.py",
+        ],
+        ["tests/consultation/"],
+    ),
+    "rectification": (["src/community_governance/rectification/*"], ["tests/rectification/"]),
+    "management": (
+        [
+            "src/community_governance/management/balance.py",
+            "src/community_governance/management/access.py",
+        ],
+        ["tests/management/"],
+    ),
+    # The ledger's storage tests (killed writers, processes, PostgreSQL: test_contract,
+    # test_durability) check the adapters, not these two modules, and take minutes each.
+    "ledger": (
+        [
+            "src/community_governance/ledger/chain.py",
+            "src/community_governance/ledger/verify.py",
+        ],
+        [
+            f"tests/ledger/{name}.py"
+            for name in (
+                "test_golden",
+                "test_forms",
+                "test_ledger",
+                "test_checkpoint",
+                "test_hardening",
+                "test_tampering",
+                "test_record",
+                "test_privacy",
+            )
+        ],
+    ),
+}
+
+_STATUS = {1: "killed", 3: "killed", 0: "survived", 36: "timeout", 24: "timeout", -24: "timeout"}
+
+
+def _config(modules: list[str], tests: list[str]) -> str:
+    quoted = ", ".join(json.dumps(m) for m in modules)
+    selected = ", ".join(json.dumps(t) for t in tests)
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["src"]\n'
+        f"only_mutate = [{quoted}]\n"
+        f"pytest_add_cli_args_test_selection = [{selected}]\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]\n'
+    )
+
+
+def _copy(target: Path, modules: list[str], tests: list[str]) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "src", target / "src", ignore=ignore)
+    shutil.copytree(ROOT / "tests", target / "tests", ignore=ignore)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (target / "pyproject.toml").write_text(pyproject + _config(modules, tests), encoding="utf-8")
+
+
+def _statuses(folder: Path) -> dict[str, str]:
+    statuses: dict[str, str] = {}
+    for meta in (folder / "mutants").rglob("*.meta"):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for name, code in codes.items():
+            statuses[name] = _STATUS.get(code, "not checked" if code is None else f"exit {code}")
+    return statuses
+
+
+def _equivalents() -> dict[str, str]:
+    if not EQUIVALENTS.exists():
+        return {}
+    document = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8"))
+    return {entry["mutant"]: entry["reason"] for entry in document.get("equivalent", [])}
+
+
+def run_group(name: str, keep: Path | None) -> tuple[Counter[str], list[str]]:
+    """Run one group; return its counts by status and its unexplained survivors' diffs."""
+    modules, tests = GROUPS[name]
+    folder = (keep / name) if keep else Path(tempfile.mkdtemp(prefix=f"mutation-{name}-"))
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    _copy(folder, modules, tests)
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "run"],
+        cwd=folder,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    equivalent = _equivalents()
+    counts: Counter[str] = Counter()
+    survivors = []
+    for mutant, found in sorted(_statuses(folder).items()):
+        status = "equivalent" if found == "survived" and mutant in equivalent else found
+        counts[status] += 1
+        if status == "survived":
+            shown = subprocess.run(
+                [sys.executable, "-m", "mutmut", "show", mutant],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            survivors.append(f"{mutant}\n{shown.stdout.strip()}")
+    if keep is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    return counts, survivors
+
+
+def main() -> None:
+    """Run the chosen groups and print a table of counts and scores."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("groups", nargs="*", choices=list(GROUPS), default=list(GROUPS))
+    parser.add_argument("--keep", type=Path, help="keep each group's run in DIR/GROUP")
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    args = parser.parse_args()
+    table = {}
+    for name in args.groups or list(GROUPS):
+        counts, survivors = run_group(name, args.keep)
+        for survivor in survivors:
+            print(survivor, end="\n\n")
+        judged = counts["killed"] + counts["survived"] + counts["timeout"]
+        score = (counts["killed"] + counts["timeout"]) / judged if judged else 0.0
+        table[name] = {**counts, "score": round(score, 4)}
+        print(
+            f"{name}: killed {counts['killed']}, survived {counts['survived']}, timeout "
+            f"{counts['timeout']}, equivalent {counts['equivalent']}, other "
+            f"{sum(counts.values()) - judged - counts['equivalent']}; score {score:.1%}",
+            flush=True,
+        )
+    if args.json:
+        print(json.dumps(table))
+
+
+if __name__ == "__main__":
+    main()
