@@ -1,0 +1,184 @@
+"""The standard-library verifier's command line, run in this process (E-5, the record).
+
+Other tests run it in a fresh interpreter, as an auditor would; these call ``main``
+directly, so that every exit code, every line it prints and every branch of its score
+recomputation is checked on the code under test, including hand-made quarters whose
+answers are known: a rounding tie, a recorded score that disagrees, a missing survey.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from community_governance.ledger import verify as verifier
+from tests.ledger.builders import demo_ledger
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """A good export of the demo ledger."""
+    ledger = demo_ledger(tmp_path / "l.db")
+    ledger.export_jsonl(tmp_path / "export.jsonl")
+    ledger.close()
+    return tmp_path / "export.jsonl"
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help_prints_the_usage_and_exits_0(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """E-5: -h and --help print the module's usage, exit 0."""
+    assert verifier.main([flag]) == 0
+    assert capsys.readouterr().out == verifier.__doc__
+
+
+def test_no_argument_prints_the_usage_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """E-5: nothing to check is a usage error."""
+    assert verifier.main([]) == 2
+    assert capsys.readouterr().out == verifier.__doc__
+
+
+def test_the_arguments_come_from_the_command_line(
+    export: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-5: without arguments given, main reads sys.argv after the program name."""
+    monkeypatch.setattr(sys, "argv", ["verify", str(export)])
+    assert verifier.main() == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--unknown"], "verify: name the export to check (and only known options)\n"),
+        (["--head", "x"], "verify: --head takes COUNT:HASH, such as 42:ab12...\n"),
+        (["--final"], "verify: --final goes with --signed-head\n"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(
+    export: Path, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-5: a bad option is named on one line of standard error, exit 2."""
+    assert verifier.main([str(export), *extra]) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_options_alone_name_no_export(capsys: pytest.CaptureFixture[str]) -> None:
+    """E-5: options without an export are a usage error."""
+    assert verifier.main(["--head", "1:ab"]) == 2
+    assert "name the export" in capsys.readouterr().err
+
+
+def test_a_good_export_is_ok_and_a_changed_score_is_not(
+    export: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-5: exit 0 with the count; a recorded final changed (hash and all) exits 1, naming it."""
+    assert verifier.main([str(export)]) == 0
+    lines = export.read_text(encoding="utf-8").splitlines()
+    assert capsys.readouterr().out == f"ok: {len(lines)} events, chain and scores recomputed\n"
+    assert verifier.main([str(export), "--head", f"{len(lines) + 1}:{'0' * 64}"]) == 1
+    assert capsys.readouterr().out.startswith(f"chain breaks at sequence {len(lines) + 1}")
+
+
+def _quarter(reported: str, exact: str, mode: str = "half_up") -> list[dict[str, Any]]:
+    """A hand-made quarter: unit U rates itself 2, V rates U 3; no survey. Final 5/2."""
+    evaluated = {
+        "parameters": {
+            "weights": {"self": "1/2", "peer": "1/2", "public": "0"},
+            "dimension_weights": {"d": "1"},
+            "scale": {},
+            "attribution": "all",
+            "peer": {"aggregation": "mean", "min_raters": 1, "trim_min_raters": 3},
+            "rounding": {"mode": mode, "places": 0},
+        },
+        "result": {
+            "scorecards": [
+                {
+                    "unit_id": "U",
+                    "final": {
+                        "components": {"self": "2", "peer": "3", "public": None},
+                        "weights": {"self": "1/2", "peer": "1/2", "public": "0"},
+                        "reweighted": False,
+                        "exact": exact,
+                        "reported": reported,
+                    },
+                }
+            ]
+        },
+    }
+    ratings = {
+        "history": [
+            {"rating": {"rater": "U", "ratee": "U", "scores": {"d": "2"}}},
+            {"rating": {"rater": "V", "ratee": "U", "scores": {"d": "3"}}},
+        ]
+    }
+    survey: dict[str, list[Any]] = {"projects": [], "responses": []}
+    return [
+        {"stream": "a-note", "type": "note", "data": {}},
+        {"stream": "q", "type": "ratings.recorded", "data": ratings},
+        {"stream": "q", "type": "survey.recorded", "data": survey},
+        {"stream": "q", "type": "quarter.evaluated", "data": evaluated},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "reported", "exact", "problem"),
+    [
+        ("half_up", "3", "5/2", None),
+        ("half_even", "2", "5/2", None),
+        ("half_up", "2", "5/2", "q: U: final 3 differs from 2"),
+        ("half_even", "3", "5/2", "q: U: final 2 differs from 3"),
+        ("half_up", "3", "2", "q: U: final 3 differs from 3"),
+    ],
+)
+def test_a_tie_is_recomputed_in_the_recorded_mode(
+    mode: str, reported: str, exact: str, problem: str | None
+) -> None:
+    """E-5: 5/2 reports 3 half up and 2 half to even; a wrong final or exact is named."""
+    assert Fraction(exact) in {Fraction(5, 2), Fraction(2)}
+    found = verifier.recompute_quarters(_quarter(reported, exact, mode))
+    assert found == ([] if problem is None else [problem])
+
+
+def test_weights_other_than_the_policys_are_named() -> None:
+    """E-5: a card not re-weighted must use the policy's weights."""
+    records = _quarter("3", "5/2")
+    final = records[-1]["data"]["result"]["scorecards"][0]["final"]
+    final["weights"] = {"self": "1", "peer": "0", "public": "0"}
+    assert verifier.recompute_quarters(records) == ["q: U: weights differ from the policy's"]
+
+
+@pytest.mark.parametrize("missing", ["ratings.recorded", "survey.recorded"])
+def test_a_quarter_without_its_ratings_or_survey_is_named(missing: str) -> None:
+    """E-5: the verifier needs both; a missing one is reported, not raised."""
+    records = [r for r in _quarter("3", "5/2") if r["type"] != missing]
+    assert verifier.recompute_quarters(records) == [
+        "q: the ratings or the survey are missing from the export"
+    ]
+
+
+def test_every_quarter_of_an_export_is_recomputed() -> None:
+    """E-5: two quarters, the first without problems: the second is still checked."""
+    good = _quarter("3", "5/2")
+    bad = [{**r, "stream": "r"} for r in _quarter("2", "5/2")]
+    assert verifier.recompute_quarters(good + bad) == ["r: U: final 3 differs from 2"]
+    missing = [r for r in good if r["type"] != "survey.recorded"]
+    assert verifier.recompute_quarters(missing + bad) == [
+        "q: the ratings or the survey are missing from the export",
+        "r: U: final 3 differs from 2",
+    ]
+
+
+def test_an_export_is_read_as_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """E-5: an export is UTF-8 whatever the locale; a line that is not JSON exits 2."""
+    path = tmp_path / "e.jsonl"
+    path.write_bytes(json.dumps({"名": "值"}, ensure_ascii=False).encode() + b"\n")
+    assert verifier.main([str(path)]) == 2
+    assert "line 1" in capsys.readouterr().err
+    path.write_bytes(b"\xff\n")
+    assert verifier.main([str(path)]) == 2
+    assert f"cannot read {path}" in capsys.readouterr().err
