@@ -1,0 +1,78 @@
+"""The mutation-testing tool's own plumbing (tools/mutation.py), without running mutmut.
+
+The runs themselves take minutes to hours and are not part of the test suite; what is
+checked here is what a run depends on: the configuration it writes, how it reads mutmut's
+results, and that the equivalents file is well formed and names only mutated modules.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("mutation_tool", ROOT / "tools" / "mutation.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_group_names_existing_modules_and_tests() -> None:
+    """Every group mutates files that exist and selects tests that exist."""
+    tool = _tool()
+    for modules, tests in tool.GROUPS.values():
+        for pattern in modules:
+            assert list(ROOT.glob(pattern)), pattern
+        for path in tests:
+            assert (ROOT / path).exists(), path
+
+
+def test_the_configuration_written_is_mutmuts(tmp_path: Path) -> None:
+    """A group's copy carries a [tool.mutmut] table restricted to the group."""
+    tool = _tool()
+    modules, tests = tool.GROUPS["ledger"]
+    tool._copy(tmp_path, modules, tests)
+    config = tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    assert config["mutmut"]["only_mutate"] == modules
+    assert config["mutmut"]["pytest_add_cli_args_test_selection"] == tests
+    assert (tmp_path / "src" / "community_governance" / "ledger" / "chain.py").exists()
+
+
+def test_results_are_read_by_exit_code(tmp_path: Path) -> None:
+    """The exit codes of mutmut: 1 killed, 0 survived, 36 timeout, None not checked."""
+    meta = tmp_path / "mutants" / "src" / "m.py.meta"
+    meta.parent.mkdir(parents=True)
+    codes = {"a": 1, "b": 0, "c": 36, "d": None, "e": 3}
+    meta.write_text(json.dumps({"exit_code_by_key": codes}), encoding="utf-8")
+    assert _tool()._statuses(tmp_path) == {
+        "a": "killed",
+        "b": "survived",
+        "c": "timeout",
+        "d": "not checked",
+        "e": "killed",
+    }
+
+
+def test_every_equivalent_names_a_mutated_module_and_a_reason() -> None:
+    """Each listed equivalent is a mutant of a module some group mutates, with its reason."""
+    tool = _tool()
+    entries = tool._equivalents()
+    assert entries
+    mutated = {
+        ".".join(path.relative_to(ROOT / "src").with_suffix("").parts)
+        for modules, _ in tool.GROUPS.values()
+        for pattern in modules
+        for path in ROOT.glob(pattern)
+    }
+    for mutant, reason in entries.items():
+        module = mutant.rsplit(".", 1)[0]
+        assert module in mutated, mutant
+        assert len(reason) > 20, mutant
