@@ -6,6 +6,8 @@ standard ``sqlite3`` module, and Ed25519 signatures from ``cryptography``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sqlite3
 import subprocess
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import events as ev
+from community_governance.ledger import verify as stdlib_verifier
 from community_governance.ledger.chain import data_text, past_final_head
 from community_governance.ledger.checkpoint import (
     SignedHead,
@@ -200,15 +203,23 @@ def test_the_announcement_event_carries_the_signed_head(tmp_path: Path) -> None:
 
 
 def _stdlib_verify(*argv: str, block_cryptography: bool = False) -> tuple[int, str, str]:
-    """The standard-library verifier in a fresh interpreter, as an auditor runs it."""
-    blocker = "import sys; sys.modules['cryptography'] = None\n" if block_cryptography else ""
-    code = (
-        f"{blocker}import sys\n"
+    """The standard-library verifier: (exit code, stdout, stderr).
+
+    Without ``cryptography`` it runs in a fresh interpreter, the only way to take a package
+    away; otherwise in this process, so that the code under test is the code that runs.
+    """
+    if not block_cryptography:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = stdlib_verifier.main(list(argv))
+        return code, out.getvalue(), err.getvalue()
+    program = (
+        "import sys; sys.modules['cryptography'] = None\n"
         "from community_governance.ledger.verify import main\n"
         f"sys.exit(main({list(argv)!r}))\n"
     )
     done = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -224,10 +235,23 @@ def test_the_stdlib_verifier_checks_a_published_signed_head(tmp_path: Path) -> N
     signed = ["--signed-head", str(tmp_path / "head.json")]
     code, out, _ = _stdlib_verify(str(tmp_path / "good.jsonl"), *signed, "--trusted-key", public)
     assert code == 0, out
-    assert f"signature ok: head {head.seq}" in out
+    assert out.splitlines()[-1] == f"signature ok: head {head.seq} signed by key {head.key_id}"
     code, out, _ = _stdlib_verify(str(tmp_path / "good.jsonl"), *signed)
     assert code == 0
-    assert "signature not checked: give the community's public key" in out
+    assert out.splitlines()[-1] == (
+        "signature not checked: give the community's public key with --trusted-key"
+    )
+    code, out, _ = _stdlib_verify(str(tmp_path / "good.jsonl"), *signed, "--trusted-key", "zz")
+    assert (code, out) == (1, "signature invalid: --trusted-key is not hex\n")
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({**head.to_document(), "signature": "00" * 64}), encoding="utf-8")
+    code, out, _ = _stdlib_verify(
+        str(tmp_path / "good.jsonl"), "--signed-head", str(forged), "--trusted-key", public
+    )
+    assert (code, out) == (
+        1,
+        f"signature invalid: the head at sequence {head.seq} is not signed by that key\n",
+    )
     code, out, _ = _stdlib_verify(
         str(tmp_path / "good.jsonl"), *signed, "--trusted-key", public, block_cryptography=True
     )
@@ -238,7 +262,7 @@ def test_the_stdlib_verifier_checks_a_published_signed_head(tmp_path: Path) -> N
         str(tmp_path / "good.jsonl"), *signed, "--trusted-key", stranger.public_bytes_raw().hex()
     )
     assert code == 1
-    assert "signature invalid" in out
+    assert out == f"signature invalid: the head names key {head.key_id}, not the trusted key\n"
     _rewrite_tail(path, 2)
     ledger.export_jsonl(tmp_path / "rewritten.jsonl")
     code, out, _ = _stdlib_verify(
@@ -257,13 +281,28 @@ def test_the_stdlib_verifier_checks_a_published_signed_head(tmp_path: Path) -> N
         (["--signed-head", "missing.json"], "cannot read the signed head"),
         (["--head", "x:y"], "--head takes COUNT:HASH"),
         (["--final"], "--final goes with --signed-head"),
+        (["--head", "x"], "--head takes COUNT:HASH"),
+        (["--head", "1:"], "--head takes COUNT:HASH"),
+        (["--head", "--final"], "--head takes COUNT:HASH"),
+        (["--signed-head", "bad.json"], "bad.json: not a community-governance/ledger-head"),
+        (["--signed-head", "seq.json"], "seq.json: seq must be int"),
+        (["--signed-head", "key.json"], "key.json: key_id must be str"),
     ],
 )
 def test_the_stdlib_verifier_names_bad_head_options(
     tmp_path: Path, extra: list[str], message: str
 ) -> None:
     """R-1: a malformed head option is one line on standard error and exit 2."""
-    _ledger(tmp_path / "l.db").export_jsonl(tmp_path / "e.jsonl")
+    ledger = _ledger(tmp_path / "l.db")
+    ledger.export_jsonl(tmp_path / "e.jsonl")
+    document = checkpoint(ledger, OFFICE, AT).to_document()
+    for name, changed in (
+        ("bad.json", {**document, "schema": "other"}),
+        ("seq.json", {**document, "seq": True}),
+        ("key.json", {**document, "key_id": 7}),
+    ):
+        (tmp_path / name).write_text(json.dumps(changed), encoding="utf-8")
+    extra = [str(tmp_path / e) if e.endswith(".json") and e != "missing.json" else e for e in extra]
     code, _, err = _stdlib_verify(str(tmp_path / "e.jsonl"), *extra)
     assert code == 2
     assert message in err
