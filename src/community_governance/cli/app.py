@@ -48,9 +48,11 @@ def cli() -> None:
 def _register_city() -> None:
     from community_governance.cli.announce import announce
     from community_governance.cli.city import city
+    from community_governance.cli.ledger import ledger
 
     cli.add_command(city)
     cli.add_command(announce)
+    cli.add_command(ledger)
 
 
 _register_city()

@@ -66,13 +66,18 @@ def _ed25519() -> Any:
 
 
 def _raw_public(public_key: Any) -> bytes:
+    if isinstance(public_key, bytes):
+        return public_key
     serialization: Any = importlib.import_module("cryptography.hazmat.primitives.serialization")
     raw: bytes = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return raw
 
 
 def key_id(public_key: Any) -> str:
-    """A public key's short id: 16 hex digits of the SHA-256 of its raw bytes."""
+    """A public key's short id: 16 hex digits of the SHA-256 of its raw bytes.
+
+    ``public_key`` is an Ed25519 public key, or its 32 raw bytes.
+    """
     return hashlib.sha256(_raw_public(public_key)).hexdigest()[:16]
 
 

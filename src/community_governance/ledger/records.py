@@ -54,10 +54,14 @@ RECORD_KEYS = frozenset({"seq", "stream", "version", "type", "at", "data", "hash
 
 def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
     """The records of a JSON Lines export, each checked (``LedgerError`` naming the line)."""
-    with Path(path).open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
+    with Path(path).open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
             try:
-                record = json.loads(line)
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise LedgerError(
+                    f"line {number} is not UTF-8 text", field=str(path), rule="ledger"
+                ) from None
             except json.JSONDecodeError as error:
                 raise LedgerError(
                     f"line {number} is not JSON: {error.msg}", field=str(path), rule="ledger"

@@ -1,0 +1,286 @@
+"""``community-governance ledger``: create, check, sign and move the record (the record, R-1).
+
+``LEDGER`` is an SQLite file, or a ``postgresql://`` URI for a
+[`PostgresLedger`][community_governance.ledger.postgres.PostgresLedger] (``--schema``
+names its schema). Reading, verifying and exporting need no key. A broken chain is a rule
+outcome (exit 1, the finding on one line); a missing file or a bad option is bad input
+(exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from community_governance.cli import EXIT_OUTCOME, default_lang
+from community_governance.cli.options import format_option, lang_option
+
+__all__ = ["ledger"]
+
+_POSTGRES = ("postgresql://", "postgres://")
+
+_TEXT = {
+    "created": (
+        "已创建账本 {where}，密钥文件 {key}（新生成，仅所有者可读）",
+        "created ledger {where}, key file {key} (new, readable by its owner only)",
+    ),
+    "opened": (
+        "账本 {where} 已可用，使用已有密钥文件 {key}",
+        "ledger {where} is ready, with the existing key file {key}",
+    ),
+    "head": ("共 {count} 条记录，最新哈希 {hash}", "{count} events, last hash {hash}"),
+    "signed": (
+        "最新签名位置：第 {seq} 条，{at}，密钥 {key_id}",
+        "latest signed head: event {seq}, {at}, key {key_id}",
+    ),
+    "unsigned": ("尚无签名位置", "no signed head yet"),
+    "ok": ("校验通过：{count} 条记录，哈希链完整", "ok: {count} events, the chain holds"),
+    "bad": (
+        "校验未通过：第 {seq} 条记录起不符（{reason}）",
+        "not ok: the chain breaks at event {seq} ({reason})",
+    ),
+    "exported": (
+        "已导出 {count} 条记录到 {path}，最新哈希 {hash}",
+        "exported {count} events to {path}, last hash {hash}",
+    ),
+    "imported": (
+        "已导入 {count} 条记录，最新哈希 {hash}",
+        "imported {count} events, last hash {hash}",
+    ),
+}
+
+
+def _say(lang: str | None, what: str, **values: Any) -> None:
+    zh, en = _TEXT[what]
+    click.echo((zh if (lang or default_lang()) == "zh" else en).format(**values))
+
+
+ledger_argument = click.argument("where", metavar="LEDGER")
+schema_option = click.option(
+    "--schema",
+    default="community_ledger",
+    show_default=True,
+    help="The PostgreSQL schema of a postgresql:// LEDGER.",
+)
+
+
+def _open(where: str, schema: str, *, key: bytes | None = None, create: bool = False) -> Any:
+    """The ledger at ``where``; an SQLite file must exist unless ``create``."""
+    from community_governance.errors import ParseError
+
+    if where.startswith(_POSTGRES):
+        from community_governance.ledger.postgres import PostgresLedger
+
+        return PostgresLedger(where, key=key, schema=schema)
+    from community_governance.ledger.sqlite import SQLiteLedger
+
+    path = Path(where)
+    if not create and not path.is_file():
+        raise ParseError(
+            "no ledger file here; create one with: community-governance ledger init",
+            field=where,
+            rule="ledger",
+        )
+    return SQLiteLedger(path, key=key)
+
+
+@click.group(help="The tamper-evident record: create, check, sign, move. 防篡改记录账本。")
+def ledger() -> None:
+    """Group of the ledger commands."""
+
+
+@ledger.command("init", help="Create a ledger, and its pseudonym key file if it has none.")
+@ledger_argument
+@click.option(
+    "--key-file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The pseudonym key: created (32 random bytes, mode 0600) if missing, never overwritten.",
+)
+@schema_option
+@lang_option
+def init(where: str, key_file: Path, schema: str, lang: str | None) -> None:
+    """Create the ledger (and the key)."""
+    from community_governance.ledger.keys import load_key, new_key_file
+
+    new = not key_file.exists()
+    if new:
+        new_key_file(key_file)
+    with _open(where, schema, key=load_key(file=key_file), create=True):
+        pass
+    _say(lang, "created" if new else "opened", where=where, key=key_file)
+
+
+@ledger.command("head", help="The ledger's head (count and last hash) and latest signed head.")
+@ledger_argument
+@schema_option
+@format_option(["table", "json"], "How to show the head.")
+@lang_option
+def head(where: str, schema: str, fmt: str, lang: str | None) -> None:
+    """Show the head to publish."""
+    from community_governance.ledger.checkpoint import latest_checkpoint
+
+    with _open(where, schema) as store:
+        count, digest = store.head()
+        signed = latest_checkpoint(store)
+    if fmt == "json":
+        document = {"seq": count, "hash": digest}
+        document["signed_head"] = None if signed is None else signed.to_document()
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    _say(lang, "head", count=count, hash=digest)
+    if signed is None:
+        _say(lang, "unsigned")
+    else:
+        _say(lang, "signed", seq=signed.seq, at=signed.at, key_id=signed.key_id)
+
+
+def _trusted(hex_key: str | None) -> dict[str, Any]:
+    from community_governance.errors import ParseError
+    from community_governance.ledger.checkpoint import key_id
+
+    if hex_key is None:
+        return {}
+    try:
+        raw = bytes.fromhex(hex_key)
+    except ValueError:
+        raise ParseError("not hexadecimal", field="--trusted-key", rule="R-1") from None
+    return {key_id(raw): raw}
+
+
+@ledger.command("verify", help="Recompute the chain; against published heads too.")
+@ledger_argument
+@schema_option
+@click.option("--head", "published", help="A published head, COUNT:HASH, the chain must reach.")
+@click.option(
+    "--signed-head",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A published signed head (head.json); checked with --trusted-key.",
+)
+@click.option("--trusted-key", help="The community's Ed25519 public key, hex.")
+@click.option(
+    "--final", is_flag=True, help="The signed head closes the ledger: nothing may follow."
+)
+@lang_option
+def verify(
+    where: str,
+    schema: str,
+    published: str | None,
+    signed_head: Path | None,
+    trusted_key: str | None,
+    final: bool,
+    lang: str | None,
+) -> None:
+    """Check the chain; exit 1 with the first finding when it breaks."""
+    from community_governance.errors import ParseError
+    from community_governance.ledger.checkpoint import SignedHead
+
+    head_of: tuple[int, str] | None = None
+    if published is not None:
+        count, _, digest = published.partition(":")
+        if not (count.isascii() and count.isdigit() and len(digest) == 64):  # noqa: PLR2004
+            raise ParseError("a head is COUNT:HASH (64 hex digits)", field="--head", rule="R-1")
+        head_of = (int(count), digest)
+    with _open(where, schema) as store:
+        if signed_head is not None:
+            document = json.loads(signed_head.read_text(encoding="utf-8"))
+            heads = [SignedHead.from_document(document)]
+            check = store.verify(heads=heads, trusted_keys=_trusted(trusted_key), final=final)
+        elif final or trusted_key is not None:
+            raise ParseError("goes with --signed-head", field="--final/--trusted-key", rule="R-1")
+        else:
+            check = store.verify(head_of)
+    if not check.ok:
+        _say(lang, "bad", seq=check.first_bad, reason=check.reason)
+        raise click.exceptions.Exit(EXIT_OUTCOME)
+    _say(lang, "ok", count=check.events)
+
+
+@ledger.command("export", help="Write every event with its hash as JSON Lines.")
+@ledger_argument
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@schema_option
+@lang_option
+def export(where: str, target: Path, schema: str, lang: str | None) -> None:
+    """Export for an auditor (python -m community_governance.ledger.verify re-checks it)."""
+    with _open(where, schema) as store:
+        count, digest = store.export_jsonl(target)
+    _say(lang, "exported", count=count, path=target, hash=digest)
+
+
+@ledger.command("import", help="Load an export into a new, empty ledger, checking its chain.")
+@ledger_argument
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@schema_option
+@lang_option
+def import_(where: str, source: Path, schema: str, lang: str | None) -> None:
+    """Import an export; a new ledger file is removed again if the import fails."""
+    new_file = None if where.startswith(_POSTGRES) or Path(where).exists() else Path(where)
+    try:
+        with _open(where, schema, create=True) as store:
+            count, digest = store.import_jsonl(source)
+    except BaseException:
+        if new_file is not None:
+            for leftover in (new_file, *(Path(f"{new_file}{s}") for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
+    _say(lang, "imported", count=count, hash=digest)
+
+
+@ledger.command("checkpoint", help="Sign the head with the office's Ed25519 key; write head.json.")
+@ledger_argument
+@click.option(
+    "--signing-key",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The office's Ed25519 private key, PEM (PKCS#8), unencrypted.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the signed head here (head.json) for publication.",
+)
+@click.option(
+    "--at",
+    "signed_at",
+    type=dt.datetime.fromisoformat,
+    help="When it is signed, ISO 8601 with its UTC offset (default: now).",
+)
+@schema_option
+@lang_option
+def checkpoint_(
+    where: str,
+    signing_key: Path,
+    output: Path | None,
+    signed_at: dt.datetime | None,
+    schema: str,
+    lang: str | None,
+) -> None:
+    """Sign and record the head."""
+    from community_governance.errors import ParseError
+    from community_governance.ledger.checkpoint import checkpoint
+
+    try:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    except ImportError:
+        raise ParseError(
+            "signing needs the cryptography package: pip install 'community-governance[ledger]'",
+            field="--signing-key",
+            rule="R-1",
+        ) from None
+    try:
+        key = load_pem_private_key(signing_key.read_bytes(), password=None)
+    except (ValueError, TypeError) as error:
+        raise ParseError(
+            f"not an unencrypted PEM private key ({error})", field=str(signing_key), rule="R-1"
+        ) from None
+    with _open(where, schema) as store:
+        signed = checkpoint(store, key, signed_at or dt.datetime.now().astimezone())
+    if output is not None:
+        output.write_text(signed.to_json(), encoding="utf-8")
+    _say(lang, "signed", seq=signed.seq, at=signed.at, key_id=signed.key_id)

@@ -1,0 +1,189 @@
+"""``community-governance ledger``: init, head, verify, export, import, checkpoint (the record).
+
+Real components: SQLite files on disk and, for a ``postgresql://`` ledger, the session's
+PostgreSQL server; Ed25519 keys written as PEM files, as an office would keep them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from community_governance.ledger import SQLiteLedger
+from community_governance.ledger.keys import load_key
+from tests.ledger.builders import demo_ledger
+
+AT = "2026-10-04T09:00:00+08:00"
+OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process; return exit code, stdout and stderr."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_init_creates_the_ledger_and_its_key_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record: a new key file readable by its owner only; a second init keeps it."""
+    db, key = str(tmp_path / "l.db"), tmp_path / "l.key"
+    code, out, _ = run(capsys, "ledger", "init", db, "--key-file", str(key), "--lang", "en")
+    assert (code, out) == (
+        EXIT_OK,
+        f"created ledger {db}, key file {key} (new, readable by its owner only)\n",
+    )
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    first = key.read_bytes()
+    code, out, _ = run(capsys, "ledger", "init", db, "--key-file", str(key), "--lang", "zh")
+    assert code == EXIT_OK
+    assert out == f"账本 {db} 已可用，使用已有密钥文件 {key}\n"
+    assert key.read_bytes() == first
+    assert load_key(file=key) == first
+    assert SQLiteLedger(db, key=None).head()[0] == 0
+
+
+def test_head_verify_and_a_tampered_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record: the head as text and JSON; verify exits 0, then 1 naming the record."""
+    path = tmp_path / "l.db"
+    count, digest = demo_ledger(path).head()
+    code, out, _ = run(capsys, "ledger", "head", str(path), "--lang", "en")
+    assert (code, out) == (EXIT_OK, f"{count} events, last hash {digest}\nno signed head yet\n")
+    code, out, _ = run(capsys, "ledger", "head", str(path), "--format", "json")
+    assert json.loads(out) == {"seq": count, "hash": digest, "signed_head": None}
+    code, out, _ = run(
+        capsys, "ledger", "verify", str(path), "--head", f"{count}:{digest}", "--lang", "en"
+    )
+    assert (code, out) == (EXIT_OK, f"ok: {count} events, the chain holds\n")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE events SET at = '2000-01-01' WHERE seq = 3")
+    code, out, _ = run(capsys, "ledger", "verify", str(path), "--lang", "en")
+    assert (code, out) == (EXIT_OUTCOME, "not ok: the chain breaks at event 3 (hash mismatch)\n")
+    code, out, _ = run(capsys, "ledger", "verify", str(path), "--lang", "zh")
+    assert out == "校验未通过：第 3 条记录起不符（hash mismatch）\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["verify", "{missing}"], "no ledger file here"),
+        (["head", "{missing}"], "no ledger file here"),
+        (["verify", "{db}", "--head", "12"], "a head is COUNT:HASH"),
+        (["verify", "{db}", "--final"], "goes with --signed-head"),
+        (["export", "{missing}", "{out}"], "no ledger file here"),
+        (["import", "{fresh}", "{db}"], "line 1 is not UTF-8 text"),
+        (["checkpoint", "{db}", "--signing-key", "{db}"], "not an unencrypted PEM private key"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """The record: missing ledgers, malformed options and files are one line, exit 2."""
+    demo_ledger(tmp_path / "l.db").close()
+    names = {
+        "db": tmp_path / "l.db",
+        "missing": tmp_path / "none.db",
+        "out": tmp_path / "o.jsonl",
+        "fresh": tmp_path / "fresh.db",
+    }
+    code, out, err = run(capsys, "ledger", *[a.format(**names) for a in argv])
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert message in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "none.db").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.db"]  # nothing left behind
+
+
+def test_export_and_import_move_a_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record: export, then import into a new file: the same head."""
+    source = tmp_path / "a.db"
+    count, digest = demo_ledger(source).head()
+    export = tmp_path / "a.jsonl"
+    code, out, _ = run(capsys, "ledger", "export", str(source), str(export), "--lang", "en")
+    assert (code, out) == (EXIT_OK, f"exported {count} events to {export}, last hash {digest}\n")
+    code, out, _ = run(
+        capsys, "ledger", "import", str(tmp_path / "b.db"), str(export), "--lang", "en"
+    )
+    assert (code, out) == (EXIT_OK, f"imported {count} events, last hash {digest}\n")
+    code, _, err = run(capsys, "ledger", "import", str(tmp_path / "b.db"), str(export))
+    assert code == EXIT_BAD_INPUT
+    assert "import only into an empty ledger" in err
+
+
+def test_a_postgres_ledger_by_its_uri(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], postgresql_server: str
+) -> None:
+    """The record: a postgresql:// LEDGER with --schema: import, head and verify there."""
+    source = tmp_path / "a.db"
+    count, digest = demo_ledger(source).head()
+    run(capsys, "ledger", "export", str(source), str(tmp_path / "a.jsonl"))
+    options = dict(part.split("=", 1) for part in postgresql_server.split())
+    uri = f"postgresql://{options['user']}@{options['host']}:{options['port']}/{options['dbname']}"
+    schema = ["--schema", "cli_import"]
+    code, _, _ = run(capsys, "ledger", "import", uri, str(tmp_path / "a.jsonl"), *schema)
+    assert code == EXIT_OK
+    code, out, _ = run(capsys, "ledger", "head", uri, *schema, "--format", "json")
+    assert (json.loads(out)["seq"], json.loads(out)["hash"]) == (count, digest)
+    code, out, _ = run(capsys, "ledger", "verify", uri, *schema, "--lang", "en")
+    assert (code, out) == (EXIT_OK, f"ok: {count} events, the chain holds\n")
+
+
+def test_checkpoint_signs_and_verify_checks_the_signed_head(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R-1: checkpoint writes head.json; verify --signed-head --final holds, then fails."""
+    path = tmp_path / "l.db"
+    demo_ledger(path).close()
+    pem = tmp_path / "office.pem"
+    pem.write_bytes(
+        OFFICE.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    head_file = tmp_path / "head.json"
+    code, out, _ = run(
+        capsys,
+        "ledger",
+        "checkpoint",
+        str(path),
+        "--signing-key",
+        str(pem),
+        "--at",
+        AT,
+        "-o",
+        str(head_file),
+        "--lang",
+        "en",
+    )
+    assert code == EXIT_OK
+    head = json.loads(head_file.read_text(encoding="utf-8"))
+    assert out == f"latest signed head: event {head['seq']}, {AT}, key {head['key_id']}\n"
+    public = OFFICE.public_key().public_bytes_raw().hex()
+    signed = ["--signed-head", str(head_file), "--trusted-key", public, "--final"]
+    code, out, _ = run(capsys, "ledger", "verify", str(path), *signed, "--lang", "en")
+    assert code == EXIT_OK, out
+    code, out, _ = run(capsys, "ledger", "head", str(path), "--lang", "en")
+    assert out.endswith(f"latest signed head: event {head['seq']}, {AT}, key {head['key_id']}\n")
+    ledger = SQLiteLedger(path, key=None)
+    from community_governance.ports import NewEvent  # noqa: PLC0415
+
+    ledger.append(
+        "late", [NewEvent("note", {"n": 1}, ledger.read_after(0)[0].at)], expected_version=0
+    )
+    code, out, _ = run(capsys, "ledger", "verify", str(path), *signed, "--lang", "en")
+    assert code == EXIT_OUTCOME
+    assert out.startswith(f"not ok: the chain breaks at event {head['seq'] + 2}")
