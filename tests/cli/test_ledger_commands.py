@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from community_governance.cli.ledger import reason_zh
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.keys import load_key
 from tests.ledger.builders import demo_ledger
@@ -70,7 +71,7 @@ def test_head_verify_and_a_tampered_record(
     code, out, _ = run(capsys, "ledger", "verify", str(path), "--lang", "en")
     assert (code, out) == (EXIT_OUTCOME, "not ok: the chain breaks at event 3 (hash mismatch)\n")
     code, out, _ = run(capsys, "ledger", "verify", str(path), "--lang", "zh")
-    assert out == "校验未通过：第 3 条记录起不符（hash mismatch）\n"
+    assert out == "校验未通过：第 3 条记录起不符（哈希不符）\n"
 
 
 @pytest.mark.parametrize(
@@ -187,3 +188,30 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
     code, out, _ = run(capsys, "ledger", "verify", str(path), *signed, "--lang", "en")
     assert code == EXIT_OUTCOME
     assert out.startswith(f"not ok: the chain breaks at event {head['seq'] + 2}")
+
+
+@pytest.mark.parametrize(
+    ("reason", "zh"),
+    [
+        ("hash mismatch", "哈希不符"),
+        ("expected sequence 4, found 5", "应为第 4 条，实为 5"),
+        ("a stream skips to version 9", "流的版本跳至 9"),
+        ("unknown record form 3", "未知的记录格式 3"),
+        ("unreadable record: bad", "记录无法读取：bad"),
+        ("differs from the published head", "与公示的链头不符"),
+        ("truncated: 3 of 5 events", "被截断：只有 3 条，公示时为 5 条"),
+        ("the signed head's checkpoint record is missing", "签名链头的检查点记录缺失"),
+        (
+            "the record after the signed head is not its checkpoint",
+            "签名链头之后的记录不是其检查点",
+        ),
+        ("a record follows the final signed head's checkpoint", "最终签名链头的检查点之后还有记录"),
+        ("signed by key ab12, which is not trusted", "由未受信任的密钥 ab12 签名"),
+        ("key ab12 is listed under another key's id", "密钥 ab12 登记在另一密钥的编号下"),
+        ("the signature of the head at sequence 7 is not valid", "第 7 条处链头的签名无效"),
+        ("something new", "something new"),
+    ],
+)
+def test_every_finding_reads_in_chinese(reason: str, zh: str) -> None:
+    """The record: under --lang zh a finding's reason is Chinese, not English."""
+    assert reason_zh(reason) == zh

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import click
 from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.options import format_option, lang_option
 
-__all__ = ["ledger"]
+__all__ = ["ledger", "reason_zh"]
 
 _POSTGRES = ("postgresql://", "postgres://")
 
@@ -52,6 +53,32 @@ _TEXT = {
         "imported {count} events, last hash {hash}",
     ),
 }
+
+
+# The chain's findings in Chinese (the library's reasons are English), matched by pattern.
+_REASONS_ZH = (
+    (r"hash mismatch", "哈希不符"),
+    (r"expected sequence (\d+), found (.+)", r"应为第 \1 条，实为 \2"),
+    (r"a stream skips to version (.+)", r"流的版本跳至 \1"),
+    (r"unknown record form (.+)", r"未知的记录格式 \1"),
+    (r"unreadable record: (.+)", r"记录无法读取：\1"),
+    (r"differs from the published head", "与公示的链头不符"),
+    (r"truncated: (\d+) of (\d+) events", r"被截断：只有 \1 条，公示时为 \2 条"),
+    (r"the signed head's checkpoint record is missing", "签名链头的检查点记录缺失"),
+    (r"the record after the signed head is not its checkpoint", "签名链头之后的记录不是其检查点"),
+    (r"a record follows the final signed head's checkpoint", "最终签名链头的检查点之后还有记录"),
+    (r"signed by key (\w+), which is not trusted", r"由未受信任的密钥 \1 签名"),
+    (r"key (\w+) is listed under another key's id", r"密钥 \1 登记在另一密钥的编号下"),
+    (r"the signature of the head at sequence (\d+) is not valid", r"第 \1 条处链头的签名无效"),
+)
+
+
+def reason_zh(reason: str) -> str:
+    """A chain finding's reason in Chinese (unchanged if it has no translation)."""
+    for pattern, template in _REASONS_ZH:
+        if re.fullmatch(pattern, reason):
+            return re.sub(pattern, template, reason)
+    return reason
 
 
 def _say(lang: str | None, what: str, **values: Any) -> None:
@@ -195,7 +222,9 @@ def verify(
         else:
             check = store.verify(head_of)
     if not check.ok:
-        _say(lang, "bad", seq=check.first_bad, reason=check.reason)
+        zh = (lang or default_lang()) == "zh"
+        reason = reason_zh(check.reason or "") if zh else check.reason
+        _say(lang, "bad", seq=check.first_bad, reason=reason)
         raise click.exceptions.Exit(EXIT_OUTCOME)
     _say(lang, "ok", count=check.events)
 
