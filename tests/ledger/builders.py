@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from community_governance.demo import demo_quarter, run_demo
+from community_governance.demo import DemoQuarter, demo_quarter, run_demo
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import events as ev
+from community_governance.ledger.record import record_quarter
 
 KEY = b"test-pseudonym-key-of-32-bytes!!"
 #: When the tests sign checkpoints (an aware time, as signed heads need).
@@ -54,3 +56,18 @@ def demo_ledger(path: Path) -> SQLiteLedger:
             household, {"name": "resident", "phone": "000"}, retain_until=dt.date(2027, 1, 1)
         )
     return ledger
+
+
+def record_demo(store: Any, demo: DemoQuarter = DEMO, policy: Any = None) -> tuple[int, str]:
+    """Record ``demo``'s quarter (run afresh unless it is the shared one) with record_quarter."""
+    outcome = OUTCOME if demo is DEMO else run_demo(demo)
+    return record_quarter(
+        store,
+        store,
+        meeting=demo.meeting,
+        ratings=demo.ratings,
+        survey=demo.survey,
+        result=outcome.result,
+        announcement=outcome.announcement,
+        policy=demo.policy if policy is None else policy,
+    )

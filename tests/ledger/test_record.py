@@ -22,10 +22,9 @@ from hypothesis import strategies as st
 
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.chain import GENESIS
-from community_governance.ledger.record import record_quarter
 from community_governance.ledger.storage import ConcurrencyError
 from community_governance.ports import NewEvent, RecordedEvent
-from tests.ledger.builders import DEMO, KEY, OUTCOME
+from tests.ledger.builders import DEMO, KEY, OUTCOME, record_demo
 
 
 class MemoryStore:
@@ -76,16 +75,7 @@ class MemoryStore:
 
 
 def _record(store: Any, policy: Any = DEMO.policy) -> tuple[int, str]:
-    return record_quarter(
-        store,
-        store,
-        meeting=DEMO.meeting,
-        ratings=DEMO.ratings,
-        survey=DEMO.survey,
-        result=OUTCOME.result,
-        announcement=OUTCOME.announcement,
-        policy=policy,
-    )
+    return record_demo(store, policy=policy)
 
 
 def _contents(store: Any) -> list[tuple[str, int, str, Any]]:

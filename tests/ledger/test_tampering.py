@@ -31,13 +31,16 @@ TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
 CASES = 200
 
 
-def _closed_ledger(folder: Path) -> tuple[Path, SignedHead]:
+def _closed_ledger(folder: Path) -> tuple[Path, SignedHead, Path]:
+    """The original ledger closed by a signed head, the head, and the head's published file."""
     path = folder / "original.db"
     ledger = demo_ledger(path)
     checkpoint(ledger, OFFICE, AT)
     head = checkpoint(ledger, OFFICE, AT)  # two checkpoints: the last one closes the ledger
     ledger.close()  # the file alone now holds every record
-    return path, head
+    head_file = folder / "head.json"
+    head_file.write_text(head.to_json(), encoding="utf-8")
+    return path, head, head_file
 
 
 def _stdlib_names(copy: Path, head_file: Path, capsys: pytest.CaptureFixture[str]) -> int | None:
@@ -62,9 +65,7 @@ def test_two_hundred_tamperings_are_found_and_named_alike(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The record: every tampering is found, at the predicted place, by both verifiers."""
-    original, head = _closed_ledger(tmp_path)
-    head_file = tmp_path / "head.json"
-    head_file.write_text(head.to_json(), encoding="utf-8")
+    original, head, head_file = _closed_ledger(tmp_path)
     assert verify_against(SQLiteLedger(original, key=None), [head], TRUSTED, final=True).ok
     assert _stdlib_names(original, head_file, capsys) is None
     kinds = list(TAMPERINGS)
@@ -92,9 +93,7 @@ def test_invalid_utf8_in_a_payload_is_named_by_both(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The record: bytes that are not UTF-8 are a finding, and the export refuses them."""
-    original, head = _closed_ledger(tmp_path)
-    head_file = tmp_path / "head.json"
-    head_file.write_text(head.to_json(), encoding="utf-8")
+    original, head, head_file = _closed_ledger(tmp_path)
     for k in (1, head.seq // 2, head.seq + 1):
         copy = tmp_path / f"utf8-{k}.db"
         shutil.copyfile(original, copy)

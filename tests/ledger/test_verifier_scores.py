@@ -20,14 +20,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from community_governance.demo import demo_quarter, run_demo
+from community_governance.demo import demo_quarter
 from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.scoring import peer_mean
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger import verify as verifier
-from community_governance.ledger.record import record_quarter
 from community_governance.numbers import RoundingMode, round_exact
-from tests.ledger.builders import KEY
+from tests.ledger.builders import KEY, record_demo
 
 DEMO = demo_quarter(127)
 ON = dt.date(2026, 10, 3)
@@ -107,19 +106,9 @@ def _export(tmp_path: Path, overrides: dict[str, Any], unrated: str | None) -> l
     demo = attrs.evolve(DEMO, policy=DEMO.policy.override(overrides) if overrides else DEMO.policy)
     if unrated is not None:
         demo = attrs.evolve(demo, ratings=_without_self_rating(unrated))
-    outcome = run_demo(demo)
     tmp_path.mkdir(exist_ok=True)
     ledger = SQLiteLedger(tmp_path / "l.db", key=KEY)
-    record_quarter(
-        ledger,
-        ledger,
-        meeting=demo.meeting,
-        ratings=demo.ratings,
-        survey=demo.survey,
-        result=outcome.result,
-        announcement=outcome.announcement,
-        policy=demo.policy,
-    )
+    record_demo(ledger, demo)
     ledger.export_jsonl(tmp_path / "export.jsonl")
     ledger.close()
     lines = (tmp_path / "export.jsonl").read_text(encoding="utf-8").splitlines()

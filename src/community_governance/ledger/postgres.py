@@ -34,28 +34,11 @@ from community_governance.ledger.storage import (
     LedgerError,
     Pool,
 )
-from community_governance.ledger.store import ChainedLedger
+from community_governance.ledger.store import ChainedLedger, table_statements
 
 __all__ = ["PostgresLedger"]
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS events (
-    seq BIGINT PRIMARY KEY,
-    form SMALLINT NOT NULL DEFAULT 2,
-    stream TEXT NOT NULL,
-    version BIGINT NOT NULL,
-    type TEXT NOT NULL,
-    at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    UNIQUE (stream, version)
-)""",
-    """CREATE TABLE IF NOT EXISTS personal (
-    ref TEXT PRIMARY KEY,
-    details TEXT NOT NULL,
-    retain_until TEXT NOT NULL
-)""",
-)
+_SCHEMA = table_statements("BIGINT", form_default=2)
 
 # The stored bytes, for the chain: text as the UTF-8 bytes the server holds.
 _STORED = (

@@ -30,28 +30,11 @@ from community_governance.ledger.storage import (
     LedgerBusyError,
     LedgerError,
 )
-from community_governance.ledger.store import ChainedLedger
+from community_governance.ledger.store import ChainedLedger, table_statements
 
 __all__ = ["ConcurrencyError", "LedgerBusyError", "LedgerError", "SQLiteLedger"]
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY,
-    form INTEGER NOT NULL DEFAULT 1,
-    stream TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    UNIQUE (stream, version)
-)""",
-    """CREATE TABLE IF NOT EXISTS personal (
-    ref TEXT PRIMARY KEY,
-    details TEXT NOT NULL,
-    retain_until TEXT NOT NULL
-)""",
-)
+_SCHEMA = table_statements("INTEGER", form_default=1)
 
 # The stored bytes, for the chain (read with ``text_factory = bytes``: text as the UTF-8
 # bytes it is stored as, and bytes that are not UTF-8 as they are).

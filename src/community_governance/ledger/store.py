@@ -40,7 +40,7 @@ from community_governance.ledger.records import check_event, read_export, when
 from community_governance.ledger.storage import ConcurrencyError, LedgerError
 from community_governance.ports import NewEvent, RecordedEvent
 
-__all__ = ["ChainedLedger"]
+__all__ = ["ChainedLedger", "export_line", "table_statements"]
 
 _COLUMNS = "seq, stream, version, type, at, data, hash"
 _INSERT = (
@@ -48,6 +48,32 @@ _INSERT = (
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _PERSONAL = "INSERT INTO personal (ref, details, retain_until) VALUES (?, ?, ?)"
+
+
+def table_statements(integer: str, form_default: int) -> tuple[str, str]:
+    """The ledger's two tables, with the database's integer type and the default form.
+
+    ``form_default`` is what a row written without a form (by a version before form 2)
+    gets: 1 on SQLite, whose ledgers may predate form 2; 2 on PostgreSQL, whose never do.
+    """
+    return (
+        f"""CREATE TABLE IF NOT EXISTS events (
+    seq {integer} PRIMARY KEY,
+    form {integer} NOT NULL DEFAULT {form_default},
+    stream TEXT NOT NULL,
+    version {integer} NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (stream, version)
+)""",
+        """CREATE TABLE IF NOT EXISTS personal (
+    ref TEXT PRIMARY KEY,
+    details TEXT NOT NULL,
+    retain_until TEXT NOT NULL
+)""",
+    )
 
 
 def _name(value: object, field: str, what: str) -> bytes:
