@@ -69,7 +69,8 @@ def test_the_signed_message_of_a_head_is_pinned() -> None:
 @pytest.mark.parametrize("value", [object(), b"bytes", {"a": {2}}])
 def test_form_1_refuses_what_it_cannot_encode(value: object) -> None:
     """The record: a value with no canonical form raises, never becomes null in the hash."""
-    with pytest.raises(TypeError, match="canonical form"):
+    inner = value["a"] if isinstance(value, dict) else value
+    with pytest.raises(TypeError, match=f"^{type(inner).__name__} has no canonical form"):
         canonical({"v": value})
 
 

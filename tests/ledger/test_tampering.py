@@ -58,6 +58,7 @@ def _stdlib_names(copy: Path, head_file: Path, capsys: pytest.CaptureFixture[str
     if code == 0:
         return None
     assert code == 1, out
+    assert out.count("chain breaks at sequence") == 1, out  # the first finding only
     return int(out.split("sequence ", 1)[1].split(":")[0])
 
 

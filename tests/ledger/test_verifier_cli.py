@@ -57,6 +57,15 @@ def test_the_arguments_come_from_the_command_line(
         (["--unknown"], "verify: name the export to check (and only known options)\n"),
         (["--head", "x"], "verify: --head takes COUNT:HASH, such as 42:ab12...\n"),
         (["--final"], "verify: --final goes with --signed-head\n"),
+        (["--trusted-key", "ab"], "verify: --trusted-key goes with --signed-head\n"),
+        (
+            ["--signed-head", "--final"],
+            "verify: --signed-head takes the head.json an announcement publishes\n",
+        ),
+        (
+            ["--signed-head", "h.json", "--trusted-key"],
+            "verify: --trusted-key takes the community's public key in hex\n",
+        ),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(
@@ -65,6 +74,16 @@ def test_bad_options_are_one_line_and_exit_2(
     """E-5: a bad option is named on one line of standard error, exit 2."""
     assert verifier.main([str(export), *extra]) == 2
     assert capsys.readouterr().err == message
+
+
+def test_a_head_is_split_at_its_first_colon(
+    export: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-5: COUNT:HASH is split at the first colon; a hash that does not match exits 1."""
+    assert verifier.main([str(export), "--head", "1:2:ab"]) == 1
+    assert capsys.readouterr().out == (
+        "chain breaks at sequence 1: differs from the published head\n"
+    )
 
 
 def test_options_alone_name_no_export(capsys: pytest.CaptureFixture[str]) -> None:

@@ -233,7 +233,8 @@ def export_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[StoredRow]:
     """
     for r in records:
         form = r.get("form", 1)
-        data = data_text(r["data"]) if form == 2 else json.dumps(r["data"])  # noqa: PLR2004
+        # Form 1 parses the data again before hashing it, so its text need not be its own.
+        data = data_text(r["data"])
         yield (
             r["seq"],
             form,

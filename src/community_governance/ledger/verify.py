@@ -217,7 +217,8 @@ def _chain_problems(
     final_head: Mapping[str, Any] | None,
 ) -> list[str]:
     """The chain's first problem, including what follows a final signed head, if any."""
-    problems = verify_export(records, published)
+    check = check_records(export_rows(records), published)
+    findings = [] if check.ok else [(check.first_bad or 0, check.reason)]
     if final_head is not None:
         after = (
             (r["seq"], r["stream"], r["type"], r["data"])
@@ -226,14 +227,8 @@ def _chain_problems(
         )
         past = past_final_head(after, final_head)
         if past is not None:
-            found = f"chain breaks at sequence {past[0]}: {past[1]}"
-            problems = sorted([*problems, found], key=_sequence_of)[:1]
-    return problems
-
-
-def _sequence_of(problem: str) -> int:
-    """The sequence number a "chain breaks at sequence N: ..." line names."""
-    return int(problem.split(":", 1)[0].rsplit(" ", 1)[-1])
+            findings.append(past)
+    return [f"chain breaks at sequence {seq}: {reason}" for seq, reason in sorted(findings)[:1]]
 
 
 def _heads(
