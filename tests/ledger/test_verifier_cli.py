@@ -8,6 +8,7 @@ answers are known: a rounding tie, a recorded score that disagrees, a missing su
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from fractions import Fraction
@@ -58,6 +59,11 @@ def test_the_arguments_come_from_the_command_line(
         (["--head", "x"], "verify: --head takes COUNT:HASH, such as 42:ab12...\n"),
         (["--final"], "verify: --final goes with --signed-head\n"),
         (["--trusted-key", "ab"], "verify: --trusted-key goes with --signed-head\n"),
+        (["--head"], "verify: --head takes COUNT:HASH, such as 42:ab12...\n"),
+        (
+            ["--signed-head", "--trusted-key", "ab"],
+            "verify: --signed-head takes the head.json an announcement publishes\n",
+        ),
         (
             ["--signed-head", "--final"],
             "verify: --signed-head takes the head.json an announcement publishes\n",
@@ -164,11 +170,12 @@ def test_a_tie_is_recomputed_in_the_recorded_mode(
 
 
 def test_weights_other_than_the_policys_are_named() -> None:
-    """E-5: a card not re-weighted must use the policy's weights."""
+    """E-5: a card not re-weighted must use the policy's weights; every such card is named."""
     records = _quarter("3", "5/2")
-    final = records[-1]["data"]["result"]["scorecards"][0]["final"]
-    final["weights"] = {"self": "1", "peer": "0", "public": "0"}
-    assert verifier.recompute_quarters(records) == ["q: U: weights differ from the policy's"]
+    cards = records[-1]["data"]["result"]["scorecards"]
+    cards[0]["final"]["weights"] = {"self": "1", "peer": "0", "public": "0"}
+    cards.append(cards[0])
+    assert verifier.recompute_quarters(records) == ["q: U: weights differ from the policy's"] * 2
 
 
 @pytest.mark.parametrize("missing", ["ratings.recorded", "survey.recorded"])
@@ -201,3 +208,43 @@ def test_an_export_is_read_as_utf8(tmp_path: Path, capsys: pytest.CaptureFixture
     path.write_bytes(b"\xff\n")
     assert verifier.main([str(path)]) == 2
     assert f"cannot read {path}" in capsys.readouterr().err
+
+
+def test_an_export_that_breaks_the_arithmetic_is_bad_input(
+    tmp_path: Path, export: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-5: a record the verifier cannot compute with (a float in its data) exits 2."""
+    lines = export.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["data"]["x"] = 1.5
+    path = tmp_path / "float.jsonl"
+    path.write_text("\n".join([json.dumps(record), *lines[1:]]) + "\n", encoding="utf-8")
+    assert verifier.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"verify: {path} is not a well-formed export (TypeError(")
+    assert err.count("\n") == 1
+
+
+def test_verify_export_lists_the_chains_problem(export: Path) -> None:
+    """E-5: verify_export, the library's entry point, is empty for a good export."""
+    records = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert verifier.verify_export(records) == []
+    assert verifier.verify_export(records, (len(records), "0" * 64)) == [
+        f"chain breaks at sequence {len(records)}: differs from the published head"
+    ]
+    assert verifier.verify_export(records[1:]) == [
+        "chain breaks at sequence 1: expected sequence 1, found 2"
+    ]
+
+
+def test_without_cryptography_the_signature_is_said_to_be_unchecked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R-1: the chain needs only the standard library; an unchecked signature is said so."""
+    names = {"cryptography", *(m for m in sys.modules if m.startswith("cryptography."))}
+    for name in names:  # as if it were not installed, imported or not
+        monkeypatch.setitem(sys.modules, name, None)
+    head = {"key_id": hashlib.sha256(b"k" * 32).hexdigest()[:16], "seq": 1}
+    assert verifier._signature_note(head, (b"k" * 32).hex()) == (
+        "signature not checked: the cryptography package is not installed"
+    )
