@@ -221,7 +221,8 @@ def test_an_export_that_breaks_the_arithmetic_is_bad_input(
     path.write_text("\n".join([json.dumps(record), *lines[1:]]) + "\n", encoding="utf-8")
     assert verifier.main([str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"verify: {path} is not a well-formed export (TypeError(")
+    assert err.startswith(f"verify: {path} is not a well-formed export (ValueError('record 1 ")
+    assert "a float has no canonical form" in err
     assert err.count("\n") == 1
 
 

@@ -230,11 +230,18 @@ def export_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[StoredRow]:
     """The stored rows ``check_records`` reads, from the records of a JSON Lines export.
 
     A record carries ``"form": 2`` unless it was written in form 1.
+
+    Raises:
+        ValueError: a record's data has no canonical form (a float, say), naming the record.
     """
     for r in records:
         form = r.get("form", 1)
         # Form 1 parses the data again before hashing it, so its text need not be its own.
-        data = data_text(r["data"])
+        try:
+            data = data_text(r["data"])
+        except (TypeError, ValueError, RecursionError) as error:
+            msg = f"record {r.get('seq')!r} holds data the ledger never writes: {error}"
+            raise ValueError(msg) from None
         yield (
             r["seq"],
             form,

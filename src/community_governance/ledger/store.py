@@ -436,7 +436,10 @@ class ChainedLedger(abc.ABC):
                 chain breaks (naming the line).
         """
         records = list(read_export(path))
-        check = check_records(export_rows(records), None)
+        try:
+            check = check_records(export_rows(records), None)
+        except ValueError as error:
+            raise LedgerError(str(error), field=str(path), rule="ledger") from None
         if not check.ok:
             raise LedgerError(
                 f"the export's chain breaks at {check.first_bad}: {check.reason}",
