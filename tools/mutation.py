@@ -29,7 +29,10 @@ EQUIVALENTS = ROOT / "mutation-equivalents.toml"
 
 #: group -> (modules to mutate, test paths that may kill them)
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
-    "numbers": (["src/community_governance/numbers.py"], ["tests/test_numbers.py"]),
+    "numbers": (
+        ["src/community_governance/numbers.py"],
+        ["tests/test_numbers.py", "tests/test_numbers_pinned.py"],
+    ),
     "evaluation": (["src/community_governance/evaluation/*"], ["tests/evaluation/"]),
     "consultation": (
         [
