@@ -67,6 +67,7 @@ CASES: list[tuple[Any, Any, type[Exception], str]] = [
     (as_score, Fraction(1, 3), ExactnessError, f"{EXACT}Fraction Fraction(1, 3)"),
     (as_score, Decimal("Infinity"), ExactnessError, f"{EXACT}Decimal Decimal('Infinity')"),
     (as_score, 10**MAX_DIGITS, ParseError, f"an integer of more than {MAX_DIGITS} digits"),
+    (as_score, BIG_DECIMAL, ParseError, f"a decimal with 1 digits and exponent 201; {AT_MOST}"),
     (as_score, "17/20", ParseError, "'17/20' is not a decimal score such as '87.5'"),
     (
         as_score,
@@ -198,6 +199,13 @@ def test_format_fraction_known_answers(value: Fraction, text: str) -> None:
     """Exactness: finite decimals are written as decimals, the rest as ratios; it reads back."""
     assert format_fraction(value) == text
     assert parse_exact(text) == value
+
+
+def test_format_fraction_of_long_decimals_stays_exact() -> None:
+    """Exactness: denominators beyond a float's precision are still written exactly."""
+    assert format_fraction(Fraction(1, 5**30)) == "0." + str(2**30).rjust(30, "0")
+    assert format_fraction(Fraction(1, 2**60 * 5**30)) == "0." + str(5**30).rjust(60, "0")
+    assert format_fraction(Fraction(1, 3 * 2**60)) == f"1/{3 * 2**60}"
 
 
 @pytest.mark.parametrize(
