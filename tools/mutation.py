@@ -31,7 +31,7 @@ EQUIVALENTS = ROOT / "mutation-equivalents.toml"
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "numbers": (
         ["src/community_governance/numbers.py"],
-        ["tests/test_numbers.py", "tests/test_numbers_pinned.py"],
+        ["tests/test_numbers.py"],
     ),
     "evaluation": (["src/community_governance/evaluation/*"], ["tests/evaluation/"]),
     "consultation": (
