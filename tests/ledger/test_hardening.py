@@ -206,9 +206,17 @@ def test_reading_verifying_and_exporting_need_no_key(tmp_path: Path) -> None:
     assert [e.data for e in reader.read("s")] == [{"a": "1"}]
     with pytest.raises(LedgerError) as refused:
         reader.pseudonym("A-1-101")
-    assert refused.value.field == "key"
+    assert (refused.value.field, refused.value.rule) == ("key", "ledger")
+    assert refused.value.message == (
+        "pseudonyms need the ledger's key; this ledger was opened read-only"
+    )
     with pytest.raises(LedgerError):
         reader.store_personal("A-1-101", {"name": "x"}, retain_until=DAY)
+    with pytest.raises(LedgerError) as keeping:
+        reader.keep_private({"wish": "x"}, retain_until=DAY)
+    assert keeping.value.message == (
+        "keeping personal details needs the ledger's key; this ledger was opened read-only"
+    )
 
 
 def test_deleted_personal_details_leave_neither_the_file_nor_its_log(tmp_path: Path) -> None:

@@ -192,9 +192,10 @@ class ChainedLedger(abc.ABC):
     # -- personal data ---------------------------------------------------------------------
 
     def _require_key(self, what: str) -> bytes:
+        """The pseudonym key; ``what`` (such as "pseudonyms need") says who asks for it."""
         if self._key is None:
             raise LedgerError(
-                f"{what} need the ledger's key; this ledger was opened read-only",
+                f"{what} the ledger's key; this ledger was opened read-only",
                 field="key",
                 rule="ledger",
             )
@@ -210,7 +211,7 @@ class ChainedLedger(abc.ABC):
         Raises:
             LedgerError: the ledger was opened without its key.
         """
-        key = self._require_key("pseudonyms")
+        key = self._require_key("pseudonyms need")
         message = household_id if scope is None else f"{scope}\x1f{household_id}"
         digest = hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"hh-{digest[:24]}"
@@ -247,7 +248,7 @@ class ChainedLedger(abc.ABC):
             LedgerError: the ledger was opened without its key, or the details are not
                 plain data.
         """
-        key = self._require_key("keeping personal details")
+        key = self._require_key("keeping personal details needs")
         try:
             body = canonical(dict(details))
         except TypeError as error:
