@@ -8,6 +8,12 @@ never touched. It prints, per group, how many mutants were killed, survived, tim
 are listed as equivalent in ``mutation-equivalents.toml``, and the score: killed over all
 mutants that are not equivalent. Survivors are listed with ``mutmut show``'s diff.
 
+A survivor whose only change is to the wording of an error's message (a string inside the
+first argument of a call to a ``...Error`` class, such as ``"XXlisted twiceXX"``) is counted
+as *message*: tests assert an error's class, ``field`` and ``rule``, not its wording, so such
+a mutant counts as killed. Anything else in the same call (the field, the rule, the class,
+the message dropped or replaced by ``None``) is still a mutant to kill.
+
 It is not part of CI (it takes long); run it before changing the rule modules' tests.
 Needs the ``[mutation]`` extra (mutmut).
 """
@@ -15,6 +21,7 @@ Needs the ``[mutation]`` extra (mutmut).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import shutil
 import subprocess
@@ -113,6 +120,85 @@ def _equivalents() -> dict[str, str]:
     return {entry["mutant"]: entry["reason"] for entry in document.get("equivalent", [])}
 
 
+def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    return {
+        node.name: node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def _message_strings(tree: ast.AST) -> set[int]:
+    """The ids of string constants inside the message (first argument) of an error call."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if called.endswith("Error"):
+            inside.update(
+                id(constant)
+                for constant in ast.walk(node.args[0])
+                if isinstance(constant, ast.Constant) and isinstance(constant.value, str)
+            )
+    return inside
+
+
+def message_only(source: str, mutant: str) -> bool:
+    """Whether ``mutant`` (mutmut's function name) changes only an error message's wording.
+
+    ``source`` is the mutated module as mutmut writes it, holding the original function
+    (``..__mutmut_orig``) beside each mutant.
+    """
+    base = mutant.rpartition("__mutmut_")[0]
+    name = base.rpartition(".")[2]
+    functions = _functions(ast.parse(source))
+    original = functions.get(f"{name}__mutmut_orig")
+    changed = functions.get(mutant.rpartition(".")[2])
+    if original is None or changed is None:
+        return False
+    messages = _message_strings(original)
+    nodes_before, nodes_after = list(ast.walk(original)), list(ast.walk(changed))
+    if len(nodes_before) != len(nodes_after):
+        return False
+    differences = 0
+    for before, after in zip(nodes_before, nodes_after, strict=True):
+        if type(before) is not type(after):
+            return False
+        if isinstance(before, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if isinstance(before, ast.Constant) and isinstance(after, ast.Constant):
+            if before.value == after.value:
+                continue
+            if id(before) not in messages or not isinstance(after.value, str):
+                return False
+            differences += 1
+            continue
+        if _shape(before) != _shape(after):
+            return False
+    return differences > 0
+
+
+def _shape(node: ast.AST) -> tuple[object, ...]:
+    """A node's own fields other than its children: names, operators, counts of children."""
+    own: list[object] = []
+    for field, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            own.append((field, len(value), [type(v).__name__ for v in value]))
+        elif isinstance(value, ast.AST):
+            own.append((field, type(value).__name__))
+        else:
+            own.append((field, value))
+    return tuple(own)
+
+
+def _module_source(folder: Path, mutant: str) -> str:
+    module = mutant.rpartition("__mutmut_")[0].rpartition(".")[0]
+    path = folder / "mutants" / "src" / Path(*module.split(".")).with_suffix(".py")
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def run_group(name: str, keep: Path | None) -> tuple[Counter[str], list[str]]:
     """Run one group; return its counts by status and its unexplained survivors' diffs."""
     modules, tests = GROUPS[name]
@@ -132,6 +218,8 @@ def run_group(name: str, keep: Path | None) -> tuple[Counter[str], list[str]]:
     survivors = []
     for mutant, found in sorted(_statuses(folder).items()):
         status = "equivalent" if found == "survived" and mutant in equivalent else found
+        if status == "survived" and message_only(_module_source(folder, mutant), mutant):
+            status = "message"
         counts[status] += 1
         if status == "survived":
             shown = subprocess.run(
@@ -159,13 +247,15 @@ def main() -> None:
         counts, survivors = run_group(name, args.keep)
         for survivor in survivors:
             print(survivor, end="\n\n")
-        judged = counts["killed"] + counts["survived"] + counts["timeout"]
-        score = (counts["killed"] + counts["timeout"]) / judged if judged else 0.0
+        caught = counts["killed"] + counts["timeout"] + counts["message"]
+        judged = caught + counts["survived"]
+        score = caught / judged if judged else 0.0
         table[name] = {**counts, "score": round(score, 4)}
         print(
-            f"{name}: killed {counts['killed']}, survived {counts['survived']}, timeout "
-            f"{counts['timeout']}, equivalent {counts['equivalent']}, other "
-            f"{sum(counts.values()) - judged - counts['equivalent']}; score {score:.1%}",
+            f"{name}: killed {counts['killed']}, message only {counts['message']}, survived "
+            f"{counts['survived']}, timeout {counts['timeout']}, equivalent "
+            f"{counts['equivalent']}, other {sum(counts.values()) - judged - counts['equivalent']}"
+            f"; score {score:.1%}",
             flush=True,
         )
     if args.json:

@@ -56,7 +56,7 @@ def test_admit_matter_refuses_every_request_lacking_authority_or_funding(
     """M-3: admitted iff authority, funding >= cost and on the list; every unmet condition named."""
     decision = admit_matter(request, APPROVED)
     has_authority = bool(request.authority)
-    funded = request.funding >= request.cost and (request.cost == 0 or request.funding > 0)
+    funded = request.funding >= request.cost
     listed = request.matter_id in APPROVED
     assert decision.admitted == (has_authority and funded and listed)
     assert len(decision.unmet) == (not has_authority) + (not funded) + (not listed)

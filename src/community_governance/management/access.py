@@ -191,7 +191,8 @@ def admit_matter(request: AccessRequest, approved: Iterable[str]) -> AccessDecis
     )
     if not has_authority:
         unmet.append(Text("未同时下放相应权限（权随责走）", "no authority comes with it"))
-    funded = request.funding >= request.cost and (request.cost == 0 or request.funding > 0)
+    # Amounts are never negative (as_amount), so funding >= cost is the whole test.
+    funded = request.funding >= request.cost
     builder.step("费随事转：经费是否覆盖成本", "funding follows the matter", funded, rule="M-3")
     if not funded:
         unmet.append(
