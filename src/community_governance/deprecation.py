@@ -16,9 +16,18 @@ __all__ = ["deprecated_alias", "required_date", "warn_moved"]
 
 
 def deprecated_alias(
-    where: str, *, at: dt.date | None, on: dt.date | None, old: str = "on"
+    where: str,
+    *,
+    at: dt.date | None,
+    on: dt.date | None,
+    old: str = "on",
+    rule: str = "exact",
+    depth: int = 0,
 ) -> dt.date | None:
     """The date of the act from ``at=``, or from the deprecated ``on=`` with a warning.
+
+    ``depth`` counts the helpers between the rule and this function, so that the warning
+    points at the line that called the rule.
 
     Raises:
         ParseError: both were given.
@@ -26,8 +35,10 @@ def deprecated_alias(
     if on is None:
         return at
     if at is not None:
-        raise ParseError(f"{where}: pass at= only ({old}= is its old name)", field="at")
-    warnings.warn(f"{where}({old}=...) is deprecated; use at=...", DeprecationWarning, stacklevel=3)
+        raise ParseError(f"{where}: pass at= only ({old}= is its old name)", field="at", rule=rule)
+    warnings.warn(
+        f"{where}({old}=...) is deprecated; use at=...", DeprecationWarning, stacklevel=3 + depth
+    )
     return on
 
 
@@ -39,7 +50,7 @@ def required_date(
     Raises:
         ParseError: neither was given, or both.
     """
-    when = deprecated_alias(where, at=at, on=on, old=old)
+    when = deprecated_alias(where, at=at, on=on, old=old, rule=rule, depth=1)
     if when is None:
         raise ParseError(f"{where} needs the date of the act: pass at=", field="at", rule=rule)
     return when

@@ -25,6 +25,7 @@ from community_governance.errors import (
     PolicyDateError,
     RoutingError,
 )
+from community_governance.explain import Text
 from community_governance.policy import default_policy
 from community_governance.vocabulary import ApprovalBase, Choice, Executor
 
@@ -72,6 +73,7 @@ def test_closing_a_meeting_explains_it_and_reports_every_field() -> None:
     assert closed.explanation.to_text("zh") == CLOSED_ZH
     assert closed.explanation.outcome.en == "1 approved, 1 rejected"
     assert [step.text.en for step in closed.explanation.steps] == CLOSED_EN_STEPS
+    assert closed.explanation.title.en == "Deliberation meeting m1"
     assert closed.approved == (BINS,)
     assert closed.rejected == (TALKS,)
     assert closed.attendance == frozenset({"r1", "r2", "r3", "r4"})
@@ -215,6 +217,20 @@ Steps:
   1. by kind of work, to the resident representatives = resident_representatives [C-4]
   2. assigned to = [rr-1, rr-2] [C-4]"""
 
+CHECK_UPS_EN = """\
+Routing: Check-ups
+Outcome: assigned to clinic
+Rules applied: C-4
+Parameters read:
+  consultation.routing = {public_affairs: owners_committee, mobilisation: \
+resident_representatives, specialised: co_building_unit} (C-4, from 2021-01-21)
+Inputs:
+  work = specialised
+  need = health
+Steps:
+  1. by kind of work, to the co-building unit = co_building_unit [C-4]
+  2. assigned to = [clinic] [C-4]"""
+
 MANUAL_ZH = """\
 部署：Fraud talk
 结论: 人工指定 bank
@@ -239,6 +255,8 @@ def test_routing_explains_itself_and_only_the_compounds_concerned_are_asked() ->
     talks = route(TALKS, COMMUNITY, POLICY.at(HELD), RESIDENTS)
     assert talks.explanation.to_text("en") == ROUTED_EN
     assert talks.explanation.outcome.zh == "交 rr-1, rr-2 落实"
+    check_ups = Proposal("p2", "Check-ups", "specialised", need="health")
+    assert route(check_ups, COMMUNITY, POLICY.at(HELD)).explanation.to_text("en") == CHECK_UPS_EN
     with pytest.raises(PolicyDateError):
         route(BINS, COMMUNITY, POLICY)
 
@@ -269,6 +287,11 @@ def test_a_manual_assignment_records_why() -> None:
     assert manual.explanation.steps[0].text.en == "assigned by hand"
     assert (manual.proposal_id, manual.executor, manual.assignees) == ("p4", None, ("bank",))
     assert (manual.manual, manual.reason) == (True, "ran it last year")
+    both = assign_manually(fraud, ["bank", "police"], reason="joint talk")
+    assert both.explanation.title.en == "Routing: Fraud talk"
+    assert both.explanation.outcome == Text(
+        "人工指定 bank, police", "assigned by hand to bank, police"
+    )
 
 
 @pytest.mark.parametrize(

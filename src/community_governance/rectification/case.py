@@ -249,7 +249,7 @@ def open_case(
     deadline = add_days(issued, deadline_days, day_count)
     builder.step(
         f"整改期限：{deadline_days} 个{day_count.zh}",
-        f"deadline: {deadline_days} {day_count.en} days",
+        f"deadline: {deadline_days} {day_count.en}",
         deadline,
         rule="E-6",
     )
