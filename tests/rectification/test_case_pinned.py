@@ -21,6 +21,7 @@ from community_governance.errors import (
     ParseError,
     PolicyDateError,
 )
+from community_governance.explain import Explanation
 from community_governance.policy import default_policy
 from community_governance.rectification import (
     AnswerDemand,
@@ -66,6 +67,11 @@ def _case(policy: object = POLICY, at: dt.date = ISSUED) -> RectificationCase:
     )
 
 
+def _explained(case: RectificationCase) -> Explanation:
+    assert case.explanation is not None
+    return case.explanation
+
+
 def _working() -> RectificationCase:
     return apply(_case(), StartRectifying(), at=ISSUED)
 
@@ -108,7 +114,7 @@ member_unit_representatives, resident_representatives] [R-2]"""
 def test_an_order_explains_its_deadline_and_sign_offs() -> None:
     """E-6, R-2: golden explanations, calendar days by default, working days read on the day."""
     case = _case()
-    assert case.explanation.to_text("zh") == ORDER_ZH
+    assert _explained(case).to_text("zh") == ORDER_ZH
     assert (case.case_id, case.unit_id, case.quarter) == ("c-D", "D", Quarter(2026, 2))
     assert (case.issued_on, case.deadline, case.day_count) == (ISSUED, DEADLINE, DayCount.CALENDAR)
     assert case.required_levels == LEVELS
@@ -120,9 +126,9 @@ def test_an_order_explains_its_deadline_and_sign_offs() -> None:
         }
     )
     later = _case(local, dt.date(2026, 8, 1))
-    assert later.explanation.to_text("en") == ORDER_EN
-    assert later.explanation.outcome.zh == "限期至 2026-08-14 整改"
-    assert later.explanation.steps[1].text.zh == "需签字确认的督导层级"
+    assert _explained(later).to_text("en") == ORDER_EN
+    assert _explained(later).outcome.zh == "限期至 2026-08-14 整改"
+    assert _explained(later).steps[1].text.zh == "需签字确认的督导层级"
     assert _case(local, dt.date(2026, 7, 31)).deadline == dt.date(2026, 9, 11)
     with pytest.raises(PolicyDateError):
         _case(POLICY, dt.date(2020, 1, 1))
@@ -176,7 +182,7 @@ def test_the_deprecated_spellings_still_work_and_say_so_at_the_callers_line() ->
         add_days(ISSUED, 30, DayCount.WORKING),
         (SupervisionLevel.PARTY_ORGANISATION,),
     )
-    assert "rectification.day_count" not in {p.name for p in given.explanation.parameters}
+    assert "rectification.day_count" not in {p.name for p in _explained(given).parameters}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(DeprecationWarning, match="on"):
