@@ -251,7 +251,7 @@ def objection_window(
     ends = add_days(at, days, day_count)
     builder.step(
         f"公示期：{days} 个{day_count.zh}",
-        f"announcement period: {days} {day_count.en} days",
+        f"announcement period: {days} {day_count.en}",
         ends,
         rule="R-1",
     )
