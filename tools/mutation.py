@@ -207,17 +207,26 @@ def run_group(name: str, keep: Path | None) -> tuple[Counter[str], list[str]]:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     _copy(folder, modules, tests)
-    subprocess.run(
-        [sys.executable, "-m", "mutmut", "run"],
-        cwd=folder,
-        check=False,
-        stdout=subprocess.DEVNULL,
-    )
+    log = folder / "mutmut.log"
+    with log.open("w", encoding="utf-8") as output:
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run"],
+            cwd=folder,
+            check=False,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    found = _statuses(folder)
+    if found and all(status == "not checked" for status in found.values()):
+        # mutmut runs the selected tests once, unmutated, before any mutant; if they fail
+        # nothing is checked, and the reason is in its output.
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+        raise SystemExit(f"{name}: no mutant was checked; mutmut said:\n" + "\n".join(tail))
     equivalent = _equivalents()
     counts: Counter[str] = Counter()
     survivors = []
-    for mutant, found in sorted(_statuses(folder).items()):
-        status = "equivalent" if found == "survived" and mutant in equivalent else found
+    for mutant, result in sorted(found.items()):
+        status = "equivalent" if result == "survived" and mutant in equivalent else result
         if status == "survived" and message_only(_module_source(folder, mutant), mutant):
             status = "message"
         counts[status] += 1

@@ -41,6 +41,7 @@ from community_governance.rectification import (
 from community_governance.rectification.announcement import objection_window
 from community_governance.vocabulary import DayCount
 from tests.rectification.test_scenario import COMMUNITY, POLICY, Q2, q2_inputs, q2_result
+from tests.warned import assert_points_at
 
 ANNOUNCED = dt.date(2026, 7, 6)
 WINDOW_ENDS = dt.date(2026, 7, 13)
@@ -118,7 +119,7 @@ def test_announcing_needs_a_date_not_before_the_evaluation() -> None:
     assert (undated.value.field, undated.value.rule) == ("at", "R-1")
     with pytest.warns(DeprecationWarning, match=r"announce\(on=") as old:
         assert announce(COMMUNITY, RESULT, policy=POLICY, on=ANNOUNCED).announced_on == ANNOUNCED
-    assert old[0].filename == __file__
+    assert_points_at(old[0], __file__)
 
 
 def test_objections_are_filed_on_the_first_and_last_day_of_the_window() -> None:
