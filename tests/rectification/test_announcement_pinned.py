@@ -150,7 +150,13 @@ def test_each_bad_objection_names_its_field_and_r_1(
     changes: dict[str, object], error: type[GovernanceError], field: str
 ) -> None:
     """R-1: from a member unit or resident representative, on an evaluated unit, with grounds."""
-    with pytest.raises(error) as raised:
+    words = {
+        "objection.by": "Z",
+        "objection.by_role": "resident representative",
+        "objection.unit_concerned": "'Q' was not evaluated",
+        "objection.grounds": "states its grounds",
+    }[field]
+    with pytest.raises(error, match=words) as raised:
         _board().object(_objection(**changes))
     assert (raised.value.field, raised.value.rule) == (field, "R-1")
 
@@ -181,6 +187,10 @@ def test_dismissing_records_the_outcome_reason_and_day() -> None:
     with pytest.raises(ParseError, match=r"Announcement\.dismiss needs the date") as undated:
         board.dismiss("o1", reason="x")
     assert (undated.value.field, undated.value.rule) == ("at", "R-1")
+    with pytest.warns(DeprecationWarning, match=r"Announcement\.dismiss\(on=") as old:
+        old_spelling = board.dismiss("o1", reason="counted correctly", on=ANNOUNCED)
+    assert_points_at(old[0], __file__)
+    assert old_spelling.objections == done.objections
 
 
 @pytest.mark.parametrize(
@@ -231,8 +241,14 @@ def test_upholding_re_announces_the_corrected_results() -> None:
     with pytest.raises(EligibilityError, match="another community or quarter") as raised:
         board.uphold("o1", reason="x", corrected=other, at=dt.date(2026, 7, 9), policy=POLICY)
     assert (raised.value.field, raised.value.rule) == ("corrected", "R-1")
-    with pytest.raises(ParseError, match=r"Announcement\.uphold needs the date"):
+    with pytest.raises(ParseError, match=r"Announcement\.uphold needs the date") as undated:
         board.uphold("o1", reason="x", corrected=corrected, policy=POLICY)
+    assert (undated.value.field, undated.value.rule) == ("at", "R-1")
+    with pytest.warns(DeprecationWarning, match=r"Announcement\.uphold\(on="):
+        old = board.uphold(
+            "o1", reason="recounted", corrected=corrected, on=dt.date(2026, 7, 9), policy=local
+        )
+    assert (old.announced_on, old.window_ends) == (dt.date(2026, 7, 9), dt.date(2026, 7, 11))
 
 
 def test_results_take_effect_the_day_after_the_window_and_open_the_cases() -> None:
@@ -337,6 +353,20 @@ def test_due_actions_list_each_partys_task_with_its_urgency() -> None:
     assert actions.explanation.outcome.zh == "6 项待办，3 项紧急"
     assert actions.explanation.title.zh == "2026-08-06 待办事项"
     assert actions.explanation.steps[0].text.zh == "提醒窗口：截止前 7 天"
+
+
+def test_a_case_past_its_deadline_asks_the_party_organisation_to_mark_it_overdue() -> None:
+    """E-6: the known answer of the day after the deadline, for a case still being worked on."""
+    (case,) = _board().take_effect(dt.date(2026, 7, 14), POLICY)
+    (action,) = due_actions([case], dt.date(2026, 8, 14), POLICY)
+    assert action == DueAction(
+        "haibin-2026Q2-D",
+        "party_organisation",
+        "mark_overdue",
+        Text("整改已逾期，请登记逾期", "the deadline has passed: mark the case overdue"),
+        dt.date(2026, 8, 13),
+        urgent=True,
+    )
 
 
 @pytest.mark.parametrize(

@@ -153,11 +153,15 @@ def test_an_order_for_a_non_member_or_without_a_date_is_refused() -> None:
 
 def test_the_deprecated_spellings_still_work_and_say_so_at_the_callers_line() -> None:
     """E-6, R-2: issued_on=, on= and the unpacked parameters warn, naming the new spelling."""
-    with pytest.warns(DeprecationWarning, match="issued_on") as issued:
+    with pytest.warns(DeprecationWarning, match=r"open_case\(issued_on=\.\.\.\)") as issued:
         old = open_case("c-D", "D", Quarter(2026, 2), member_units=UNITS, issued_on=ISSUED)
     assert_points_at(issued[0], __file__)
     assert old.issued_on == ISSUED
-    with pytest.warns(DeprecationWarning, match=r"open_case\(deadline_days=") as unpacked:
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"^open_case\(deadline_days=, day_count=, required_levels=\) is deprecated; "
+        r"pass policy= and the policy's values are read$",
+    ) as unpacked:
         mixed = open_case(
             "c", "D", Quarter(2026, 2), ISSUED, member_units=UNITS, policy=POLICY, deadline_days=5
         )
@@ -184,6 +188,29 @@ def test_the_deprecated_spellings_still_work_and_say_so_at_the_callers_line() ->
         (SupervisionLevel.PARTY_ORGANISATION,),
     )
     assert "rectification.day_count" not in {p.name for p in _explained(given).parameters}
+    only_days_and_levels = (
+        {"deadline_days": 5, "required_levels": (SupervisionLevel.PARTY_ORGANISATION,)},
+        {"day_count": DayCount.WORKING},
+    )
+    for unpacked_values in only_days_and_levels:
+        with pytest.warns(DeprecationWarning, match="deprecated"):
+            partly = open_case(
+                "c", "D", Quarter(2026, 2), ISSUED, member_units=UNITS, **unpacked_values
+            )
+        assert _explained(partly).parameters[0].name.startswith("rectification.")
+    assert partly.deadline == add_days(ISSUED, 30, DayCount.WORKING)
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        unread = open_case(
+            "c",
+            "D",
+            Quarter(2026, 2),
+            ISSUED,
+            member_units=UNITS,
+            deadline_days=3,
+            day_count=DayCount.CALENDAR,
+            required_levels=LEVELS,
+        )
+    assert (unread.deadline, _explained(unread).parameters) == (dt.date(2026, 7, 17), ())
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(DeprecationWarning, match="on"):
@@ -201,7 +228,10 @@ def test_the_deprecated_spellings_still_work_and_say_so_at_the_callers_line() ->
 
 
 def test_the_state_before_the_case_opened_is_none() -> None:
-    """R-2: the day before issue has no case; the day of issue has the issued case."""
+    """R-2: the day before issue has no case; the day of issue has the issued case, explained."""
+    replayed = case_at(_working(), ISSUED - dt.timedelta(days=0))
+    assert replayed is not None
+    assert _explained(replayed.initial()).to_dict() == _explained(_case()).to_dict()
     case = _working()
     assert status_at(case, ISSUED - dt.timedelta(days=1)) is None
     assert case_at(case, ISSUED - dt.timedelta(days=1)) is None
