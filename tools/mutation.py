@@ -2,11 +2,12 @@
 
 Run: ``python tools/mutation.py [GROUP ...] [--keep DIR]`` (groups: see ``GROUPS``, and
 ``evaluation`` for its four parts; all by default). Each group is run in a fresh copy of the
-project (``src``, ``tests``, ``pyproject.toml``), with mutmut set to mutate only the group's modules and to select tests
-from the group's test folder only, so that a group fits in minutes and the working tree is
-never touched. It prints, per group, how many mutants were killed, survived, timed out or
-are listed as equivalent in ``mutation-equivalents.toml``, and the score: killed over all
-mutants that are not equivalent. Survivors are listed with ``mutmut show``'s diff.
+project (``src``, ``tests``, ``pyproject.toml``), with mutmut set to mutate only the group's
+modules and to select tests from the group's own tests only, so that a group fits in minutes
+and the working tree is never touched. It prints, per group, how many mutants were killed,
+survived, timed out or are listed as equivalent in ``mutation-equivalents.toml``, and the
+score: killed over all mutants that are not equivalent. Survivors are listed with
+``mutmut show``'s diff.
 
 A survivor whose only change is to the wording of an error's message (a string inside the
 first argument of a call to a ``...Error`` class, such as ``"XXlisted twiceXX"``) is counted
@@ -38,37 +39,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "mutation-equivalents.toml"
 
+_EVALUATION_RULE_TESTS = sorted(
+    str(path.relative_to(ROOT))
+    for path in (ROOT / "tests" / "evaluation").glob("test_*.py")
+    if not path.stem.startswith(("test_city", "test_columns"))
+)
+
 #: group -> (modules to mutate, test paths that may kill them)
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "numbers": (
         ["src/community_governance/numbers.py"],
         ["tests/test_numbers.py"],
     ),
-    # evaluation/* in four parts, so that each part fits in well under an hour.
+    # evaluation/* in four parts, so that each fits in well under an hour; the rule modules
+    # are not selected against the whole-city tests (test_city*, test_columns), which run
+    # every rule over many communities and would take seconds for each mutant.
     "evaluation-scores": (
         [
             f"src/community_governance/evaluation/{name}.py"
             for name in ("scoring", "unit_scoring", "grading", "quarter", "ratings")
         ],
-        ["tests/evaluation/"],
+        _EVALUATION_RULE_TESTS,
     ),
     "evaluation-sample": (
         [
             f"src/community_governance/evaluation/{name}.py"
             for name in ("sampling", "tickets", "survey")
         ],
-        ["tests/evaluation/"],
+        _EVALUATION_RULE_TESTS,
     ),
     "evaluation-city": (
         [
             f"src/community_governance/evaluation/{name}.py"
             for name in ("city", "city_arrays", "city_codes", "city_rows", "city_vector")
         ],
-        ["tests/evaluation/"],
+        ["tests/evaluation/test_city.py", "tests/evaluation/test_city_paths.py"],
     ),
     "evaluation-columns": (
         ["src/community_governance/evaluation/columns.py"],
-        ["tests/evaluation/"],
+        ["tests/evaluation/test_columns.py", "tests/evaluation/test_city_paths.py"],
     ),
     "consultation": (
         [
