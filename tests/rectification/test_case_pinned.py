@@ -211,6 +211,20 @@ def test_the_deprecated_spellings_still_work_and_say_so_at_the_callers_line() ->
             required_levels=LEVELS,
         )
     assert (unread.deadline, _explained(unread).parameters) == (dt.date(2026, 7, 17), ())
+    # With every value given, the policy is not read at all: not even on a date it does not
+    # cover.
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        before_the_policy = open_case(
+            "c",
+            "D",
+            Quarter(2020, 1),
+            dt.date(2020, 1, 1),
+            member_units=UNITS,
+            deadline_days=3,
+            day_count=DayCount.CALENDAR,
+            required_levels=LEVELS,
+        )
+    assert before_the_policy.deadline == dt.date(2020, 1, 4)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(DeprecationWarning, match="on"):
