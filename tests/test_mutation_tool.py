@@ -133,3 +133,17 @@ def test_only_a_change_to_an_error_messages_wording_counts_as_message() -> None:
     # 1 and 6 reword the message; 2 changes the field, 3 drops the message, 4 changes a
     # text people read elsewhere, 5 also changes the condition, 7 does not exist.
     assert verdicts == {1: True, 2: False, 3: False, 4: False, 5: False, 6: True, 7: False}
+
+
+def test_a_survivors_diff_shows_only_its_change() -> None:
+    """The diff of a mutant is of its function against the original, under the original name."""
+    tool = _tool()
+    diff = tool.mutant_diff(_MUTATED, "pkg.module.x_check__mutmut_2")
+    changed = [line for line in diff.splitlines() if line[:1] in "+-"]
+    assert changed == [
+        "--- original",
+        "+++ mutant",
+        '-        raise ParseError("negative: " + str(value), field="value", rule="E-1")',
+        '+        raise ParseError("negative: " + str(value), field="XXvalueXX", rule="E-1")',
+    ]
+    assert tool.mutant_diff(_MUTATED, "pkg.module.x_check__mutmut_9") == "(source not found)"

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
+import functools
 import json
 import os
 import shutil
@@ -161,12 +163,38 @@ def _equivalents() -> dict[str, str]:
     return {entry["mutant"]: entry["reason"] for entry in document.get("equivalent", [])}
 
 
-def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+@functools.cache
+def _functions(source: str) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
     return {
         node.name: node
-        for node in ast.walk(tree)
+        for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     }
+
+
+def _pair(
+    source: str, mutant: str
+) -> tuple[
+    ast.FunctionDef | ast.AsyncFunctionDef | None, ast.FunctionDef | ast.AsyncFunctionDef | None
+]:
+    """The original function and ``mutant`` in mutmut's rewritten module ``source``."""
+    name = mutant.rpartition("__mutmut_")[0].rpartition(".")[2]
+    functions = _functions(source)
+    return functions.get(f"{name}__mutmut_orig"), functions.get(mutant.rpartition(".")[2])
+
+
+def mutant_diff(source: str, mutant: str) -> str:
+    """The change ``mutant`` makes, as a unified diff of its function.
+
+    What ``mutmut show`` prints, without starting mutmut once for each survivor.
+    """
+    original, changed = _pair(source, mutant)
+    if original is None or changed is None:
+        return "(source not found)"
+    before = (ast.get_source_segment(source, original) or "").splitlines()
+    after = (ast.get_source_segment(source, changed) or "").splitlines()
+    after[:1] = [line.replace(changed.name, original.name, 1) for line in after[:1]]
+    return "\n".join(difflib.unified_diff(before, after, "original", "mutant", lineterm="", n=2))
 
 
 def _message_strings(tree: ast.AST) -> set[int]:
@@ -192,11 +220,7 @@ def message_only(source: str, mutant: str) -> bool:
     ``source`` is the mutated module as mutmut writes it, holding the original function
     (``..__mutmut_orig``) beside each mutant.
     """
-    base = mutant.rpartition("__mutmut_")[0]
-    name = base.rpartition(".")[2]
-    functions = _functions(ast.parse(source))
-    original = functions.get(f"{name}__mutmut_orig")
-    changed = functions.get(mutant.rpartition(".")[2])
+    original, changed = _pair(source, mutant)
     if original is None or changed is None:
         return False
     messages = _message_strings(original)
@@ -235,7 +259,11 @@ def _shape(node: ast.AST) -> tuple[object, ...]:
 
 
 def _module_source(folder: Path, mutant: str) -> str:
-    module = mutant.rpartition("__mutmut_")[0].rpartition(".")[0]
+    return _read_module(folder, mutant.rpartition("__mutmut_")[0].rpartition(".")[0])
+
+
+@functools.cache
+def _read_module(folder: Path, module: str) -> str:
     path = folder / "mutants" / "src" / Path(*module.split(".")).with_suffix(".py")
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
@@ -269,18 +297,12 @@ def run_group(name: str, keep: Path | None) -> tuple[Counter[str], list[str]]:
     survivors = []
     for mutant, result in sorted(found.items()):
         status = "equivalent" if result == "survived" and mutant in equivalent else result
-        if status == "survived" and message_only(_module_source(folder, mutant), mutant):
+        source = _module_source(folder, mutant) if status == "survived" else ""
+        if status == "survived" and message_only(source, mutant):
             status = "message"
         counts[status] += 1
         if status == "survived":
-            shown = subprocess.run(
-                [sys.executable, "-m", "mutmut", "show", mutant],
-                cwd=folder,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            survivors.append(f"{mutant}\n{shown.stdout.strip()}")
+            survivors.append(f"{mutant}\n{mutant_diff(source, mutant)}")
     if keep is None:
         shutil.rmtree(folder, ignore_errors=True)
     return counts, survivors
