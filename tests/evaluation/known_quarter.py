@@ -50,14 +50,19 @@ def scores(rater: str, ratee: str) -> dict[Dimension, int | None]:
     return given
 
 
-def rich_quarter(policy: Policy | PolicySnapshot = RULES) -> QuarterResult:
-    """The quarter evaluated on 9 October 2026 under ``policy``."""
+def rich_quarter(
+    policy: Policy | PolicySnapshot = RULES, recorded_under: Policy | PolicySnapshot | None = None
+) -> QuarterResult:
+    """The quarter evaluated on 9 October 2026 under ``policy``.
+
+    The ratings are recorded under ``recorded_under`` (default: ``policy`` too).
+    """
     book = RatingBook(COMMUNITY, Q3).record_all(
         [
             Rating(a, b, Q3, "self" if a == b else "peer", scores(a, b))
             for a, b in itertools.product("ABCD", repeat=2)
         ],
-        policy,
+        recorded_under or policy,
     )
     frame = SamplingFrame([f"H{i:03d}" for i in range(120)])
     certificate = draw_sample(frame, "20261001", policy, seed_source="lottery 2026-10-01")

@@ -91,7 +91,7 @@ def on_scale(score: Decimal, scale: ScoreRange, *, field: str, who: str = "") ->
     """
     if score not in scale:
         raise ScoreOutOfRangeError(
-            f"{score} is outside the scale {format_fraction(scale.minimum)}.."
+            f"{who}{score} is outside the scale {format_fraction(scale.minimum)}.."
             f"{format_fraction(scale.maximum)}",
             field=field,
             rule="E-2",

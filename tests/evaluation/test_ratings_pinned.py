@@ -1,0 +1,265 @@
+"""Every refusal of a rating, a rating book and a quarter's evaluation, and the book's memory.
+
+E-1, E-2, E-3: each error is checked for its class, ``field``, ``rule`` and the words that
+tell a person what to do. A book keeps each rating's integer columns and score from when it
+was recorded; evaluating or correcting it under another policy (other dimension weights,
+another number of places) must give what a book recorded under that policy gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from community_governance.community import Community, Quarter
+from community_governance.errors import (
+    DuplicateRatingError,
+    EligibilityError,
+    ExactnessError,
+    ForeignSelfRatingError,
+    GovernanceError,
+    ParseError,
+    PeerRatesItselfError,
+    ScoreOutOfRangeError,
+    UnknownLabelError,
+    UnknownUnitError,
+)
+from community_governance.evaluation import (
+    Rating,
+    RatingBook,
+    evaluate_quarter,
+    rating_score,
+)
+from community_governance.policy import default_policy
+from community_governance.vocabulary import Dimension
+from tests.evaluation.known_quarter import COMMUNITY, Q3, rich_quarter, scores
+
+POLICY = default_policy()
+RULES = POLICY.at(Q3.end)
+ALL_80 = dict.fromkeys(Dimension, 80)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "field", "rule", "words"),
+    [
+        (("A", "A", "peer", ALL_80), PeerRatesItselfError, "rater", "E-3", "peer-rate itself"),
+        (("A", "B", "self", ALL_80), ForeignSelfRatingError, "ratee", "E-3", "cannot self-rate"),
+        (
+            ("A", "B", "peer", dict.fromkeys(Dimension)),
+            ParseError,
+            "scores",
+            "E-2",
+            "at least one dimension",
+        ),
+        (("A", "B", "peer", [80] * 6), ParseError, "scores", "E-2", "a mapping"),
+        (
+            ("A", "B", "peer", {"service_attitude": 80.5}),
+            ExactnessError,
+            "scores.service_attitude",
+            "E-2",
+            "float",
+        ),
+        (
+            ("A", "B", "peer", {"sense_of_humour": 80}),
+            UnknownLabelError,
+            None,
+            "vocabulary",
+            "sense_of_humour",
+        ),
+        (("A", "B", "neither", ALL_80), UnknownLabelError, None, "vocabulary", "neither"),
+    ],
+)
+def test_a_bad_rating_is_refused_naming_its_field_and_rule(
+    arguments: tuple[str, str, str, object],
+    error: type[GovernanceError],
+    field: str | None,
+    rule: str,
+    words: str,
+) -> None:
+    """E-2, E-3: a peer rating of oneself, a self-rating of another, nothing rated, bad scores."""
+    rater, ratee, kind, given = arguments
+    with pytest.raises(error, match=words) as raised:
+        Rating(rater, ratee, Q3, kind, given)  # type: ignore[arg-type]
+    assert raised.value.rule == rule
+    if field is not None:
+        assert raised.value.field == field
+
+
+def test_scores_are_kept_in_dimension_order_with_unable_to_rate_as_none() -> None:
+    """E-2: labels in either language; unable-to-rate kept as None, not as zero."""
+    rating = Rating("A", "B", Q3, "peer", {"服务态度": "80", "task_completion": None})
+    assert dict(rating.scores) == {
+        Dimension.SERVICE_ATTITUDE: Decimal(80),
+        Dimension.TASK_COMPLETION: None,
+    }
+    assert rating.rated == (Dimension.SERVICE_ATTITUDE,)
+    assert rating.key == ("A", "B")
+
+
+@pytest.mark.parametrize(
+    ("rating", "error", "field", "rule", "words"),
+    [
+        (
+            Rating("A", "B", Quarter(2026, 2), "peer", ALL_80),
+            EligibilityError,
+            "quarter",
+            "E-1",
+            "2026Q2",
+        ),
+        (Rating("Z", "B", Q3, "peer", ALL_80), UnknownUnitError, "rater", "E-3", "'Z'"),
+        (Rating("A", "Z", Q3, "peer", ALL_80), UnknownUnitError, "ratee", "E-3", "'Z'"),
+        (
+            Rating("A", "B", Q3, "peer", {"service_attitude": 101}),
+            ScoreOutOfRangeError,
+            "scores.service_attitude",
+            "E-2",
+            "A's rating of B",
+        ),
+        (
+            Rating("A", "B", Q3, "peer", {"service_attitude": "80.125"}),
+            ScoreOutOfRangeError,
+            "scores.service_attitude",
+            "E-2",
+            "A's rating of B",
+        ),
+    ],
+)
+def test_the_book_refuses_what_is_not_this_quarters_members_on_the_scale(
+    rating: Rating, error: type[GovernanceError], field: str, rule: str, words: str
+) -> None:
+    """E-1, E-2, E-3: another quarter, a stranger, a score off the scale or too fine."""
+    book = RatingBook(COMMUNITY, Q3)
+    with pytest.raises(error, match=words) as raised:
+        book.record(rating, RULES)
+    assert (raised.value.field, raised.value.rule) == (field, rule)
+    with pytest.raises(error):
+        book.record_all([Rating("C", "D", Q3, "peer", ALL_80), rating], RULES)
+    assert book.current == {}
+
+
+def test_a_second_rating_is_refused_and_a_correction_needs_a_reason_and_a_first() -> None:
+    """E-3: duplicates are refused; a replacement names its reason and has something to replace."""
+    book = RatingBook(COMMUNITY, Q3).record(Rating("A", "B", Q3, "peer", ALL_80), RULES)
+    again = Rating("A", "B", Q3, "peer", dict.fromkeys(Dimension, 70))
+    with pytest.raises(DuplicateRatingError, match="states a reason") as duplicate:
+        book.record(again, RULES)
+    assert (duplicate.value.field, duplicate.value.rule) == ("rating", "E-3")
+    for reason in ("", "  ", None):
+        with pytest.raises(EligibilityError, match="needs a reason") as blank:
+            book.replace(again, reason=reason, policy=RULES)  # type: ignore[arg-type]
+        assert (blank.value.field, blank.value.rule) == ("reason", "E-3")
+    first = Rating("B", "A", Q3, "peer", ALL_80)
+    with pytest.raises(EligibilityError, match="record it instead") as nothing:
+        book.replace(first, reason="typo", policy=RULES)
+    assert (nothing.value.field, nothing.value.rule) == ("rating", "E-3")
+    corrected = book.replace(again, reason="typo", policy=RULES)
+    assert corrected.current[("A", "B")] is again
+    assert corrected.history[-1].replaces == Rating("A", "B", Q3, "peer", ALL_80)
+    assert corrected.history[-1].reason == "typo"
+    assert corrected.peer_ratings("B") == (again,)
+    assert corrected.self_rating("B") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"at": dt.date(2026, 9, 29)}, "at", r"after it ends \(2026-09-30\), not on 2026-09-29"),
+        ({"quarter": Quarter(2026, 4)}, "quarter", "ratings and survey must be for 2026Q4"),
+        ({"community": "elsewhere"}, "ratings.community", "the ratings are of community lianhua"),
+    ],
+)
+def test_an_evaluation_refuses_an_early_date_or_inputs_of_another_quarter_or_community(
+    change: dict[str, object], field: str, words: str
+) -> None:
+    """E-1: evaluated after the quarter ends, on its own quarter's and community's inputs."""
+    book = RatingBook(COMMUNITY, Q3).record(Rating("A", "B", Q3, "peer", ALL_80), RULES)
+    community = COMMUNITY
+    if "community" in change:
+        community = Community("elsewhere", "Elsewhere", list(COMMUNITY.units))
+    quarter = change.get("quarter", Q3)
+    at = change.get("at", dt.date(2027, 1, 5))
+    with pytest.raises(EligibilityError, match=words) as raised:
+        evaluate_quarter(community, quarter, book, None, policy=POLICY, at=at)  # type: ignore[arg-type]
+    assert (raised.value.field, raised.value.rule) == (field, "E-1")
+
+
+def _book(policy: object) -> RatingBook:
+    return RatingBook(COMMUNITY, Q3).record_all(
+        [
+            Rating(a, b, Q3, "self" if a == b else "peer", scores(a, b))
+            for a, b in itertools.product("ABCD", repeat=2)
+        ],
+        policy,  # type: ignore[arg-type]
+    )
+
+
+SKEWED = POLICY.override(
+    {
+        "evaluation.dimension_weights": {
+            "service_attitude": "1/2",
+            "professional_level": "1/10",
+            "execution_ability": "1/10",
+            "coordination_ability": "1/10",
+            "task_completion": "1/10",
+            "public_satisfaction": "1/10",
+        }
+    }
+).at(Q3.end)
+FINER = POLICY.override({"evaluation.scale": {"min": "0", "max": "100", "places": 3}}).at(Q3.end)
+
+
+@pytest.mark.parametrize("later", [SKEWED, FINER], ids=["other-weights", "other-places"])
+def test_a_book_read_under_another_policy_is_read_afresh(later: object) -> None:
+    """E-2: kept columns and scores are used only under the policy they were kept for."""
+    kept = _book(RULES)
+    fresh = _book(later)
+    assert kept.units(3) == fresh.units(3)
+    for key, rating in kept.current.items():
+        assert rating_score(rating, later) == rating_score(fresh.current[key], later)  # type: ignore[arg-type]
+    again = Rating("A", "D", Q3, "peer", {**scores("A", "D"), Dimension.SERVICE_ATTITUDE: 90})
+    corrected_kept = kept.replace(again, reason="recount", policy=later)  # type: ignore[arg-type]
+    corrected_fresh = fresh.replace(again, reason="recount", policy=later)  # type: ignore[arg-type]
+    assert corrected_kept.current == corrected_fresh.current
+    assert corrected_kept.units(3) == corrected_fresh.units(3)
+    late = Rating("A", "B", Q3, "peer", ALL_80)
+    emptied = (
+        RatingBook(COMMUNITY, Q3)
+        .record(late, RULES)
+        .record(
+            Rating("B", "A", Q3, "peer", ALL_80),
+            later,  # type: ignore[arg-type]
+        )
+    )
+    assert emptied.units(3)[("A", "B")] == (80_000,) * 6
+
+
+def test_the_quarter_is_the_same_whichever_policy_recorded_the_book() -> None:
+    """E-2, E-5: under skewed weights, a book recorded under either gives the known answer."""
+    # D's peers: A 51.6; B, without task completion, 47/0.9 = 470/9; C 48.6: mean 6859/135.
+    # Final: 0.1 x 51.6 + 0.4 x 6859/135 + 0.5 x 60 = 37451/675.
+    for recorded_under in (RULES, SKEWED):
+        result = rich_quarter(SKEWED, recorded_under=recorded_under)
+        d = result.scorecard("D")
+        assert d.peer_mean == Fraction(6859, 135)
+        assert d.final.exact == Fraction(37451, 675)
+        assert [row["final"] for row in result.rows()] == [
+            row["final"] for row in rich_quarter(SKEWED).rows()
+        ]
+
+
+def test_units_of_a_finer_scale_are_scaled_exactly() -> None:
+    """E-2: 80.5 is 805 tenths or 80,500 thousandths; 80.125 does not fit one place."""
+    one_place = POLICY.override({"evaluation.scale": {"min": "0", "max": "100", "places": 1}})
+    book = RatingBook(COMMUNITY, Q3).record(
+        Rating("A", "B", Q3, "peer", {"service_attitude": "80.5"}), one_place, at=Q3.end
+    )
+    assert book.units(1)[("A", "B")] == (805, None, None, None, None, None)
+    assert book.units(3)[("A", "B")] == (80_500, None, None, None, None, None)
+    assert book.recorded_units(one_place.at(Q3.end).score_range) is not None
+    assert book.recorded_units(RULES.score_range) is None
+    with pytest.raises(ScoreOutOfRangeError):
+        book.units(0)
