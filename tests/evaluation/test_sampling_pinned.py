@@ -1,0 +1,219 @@
+"""Known answers and refusals of the household draw, its replacements and its check (E-4).
+
+The allocation to strata is Hamilton's largest-remainder method, checked on answers worked
+out by hand (the issue's {A: 5, B: 3, C: 2} with n = 4 gives {2, 1, 1}; smallest-first
+would give {2, 2, 0}); the frame digest is recomputed from bytes written by hand; the ticket
+order itself is checked against the publisher's package in ``test_tickets``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import attrs
+import pytest
+
+from community_governance.errors import GovernanceError, ParseError, SampleError
+from community_governance.evaluation import (
+    SampleCertificate,
+    SamplingFrame,
+    draw_sample,
+    verify_sample,
+)
+from community_governance.policy import default_policy
+
+POLICY = default_policy()
+DAY = dt.date(2026, 9, 30)
+HOUSEHOLDS = [f"H{i:02d}" for i in range(10)]
+STRATA = {h: ("A" if i < 5 else "B" if i < 8 else "C") for i, h in enumerate(HOUSEHOLDS)}
+FRAME = SamplingFrame(HOUSEHOLDS, STRATA)
+TIE_BREAK = "largest remainder; equal remainders go to the stratum whose name sorts first"
+
+
+def _size(n: int) -> object:
+    return POLICY.override({"evaluation.survey.size": n}).at(DAY)
+
+
+def _stratified(sizes: dict[str, int], n: int) -> dict[str, int]:
+    households = [f"{name}{i}" for name, size in sizes.items() for i in range(size)]
+    frame = SamplingFrame(households, {h: h[0] for h in households})
+    certificate = draw_sample(frame, 7, _size(n), seed_source="t", stratified=True)  # type: ignore[arg-type]
+    assert len(certificate.sample) == n
+    return dict(certificate.allocation)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "n", "allocation"),
+    [
+        ({"A": 5, "B": 3, "C": 2}, 4, {"A": 2, "B": 1, "C": 1}),  # remainders .2, .8: C first
+        ({"A": 6, "B": 3, "C": 1}, 5, {"A": 3, "B": 2, "C": 0}),  # .5 and .5: B sorts first
+        ({"A": 1, "B": 1}, 1, {"A": 1, "B": 0}),
+        ({"A": 7, "B": 2, "C": 1}, 10, {"A": 7, "B": 2, "C": 1}),  # a census: exact quotas
+        ({"A": 34, "B": 33, "C": 33}, 10, {"A": 4, "B": 3, "C": 3}),
+    ],
+)
+def test_the_allocation_is_largest_remainder(
+    sizes: dict[str, int], n: int, allocation: dict[str, int]
+) -> None:
+    """E-4: floors of the exact quotas, then one each to the largest remainders."""
+    assert _stratified(sizes, n) == allocation
+
+
+DRAW_ZH = """\
+抽取民意测评住户
+结论: 抽取 4 户
+适用规则: E-4
+读取的参数:
+  evaluation.survey.size = 4 (E-4, 生效于 2021-01-21)
+  evaluation.survey.small_frame = census (E-4, 生效于 2021-01-21)
+关键输入:
+  frame_size = 10
+  seed = 2026
+步骤:
+  1. 样本量 n = min(规定户数, 抽样框户数) = 4
+  2. 按层分配（最大余数法） = {A: 2, B: 1, C: 1}"""
+
+
+def test_a_stratified_draw_is_known_and_explained() -> None:
+    """E-4: the certificate, its explanation and its document, field by field."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]
+    netstrings = b"".join(b"3:" + h.encode() + b"," for h in HOUSEHOLDS)
+    assert FRAME.digest == hashlib.sha256(netstrings).hexdigest()
+    assert certificate.frame_digest == FRAME.digest
+    assert (certificate.frame_size, certificate.size, certificate.seed) == (10, 4, "2026")
+    assert certificate.sample == ("H08", "H03", "H05", "H04")
+    assert dict(certificate.allocation) == {"A": 2, "B": 1, "C": 1}
+    assert (certificate.stratified, certificate.tie_break) == (True, TIE_BREAK)
+    assert certificate.explanation is not None
+    assert certificate.explanation.to_text("zh") == DRAW_ZH
+    assert certificate.explanation.outcome.en == "4 households drawn"
+    assert [s.text.en for s in certificate.explanation.steps] == [
+        "n = min(survey size, frame size)",
+        "allocation to strata (largest remainder)",
+    ]
+    twice = certificate.replace("H08", FRAME).replace("H03", FRAME)
+    # Each replacement is the next unused household of the same stratum in ticket order.
+    assert twice.replacements == (("H08", "H09"), ("H03", "H00"))
+    assert twice.respondents == {"H09", "H00", "H05", "H04"}
+    assert twice.to_dict() == {
+        "document": "certificate",
+        "algorithm": "consistent-sampler",
+        "version": 2,
+        "frame_digest": FRAME.digest,
+        "frame_size": 10,
+        "seed": "2026",
+        "seed_source": "dice",
+        "size": 4,
+        "sample": ["H08", "H03", "H05", "H04"],
+        "stratified": True,
+        "allocation": {"A": 2, "B": 1, "C": 1},
+        "tie_break": TIE_BREAK,
+        "replacements": [["H08", "H09"], ["H03", "H00"]],
+    }
+    check = verify_sample(twice, FRAME)
+    assert (check.ok, check.problems, bool(check)) == (True, (), True)
+    assert check.explanation.outcome.en == "the draw checks out"
+    assert [(s.text.en, s.value) for s in check.explanation.steps] == [
+        ("frame digest", FRAME.digest),
+        ("sample recomputed", "[H08, H03, H05, H04]"),
+    ]
+    plain = draw_sample(FRAME, "2026", _size(4), seed_source="dice")  # type: ignore[arg-type]
+    assert (plain.stratified, plain.tie_break, dict(plain.allocation)) == (False, None, {})
+    assert plain.explanation is not None
+    assert len(plain.explanation.steps) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"algorithm": "lottery"}, "unknown algorithm lottery v2"),
+        ({"frame_digest": "0" * 64}, "the frame's digest differs from the certificate's"),
+        ({"frame_size": 11}, "the frame has 10 households, the certificate says 11"),
+        ({"sample": ("H08", "H03", "H04", "H05")}, "the sample differs from the one the seed"),
+        ({"replacements": (("H08", "H00"),)}, "H08 should have been replaced by H09, not H00"),
+        (
+            {"replacements": (("H01", "H00"),)},
+            "replacement of H01: H01 is not a current respondent",
+        ),
+    ],
+)
+def test_each_kind_of_tampering_is_named(change: dict[str, object], problem: str) -> None:
+    """E-4: an unknown algorithm, another frame, a reordered sample, a wrong replacement."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]
+    check = verify_sample(attrs.evolve(certificate, **change), FRAME)  # type: ignore[arg-type]
+    assert not check.ok
+    assert not check
+    assert check.problems[0].startswith(problem)
+    assert check.explanation.outcome.zh == "抽样与证书不符"
+    assert check.explanation.steps[-1].text.en == "problem found"
+
+
+@pytest.mark.parametrize(
+    ("frame", "seed", "source", "field"),
+    [
+        (SamplingFrame([]), 1, "dice", "frame"),
+        (FRAME, True, "dice", "seed"),
+        (FRAME, "", "dice", "seed"),
+        (FRAME, 1.5, "dice", "seed"),
+        (FRAME, 1, "  ", "seed_source"),
+        (SamplingFrame(HOUSEHOLDS), 1, "dice", "frame.strata"),
+    ],
+)
+def test_a_draw_refuses_what_it_cannot_draw_from(
+    frame: SamplingFrame, seed: object, source: str, field: str
+) -> None:
+    """E-4: an empty frame, a seed that is not an integer or text, no seed source, no strata."""
+    with pytest.raises(SampleError) as raised:
+        draw_sample(frame, seed, _size(4), seed_source=source, stratified=True)  # type: ignore[arg-type]
+    assert (raised.value.field, raised.value.rule) == (field, "E-4")
+
+
+def test_a_small_frame_is_a_census_or_an_error_as_the_policy_says() -> None:
+    """E-4: ten households and a survey of 100: all ten, or an error under ``error``."""
+    census = draw_sample(FRAME, 1, POLICY.at(DAY), seed_source="dice")
+    assert sorted(census.sample) == HOUSEHOLDS
+    strict = POLICY.override({"evaluation.survey.small_frame": "error"}).at(DAY)
+    with pytest.raises(SampleError, match="fewer than the survey size 100") as raised:
+        draw_sample(FRAME, 1, strict, seed_source="dice")
+    assert (raised.value.field, raised.value.rule) == ("frame", "E-4")
+    assert len(draw_sample(FRAME, 1, _size(10), seed_source="dice").sample) == 10  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("households", "strata", "error", "field"),
+    [
+        (["H1", " H2"], {}, ParseError, "frame.households"),
+        (["H1", ""], {}, ParseError, "frame.households"),
+        (["H1", 2], {}, ParseError, "frame.households"),
+        (["H1", "H1"], {}, ParseError, "frame.households"),
+        (["H1", "H2"], {"H1": "A"}, ParseError, "frame.strata"),
+        (["H1"], {"H1": "A", "H9": "B"}, ParseError, "frame.strata"),
+    ],
+)
+def test_a_bad_frame_names_its_field(
+    households: list[object], strata: dict[str, str], error: type[GovernanceError], field: str
+) -> None:
+    """E-4: ids are non-empty text without outer spaces, listed once; strata name them all."""
+    with pytest.raises(error) as raised:
+        SamplingFrame(households, strata)
+    assert (raised.value.field, raised.value.rule) == (field, "E-4")
+
+
+def test_replacing_needs_the_frame_a_respondent_and_a_reserve() -> None:
+    """E-4: another frame, a household not answering for the sample, an exhausted reserve."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]
+    other = SamplingFrame([*HOUSEHOLDS, "H10"], {**STRATA, "H10": "A"})
+    with pytest.raises(SampleError, match="not the one drawn from") as wrong:
+        certificate.replace("H08", other)
+    assert (wrong.value.field, wrong.value.rule) == ("frame", "E-4")
+    with pytest.raises(SampleError, match="not a current respondent") as outsider:
+        certificate.replace("H01", FRAME)
+    assert (outsider.value.field, outsider.value.rule) == ("household", "E-4")
+    once = certificate.replace("H08", FRAME)  # C has two households: H08 and H09
+    with pytest.raises(SampleError, match="exhausted") as empty:
+        once.replace("H09", FRAME)
+    assert (empty.value.field, empty.value.rule) == ("household", "E-4")
+    with pytest.raises(SampleError, match="a pair of households") as pairs:
+        SampleCertificate("d", 1, 1, "s", 1, ("H1",), replacements=(("H1",),))
+    assert (pairs.value.field, pairs.value.rule) == ("replacements", "E-4")
