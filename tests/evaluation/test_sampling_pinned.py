@@ -19,8 +19,10 @@ from community_governance.evaluation import (
     SampleCertificate,
     SamplingFrame,
     draw_sample,
+    sample_order,
     verify_sample,
 )
+from community_governance.evaluation.tickets import ALGORITHM_V1, ticket_order
 from community_governance.policy import default_policy
 
 POLICY = default_policy()
@@ -217,3 +219,30 @@ def test_replacing_needs_the_frame_a_respondent_and_a_reserve() -> None:
     with pytest.raises(SampleError, match="a pair of households") as pairs:
         SampleCertificate("d", 1, 1, "s", 1, ("H1",), replacements=(("H1",),))
     assert (pairs.value.field, pairs.value.rule) == ("replacements", "E-4")
+
+
+def _draft_ticket(household: str, seed: str) -> str:
+    """Version 1's ticket, written out from its description with hashlib."""
+    seed_hash = hashlib.sha256(seed.encode()).hexdigest()
+    inner = hashlib.sha256(f"{seed_hash}:id:{household}".encode()).hexdigest()
+    return hashlib.sha256((inner + "0").encode()).hexdigest()
+
+
+def test_version_1_certificates_still_verify_by_the_drafts_tickets() -> None:
+    """E-4: the draft orders by hexadecimal tickets and digests ids joined by newlines."""
+    households = [f"H{i:02d}" for i in range(40)]
+    frame = SamplingFrame(households)
+    expected = tuple(sorted(households, key=lambda h: (_draft_ticket(h, "7"), h)))
+    assert sample_order(frame, "7", version=1) == expected
+    assert frame.digest_for(1) == hashlib.sha256("\n".join(households).encode()).hexdigest()
+    assert frame.digest_for(2) == frame.digest
+    old = SampleCertificate(
+        frame.digest_for(1), 40, "7", "dice", 5, expected[:5], algorithm=ALGORITHM_V1, version=1
+    )
+    assert verify_sample(old, frame).ok
+    replaced = old.replace(expected[0], frame)
+    assert replaced.replacements == ((expected[0], expected[5]),)
+    assert verify_sample(replaced, frame).ok
+    assert not verify_sample(attrs.evolve(old, sample=expected[1:6]), frame).ok
+    iterated = list(ticket_order(households, "7", 1, frame.digest_for(1)))
+    assert tuple(iterated) == expected
