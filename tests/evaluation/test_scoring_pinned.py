@@ -18,12 +18,14 @@ from community_governance.errors import (
     ExactnessError,
     GovernanceError,
     MissingComponentError,
+    PolicyDateError,
     ScoreOutOfRangeError,
 )
+from community_governance.evaluation.grading import grade_basis_value, grade_of
 from community_governance.evaluation.scoring import final_score, peer_mean
 from community_governance.explain import ExplanationBuilder, Text
 from community_governance.policy import default_policy
-from community_governance.vocabulary import Component
+from community_governance.vocabulary import Component, Grade
 
 POLICY = default_policy()
 DAY = dt.date(2026, 9, 30)
@@ -259,3 +261,34 @@ def test_peer_mean_of_nothing_is_a_missing_component() -> None:
     with pytest.raises(MissingComponentError, match="no peer ratings") as raised:
         peer_mean([], RULES)
     assert (raised.value.field, raised.value.rule) == ("peer_scores", "E-3")
+
+
+def test_a_grade_compares_the_score_the_policy_names_on_the_day() -> None:
+    """E-6: 89.995 is reported 90.00, excellent on the reported score, good on the exact one."""
+    final = final_score(
+        self_score="89.995", peer_scores=["89.995"], public_scores=["89.995"], policy=RULES
+    )
+    assert (final.exact, final.reported) == (Fraction("89.995"), Decimal("90.00"))
+    from_october = POLICY.override(
+        {"evaluation.grades.compare": {"value": "raw", "valid_from": "2026-10-01"}}
+    )
+    builder = ExplanationBuilder(Text("定级", "Grade"))
+    assert grade_of(final, from_october, builder, at=DAY) is Grade.EXCELLENT
+    assert [(s.text.zh, s.text.en, s.value, s.rule) for s in builder.steps] == [
+        ("定级：优秀", "grade: excellent", "90", "E-6")
+    ]
+    assert {p.name for p in builder.parameters} == {
+        "evaluation.grades.compare",
+        "evaluation.grades.bands",
+    }
+    october = dt.date(2026, 10, 1)
+    assert grade_of(final, from_october, at=october) is Grade.GOOD
+    assert grade_basis_value(final, from_october, at=DAY) == 90
+    assert grade_basis_value(final, from_october, at=october) == Fraction("89.995")
+    traced = ExplanationBuilder(Text("t", "t"))
+    grade_basis_value(final, from_october, at=october, builder=traced)
+    assert [p.name for p in traced.parameters] == ["evaluation.grades.compare"]
+    with pytest.raises(PolicyDateError):
+        grade_of(final, from_october)
+    with pytest.raises(PolicyDateError):
+        grade_basis_value(final, from_october)
