@@ -74,3 +74,50 @@ def rich_quarter(
     ]
     survey = Survey(Q3, certificate, projects).respond_all(responses, policy)
     return evaluate_quarter(COMMUNITY, Q3, book, survey, policy=policy, at=dt.date(2026, 10, 9))
+
+
+SMALL = Community("haicang", "Haicang", [MemberUnit(u, u, "co_building_unit") for u in "ABC"])
+#: every survey answer counts, and missing components are re-weighted
+REWEIGHT = POLICY.override({"evaluation.missing_component": "reweight"})
+SMALL_PROJECTS = [
+    Project("P0", "Unanswered", Q3, ["A"]),
+    Project("P1", "Bins", Q3, ["A"]),
+    Project("P2", "Lights", Q3, ["A", "B"]),
+]
+
+
+def small_quarter(
+    policy: Policy | PolicySnapshot,
+    *,
+    recorded_under: Policy | PolicySnapshot | None = None,
+    answers: tuple[str, str, str, str] = ("very satisfied", "satisfied", "基本满意", "不满意"),
+) -> QuarterResult:
+    """Three units; C made no self-rating and runs no project.
+
+    Peers rate 80 on every dimension, except B, who rates A 90; A rates itself 85 and B 75.
+    Ten households answer about P1 (the first two ``answers``, five each) and P2 (the last
+    two, five each); nobody about P0. A runs P1 and P2, B runs P2.
+    """
+    recording = recorded_under or policy
+    ratings = [
+        Rating(a, b, Q3, "peer", dict.fromkeys(Dimension, 90 if (a, b) == ("B", "A") else 80))
+        for a, b in itertools.permutations("ABC", 2)
+    ]
+    ratings += [
+        Rating("A", "A", Q3, "self", dict.fromkeys(Dimension, 85)),
+        Rating("B", "B", Q3, "self", dict.fromkeys(Dimension, 75)),
+    ]
+    book = RatingBook(SMALL, Q3).record_all(ratings, recording, at=Q3.end)
+    frame = SamplingFrame([f"H{i}" for i in range(10)])
+    certificate = draw_sample(frame, 1, recording, seed_source="dice", at=Q3.end)
+    first, second, third, fourth = answers
+    responses = [
+        SurveyResponse(h, project, answer)
+        for i, h in enumerate(sorted(frame.households))
+        for project, answer in (
+            ("P1", first if i < 5 else second),
+            ("P2", third if i < 5 else fourth),
+        )
+    ]
+    survey = Survey(Q3, certificate, SMALL_PROJECTS).respond_all(responses, recording, at=Q3.end)
+    return evaluate_quarter(SMALL, Q3, book, survey, policy=policy, at=Q3.end)

@@ -11,9 +11,29 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from community_governance.evaluation import Award, RectificationOrder
-from community_governance.vocabulary import Dimension, Grade
-from tests.evaluation.known_quarter import POLICY, Q3, rich_quarter
+import pytest
+
+from community_governance.errors import EligibilityError, MissingComponentError
+from community_governance.evaluation import (
+    Award,
+    QuarterResult,
+    RatingBook,
+    RectificationOrder,
+    SampleCertificate,
+    SamplingFrame,
+    Survey,
+    draw_sample,
+    evaluate_quarter,
+)
+from community_governance.vocabulary import Component, Dimension, Grade
+from tests.evaluation.known_quarter import (
+    COMMUNITY,
+    POLICY,
+    Q3,
+    REWEIGHT,
+    rich_quarter,
+    small_quarter,
+)
 
 A_EN = """\
 Quarterly evaluation 2026Q3: A
@@ -217,3 +237,138 @@ def test_survey_precision_is_known_for_the_community_and_each_unit() -> None:
     assert (a.n, a.population, a.mean, a.variance) == (100, 120, Fraction(90), Fraction(10000, 99))
     # var/n x (1 - n/N) = 10000/99/100 x 1/6 = 50/297; its square root to 40 places
     assert str(a.standard_error) == "0.4103049699311091091141355337508101186114"
+
+
+SMALL_ROWS = [
+    ("C", 1, None, Fraction(80), None, "80.00", "good", 2, 0, True),
+    ("A", 2, Fraction(85), Fraction(85), Fraction(70), "77.50", "qualified", 2, 20, False),
+    ("B", 3, Fraction(75), Fraction(80), Fraction(50), "64.50", "qualified", 2, 10, False),
+]
+FINER_REWEIGHT = REWEIGHT.override(
+    {"evaluation.scale": {"min": "0", "max": "100", "places": 3}}
+).at(Q3.end)
+
+
+def _rows(result: QuarterResult) -> list[tuple[object, ...]]:
+    return [
+        (
+            r["unit"],
+            r["rank"],
+            r["self"],
+            r["peer"],
+            r["public"],
+            str(r["final"]),
+            r["grade"],
+            r["peers"],
+            r["answers"],
+            r["reweighted"],
+        )
+        for r in result.rows()
+    ]
+
+
+@pytest.mark.parametrize("recorded_under", [None, FINER_REWEIGHT], ids=["columns", "fractions"])
+def test_a_small_quarter_is_known_on_both_paths(recorded_under: object) -> None:
+    """E-2..E-6: the known rows, from integer columns or (another scale) from Fractions.
+
+    C (no self-rating, no project) ranks first on its peers alone; A's public mean is over
+    both its projects (20 answers), B's over one; the unanswered P0 counts for nobody.
+    """
+    result = small_quarter(REWEIGHT.at(Q3.end), recorded_under=recorded_under)  # type: ignore[arg-type]
+    assert _rows(result) == SMALL_ROWS
+    c = result.scorecard("C")
+    assert dict(c.self_dimensions) == dict.fromkeys(Dimension)
+    assert dict(result.scorecard("A").peer_dimensions) == dict.fromkeys(Dimension, Fraction(85))
+    assert c.final.explanation.to_dict() == c.explanation.to_dict()
+    assert "<tr><td>1</td><td>C</td><td>-</td><td>80.00</td><td>-</td>" in result._repr_html_()
+    assert c.final.weights[Component.PEER] == 1
+
+
+def test_with_every_answer_for_every_unit_the_survey_counts_for_all() -> None:
+    """E-4: under ``attribution = all`` every unit has the 20 answers, mean 70."""
+    everyone = REWEIGHT.override({"evaluation.survey.attribution": "all"}).at(Q3.end)
+    result = small_quarter(everyone)
+    assert [(r["unit"], r["public"], r["answers"], str(r["final"])) for r in result.rows()] == [
+        ("A", Fraction(70), 20, "77.50"),
+        ("B", Fraction(70), 20, "74.50"),
+        ("C", Fraction(70), 20, "74.44"),  # 80 x 4/9 + 70 x 5/9 = 670/9
+    ]
+
+
+THREE_LEVELS = {
+    "name": "three-level",
+    "levels": [
+        {"code": "good", "zh": "好", "en": "good", "score": "90"},
+        {"code": "fair", "zh": "中", "en": "fair", "score": "60"},
+        {"code": "poor", "zh": "差", "en": "poor", "score": "30"},
+    ],
+}
+BY_LABEL = {
+    "name": "relabelled",
+    "levels": [
+        {"code": "g", "zh": "优", "en": "good", "score": "100"},
+        {"code": "f", "zh": "中等", "en": "fair", "score": "50"},
+        {"code": "p", "zh": "劣", "en": "poor", "score": "0"},
+    ],
+}
+
+
+def test_answers_recorded_on_another_scale_are_read_by_label() -> None:
+    """E-4: answers stored as codes of another scale are read by their labels.
+
+    Codes good/fair/poor, read under a scale where those are the English labels of levels
+    scoring 100/50/0: A's mean is (5 x 100 + 5 x 50 + 10 x 0) / 20 = 37.5.
+    """
+    recorded = REWEIGHT.override({"evaluation.survey.answer_scale": THREE_LEVELS}).at(Q3.end)
+    relabelled = REWEIGHT.override({"evaluation.survey.answer_scale": BY_LABEL}).at(Q3.end)
+    result = small_quarter(relabelled, recorded_under=recorded, answers=("好", "中", "差", "差"))
+    assert [(r["unit"], r["public"], str(r["final"])) for r in result.rows()] == [
+        ("C", None, "80.00"),
+        ("A", Fraction(75, 2), "61.25"),
+        ("B", Fraction(0), "39.50"),
+    ]
+    assert small_quarter(recorded, answers=("好", "中", "差", "差")).scorecard("A").public_mean == (
+        Fraction(105, 2)  # under its own scale: (5 x 90 + 5 x 60 + 10 x 30) / 20
+    )
+
+
+def test_the_precision_reads_the_evaluations_policy() -> None:
+    """E-4: a z of 2 from the policy is the z of every precision and of each explanation."""
+    z2 = REWEIGHT.override({"evaluation.survey.z": "2"}).at(Q3.end)
+    result = small_quarter(z2)
+    assert result.survey_precision is not None
+    assert result.survey_precision.z == 2
+    a = result.scorecard("A")
+    assert a.survey_precision is not None
+    assert a.survey_precision.z == 2
+    assert a.survey_precision.n == 10  # ten households, each the mean of its two answers
+    assert ("evaluation.survey.z", "2") in {(p.name, p.value) for p in a.explanation.parameters}
+
+
+def test_an_unknown_unit_is_a_key_error_naming_it() -> None:
+    """E-1: asking for a unit that was not evaluated names the unit."""
+    with pytest.raises(KeyError) as raised:
+        small_quarter(REWEIGHT.at(Q3.end)).scorecard("Q")
+    assert raised.value.args == ("Q",)
+
+
+def test_the_old_date_keyword_still_works_and_says_so() -> None:
+    """E-1: ``on=`` is the deprecated name of ``at=``; the warning names the function."""
+    book = RatingBook(COMMUNITY, Q3)
+    warned = pytest.warns(DeprecationWarning, match=r"evaluate_quarter\(on=\.\.\.\) is deprecated")
+    with warned, pytest.raises(MissingComponentError):
+        evaluate_quarter(COMMUNITY, Q3, book, None, policy=POLICY, on=dt.date(2026, 10, 9))
+
+
+def test_a_survey_of_another_quarter_is_refused() -> None:
+    """E-1: the survey must be of the quarter evaluated, like the ratings."""
+    result_inputs = RatingBook(COMMUNITY, Q3)
+    other = Survey(Q3.next(), draw_certificate(), [])
+    with pytest.raises(EligibilityError, match="must be for 2026Q3") as raised:
+        evaluate_quarter(COMMUNITY, Q3, result_inputs, other, policy=POLICY, at=Q3.end)
+    assert (raised.value.field, raised.value.rule) == ("quarter", "E-1")
+
+
+def draw_certificate() -> SampleCertificate:
+    """A certificate of a two-household frame."""
+    return draw_sample(SamplingFrame(["H1", "H2"]), 1, POLICY.at(Q3.end), seed_source="dice")

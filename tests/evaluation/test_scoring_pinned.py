@@ -292,3 +292,40 @@ def test_a_grade_compares_the_score_the_policy_names_on_the_day() -> None:
         grade_of(final, from_october)
     with pytest.raises(PolicyDateError):
         grade_basis_value(final, from_october)
+
+
+def test_without_a_unit_name_the_score_speaks_of_the_unit() -> None:
+    """E-5: the default unit name is 'unit', in the explanation and in an error's field."""
+    score = final_score(self_score="90", peer_scores=["80"], public_scores=["70"], policy=RULES)
+    assert score.explanation.title == Text("unit 的最终成绩", "Final score of unit")
+    assert ("unit", "unit") in score.explanation.inputs
+    with pytest.raises(ScoreOutOfRangeError, match="101 is outside the scale") as raised:
+        final_score(self_score="101", peer_scores=["80"], public_scores=["70"], policy=RULES)
+    assert raised.value.field == "unit.self_score"
+
+
+def test_two_missing_components_are_both_named_when_reweighted() -> None:
+    """E-5: no self-rating and no survey: the peer mean alone, both absences named."""
+    score = final_score(
+        self_score=None, peer_scores=["80"], public_scores=[], policy=TRIM_REWEIGHT, at=DAY
+    )
+    step = score.explanation.steps[1]
+    assert (step.text.zh, step.text.en) == (
+        "缺少自评、民意测评，其余权重按比例放大",
+        "missing self-rating, public-opinion survey; remaining weights scaled to sum to 1",
+    )
+    assert step.value == "{self: 0, peer: 1, public: 0}"
+    assert score.exact == 80
+
+
+def test_peer_mean_explains_what_it_read_and_names_a_bad_score() -> None:
+    """E-3: the mean records the parameters it read; a bad score is named by its place."""
+    builder = ExplanationBuilder(Text("t", "t"))
+    assert peer_mean(["80", "90"], TRIM_REWEIGHT, builder, at=DAY) == 85
+    assert [p.name for p in builder.parameters] == [
+        "evaluation.peer.aggregation",
+        "evaluation.peer.trim_min_raters",
+    ]
+    with pytest.raises(ExactnessError) as raised:
+        peer_mean(["80", 90.5], RULES)  # type: ignore[list-item]
+    assert (raised.value.field, raised.value.rule) == ("peer_scores[1]", "E-5")
