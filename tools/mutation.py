@@ -77,9 +77,14 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["tests/evaluation/test_city.py", "tests/evaluation/test_city_paths.py"],
     ),
+    # The integer columns serve both a quarter (ratings, scores) and a city.
     "evaluation-columns": (
         ["src/community_governance/evaluation/columns.py"],
-        ["tests/evaluation/test_columns.py", "tests/evaluation/test_city_paths.py"],
+        [
+            *_EVALUATION_RULE_TESTS,
+            "tests/evaluation/test_columns.py",
+            "tests/evaluation/test_city_paths.py",
+        ],
     ),
     "consultation": (
         [
