@@ -76,6 +76,17 @@ def rich_quarter(
     return evaluate_quarter(COMMUNITY, Q3, book, survey, policy=policy, at=dt.date(2026, 10, 9))
 
 
+#: a three-level answer scale, for answers recorded under another scale than the shipped one
+THREE_LEVELS = {
+    "name": "three-level",
+    "levels": [
+        {"code": "good", "zh": "好", "en": "good", "score": "90"},
+        {"code": "fair", "zh": "中", "en": "fair", "score": "60"},
+        {"code": "poor", "zh": "差", "en": "poor", "score": "30"},
+    ],
+}
+
+
 SMALL = Community("haicang", "Haicang", [MemberUnit(u, u, "co_building_unit") for u in "ABC"])
 #: every survey answer counts, and missing components are re-weighted
 REWEIGHT = POLICY.override({"evaluation.missing_component": "reweight"})

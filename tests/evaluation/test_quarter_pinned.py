@@ -31,6 +31,7 @@ from tests.evaluation.known_quarter import (
     POLICY,
     Q3,
     REWEIGHT,
+    THREE_LEVELS,
     rich_quarter,
     small_quarter,
 )
@@ -295,14 +296,6 @@ def test_with_every_answer_for_every_unit_the_survey_counts_for_all() -> None:
     ]
 
 
-THREE_LEVELS = {
-    "name": "three-level",
-    "levels": [
-        {"code": "good", "zh": "好", "en": "good", "score": "90"},
-        {"code": "fair", "zh": "中", "en": "fair", "score": "60"},
-        {"code": "poor", "zh": "差", "en": "poor", "score": "30"},
-    ],
-}
 BY_LABEL = {
     "name": "relabelled",
     "levels": [

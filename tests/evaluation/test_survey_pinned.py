@@ -31,6 +31,7 @@ from community_governance.evaluation import (
 )
 from community_governance.evaluation.survey import precision
 from community_governance.policy import default_policy
+from tests.evaluation.known_quarter import THREE_LEVELS
 
 POLICY = default_policy()
 Q3 = Quarter(2026, 3)
@@ -40,14 +41,6 @@ SIZE4 = POLICY.override({"evaluation.survey.size": 4}).at(Q3.end)
 CERTIFICATE = draw_sample(FRAME, 11, SIZE4, seed_source="dice")
 SAMPLED = CERTIFICATE.sample
 PROJECTS = [Project("P1", "Bins", Q3, ["A"]), Project("P2", "Lights", Q3, ["A", "B"])]
-THREE_LEVELS = {
-    "name": "three-level",
-    "levels": [
-        {"code": "good", "zh": "好", "en": "good", "score": "90"},
-        {"code": "fair", "zh": "中", "en": "fair", "score": "60"},
-        {"code": "poor", "zh": "差", "en": "poor", "score": "30"},
-    ],
-}
 LATER_SCALE = POLICY.override(
     {"evaluation.survey.answer_scale": {"value": THREE_LEVELS, "valid_from": "2026-10-15"}}
 )
