@@ -263,3 +263,29 @@ def test_units_of_a_finer_scale_are_scaled_exactly() -> None:
     assert book.recorded_units(RULES.score_range) is None
     with pytest.raises(ScoreOutOfRangeError):
         book.units(0)
+
+
+def test_a_rating_of_only_weightless_dimensions_is_refused_naming_rater_and_ratee() -> None:
+    """E-2: with service attitude weighing nothing, a rating of it alone has no score."""
+    weightless = POLICY.override(
+        {
+            "evaluation.dimension_weights": {
+                "service_attitude": "0",
+                "professional_level": "1/5",
+                "execution_ability": "1/5",
+                "coordination_ability": "1/5",
+                "task_completion": "1/5",
+                "public_satisfaction": "1/5",
+            },
+            "evaluation.missing_component": "reweight",
+        }
+    ).at(Q3.end)
+    only = Rating("A", "B", Q3, "peer", {"service_attitude": 80})
+    with pytest.raises(ScoreOutOfRangeError, match="A's rating of B scores only") as raised:
+        rating_score(only, weightless)
+    assert (raised.value.field, raised.value.rule) == ("scores", "E-2")
+    selves = [Rating(u, u, Q3, "self", {"professional_level": 80}) for u in "ABCD"]
+    book = RatingBook(COMMUNITY, Q3).record_all([only, *selves], weightless)
+    with pytest.raises(ScoreOutOfRangeError, match="A's rating of B scores only") as evaluated:
+        evaluate_quarter(COMMUNITY, Q3, book, None, policy=weightless, at=Q3.end)
+    assert (evaluated.value.field, evaluated.value.rule) == ("scores", "E-2")
