@@ -34,6 +34,7 @@ from community_governance.evaluation import (
     evaluate_quarter,
     rating_score,
 )
+from community_governance.evaluation.columns import on_scale
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Dimension
 from tests.evaluation.known_quarter import COMMUNITY, Q3, rich_quarter, scores
@@ -261,8 +262,9 @@ def test_units_of_a_finer_scale_are_scaled_exactly() -> None:
     assert book.units(3)[("A", "B")] == (80_500, None, None, None, None, None)
     assert book.recorded_units(one_place.at(Q3.end).score_range) is not None
     assert book.recorded_units(RULES.score_range) is None
-    with pytest.raises(ScoreOutOfRangeError):
+    with pytest.raises(ScoreOutOfRangeError, match=r"A.s rating of B: score 80\.5") as finer:
         book.units(0)
+    assert (finer.value.field, finer.value.rule) == ("scores.service_attitude", "E-2")
 
 
 def test_a_rating_of_only_weightless_dimensions_is_refused_naming_rater_and_ratee() -> None:
@@ -289,3 +291,21 @@ def test_a_rating_of_only_weightless_dimensions_is_refused_naming_rater_and_rate
     with pytest.raises(ScoreOutOfRangeError, match="A's rating of B scores only") as evaluated:
         evaluate_quarter(COMMUNITY, Q3, book, None, policy=weightless, at=Q3.end)
     assert (evaluated.value.field, evaluated.value.rule) == ("scores", "E-2")
+    own = Rating("A", "A", Q3, "self", {"service_attitude": 80})
+    peers = [Rating(u, "A", Q3, "peer", {"professional_level": 80}) for u in "BCD"]
+    alone = RatingBook(COMMUNITY, Q3).record_all([own, *peers], weightless)
+    with pytest.raises(ScoreOutOfRangeError, match="A's rating of A scores only") as itself:
+        evaluate_quarter(COMMUNITY, Q3, alone, None, policy=weightless, at=Q3.end)
+    assert (itself.value.field, itself.value.rule) == ("scores", "E-2")
+
+
+def test_a_score_checked_on_the_scale_names_whose_it_is_when_told() -> None:
+    """E-2: out of the scale, or finer than its places; with or without the rating named."""
+    with pytest.raises(ScoreOutOfRangeError) as bare:
+        on_scale(Decimal(101), RULES.score_range, field="score")
+    assert str(bare.value) == "score: 101 is outside the scale 0..100 [E-2]"
+    with pytest.raises(ScoreOutOfRangeError) as named:
+        on_scale(Decimal("80.125"), RULES.score_range, field="s", who="A's rating of B: ")
+    assert str(named.value) == (
+        "s: A's rating of B: score 80.125 has more decimal places than the scale's 2 [E-2]"
+    )
