@@ -35,7 +35,8 @@ from community_governance.evaluation import (
     rating_score,
 )
 from community_governance.evaluation.columns import on_scale
-from community_governance.policy import default_policy
+from community_governance.explain import ExplanationBuilder, Text
+from community_governance.policy import Policy, default_policy
 from community_governance.vocabulary import Dimension
 from tests.evaluation.known_quarter import COMMUNITY, Q3, rich_quarter, scores
 
@@ -198,7 +199,7 @@ def _book(policy: object) -> RatingBook:
     )
 
 
-SKEWED = POLICY.override(
+SKEWED_POLICY = POLICY.override(
     {
         "evaluation.dimension_weights": {
             "service_attitude": "1/2",
@@ -209,30 +210,52 @@ SKEWED = POLICY.override(
             "public_satisfaction": "1/10",
         }
     }
-).at(Q3.end)
-FINER = POLICY.override({"evaluation.scale": {"min": "0", "max": "100", "places": 3}}).at(Q3.end)
+)
+SKEWED = SKEWED_POLICY.at(Q3.end)
+FINER_POLICY = POLICY.override({"evaluation.scale": {"min": "0", "max": "100", "places": 3}})
+FINER = FINER_POLICY.at(Q3.end)
 
 
-@pytest.mark.parametrize("later", [SKEWED, FINER], ids=["other-weights", "other-places"])
-def test_a_book_read_under_another_policy_is_read_afresh(later: object) -> None:
+@pytest.mark.parametrize(
+    "later_policy", [SKEWED_POLICY, FINER_POLICY], ids=["other-weights", "other-places"]
+)
+def test_a_book_read_under_another_policy_is_read_afresh(later_policy: Policy) -> None:
     """E-2: kept columns and scores are used only under the policy they were kept for."""
+    later = later_policy.at(Q3.end)
     kept = _book(RULES)
     fresh = _book(later)
     assert kept.units(3) == fresh.units(3)
     for key, rating in kept.current.items():
-        assert rating_score(rating, later) == rating_score(fresh.current[key], later)  # type: ignore[arg-type]
+        assert rating_score(rating, later) == rating_score(fresh.current[key], later)
     again = Rating("A", "D", Q3, "peer", {**scores("A", "D"), Dimension.SERVICE_ATTITUDE: 90})
-    corrected_kept = kept.replace(again, reason="recount", policy=later)  # type: ignore[arg-type]
-    corrected_fresh = fresh.replace(again, reason="recount", policy=later)  # type: ignore[arg-type]
+    corrected_kept = kept.replace(again, reason="recount", policy=later)
+    corrected_fresh = fresh.replace(again, reason="recount", policy=later)
     assert corrected_kept.current == corrected_fresh.current
     assert corrected_kept.units(3) == corrected_fresh.units(3)
+    assert corrected_kept.history[-1].rating is again
+    # What the corrected book gives in an evaluation under the later policy, where both
+    # books now keep columns and scores for it.
+    lenient = later_policy.override({"evaluation.missing_component": "reweight"}).at(Q3.end)
+    for corrected in (corrected_kept, corrected_fresh):
+        result = evaluate_quarter(COMMUNITY, Q3, corrected, None, policy=lenient, at=Q3.end)
+        assert (
+            result.rows()
+            == evaluate_quarter(
+                COMMUNITY,
+                Q3,
+                _book(lenient).replace(again, reason="recount", policy=lenient),
+                None,
+                policy=lenient,
+                at=Q3.end,
+            ).rows()
+        )
     late = Rating("A", "B", Q3, "peer", ALL_80)
     emptied = (
         RatingBook(COMMUNITY, Q3)
         .record(late, RULES)
         .record(
             Rating("B", "A", Q3, "peer", ALL_80),
-            later,  # type: ignore[arg-type]
+            later,
         )
     )
     assert emptied.units(3)[("A", "B")] == (80_000,) * 6
@@ -309,3 +332,62 @@ def test_a_score_checked_on_the_scale_names_whose_it_is_when_told() -> None:
     assert str(named.value) == (
         "s: A's rating of B: score 80.125 has more decimal places than the scale's 2 [E-2]"
     )
+
+
+def test_the_book_reads_the_policy_on_the_day_given() -> None:
+    """E-2: a scale of three places from 1 October accepts 80.125 on that day, not before."""
+    finer_from_october = POLICY.override(
+        {
+            "evaluation.scale": {
+                "value": {"min": "0", "max": "100", "places": 3},
+                "valid_from": "2026-10-01",
+            }
+        }
+    )
+    fine = Rating("A", "B", Q3, "peer", {"service_attitude": "80.125"})
+    october = dt.date(2026, 10, 1)
+    book = RatingBook(COMMUNITY, Q3)
+    with pytest.raises(ScoreOutOfRangeError, match="more decimal places"):
+        book.record(fine, finer_from_october)
+    with pytest.raises(ScoreOutOfRangeError):
+        book.record_all([fine], finer_from_october)
+    recorded = book.record(fine, finer_from_october, at=october)
+    assert recorded.units(3)[("A", "B")][0] == 80_125
+    assert book.record_all([fine], finer_from_october, at=october).current == recorded.current
+    coarse = book.record(Rating("A", "B", Q3, "peer", {"service_attitude": "80"}), RULES)
+    with pytest.raises(ScoreOutOfRangeError):
+        coarse.replace(fine, reason="finer", policy=finer_from_october)
+    assert (
+        coarse.replace(fine, reason="finer", policy=finer_from_october, at=october).current[
+            ("A", "B")
+        ]
+        is fine
+    )
+    assert coarse.replace(fine, reason="finer", policy=FINER).current[("A", "B")] is fine
+
+
+def test_a_ratings_score_reads_the_weights_on_the_day_and_says_so() -> None:
+    """E-2: weights that change on 1 October are read on the day given, and recorded."""
+    skewed_from_october = POLICY.override(
+        {
+            "evaluation.dimension_weights": {
+                "value": {
+                    "service_attitude": "1/2",
+                    "professional_level": "1/10",
+                    "execution_ability": "1/10",
+                    "coordination_ability": "1/10",
+                    "task_completion": "1/10",
+                    "public_satisfaction": "1/10",
+                },
+                "valid_from": "2026-10-01",
+            }
+        }
+    )
+    rating = Rating("A", "B", Q3, "peer", {"service_attitude": 90, "task_completion": 60})
+    assert rating_score(rating, skewed_from_october, at=Q3.end) == 75
+    builder = ExplanationBuilder(Text("t", "t"))
+    # (1/2 x 90 + 1/10 x 60) / (6/10) = 85
+    assert rating_score(rating, skewed_from_october, at=dt.date(2026, 10, 1), builder=builder) == 85
+    assert [(p.name, p.valid_from) for p in builder.parameters] == [
+        ("evaluation.dimension_weights", dt.date(2026, 10, 1))
+    ]
