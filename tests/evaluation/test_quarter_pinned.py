@@ -13,10 +13,12 @@ from fractions import Fraction
 
 import pytest
 
+from community_governance.community import Community, MemberUnit
 from community_governance.errors import EligibilityError, MissingComponentError
 from community_governance.evaluation import (
     Award,
     QuarterResult,
+    Rating,
     RatingBook,
     RectificationOrder,
     SampleCertificate,
@@ -209,7 +211,7 @@ def test_what_grades_compare_is_policy_data() -> None:
         ("rank 1 (ties share the best)", "1"),
         ("honour certificate awarded", "excellent"),
     ]
-    assert a.steps[-1].text.zh == "颁发荣誉证书"
+    assert (a.steps[-1].text.zh, a.steps[-1].rule) == ("颁发荣誉证书", "E-6")
     exact = rich_quarter(
         POLICY.override({"rounding.places": 0, "evaluation.grades.compare": "raw"}).at(Q3.end)
     )
@@ -365,3 +367,50 @@ def test_a_survey_of_another_quarter_is_refused() -> None:
 def draw_certificate() -> SampleCertificate:
     """A certificate of a two-household frame."""
     return draw_sample(SamplingFrame(["H1", "H2"]), 1, POLICY.at(Q3.end), seed_source="dice")
+
+
+def test_without_a_survey_no_unit_has_answers() -> None:
+    """E-4, E-5: no survey: every unit has 0 answers and no public mean; weights re-scaled."""
+    two = Community("lianhua", "Lianhua", [MemberUnit(u, u, "co_building_unit") for u in "AB"])
+    ratings = [Rating(a, b, Q3, "peer", dict.fromkeys(Dimension, 70)) for a, b in ("AB", "BA")]
+    book = RatingBook(two, Q3).record_all(ratings, REWEIGHT.at(Q3.end))
+    result = evaluate_quarter(two, Q3, book, None, policy=REWEIGHT, at=Q3.end)
+    assert [(r["unit"], r["answers"], r["public"], str(r["final"])) for r in result.rows()] == [
+        ("A", 0, None, "70.00"),
+        ("B", 0, None, "70.00"),
+    ]
+    assert result.survey_precision is None
+    assert result.scorecard("A").survey_precision is None
+
+
+@pytest.mark.parametrize("recorded_under", [None, FINER_REWEIGHT], ids=["columns", "fractions"])
+def test_the_rounding_mode_is_the_policys_on_both_paths(recorded_under: object) -> None:
+    """E-5: to whole points, B's 64.5 is 65 half-up and 64 half-to-even; A's 77.5 is 78."""
+    even = REWEIGHT.override({"rounding.places": 0, "rounding.mode": "half_even"}).at(Q3.end)
+    result = small_quarter(even, recorded_under=recorded_under)  # type: ignore[arg-type]
+    assert [(r["unit"], str(r["final"])) for r in result.rows()] == [
+        ("C", "80"),
+        ("A", "78"),
+        ("B", "64"),
+    ]
+
+
+@pytest.mark.parametrize("recorded_under", [None, FINER_REWEIGHT], ids=["columns", "fractions"])
+def test_a_missing_component_names_the_unit_on_both_paths(recorded_under: object) -> None:
+    """E-5: under the shipped ``error`` rule, C's missing self-rating is named as C's."""
+    with pytest.raises(MissingComponentError) as raised:
+        small_quarter(POLICY.at(Q3.end), recorded_under=recorded_under)  # type: ignore[arg-type]
+    assert (raised.value.field, raised.value.rule) == ("C.self", "E-5")
+
+
+@pytest.mark.parametrize("recorded_under", [None, FINER_REWEIGHT], ids=["columns", "fractions"])
+def test_a_dimension_no_peer_rated_has_no_mean(recorded_under: object) -> None:
+    """E-2: where every peer left a dimension unrated, its mean is None, not 0 and not 0/0."""
+    two = Community("lianhua", "Lianhua", [MemberUnit(u, u, "co_building_unit") for u in "AB"])
+    ratings = [Rating(a, b, Q3, "peer", {"service_attitude": 70}) for a, b in ("AB", "BA")]
+    book = RatingBook(two, Q3).record_all(ratings, recorded_under or REWEIGHT.at(Q3.end))  # type: ignore[arg-type]
+    result = evaluate_quarter(two, Q3, book, None, policy=REWEIGHT, at=Q3.end)
+    assert dict(result.scorecard("A").peer_dimensions) == {
+        **dict.fromkeys(Dimension),
+        Dimension.SERVICE_ATTITUDE: Fraction(70),
+    }

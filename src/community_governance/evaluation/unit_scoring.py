@@ -22,7 +22,6 @@ from community_governance.community import Community, Quarter
 from community_governance.errors import EligibilityError
 from community_governance.evaluation.columns import final_of_ratios, int_weights, rating_ratio
 from community_governance.evaluation.grading import (
-    grade_basis_value,
     grade_of,
 )
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
@@ -54,8 +53,6 @@ def _dimension_means(ratings: tuple[Rating, ...]) -> dict[Dimension, Fraction | 
 class _Scored:
     final: FinalScore
     builder: ExplanationBuilder
-    peers: tuple[Rating, ...]
-    own: Rating | None
 
 
 def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
@@ -100,7 +97,7 @@ def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
         unit=unit,
         builder=builder,
     )
-    return _Scored(final, builder, peers, own)
+    return _Scored(final, builder)
 
 
 @attrs.define
@@ -112,7 +109,6 @@ class QuarterContext:
     that the same error is raised); ``explain`` replays a unit's whole trace.
     """
 
-    community: Community
     quarter: Quarter
     on: dt.date
     ratings: RatingBook
@@ -161,7 +157,7 @@ class QuarterContext:
         """Gather a quarter's inputs: peers by ratee, survey scores, recorded columns."""
         unit_ids = tuple(community.unit_ids)
         recorded = ratings.recorded_units(snapshot.score_range)
-        made = cls(community, quarter, on, ratings, survey, snapshot, unit_ids, recorded, {}, {})
+        made = cls(quarter, on, ratings, survey, snapshot, unit_ids, recorded, {}, {})
         if recorded is not None:
             dims = int_weights(snapshot.dimension_weights, _DIMENSIONS)
             kept = ratings.recorded_ratios(snapshot.score_range, dims)
@@ -273,7 +269,6 @@ class QuarterContext:
         unit_rank = ranks[unit]
         scored = self._reference(unit)
         builder, final = scored.builder, scored.final
-        grade_basis_value(final, self.snapshot, builder=builder)
         p = self.snapshot.traced(builder)
         grade = grade_of(final, p, builder)
         builder.step(
