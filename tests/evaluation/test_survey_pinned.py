@@ -30,6 +30,7 @@ from community_governance.evaluation import (
     draw_sample,
 )
 from community_governance.evaluation.survey import precision
+from community_governance.explain import ExplanationBuilder, Text
 from community_governance.policy import default_policy
 from tests.evaluation.known_quarter import THREE_LEVELS
 
@@ -114,7 +115,7 @@ def test_the_answer_scale_is_read_on_the_day_asked() -> None:
     assert later.responses[0].answer == "good"
     assert later.scores(LATER_SCALE, at=dt.date(2026, 10, 20)) == {"P1": (Fraction(90),), "P2": ()}
     # Read on the quarter's end, the five-level scale has no "good": a clear refusal.
-    with pytest.raises(InvalidAnswerError) as stale:
+    with pytest.raises(InvalidAnswerError, match="'good' is not an answer") as stale:
         later.scores(LATER_SCALE)
     assert (stale.value.field, stale.value.rule) == ("response.answer", "E-4")
 
@@ -191,13 +192,8 @@ def test_precision_counts_households_not_answers() -> None:
 def test_precision_of_one_answer_has_no_spread_and_refusals_name_their_field() -> None:
     """E-4: one answer has a mean and nothing else; none, or more than the frame, is refused."""
     one = precision([Fraction(80)], 5, Fraction(2))
-    assert (one.n, one.mean, one.variance, one.standard_error, one.margin) == (
-        1,
-        Fraction(80),
-        None,
-        None,
-        None,
-    )
+    assert (one.n, one.population, one.mean, one.z) == (1, 5, Fraction(80), Fraction(2))
+    assert (one.variance, one.standard_error, one.margin, one.low, one.high) == (None,) * 5
     assert one.rounded(2) == {
         "mean": Decimal("80.00"),
         "standard_error": None,
@@ -218,6 +214,7 @@ def test_precision_rounds_each_figure_once_for_display() -> None:
     two = precision([Fraction(20), Fraction(61)], 4, Fraction(2))
     # variance = ((20 - 40.5)^2 + (61 - 40.5)^2) / 1 = 840.5
     assert two.variance == Fraction(1681, 2)
+    assert str(two.rounded(3)["mean"]) == "40.500"
     assert two.rounded(3) == {
         "mean": Decimal("40.500"),
         "standard_error": Decimal("14.496"),
@@ -226,3 +223,41 @@ def test_precision_rounds_each_figure_once_for_display() -> None:
         "high": Decimal("69.491"),
     }
     assert two.rounded()["standard_error"] == Decimal("14.4957")
+
+
+def test_answers_added_later_are_counted_with_the_earlier_ones() -> None:
+    """E-4: a second batch adds to the counts; one household twice in a batch is refused."""
+    survey = _answered().respond(SurveyResponse(SAMPLED[3], "P2", "满意"), RULES)
+    assert survey.answer_counts["P2"] == {"satisfied": 2, "very_dissatisfied": 1}
+    twice = [SurveyResponse(SAMPLED[3], "P1", "满意"), SurveyResponse(SAMPLED[3], "P1", "不满意")]
+    with pytest.raises(DuplicateResponseError):
+        _survey().respond_all(twice, RULES)
+
+
+def test_the_surveys_readings_use_the_policy_of_the_day_and_record_it() -> None:
+    """E-4: z and the attribution, changed on 1 October, are read on the day given."""
+    october = dt.date(2026, 10, 1)
+    changing = POLICY.override(
+        {
+            "evaluation.survey.z": {"value": "3", "valid_from": "2026-10-01"},
+            "evaluation.survey.attribution": {"value": "all", "valid_from": "2026-10-01"},
+        }
+    )
+    survey = _answered()
+    before, after = survey.precision(changing, "B"), survey.precision(changing, "B", at=october)
+    assert before is not None
+    assert after is not None
+    assert (before.z, before.n, after.z, after.n) == (
+        Fraction("1.959963984540054"),
+        2,
+        Fraction(3),
+        3,
+    )
+    builder = ExplanationBuilder(Text("t", "t"))
+    survey.precision(changing, at=october, builder=builder)
+    assert ("evaluation.survey.z", "3") in {(p.name, p.value) for p in builder.parameters}
+    assert survey.scores_for_units(["B"], changing)["B"] == (Fraction(80), Fraction(20))
+    assert len(survey.scores_for_units(["B"], changing, at=october)["B"]) == 4
+    reads = ExplanationBuilder(Text("t", "t"))
+    survey.scores(changing, at=october, builder=reads)
+    assert [p.name for p in reads.parameters] == ["evaluation.survey.answer_scale"]
