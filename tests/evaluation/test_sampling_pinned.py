@@ -246,3 +246,84 @@ def test_version_1_certificates_still_verify_by_the_drafts_tickets() -> None:
     assert not verify_sample(attrs.evolve(old, sample=expected[1:6]), frame).ok
     iterated = list(ticket_order(households, "7", 1, frame.digest_for(1)))
     assert tuple(iterated) == expected
+
+
+VERIFIED_ZH = f"""\
+核验住户抽样
+结论: 抽样可复核，结果一致
+适用规则: E-4
+步骤:
+  1. 抽样框摘要 = {FRAME.digest}
+  2. 重新抽取的样本 = [H08, H03, H05, H04]"""
+
+REFUSED_EN = f"""\
+Verify a household sample
+Outcome: the draw does not match the certificate
+Rules applied: E-4
+Steps:
+  1. frame digest = {FRAME.digest}
+  2. problem found = the frame's digest differs from the certificate's
+  3. problem found = the frame has 10 households, the certificate says 11"""
+
+
+def test_a_check_explains_itself_and_lists_every_problem() -> None:
+    """E-4: the golden explanations of a check that passes and of one with two problems."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]
+    assert verify_sample(certificate, FRAME).explanation.to_text("zh") == VERIFIED_ZH
+    bad = attrs.evolve(certificate, frame_size=11, frame_digest="0" * 64)
+    check = verify_sample(bad, FRAME)
+    assert check.explanation.to_text("en") == REFUSED_EN
+    assert [s.text.zh for s in check.explanation.steps][1:] == ["发现问题", "发现问题"]
+    unknown = verify_sample(attrs.evolve(certificate, version=9), FRAME)
+    assert unknown.problems == ("unknown algorithm consistent-sampler v9",)
+    plain = draw_sample(FRAME, "2026", _size(4), seed_source="dice")  # type: ignore[arg-type]
+    assert plain.explanation is not None
+    assert plain.explanation.title.en == "Draw the survey households"
+
+
+def test_a_plain_draws_replacement_ignores_strata() -> None:
+    """E-4: unstratified, the next household in ticket order replaces, whatever its stratum."""
+    plain = draw_sample(FRAME, "2026", _size(4), seed_source="dice")  # type: ignore[arg-type]
+    assert plain.sample == ("H08", "H03", "H05", "H06")
+    # H04 (stratum A) is next in ticket order; H08 is in stratum C.
+    assert plain.replace("H08", FRAME).replacements == (("H08", "H04"),)
+
+
+def test_a_frame_exactly_the_survey_size_is_drawn_whole_even_under_error() -> None:
+    """E-4: ``small_frame = error`` refuses fewer households than the size, not as many."""
+    strict = POLICY.override(
+        {"evaluation.survey.small_frame": "error", "evaluation.survey.size": 10}
+    ).at(DAY)
+    assert len(draw_sample(FRAME, 1, strict, seed_source="dice").sample) == 10
+    dated = POLICY.override({"evaluation.survey.size": {"value": 3, "valid_from": "2026-10-01"}})
+    assert draw_sample(FRAME, 1, dated, seed_source="dice", at=dt.date(2026, 10, 1)).size == 3
+    assert draw_sample(FRAME, 1, dated, seed_source="dice", at=DAY).size == 10
+
+
+@pytest.mark.parametrize(
+    ("frame", "seed", "source", "words"),
+    [
+        (SamplingFrame([]), 1, "dice", "holds no household"),
+        (FRAME, True, "dice", "an integer or non-empty text"),
+        (FRAME, 1, "  ", "say how the seed was produced"),
+        (SamplingFrame(HOUSEHOLDS), 1, "dice", "needs strata"),
+    ],
+)
+def test_a_refused_draw_says_why(
+    frame: SamplingFrame, seed: object, source: str, words: str
+) -> None:
+    """E-4: each refusal of a draw says what is missing."""
+    with pytest.raises(SampleError, match=words):
+        draw_sample(frame, seed, _size(4), seed_source=source, stratified=True)  # type: ignore[arg-type]
+
+
+def test_a_bad_frame_says_which_households() -> None:
+    """E-4: the first three missing or unknown households are named."""
+    with pytest.raises(ParseError, match="' H2' is not a household id"):
+        SamplingFrame(["H1", " H2"])
+    with pytest.raises(ParseError) as raised:
+        SamplingFrame(["H1", "H2", "H3", "H4", "H5"], {"H5": "A", "X1": "B"})
+    assert raised.value.message == (
+        "strata must name exactly the frame's households (missing ['H1', 'H2', 'H3'], "
+        "unknown ['X1'])"
+    )
