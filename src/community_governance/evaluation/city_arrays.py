@@ -285,6 +285,8 @@ def _projects(tables: Mapping[str, Any], units: Units) -> tuple[Keyed, Ints, Int
     if bool((owner_names < 0).any()):
         raise Declined
     pair_project = parent[kept]
+    if bool((np.bincount(pair_project, minlength=len(community)) == 0).any()):
+        raise Declined  # a project without responsible units: the row readers name the row
     owner = units.keyed.resolve(owner_names, community[pair_project])
     pairs = np.unique(pair_project * max(units.count, 1) + owner)
     keyed = Keyed(community, project_names_in_rows(project_names, name_codes))

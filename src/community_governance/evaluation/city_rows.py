@@ -55,16 +55,23 @@ _COMPONENTS = (Component.SELF, Component.PEER, Component.PUBLIC)
 
 
 def responsible_units(value: object, row: int) -> tuple[str, ...]:
-    """A project's responsible units: a list, or text separated by ``;`` (E-4)."""
+    """A project's responsible units: a list, or text separated by ``;`` (E-4).
+
+    Raises:
+        ParseError: neither, or no unit at all (a project's answers must count for someone).
+    """
+    field = f"projects[row {row}].responsible_units"
     if isinstance(value, str):
-        return tuple(v.strip() for v in value.split(";") if v.strip())
-    if isinstance(value, Iterable):
-        return tuple(str(v) for v in value)
-    raise ParseError(
-        "responsible units are a list or text separated by ';'",
-        field=f"projects[row {row}].responsible_units",
-        rule="E-4",
-    )
+        units = tuple(v.strip() for v in value.split(";") if v.strip())
+    elif isinstance(value, Iterable):
+        units = tuple(str(v) for v in value)
+    else:
+        raise ParseError(
+            "responsible units are a list or text separated by ';'", field=field, rule="E-4"
+        )
+    if not units:
+        raise ParseError("the project names no responsible unit", field=field, rule="E-4")
+    return units
 
 
 @attrs.frozen

@@ -1,0 +1,108 @@
+"""A small city checked by hand, its outputs in every form, and every refusal of its tables.
+
+E-1..E-6 on columns: two communities, C and D, each with a unit A; the result's rows, its
+Arrow table and its DataFrame hold the same known values; a missing table or a project
+without responsible units is refused naming the table, row, column and rule.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from community_governance.errors import ParseError, ScoreOutOfRangeError
+from community_governance.evaluation import evaluate_city
+from community_governance.policy import default_policy
+
+REWEIGHT = default_policy().override({"evaluation.missing_component": "reweight"})
+
+
+def _tables() -> dict[str, dict[str, list[Any]]]:
+    return {
+        "units": {"community": ["C", "C", "D"], "unit": ["A", "B", "A"]},
+        "ratings": {
+            "community": ["C", "C", "D"],
+            "quarter": ["2026Q3"] * 3,
+            "rater": ["A", "B", "A"],
+            "ratee": ["B", "A", "A"],
+            "dimension": ["service_attitude", "服务态度", "task_completion"],
+            "score": ["90", "80.5", "70"],
+        },
+        "projects": {"community": ["C"], "project": ["P"], "responsible_units": ["A;B"]},
+        "answers": {
+            "community": ["C", "C"],
+            "household": ["h1", "h2"],
+            "project": ["P", "P"],
+            "answer": ["满意", "very satisfied"],
+        },
+    }
+
+
+#: C's A: peer 80.5, public (80 + 100) / 2 = 90, no self-rating: 4/9 x 80.5 + 5/9 x 90 = 772/9.
+ROWS = [
+    ("C", "B", None, "90", "90", 90, 1, Decimal("90.00"), "excellent", 1),
+    ("C", "A", None, "80.5", "90", 772, 9, Decimal("85.78"), "good", 2),
+    ("D", "A", "70", None, None, 70, 1, Decimal("70.00"), "qualified", 1),
+]
+COLUMNS = [
+    "community",
+    "unit",
+    "self",
+    "peer",
+    "public",
+    "exact_numerator",
+    "exact_denominator",
+    "final",
+    "grade",
+    "rank",
+]
+
+
+def test_a_small_city_is_known_in_rows_arrow_and_pandas() -> None:
+    """E-1..E-6: the rows, the Arrow table and the DataFrame of a city checked by hand."""
+    result = evaluate_city(_tables(), quarter="2026Q3", policy=REWEIGHT)
+    assert list(result.columns) == COLUMNS
+    assert [tuple(row.values()) for row in result.rows()] == ROWS
+    assert [list(row) for row in result.rows()] == [COLUMNS] * 3
+    arrow = result.to_arrow()
+    assert arrow.column_names == COLUMNS
+    assert [tuple(row.values()) for row in arrow.to_pylist()] == ROWS
+    frame = result.to_pandas()
+    assert list(frame.columns) == COLUMNS
+    cells = frame.astype(object).where(frame.notna(), None)
+    assert [tuple(row) for row in cells.itertuples(index=False)] == ROWS
+
+
+@pytest.mark.parametrize("table", ["units", "ratings"])
+def test_a_missing_table_is_named(table: str) -> None:
+    """E-1: a city needs its units and its ratings."""
+    tables = _tables()
+    del tables[table]
+    with pytest.raises(ParseError, match=f"the {table} table is missing") as raised:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (raised.value.field, raised.value.rule) == (table, "E-1")
+
+
+@pytest.mark.parametrize(
+    ("units", "words"),
+    [("", "names no responsible unit"), (" ; ", "names no responsible unit"), (5, "a list or")],
+)
+def test_a_project_without_responsible_units_is_located(units: object, words: str) -> None:
+    """E-4: a project row must name who is responsible for it, as a list or as text."""
+    tables = _tables()
+    tables["projects"]["responsible_units"] = [units]
+    with pytest.raises(ParseError, match=words) as raised:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (raised.value.field, raised.value.rule) == ("projects[row 0].responsible_units", "E-4")
+
+
+def test_a_located_error_keeps_the_rules_words() -> None:
+    """E-2: an error found in a row keeps what the rule said and adds where."""
+    tables = _tables()
+    tables["ratings"]["score"][1] = "100.5"
+    with pytest.raises(ScoreOutOfRangeError) as raised:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (raised.value.field, raised.value.rule) == ("ratings[row 1].score", "E-2")
+    assert "100.5 is outside the scale 0..100" in raised.value.message
