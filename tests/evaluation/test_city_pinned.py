@@ -10,9 +10,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 
-from community_governance.errors import ParseError, ScoreOutOfRangeError
+from community_governance.errors import (
+    EligibilityError,
+    GovernanceError,
+    ParseError,
+    ScoreOutOfRangeError,
+    UnknownUnitError,
+)
 from community_governance.evaluation import evaluate_city
 from community_governance.policy import default_policy
 
@@ -106,3 +114,90 @@ def test_a_located_error_keeps_the_rules_words() -> None:
         evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
     assert (raised.value.field, raised.value.rule) == ("ratings[row 1].score", "E-2")
     assert "100.5 is outside the scale 0..100" in raised.value.message
+
+
+def _changed(table: str, column: str, row: int, value: object) -> dict[str, dict[str, list[Any]]]:
+    tables = _tables()
+    tables[table][column][row] = value
+    return tables
+
+
+@pytest.mark.parametrize(
+    ("tables", "error", "field", "rule", "words"),
+    [
+        (
+            _changed("units", "unit", 1, "A"),
+            ParseError,
+            "units[row 1].unit",
+            "E-1",
+            "'A' is listed twice",
+        ),
+        (
+            _changed("ratings", "community", 0, "Z"),
+            UnknownUnitError,
+            "ratings[row 0].community",
+            "E-1",
+            "community 'Z' has no units table rows",
+        ),
+        (
+            _changed("ratings", "quarter", 2, "2026Q2"),
+            EligibilityError,
+            "ratings[row 2].quarter",
+            "E-1",
+            "a rating for 2026Q2 in the evaluation of 2026Q3",
+        ),
+        (
+            _changed("ratings", "ratee", 0, "Q"),
+            UnknownUnitError,
+            "ratings[row 0].ratee",
+            "E-3",
+            "'Q' is not a member unit of C",
+        ),
+        (
+            _changed("ratings", "score", 2, ""),
+            ParseError,
+            "ratings.score",
+            "E-2",
+            "A's rating of A in D scores no dimension",
+        ),
+    ],
+)
+def test_each_bad_row_is_refused_where_it_is(
+    tables: dict[str, dict[str, list[Any]]],
+    error: type[GovernanceError],
+    field: str,
+    rule: str,
+    words: str,
+) -> None:
+    """E-1..E-3: a unit twice, an unknown community, another quarter, a stranger, no score."""
+    with pytest.raises(error, match=words) as raised:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (raised.value.field, raised.value.rule) == (field, rule)
+
+
+def test_each_bad_table_is_refused_naming_it() -> None:
+    """E-1: a table of another kind, missing columns, or columns of different lengths."""
+    tables: dict[str, Any] = _tables()
+    tables["units"] = [["C", "A"]]
+    with pytest.raises(ParseError, match="the units table is a list; expected a pyarrow") as kind:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (kind.value.field, kind.value.rule) == ("units", "E-1")
+    tables = _tables()
+    del tables["ratings"]["dimension"], tables["ratings"]["score"]
+    with pytest.raises(ParseError, match=r"missing column\(s\) \['dimension', 'score'\]") as gone:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (gone.value.field, gone.value.rule) == ("ratings.dimension", "E-1")
+    tables = _tables()
+    tables["ratings"]["score"].append("90")
+    with pytest.raises(ParseError, match="columns of different lengths") as uneven:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (uneven.value.field, uneven.value.rule) == ("ratings", "E-1")
+
+
+def test_pandas_and_arrow_tables_read_as_the_mapping() -> None:
+    """E-1: the same city from DataFrames and from Arrow tables."""
+    expected = evaluate_city(_tables(), quarter="2026Q3", policy=REWEIGHT).rows()
+    frames = {name: pd.DataFrame(columns) for name, columns in _tables().items()}
+    assert evaluate_city(frames, quarter="2026Q3", policy=REWEIGHT).rows() == expected
+    arrows = {name: pa.table(columns) for name, columns in _tables().items()}
+    assert evaluate_city(arrows, quarter="2026Q3", policy=REWEIGHT).rows() == expected

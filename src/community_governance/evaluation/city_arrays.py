@@ -20,7 +20,7 @@ always do.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from fractions import Fraction
 from typing import Any
 
@@ -343,6 +343,14 @@ def record_arrays(tables: Mapping[str, Any], quarter: Quarter, p: PolicySnapshot
     Raises:
         Declined: some row needs the row readers (an invalid row above all).
     """
+    for table in tables.values():
+        # Arrow tables and DataFrames are even by construction; a mapping of columns of
+        # different lengths is for the row readers to name.
+        if not isinstance(table, Mapping):
+            continue
+        columns = list(table.values())
+        if not all(isinstance(c, Sized) for c in columns) or len({len(c) for c in columns}) > 1:
+            raise Declined
     tables = arrow_tables(tables)
     units = Units(tables)
     return Recorded(units, Ratings(tables, units, quarter, p), Survey(tables, units, p))
