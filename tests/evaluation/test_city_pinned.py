@@ -201,3 +201,15 @@ def test_pandas_and_arrow_tables_read_as_the_mapping() -> None:
     assert evaluate_city(frames, quarter="2026Q3", policy=REWEIGHT).rows() == expected
     arrows = {name: pa.table(columns) for name, columns in _tables().items()}
     assert evaluate_city(arrows, quarter="2026Q3", policy=REWEIGHT).rows() == expected
+
+
+@pytest.mark.parametrize("low", [-5, 101])
+def test_an_integer_score_column_is_checked_against_the_scale(low: int) -> None:
+    """E-2: integer cells below or above the scale are refused at their row, on any column."""
+    tables: dict[str, Any] = _tables()
+    tables["ratings"]["score"] = [90, low, 70]
+    arrows = {name: pa.table(columns) for name, columns in tables.items()}
+    for given in (tables, arrows):
+        with pytest.raises(ScoreOutOfRangeError) as raised:
+            evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
+        assert (raised.value.field, raised.value.rule) == ("ratings[row 1].score", "E-2")
