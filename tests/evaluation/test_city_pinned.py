@@ -15,10 +15,13 @@ import pyarrow as pa
 import pytest
 
 from community_governance.errors import (
+    DuplicateResponseError,
     EligibilityError,
     GovernanceError,
+    InvalidAnswerError,
     ParseError,
     ScoreOutOfRangeError,
+    UnknownProjectError,
     UnknownUnitError,
 )
 from community_governance.evaluation import evaluate_city
@@ -213,3 +216,30 @@ def test_an_integer_score_column_is_checked_against_the_scale(low: int) -> None:
         with pytest.raises(ScoreOutOfRangeError) as raised:
             evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
         assert (raised.value.field, raised.value.rule) == ("ratings[row 1].score", "E-2")
+
+
+_SURVEY_ROWS = {
+    "stranger": ("projects", "responsible_units", 0, "A;Q", UnknownUnitError, "responsible_units"),
+    "elsewhere": ("projects", "community", 0, "Z", UnknownUnitError, "responsible_units"),
+    "no-project": ("answers", "project", 1, "P9", UnknownProjectError, "project"),
+    "twice": ("answers", "household", 1, "h1", DuplicateResponseError, "household"),
+    "off-scale": ("answers", "answer", 1, "meh", InvalidAnswerError, "answer"),
+}
+_SURVEY_WORDS = {
+    "stranger": r"\['Q'\] are not member units of C",
+    "elsewhere": r"\['A', 'B'\] are not member units of Z",
+    "no-project": "project 'P9' is not a project of C",
+    "twice": "household 'h1' already answered about 'P'",
+    "off-scale": "'meh' is not an answer",
+}
+
+
+@pytest.mark.parametrize("case", list(_SURVEY_ROWS))
+def test_each_bad_survey_row_is_refused_where_it_is(case: str) -> None:
+    """E-4: strangers responsible, unknown projects, a second answer, an answer off the scale."""
+    table, column, row, value, error, located = _SURVEY_ROWS[case]
+    tables = _changed(table, column, row, value)
+    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+        with pytest.raises(error, match=_SURVEY_WORDS[case]) as raised:
+            evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
+        assert (raised.value.field, raised.value.rule) == (f"{table}[row {row}].{located}", "E-4")
