@@ -19,6 +19,7 @@ from community_governance.errors import (
     EligibilityError,
     GovernanceError,
     InvalidAnswerError,
+    MissingComponentError,
     ParseError,
     ScoreOutOfRangeError,
     UnknownProjectError,
@@ -243,3 +244,12 @@ def test_each_bad_survey_row_is_refused_where_it_is(case: str) -> None:
         with pytest.raises(error, match=_SURVEY_WORDS[case]) as raised:
             evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
         assert (raised.value.field, raised.value.rule) == (f"{table}[row {row}].{located}", "E-4")
+
+
+def test_a_missing_component_names_the_community_and_unit() -> None:
+    """E-5: under the shipped ``error`` rule, C's A (no self-rating) is named with its city."""
+    tables = _tables()
+    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+        with pytest.raises(MissingComponentError, match="unit A has no self-rating") as raised:
+            evaluate_city(given, quarter="2026Q3", policy=default_policy())
+        assert (raised.value.field, raised.value.rule) == ("C: A.self", "E-5")

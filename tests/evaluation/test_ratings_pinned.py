@@ -391,3 +391,30 @@ def test_a_ratings_score_reads_the_weights_on_the_day_and_says_so() -> None:
     assert [(p.name, p.valid_from) for p in builder.parameters] == [
         ("evaluation.dimension_weights", dt.date(2026, 10, 1))
     ]
+
+
+def test_a_single_dimension_weighing_everything_scores_a_full_rating() -> None:
+    """E-2: with service attitude the only weight, a fully rated rating scores its service."""
+    only_service = POLICY.override(
+        {
+            "evaluation.dimension_weights": {
+                "service_attitude": "1",
+                "professional_level": "0",
+                "execution_ability": "0",
+                "coordination_ability": "0",
+                "task_completion": "0",
+                "public_satisfaction": "0",
+            },
+            "evaluation.missing_component": "reweight",
+        }
+    ).at(Q3.end)
+    full = Rating(
+        "A", "B", Q3, "peer", {**dict.fromkeys(Dimension, 50), Dimension.SERVICE_ATTITUDE: 90}
+    )
+    assert rating_score(full, only_service) == 90
+    book = RatingBook(COMMUNITY, Q3).record(full, only_service)
+    selves = [Rating(u, u, Q3, "self", ALL_80) for u in "ABCD"]
+    result = evaluate_quarter(
+        COMMUNITY, Q3, book.record_all(selves, only_service), None, policy=only_service, at=Q3.end
+    )
+    assert result.scorecard("B").peer_mean == 90
