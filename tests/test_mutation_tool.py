@@ -13,6 +13,8 @@ import tomllib
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -147,3 +149,26 @@ def test_a_survivors_diff_shows_only_its_change() -> None:
         '+        raise ParseError("negative: " + str(value), field="XXvalueXX", rule="E-1")',
     ]
     assert tool.mutant_diff(_MUTATED, "pkg.module.x_check__mutmut_9") == "(source not found)"
+
+
+def test_a_kept_run_is_read_again_without_running(tmp_path: Path) -> None:
+    """--report reads the statuses kept in DIR/GROUP; without a kept run it says so."""
+    tool = _tool()
+    folder = tmp_path / "numbers"
+    meta = folder / "mutants" / "src" / "community_governance" / "numbers.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(
+        json.dumps(
+            {
+                "exit_code_by_key": {
+                    "community_governance.numbers.x_f__mutmut_1": 1,
+                    "community_governance.numbers.x_f__mutmut_2": None,
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    counts, survivors = tool.run_group("numbers", tmp_path, run=False)
+    assert (counts["killed"], counts["not checked"], survivors) == (1, 1, [])
+    with pytest.raises(SystemExit, match="no kept run"):
+        tool.run_group("ledger", tmp_path, run=False)

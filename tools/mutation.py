@@ -15,6 +15,9 @@ as *message*: tests assert an error's class, ``field`` and ``rule``, not its wor
 a mutant counts as killed. Anything else in the same call (the field, the rule, the class,
 the message dropped or replaced by ``None``) is still a mutant to kill.
 
+``--keep DIR --report`` reads kept runs again, for instance after listing equivalents, or
+after stopping a long run: mutants it did not reach count as "other".
+
 Tests run under the Hypothesis profile ``mutation`` (derandomised, 30 examples), so that
 every mutant meets the same examples.
 
@@ -273,26 +276,33 @@ def _read_module(folder: Path, module: str) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def run_group(name: str, keep: Path | None) -> tuple[Counter[str], list[str]]:
-    """Run one group; return its counts by status and its unexplained survivors' diffs."""
+def run_group(name: str, keep: Path | None, *, run: bool = True) -> tuple[Counter[str], list[str]]:
+    """Run one group; return its counts by status and its unexplained survivors' diffs.
+
+    With ``run=False`` the run kept in ``keep/name`` is read again (against the current
+    equivalents file) instead of running mutmut.
+    """
     modules, tests = GROUPS[name]
     folder = (keep / name) if keep else Path(tempfile.mkdtemp(prefix=f"mutation-{name}-"))
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    _copy(folder, modules, tests)
     log = folder / "mutmut.log"
-    with log.open("w", encoding="utf-8") as output:
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run"],
-            cwd=folder,
-            env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
-            check=False,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    if run:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        _copy(folder, modules, tests)
+        with log.open("w", encoding="utf-8") as output:
+            subprocess.run(
+                [sys.executable, "-m", "mutmut", "run"],
+                cwd=folder,
+                env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
+                check=False,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+    elif not (folder / "mutants").is_dir():
+        raise SystemExit(f"{name}: no kept run in {folder}")
     found = _statuses(folder)
-    if found and all(status == "not checked" for status in found.values()):
+    if run and found and all(status == "not checked" for status in found.values()):
         # mutmut runs the selected tests once, unmutated, before any mutant; if they fail
         # nothing is checked, and the reason is in its output.
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
@@ -319,11 +329,19 @@ def main() -> None:
     parser.add_argument("groups", nargs="*", choices=[*GROUPS, *ALIASES], default=list(GROUPS))
     parser.add_argument("--keep", type=Path, help="keep each group's run in DIR/GROUP")
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="with --keep: read the kept runs again (after editing the equivalents) instead "
+        "of running mutmut; mutants a stopped run did not reach count as 'other'",
+    )
     args = parser.parse_args()
+    if args.report and args.keep is None:
+        parser.error("--report reads the runs kept with --keep DIR")
     table = {}
     chosen = [part for name in args.groups for part in ALIASES.get(name, [name])]
     for name in chosen or list(GROUPS):
-        counts, survivors = run_group(name, args.keep)
+        counts, survivors = run_group(name, args.keep, run=not args.report)
         for survivor in survivors:
             print(survivor, end="\n\n")
         caught = counts["killed"] + counts["timeout"] + counts["message"]
