@@ -322,8 +322,11 @@ def test_a_bad_frame_says_which_households() -> None:
     with pytest.raises(ParseError, match="' H2' is not a household id"):
         SamplingFrame(["H1", " H2"])
     with pytest.raises(ParseError) as raised:
-        SamplingFrame(["H1", "H2", "H3", "H4", "H5"], {"H5": "A", "X1": "B"})
+        SamplingFrame(
+            ["H1", "H2", "H3", "H4", "H5"],
+            {"H5": "A", "X1": "B", "X2": "B", "X3": "B", "X4": "B"},
+        )
     assert raised.value.message == (
         "strata must name exactly the frame's households (missing ['H1', 'H2', 'H3'], "
-        "unknown ['X1'])"
+        "unknown ['X1', 'X2', 'X3'])"
     )
