@@ -78,7 +78,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             f"src/community_governance/evaluation/{name}.py"
             for name in ("city", "city_arrays", "city_codes", "city_rows", "city_vector")
         ],
-        ["tests/evaluation/test_city.py", "tests/evaluation/test_city_paths.py"],
+        sorted(
+            str(path.relative_to(ROOT))
+            for path in (ROOT / "tests" / "evaluation").glob("test_city*.py")
+        ),
     ),
     # The integer columns serve both a quarter (ratings, scores) and a city.
     "evaluation-columns": (
