@@ -40,6 +40,12 @@ from community_governance.policy import Policy, default_policy
 from community_governance.vocabulary import Dimension
 from tests.evaluation.known_quarter import COMMUNITY, Q3, rich_quarter, scores
 
+
+def _service_weighing(service: str, each_other: str) -> dict[str, str]:
+    """Dimension weights: service attitude's, and one weight for each of the five others."""
+    return {d.code: service if d is Dimension.SERVICE_ATTITUDE else each_other for d in Dimension}
+
+
 POLICY = default_policy()
 RULES = POLICY.at(Q3.end)
 ALL_80 = dict.fromkeys(Dimension, 80)
@@ -199,18 +205,7 @@ def _book(policy: object) -> RatingBook:
     )
 
 
-SKEWED_POLICY = POLICY.override(
-    {
-        "evaluation.dimension_weights": {
-            "service_attitude": "1/2",
-            "professional_level": "1/10",
-            "execution_ability": "1/10",
-            "coordination_ability": "1/10",
-            "task_completion": "1/10",
-            "public_satisfaction": "1/10",
-        }
-    }
-)
+SKEWED_POLICY = POLICY.override({"evaluation.dimension_weights": _service_weighing("1/2", "1/10")})
 SKEWED = SKEWED_POLICY.at(Q3.end)
 FINER_POLICY = POLICY.override({"evaluation.scale": {"min": "0", "max": "100", "places": 3}})
 FINER = FINER_POLICY.at(Q3.end)
@@ -294,14 +289,7 @@ def test_a_rating_of_only_weightless_dimensions_is_refused_naming_rater_and_rate
     """E-2: with service attitude weighing nothing, a rating of it alone has no score."""
     weightless = POLICY.override(
         {
-            "evaluation.dimension_weights": {
-                "service_attitude": "0",
-                "professional_level": "1/5",
-                "execution_ability": "1/5",
-                "coordination_ability": "1/5",
-                "task_completion": "1/5",
-                "public_satisfaction": "1/5",
-            },
+            "evaluation.dimension_weights": _service_weighing("0", "1/5"),
             "evaluation.missing_component": "reweight",
         }
     ).at(Q3.end)
@@ -371,14 +359,7 @@ def test_a_ratings_score_reads_the_weights_on_the_day_and_says_so() -> None:
     skewed_from_october = POLICY.override(
         {
             "evaluation.dimension_weights": {
-                "value": {
-                    "service_attitude": "1/2",
-                    "professional_level": "1/10",
-                    "execution_ability": "1/10",
-                    "coordination_ability": "1/10",
-                    "task_completion": "1/10",
-                    "public_satisfaction": "1/10",
-                },
+                "value": _service_weighing("1/2", "1/10"),
                 "valid_from": "2026-10-01",
             }
         }
@@ -397,14 +378,7 @@ def test_a_single_dimension_weighing_everything_scores_a_full_rating() -> None:
     """E-2: with service attitude the only weight, a fully rated rating scores its service."""
     only_service = POLICY.override(
         {
-            "evaluation.dimension_weights": {
-                "service_attitude": "1",
-                "professional_level": "0",
-                "execution_ability": "0",
-                "coordination_ability": "0",
-                "task_completion": "0",
-                "public_satisfaction": "0",
-            },
+            "evaluation.dimension_weights": _service_weighing("1", "0"),
             "evaluation.missing_component": "reweight",
         }
     ).at(Q3.end)
