@@ -27,6 +27,7 @@ from community_governance.errors import (
 )
 from community_governance.evaluation import evaluate_city
 from community_governance.policy import default_policy
+from tests.evaluation.test_city_paths import _without_numpy
 
 REWEIGHT = default_policy().override({"evaluation.missing_component": "reweight"})
 
@@ -253,3 +254,74 @@ def test_a_missing_component_names_the_community_and_unit() -> None:
         with pytest.raises(MissingComponentError, match="unit A has no self-rating") as raised:
             evaluate_city(given, quarter="2026Q3", policy=default_policy())
         assert (raised.value.field, raised.value.rule) == ("C: A.self", "E-5")
+
+
+def _both_paths(tables: Any, policy: Any) -> list[list[dict[str, Any]]]:
+    """The city's rows from the column path and from the row readers alone."""
+    fast = evaluate_city(tables, quarter="2026Q3", policy=policy).rows()
+    with _without_numpy():
+        plain = evaluate_city(tables, quarter="2026Q3", policy=policy).rows()
+    return [fast, plain]
+
+
+def test_the_small_city_is_the_same_without_numpy() -> None:
+    """E-1..E-6: the row readers and Python ints give the known rows too."""
+    for rows in _both_paths(_tables(), REWEIGHT):
+        assert [tuple(row.values()) for row in rows] == ROWS
+
+
+def test_attribution_to_all_counts_a_projects_answers_for_every_unit() -> None:
+    """E-4: with P run by A alone, B has no public mean, unless every answer counts for all."""
+    tables = _tables()
+    tables["projects"]["responsible_units"] = [["A"]]  # a list, as an Arrow list column gives
+    everyone = REWEIGHT.override({"evaluation.survey.attribution": "all"})
+    for rows in _both_paths(tables, REWEIGHT):
+        assert [(r["community"], r["unit"], r["public"]) for r in rows][:2] == [
+            ("C", "B", None),
+            ("C", "A", "90"),
+        ]
+    for rows in _both_paths(tables, everyone):
+        assert [(r["community"], r["unit"], r["public"]) for r in rows] == [
+            ("C", "B", "90"),
+            ("C", "A", "90"),
+            ("D", "A", None),
+        ]
+
+
+def test_a_dimension_rated_twice_is_refused_at_its_second_row() -> None:
+    """E-3: one rater rates one ratee once on each dimension."""
+    tables = _tables()
+    for column in tables["ratings"]:
+        tables["ratings"][column].append(tables["ratings"][column][0])
+    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+        with pytest.raises(GovernanceError, match="A already rated B") as raised:
+            evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
+        assert (raised.value.field, raised.value.rule) == ("ratings[row 3].dimension", "E-3")
+
+
+def test_scores_past_the_int64_bound_are_scored_exactly() -> None:
+    """E-2, E-5: past int64 in the scale's unit, a city is scored in Python ints, exactly.
+
+    On a (strange) scale up to 10**19, a score of 5 x 10**18 is 5 x 10**20 hundredths.
+    """
+    huge = REWEIGHT.override(
+        {"evaluation.scale": {"min": "0", "max": "10000000000000000000", "places": 2}}
+    )
+    tables: dict[str, Any] = {name: _tables()[name] for name in ("units", "ratings")}
+    tables["ratings"]["score"] = [5 * 10**18, 4 * 10**18, 3 * 10**18]
+    result = evaluate_city(
+        {k: pa.table(v) for k, v in tables.items()}, quarter="2026Q3", policy=huge
+    )
+    assert [(r["unit"], r["exact_numerator"], str(r["final"])) for r in result.rows()] == [
+        ("B", 5 * 10**18, "5000000000000000000.00"),
+        ("A", 4 * 10**18, "4000000000000000000.00"),
+        ("A", 3 * 10**18, "3000000000000000000.00"),
+    ]
+
+
+def test_a_cell_that_is_not_a_score_says_so_at_its_row() -> None:
+    """E-2: the rule's own words, located at the row and column."""
+    tables = _changed("ratings", "score", 0, "eighty")
+    with pytest.raises(ParseError, match="'eighty' is not a decimal score") as raised:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (raised.value.field, raised.value.rule) == ("ratings[row 0].score", "E-2")
