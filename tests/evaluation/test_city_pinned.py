@@ -325,3 +325,21 @@ def test_a_cell_that_is_not_a_score_says_so_at_its_row() -> None:
     with pytest.raises(ParseError, match="'eighty' is not a decimal score") as raised:
         evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
     assert (raised.value.field, raised.value.rule) == ("ratings[row 0].score", "E-2")
+
+
+def test_a_city_without_a_survey_and_a_project_listed_again() -> None:
+    """E-4: the survey tables may be left out; a project listed again has its units replaced."""
+    tables = _tables()
+    bare = {name: tables[name] for name in ("units", "ratings")}
+    for rows in _both_paths(bare, REWEIGHT):
+        assert [(r["unit"], r["public"]) for r in rows] == [("B", None), ("A", None), ("A", None)]
+    again = _tables()
+    again["projects"] = {
+        "community": ["C", "C"],
+        "project": ["P", "P"],
+        "responsible_units": ["A", "B"],
+    }
+    arrow = {name: pa.table(columns) for name, columns in again.items()}
+    for given in (again, arrow):
+        for rows in _both_paths(given, REWEIGHT):
+            assert [(r["unit"], r["public"]) for r in rows][:2] == [("B", "90"), ("A", None)]
