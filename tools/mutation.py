@@ -90,6 +90,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             *_EVALUATION_RULE_TESTS,
             "tests/evaluation/test_columns.py",
             "tests/evaluation/test_city_paths.py",
+            "tests/evaluation/test_city_pinned.py",
         ],
     ),
     "consultation": (

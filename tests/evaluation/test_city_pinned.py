@@ -254,6 +254,9 @@ def test_a_missing_component_names_the_community_and_unit() -> None:
         with pytest.raises(MissingComponentError, match="unit A has no self-rating") as raised:
             evaluate_city(given, quarter="2026Q3", policy=default_policy())
         assert (raised.value.field, raised.value.rule) == ("C: A.self", "E-5")
+    with _without_numpy(), pytest.raises(MissingComponentError) as plain:
+        evaluate_city(tables, quarter="2026Q3", policy=default_policy())
+    assert (plain.value.field, plain.value.rule) == ("C: A.self", "E-5")
 
 
 def _both_paths(tables: Any, policy: Any) -> list[list[dict[str, Any]]]:
