@@ -346,3 +346,36 @@ def test_a_city_without_a_survey_and_a_project_listed_again() -> None:
     for given in (again, arrow):
         for rows in _both_paths(given, REWEIGHT):
             assert [(r["unit"], r["public"]) for r in rows][:2] == [("B", "90"), ("A", None)]
+
+
+def test_communities_come_in_order_when_some_are_scored_apart() -> None:
+    """E-6: D complete (scored on whole columns), C not (scored row by row): C still first."""
+    tables = _tables()
+    tables["units"] = {"community": ["C", "C", "D", "D"], "unit": ["A", "B", "A", "B"]}
+    d_ratings = [("A", "A", "70"), ("B", "B", "60"), ("A", "B", "65"), ("B", "A", "75")]
+    tables["ratings"] = {
+        "community": ["C", "C"] + ["D"] * 4,
+        "quarter": ["2026Q3"] * 6,
+        "rater": ["A", "B"] + [r for r, _, _ in d_ratings],
+        "ratee": ["B", "A"] + [e for _, e, _ in d_ratings],
+        "dimension": ["service_attitude"] * 6,
+        "score": ["90", "80.5"] + [s for _, _, s in d_ratings],
+    }
+    tables["projects"] = {
+        "community": ["C", "D"],
+        "project": ["P", "Q"],
+        "responsible_units": ["A;B", "A;B"],
+    }
+    tables["answers"] = {
+        "community": ["C", "C", "D"],
+        "household": ["h1", "h2", "h9"],
+        "project": ["P", "P", "Q"],
+        "answer": ["满意", "very satisfied", "满意"],
+    }
+    for rows in _both_paths(tables, REWEIGHT):
+        assert [(r["community"], r["unit"], r["rank"]) for r in rows] == [
+            ("C", "B", 1),
+            ("C", "A", 2),
+            ("D", "A", 1),
+            ("D", "B", 2),
+        ]
