@@ -379,3 +379,29 @@ def test_communities_come_in_order_when_some_are_scored_apart() -> None:
             ("D", "A", 1),
             ("D", "B", 2),
         ]
+
+
+@pytest.mark.parametrize(
+    ("community", "units", "words"),
+    [
+        ("C", "B;Q", r"\['Q'\] are not member units of C"),
+        ("Z", "A", r"\['A'\] are not member units of Z"),
+    ],
+)
+def test_a_project_listed_again_is_checked_like_any_other(
+    community: str, units: str, words: str
+) -> None:
+    """E-4: the second listing of P names a stranger, or another community: refused at its row."""
+    tables = _tables()
+    tables["projects"] = {
+        "community": ["C", community],
+        "project": ["P", "P"],
+        "responsible_units": ["A", units],
+    }
+    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+        with pytest.raises(UnknownUnitError, match=words) as raised:
+            evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
+        assert (raised.value.field, raised.value.rule) == (
+            "projects[row 1].responsible_units",
+            "E-4",
+        )
