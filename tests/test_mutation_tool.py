@@ -74,6 +74,8 @@ def test_every_equivalent_names_a_mutated_module_and_a_reason() -> None:
         for pattern in modules
         for path in ROOT.glob(pattern)
     }
+    listed = [e["mutant"] for e in tomllib.loads(tool.EQUIVALENTS.read_text("utf-8"))["equivalent"]]
+    assert len(listed) == len(set(listed)), "a mutant is listed twice"
     for mutant, reason in entries.items():
         module = mutant.rsplit(".", 1)[0]
         assert module in mutated, mutant
