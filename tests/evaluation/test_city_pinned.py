@@ -405,3 +405,11 @@ def test_a_project_listed_again_is_checked_like_any_other(
             "projects[row 1].responsible_units",
             "E-4",
         )
+
+
+def test_communities_come_in_order_of_their_names_not_of_their_rows() -> None:
+    """E-6: D's units listed before C's: the result still lists C first, on both paths."""
+    tables = _tables()
+    tables["units"] = {"community": ["D", "C", "C"], "unit": ["A", "A", "B"]}
+    for rows in _both_paths(tables, REWEIGHT):
+        assert [(r["community"], r["unit"]) for r in rows] == [("C", "B"), ("C", "A"), ("D", "A")]
