@@ -10,8 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
-import pyarrow as pa
 import pytest
 
 from community_governance.errors import (
@@ -27,7 +25,7 @@ from community_governance.errors import (
 )
 from community_governance.evaluation import evaluate_city
 from community_governance.policy import default_policy
-from tests.evaluation.test_city_paths import _without_numpy
+from tests.evaluation.test_city_paths import _shaped, _without_numpy
 
 REWEIGHT = default_policy().override({"evaluation.missing_component": "reweight"})
 
@@ -202,9 +200,9 @@ def test_each_bad_table_is_refused_naming_it() -> None:
 def test_pandas_and_arrow_tables_read_as_the_mapping() -> None:
     """E-1: the same city from DataFrames and from Arrow tables."""
     expected = evaluate_city(_tables(), quarter="2026Q3", policy=REWEIGHT).rows()
-    frames = {name: pd.DataFrame(columns) for name, columns in _tables().items()}
+    frames = _shaped(_tables(), "pandas")
     assert evaluate_city(frames, quarter="2026Q3", policy=REWEIGHT).rows() == expected
-    arrows = {name: pa.table(columns) for name, columns in _tables().items()}
+    arrows = _shaped(_tables(), "arrow")
     assert evaluate_city(arrows, quarter="2026Q3", policy=REWEIGHT).rows() == expected
 
 
@@ -213,7 +211,7 @@ def test_an_integer_score_column_is_checked_against_the_scale(low: int) -> None:
     """E-2: integer cells below or above the scale are refused at their row, on any column."""
     tables: dict[str, Any] = _tables()
     tables["ratings"]["score"] = [90, low, 70]
-    arrows = {name: pa.table(columns) for name, columns in tables.items()}
+    arrows = _shaped(tables, "arrow")
     for given in (tables, arrows):
         with pytest.raises(ScoreOutOfRangeError) as raised:
             evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
@@ -241,7 +239,7 @@ def test_each_bad_survey_row_is_refused_where_it_is(case: str) -> None:
     """E-4: strangers responsible, unknown projects, a second answer, an answer off the scale."""
     table, column, row, value, error, located = _SURVEY_ROWS[case]
     tables = _changed(table, column, row, value)
-    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+    for given in (tables, _shaped(tables, "arrow")):
         with pytest.raises(error, match=_SURVEY_WORDS[case]) as raised:
             evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
         assert (raised.value.field, raised.value.rule) == (f"{table}[row {row}].{located}", "E-4")
@@ -250,7 +248,7 @@ def test_each_bad_survey_row_is_refused_where_it_is(case: str) -> None:
 def test_a_missing_component_names_the_community_and_unit() -> None:
     """E-5: under the shipped ``error`` rule, C's A (no self-rating) is named with its city."""
     tables = _tables()
-    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+    for given in (tables, _shaped(tables, "arrow")):
         with pytest.raises(MissingComponentError, match="unit A has no self-rating") as raised:
             evaluate_city(given, quarter="2026Q3", policy=default_policy())
         assert (raised.value.field, raised.value.rule) == ("C: A.self", "E-5")
@@ -296,7 +294,7 @@ def test_a_dimension_rated_twice_is_refused_at_its_second_row() -> None:
     tables = _tables()
     for column in tables["ratings"]:
         tables["ratings"][column].append(tables["ratings"][column][0])
-    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+    for given in (tables, _shaped(tables, "arrow")):
         with pytest.raises(GovernanceError, match="A already rated B") as raised:
             evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
         assert (raised.value.field, raised.value.rule) == ("ratings[row 3].dimension", "E-3")
@@ -312,9 +310,7 @@ def test_scores_past_the_int64_bound_are_scored_exactly() -> None:
     )
     tables: dict[str, Any] = {name: _tables()[name] for name in ("units", "ratings")}
     tables["ratings"]["score"] = [5 * 10**18, 4 * 10**18, 3 * 10**18]
-    result = evaluate_city(
-        {k: pa.table(v) for k, v in tables.items()}, quarter="2026Q3", policy=huge
-    )
+    result = evaluate_city(_shaped(tables, "arrow"), quarter="2026Q3", policy=huge)
     assert [(r["unit"], r["exact_numerator"], str(r["final"])) for r in result.rows()] == [
         ("B", 5 * 10**18, "5000000000000000000.00"),
         ("A", 4 * 10**18, "4000000000000000000.00"),
@@ -342,7 +338,7 @@ def test_a_city_without_a_survey_and_a_project_listed_again() -> None:
         "project": ["P", "P"],
         "responsible_units": ["A", "B"],
     }
-    arrow = {name: pa.table(columns) for name, columns in again.items()}
+    arrow = _shaped(again, "arrow")
     for given in (again, arrow):
         for rows in _both_paths(given, REWEIGHT):
             assert [(r["unit"], r["public"]) for r in rows][:2] == [("B", "90"), ("A", None)]
@@ -398,7 +394,7 @@ def test_a_project_listed_again_is_checked_like_any_other(
         "project": ["P", "P"],
         "responsible_units": ["A", units],
     }
-    for given in (tables, {name: pa.table(columns) for name, columns in tables.items()}):
+    for given in (tables, _shaped(tables, "arrow")):
         with pytest.raises(UnknownUnitError, match=words) as raised:
             evaluate_city(given, quarter="2026Q3", policy=REWEIGHT)
         assert (raised.value.field, raised.value.rule) == (
