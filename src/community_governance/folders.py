@@ -13,7 +13,7 @@ from pathlib import Path
 
 from community_governance.errors import ParseError
 
-__all__ = ["write_new_folder"]
+__all__ = ["write_file", "write_new_folder"]
 
 
 def write_new_folder(target: Path | str, files: Mapping[str, bytes], *, rule: str) -> Path:
@@ -36,3 +36,22 @@ def write_new_folder(target: Path | str, files: Mapping[str, bytes], *, rule: st
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     return folder
+
+
+def write_file(target: Path | str, data: bytes, *, rule: str = "output") -> Path:
+    """Write ``data`` to the file ``target`` whole: to a temporary name, then renamed over it.
+
+    Raises:
+        ParseError: the file cannot be written (naming it and the reason).
+    """
+    path = Path(target)
+    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ParseError(
+            f"cannot write the file: {error.strerror}", field=str(path), rule=rule
+        ) from None
+    return path

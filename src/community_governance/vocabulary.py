@@ -36,6 +36,7 @@ __all__ = [
     "Grade",
     "GradeBasis",
     "Lang",
+    "LookalikeRule",
     "Measure",
     "MissingComponentRule",
     "OrganisationKind",
@@ -348,6 +349,13 @@ class SmallFrameRule(BilingualEnum):
 
     CENSUS = ("census", "全部住户参与调查", "survey every household")
     ERROR = ("error", "报错", "raise an error")
+
+
+class LookalikeRule(BilingualEnum):
+    """What to do with ids that look alike but differ, at input (E-4)."""
+
+    ERROR = ("error", "报错", "raise an error")
+    WARN = ("warn", "警告并接受", "warn and accept")
 
 
 class SurveyAttribution(BilingualEnum):

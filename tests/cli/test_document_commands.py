@@ -276,11 +276,13 @@ def test_demo_export_writes_files_every_command_reads(
         [
             "announcement.json",
             "certificate.json",
+            "csv",
             "frame.json",
             "meeting.json",
             "ratings.json",
             "result.json",
             "survey.json",
+            "xlsx",
         ]
     )
     assert "住户抽样证书" in out

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
+from community_governance.cli.inputs import encoding_option
 from community_governance.cli.options import (
     format_option,
     lang_option,
@@ -27,6 +28,7 @@ from community_governance.policy import (
     diff,
     load_policy,
 )
+from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
 
 __all__ = ["cli"]
@@ -274,8 +276,10 @@ def sample() -> None:
     """Group of the sampling commands."""
 
 
-@sample.command("draw", help="Draw the survey sample from a frame document; print the certificate.")
-@click.argument("frame_path", metavar="FRAME.json")
+@sample.command(
+    "draw", help="Draw the survey sample from a frame (JSON, CSV or Excel); print the certificate."
+)
+@click.argument("frame_path", metavar="FRAME")
 @click.option("--seed", required=True, help="The public seed, as announced (text: 007 stays 007).")
 @click.option("--seed-source", required=True, help="How the seed was produced.")
 @click.option(
@@ -283,6 +287,7 @@ def sample() -> None:
 )
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
 @policy_option
+@encoding_option
 def sample_draw(
     frame_path: str,
     seed: str,
@@ -290,13 +295,15 @@ def sample_draw(
     stratified: bool,
     on: dt.datetime | None,
     policy_name: str,
+    encoding: Encoding,
 ) -> None:
     """Draw a sample."""
+    from community_governance.cli.inputs import frame_input
     from community_governance.evaluation import draw_sample
     from community_governance.schemas import CertificateDoc
 
-    frame = load_document_file(frame_path, "frame").to_domain()
     rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
+    frame = frame_input(frame_path, rules, encoding=encoding)
     # The seed is text, hashed exactly as announced: "007" stays "007" (E-4).
     certificate = draw_sample(frame, seed, rules, seed_source=seed_source, stratified=stratified)
     click.echo(CertificateDoc.from_domain(certificate).model_dump_json(indent=2))
@@ -306,72 +313,135 @@ def sample_draw(
     "verify", help="Re-check a certificate against its frame; exit 1 if it does not match."
 )
 @click.argument("certificate_path", metavar="CERTIFICATE.json")
-@click.argument("frame_path", metavar="FRAME.json")
-def sample_verify(certificate_path: str, frame_path: str) -> None:
+@click.argument("frame_path", metavar="FRAME")
+@policy_option
+@encoding_option
+def sample_verify(
+    certificate_path: str, frame_path: str, policy_name: str, encoding: Encoding
+) -> None:
     """Verify a sample."""
+    from community_governance.cli.inputs import frame_input
     from community_governance.evaluation import verify_sample
 
     certificate = load_document_file(certificate_path, "certificate").to_domain()
-    frame = load_document_file(frame_path, "frame").to_domain()
+    rules = _rules(policy_name, dt.date.today())  # noqa: DTZ011 - a local date
+    frame = frame_input(frame_path, rules, encoding=encoding)
     outcome = verify_sample(certificate, frame)
     click.echo("ok" if outcome.ok else "\n".join(outcome.problems))
     if not outcome.ok:
         raise click.exceptions.Exit(EXIT_OUTCOME)
 
 
-@cli.command("evaluate", help="Evaluate a quarter from ratings and survey documents (E-1..E-6).")
-@click.argument("ratings_path", metavar="RATINGS.json")
-@click.argument("survey_path", metavar="SURVEY.json")
+@cli.command(
+    "evaluate",
+    help="Evaluate a quarter from ratings and survey files (E-1..E-6): JSON documents, "
+    "CSV (UTF-8, BOM or GBK) or Excel tables.",
+)
+@click.argument("ratings_path", metavar="RATINGS")
+@click.argument("survey_path", metavar="SURVEY")
+@click.option(
+    "--units",
+    default=None,
+    help="The member units' table, for a ratings table (default: the workbook's units sheet, "
+    "or units.csv/units.xlsx beside the ratings).",
+)
+@click.option(
+    "--projects",
+    default=None,
+    help="The projects' table, for a survey answers table (default: the workbook's projects "
+    "sheet, or projects.csv/projects.xlsx beside the answers).",
+)
+@click.option(
+    "--certificate",
+    default=None,
+    help="The sample certificate (JSON), for a survey answers table "
+    "(default: certificate.json beside the answers).",
+)
+@encoding_option
 @click.option(
     "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
 )
 @policy_option
 @format_option(
-    ("table", "json", "csv"),
-    "table for people, json for the result document, csv for spreadsheets.",
+    ("table", "json", "csv", "xlsx"),
+    "table for people, json for the result document, csv or xlsx for spreadsheets.",
 )
 @click.option(
     "--excel",
     is_flag=True,
     help="With --format csv: start with a byte-order mark, so Excel reads Chinese as UTF-8.",
 )
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the result to this file instead of standard output (needed for xlsx).",
+)
 @lang_option
 def evaluate(
     ratings_path: str,
     survey_path: str,
+    units: str | None,
+    projects: str | None,
+    certificate: str | None,
+    encoding: Encoding,
     on: dt.datetime | None,
     policy_name: str,
     fmt: str,
     excel: bool,
+    out: Path | None,
     lang: Lang | None,
 ) -> None:
     """Evaluate a quarter."""
-    from community_governance.community import Quarter
+    from community_governance.cli.inputs import (
+        policy_day,
+        ratings_input,
+        ratings_quarter,
+        survey_input,
+    )
     from community_governance.evaluation import evaluate_quarter
     from community_governance.schemas import QuarterResultDoc
 
-    ratings_doc = load_document_file(ratings_path, "ratings")
-    quarter = Quarter.parse(ratings_doc.quarter)
-    day = on.date() if on else quarter.end
+    quarter, data, source = ratings_quarter(ratings_path, encoding)
+    day = policy_day(on, quarter)
     loaded = named_policy(policy_name)
     rules = loaded.at(day)
-    book = ratings_doc.to_domain(rules)
-    survey = load_document_file(survey_path, "survey").to_domain(rules)
+    book = ratings_input(data, source, rules, units=units, encoding=encoding)
+    survey = survey_input(
+        survey_path, rules, projects=projects, certificate=certificate, encoding=encoding
+    )
     result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
-    if fmt == "json":
-        click.echo(QuarterResultDoc.from_domain(result).model_dump_json(indent=2))
-        return
     language = lang or default_lang()
-    if fmt == "csv":
-        from community_governance.cli.spreadsheet import result_csv
+    if fmt == "json":
+        _emit(QuarterResultDoc.from_domain(result).model_dump_json(indent=2) + "\n", out)
+    elif fmt in ("csv", "xlsx"):
+        from community_governance.cli.spreadsheet import result_csv, result_xlsx
 
-        click.echo(result_csv(result, language, excel=excel), nl=False)
-        return
-    for card in result.scorecards:
-        click.echo(
-            f"{card.rank:>3}  {card.unit_id:<20} {card.final.reported:>7}  "
-            f"{card.grade.label(language)}"
+        if fmt == "xlsx":
+            _emit(result_xlsx(result, language), out, binary=True)
+        else:
+            _emit(result_csv(result, language, excel=excel), out)
+    else:
+        _emit(
+            "".join(
+                f"{card.rank:>3}  {card.unit_id:<20} {card.final.reported:>7}  "
+                f"{card.grade.label(language)}\n"
+                for card in result.scorecards
+            ),
+            out,
         )
+
+
+def _emit(content: str | bytes, out: Path | None, *, binary: bool = False) -> None:
+    """``content`` to ``out``, or to standard output (a workbook only to a file)."""
+    if out is not None:
+        from community_governance.folders import write_file
+
+        write_file(out, content.encode() if isinstance(content, str) else content)
+    elif binary:
+        raise click.UsageError("a workbook is written to a file: give --out RESULT.xlsx")
+    else:
+        click.echo(content, nl=False)
 
 
 @cli.command("explain", help="Explain one unit's score from a quarter-result document.")

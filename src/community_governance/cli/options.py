@@ -6,7 +6,6 @@ same in every command, and documents are read from files (or standard input) one
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from community_governance.policy import DEFAULT_POLICY, Policy, load_policy
 
 __all__ = [
     "LANG",
+    "document_from_bytes",
     "format_option",
     "lang_option",
     "load_document_file",
@@ -71,22 +71,15 @@ def load_document_file(path: str, name: str) -> Any:
     Raises:
         ParseError: the file cannot be read or decoded, or the document is invalid.
     """
-    from community_governance.errors import ParseError
-    from community_governance.schemas import load_document
+    from community_governance.tables.read import read_path
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as error:
-        raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=name) from None
-    if path == "-":
-        path = "<stdin>"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ParseError(
-                "the file is neither UTF-8 nor GB18030/GBK text", field=path, rule=name
-            ) from None
-    return load_document(name, text, source=path)
+    data, source = read_path(path, rule=name)
+    return document_from_bytes(data, source, name)
+
+
+def document_from_bytes(data: bytes, source: str, name: str) -> Any:
+    """Document ``name`` from the bytes of file ``source`` (UTF-8, with a BOM, or GBK)."""
+    from community_governance.schemas import load_document
+    from community_governance.tables.read import decode
+
+    return load_document(name, decode(data, source, rule=name), source=source)

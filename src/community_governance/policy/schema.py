@@ -50,6 +50,7 @@ from community_governance.vocabulary import (
     Executor,
     Grade,
     GradeBasis,
+    LookalikeRule,
     MissingComponentRule,
     PeerAggregation,
     Pillar,
@@ -144,6 +145,7 @@ class PolicySnapshot:
     survey_small_frame = ParameterSpec(
         "evaluation.survey.small_frame", ChoiceKind(SmallFrameRule), "E-4"
     )
+    id_lookalikes = ParameterSpec("input.ids.lookalikes", ChoiceKind(LookalikeRule), "E-4")
     survey_answer_scale = ParameterSpec("evaluation.survey.answer_scale", AnswerScaleKind(), "E-4")
     survey_z = ParameterSpec("evaluation.survey.z", FractionKind(_ZERO, None, low_open=True), "E-4")
     survey_attribution = ParameterSpec(

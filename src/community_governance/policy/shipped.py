@@ -200,6 +200,14 @@ SHIPPED: dict[str, dict[str, Any]] = {
                 },
                 "values": [{"valid_from": dt.date(2021, 1, 21), "value": "census"}],
             },
+            "input.ids.lookalikes": {
+                "rule": "E-4",
+                "note": {
+                    "zh": "住户与单位编号中形近字符（拉丁、西里尔、希腊字母，全角）混用时报错",
+                    "en": "Ids that look alike (Latin, Cyrillic or Greek letters, full-width forms) are an error at input",
+                },
+                "values": [{"valid_from": dt.date(2021, 1, 21), "value": "error"}],
+            },
             "evaluation.survey.answer_scale": {
                 "rule": "E-4",
                 "note": {
@@ -339,24 +347,16 @@ SHIPPED: dict[str, dict[str, Any]] = {
             "ledger.pseudonym_scope": {
                 "rule": "E-4",
                 "note": {
-                    "zh": "记录账本中住户假名的范围：同一社区内不变（community），或每个社区每季度不同"
-                    "（quarter）（原文未规定，取 community：可跟踪同一住户的连续反映，"
-                    "但持有密钥者能把同一社区内的记录关联起来）",
-                    "en": "Within what a household keeps one pseudonym in the record: a "
-                    "community (community) or a community's quarter (quarter) (not in the "
-                    "article; community: a household's repeated concerns can be followed, but "
-                    "whoever holds the key can link its records within the community)",
+                    "zh": "记录账本中住户假名的范围：同一社区内不变（community），或每个社区每季度不同（quarter）（原文未规定，取 community：可跟踪同一住户的连续反映，但持有密钥者能把同一社区内的记录关联起来）",
+                    "en": "Within what a household keeps one pseudonym in the record: a community (community) or a community's quarter (quarter) (not in the article; community: a household's repeated concerns can be followed, but whoever holds the key can link its records within the community)",
                 },
                 "values": [{"valid_from": dt.date(2021, 1, 21), "value": "community"}],
             },
             "rectification.announcement_sample": {
                 "rule": "R-1",
                 "note": {
-                    "zh": "公示中如何公布住户抽样：公布抽中住户编号（ids），或只公布户数（count）"
-                    "（原文未规定，取公布编号，便于居民自行核对）",
-                    "en": "What the announcement shows of the household sample: the sampled ids, "
-                    "or only their number (not in the article; ids, so that residents can "
-                    "check it)",
+                    "zh": "公示中如何公布住户抽样：公布抽中住户编号（ids），或只公布户数（count）（原文未规定，取公布编号，便于居民自行核对）",
+                    "en": "What the announcement shows of the household sample: the sampled ids, or only their number (not in the article; ids, so that residents can check it)",
                 },
                 "values": [{"valid_from": dt.date(2021, 1, 21), "value": "ids"}],
             },

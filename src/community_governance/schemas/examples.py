@@ -19,6 +19,15 @@ from community_governance.schemas.evaluation import (
     SurveyDoc,
 )
 from community_governance.schemas.rectification import AnnouncementDoc
+from community_governance.tables.kinds import TABLES
+from community_governance.tables.outputs import (
+    frame_rows,
+    projects_rows,
+    ratings_rows,
+    survey_rows,
+    units_rows,
+)
+from community_governance.tables.write import write_table, write_workbook
 
 __all__ = ["EXAMPLES", "example_documents"]
 
@@ -34,6 +43,14 @@ EXAMPLES: Mapping[str, tuple[str, str]] = {
     "result.json": ("季度考评结果", "the quarter's results"),
     "meeting.json": ("组团议事会议（已闭会）", "the deliberation meeting, closed"),
     "announcement.json": ("结果公示与异议期", "the announcement and its objection window"),
+    "csv/": (
+        "同一季度的输入表格（CSV，UTF-8）：成员单位、自评互评、住户名册、测评项目、民意测评",
+        "the same inputs as CSV tables (UTF-8): units, ratings, frame, projects, answers",
+    ),
+    "xlsx/": (
+        "同一季度的输入工作簿（quarter.xlsx 含四个工作表，frame.xlsx 为住户名册）",
+        "the same inputs as workbooks (quarter.xlsx with four sheets, frame.xlsx)",
+    ),
 }
 
 
@@ -48,6 +65,23 @@ def example_documents(data: DemoQuarter, outcome: DemoOutcome) -> dict[str, byte
         "meeting.json": ClosedMeetingDoc.from_domain(data.meeting),
         "announcement.json": AnnouncementDoc.from_domain(outcome.announcement),
     }
-    return {
+    files = {
         name: (doc.model_dump_json(indent=2) + "\n").encode() for name, doc in documents.items()
     }
+    return files | _tables(data, files["certificate.json"])
+
+
+def _tables(data: DemoQuarter, certificate: bytes) -> dict[str, bytes]:
+    """The quarter's inputs as CSV tables and as workbooks, the certificate beside each."""
+    rows = {
+        "units": units_rows(data.community),
+        "ratings": ratings_rows(data.ratings),
+        "projects": projects_rows(data.survey.projects),
+        "survey": survey_rows(data.survey),
+    }
+    files = {f"csv/{name}.csv": write_table(TABLES[name], r, "csv") for name, r in rows.items()}
+    files["csv/frame.csv"] = write_table(TABLES["frame"], frame_rows(data.frame), "csv")
+    files["xlsx/quarter.xlsx"] = write_workbook([(TABLES[n], r) for n, r in rows.items()])
+    files["xlsx/frame.xlsx"] = write_table(TABLES["frame"], frame_rows(data.frame), "xlsx")
+    files["csv/certificate.json"] = files["xlsx/certificate.json"] = certificate
+    return files

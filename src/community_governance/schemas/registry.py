@@ -26,7 +26,7 @@ from community_governance.schemas.policy import PolicyDoc
 from community_governance.schemas.rectification import AnnouncementDoc, CaseDoc
 from community_governance.schemas.services import ServiceRecordDoc
 
-__all__ = ["DOCUMENTS", "json_schema", "load_document"]
+__all__ = ["DOCUMENTS", "exact_json_value", "json_schema", "load_document"]
 
 #: Every exchanged document, by name.
 DOCUMENTS: dict[str, type[Document]] = {
@@ -92,18 +92,24 @@ def _exact_numbers(value: object, key: str = "") -> object:
     return value
 
 
-def _exact_json(text: str, source: str, name: str) -> str | None:
-    """``text`` with the exact numbers of scores turned into their text, or ``None``.
+def exact_json_value(text: str, source: str, name: str) -> Any:
+    """``text`` parsed as JSON, numbers as ``Decimal`` from their digits (never a float).
 
-    Numbers are read from their digits (``Decimal``), never through a binary float; where
-    a document holds an exact number (``EXACT_VALUES``) they are handed on as their text,
-    which is how the documents hold exact numbers; integers stay integers. Duplicate keys
-    (JSON would keep the last silently), ``NaN`` and ``Infinity`` and absurd nesting are
-    refused. ``None`` means the text is not JSON: the
-    model's own parser then names the place.
+    Raises:
+        ParseError: not JSON, a key given twice in one object, ``NaN`` or ``Infinity``, or
+            nesting too deep; naming ``source`` and the document ``name``.
     """
     try:
-        data = json.loads(
+        return _parsed(text, source, name)
+    except ParseError:
+        raise
+    except ValueError as error:
+        raise ParseError(f"not JSON: {error}", field=source, rule=name) from None
+
+
+def _parsed(text: str, source: str, name: str) -> Any:
+    try:
+        return json.loads(
             text,
             object_pairs_hook=_no_duplicates,
             parse_float=Decimal,
@@ -127,6 +133,22 @@ def _exact_json(text: str, source: str, name: str) -> str | None:
             field=source,
             rule=name,
         ) from None
+
+
+def _exact_json(text: str, source: str, name: str) -> str | None:
+    """``text`` with the exact numbers of scores turned into their text, or ``None``.
+
+    Numbers are read from their digits (``Decimal``), never through a binary float; where
+    a document holds an exact number (``EXACT_VALUES``) they are handed on as their text,
+    which is how the documents hold exact numbers; integers stay integers. Duplicate keys
+    (JSON would keep the last silently), ``NaN`` and ``Infinity`` and absurd nesting are
+    refused. ``None`` means the text is not JSON: the model's own parser then names the
+    place.
+    """
+    try:
+        data = _parsed(text, source, name)
+    except ParseError:
+        raise
     except ValueError:
         return None
     return json.dumps(_exact_numbers(data), ensure_ascii=False)

@@ -1,0 +1,271 @@
+"""A quarter's inputs built from tables, every refusal at its row (E-1..E-4).
+
+Each row is read on its own first (ids, numbers, labels): every bad row is listed, up to
+``MAX_LISTED``. The rows are then handed to the domain in one all-or-nothing batch
+(``RatingBook.record_all``, ``Survey.respond_all``), which stays the authority on the rules;
+when it refuses, the row it refused is found by bisecting the batch (the batch is in row
+order, so the first prefix it refuses ends at that row), listed, set aside, and the rest
+tried again, so that several refusals are listed at once. Reading is ``O(n log n)`` at worst
+and linear when the table is right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from community_governance.community import Community, MemberUnit, Project, Quarter
+from community_governance.errors import GovernanceError, ParseError
+from community_governance.evaluation.ratings import Rating, RatingBook
+from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
+from community_governance.evaluation.survey import Survey, SurveyResponse
+from community_governance.ids import check_lookalikes, clean_id
+from community_governance.policy.schema import PolicySnapshot
+from community_governance.tables.kinds import TABLES, split_list
+from community_governance.tables.read import MAX_LISTED, Row, Table, TableError
+from community_governance.vocabulary import Component, Dimension
+
+__all__ = [
+    "frame_from_table",
+    "projects_from_table",
+    "quarter_of",
+    "ratings_from_table",
+    "survey_from_tables",
+    "units_from_table",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _line(row: Row, error: GovernanceError, column: str | None = None) -> str:
+    """One line for a refused row: its place, the domain's words, the rule."""
+    place = row.where
+    if column is not None:
+        place = row.at(column)
+    elif error.field:
+        for code in row.places:
+            if code in error.field.split(".")[-1] or error.field.endswith(code):
+                place = row.at(code)
+                break
+    return f"{place}: {error.message} [{error.rule}]"
+
+
+def _each(table: Table, read: Callable[[Row], T], rule: str) -> list[tuple[Row, T]]:
+    """``read`` of every row; every refusal listed (``TableError``) if any row is refused."""
+    done: list[tuple[Row, T]] = []
+    problems: list[str] = []
+    for row in table.rows:
+        try:
+            done.append((row, read(row)))
+        except GovernanceError as error:
+            problems.append(_line(row, error))
+    if problems:
+        raise TableError(problems, field=table.source, rule=rule)
+    return done
+
+
+def _batch(
+    table: Table, items: Sequence[tuple[Row, T]], apply: Callable[[list[T]], R], rule: str
+) -> R:
+    """``apply`` of all items at once; refusals located by bisection and listed together."""
+    kept = list(items)
+    problems: list[str] = []
+    while True:
+        try:
+            result = apply([item for _, item in kept])
+        except GovernanceError as error:
+            low, high = 1, len(kept)
+            while low < high:
+                middle = (low + high) // 2
+                try:
+                    apply([item for _, item in kept[:middle]])
+                except GovernanceError:
+                    high = middle
+                else:
+                    low = middle + 1
+            problems.append(_line(kept[low - 1][0], error))
+            del kept[low - 1]
+            if len(problems) > MAX_LISTED or not kept:
+                raise TableError(problems, field=table.source, rule=rule) from None
+            continue
+        if problems:
+            raise TableError(problems, field=table.source, rule=rule)
+        return result
+
+
+def _one(table: Table, column: str, rule: str) -> str:
+    """The value every row gives in ``column`` (a community's id, a quarter)."""
+    values = {row.cells.get(column) for row in table.rows}
+    if len(values) != 1 or None in values:
+        shown = ", ".join(sorted(repr(v) for v in values))
+        raise TableError(
+            [f"{table.source}: each row names one {column}; found {shown or 'none'} [{rule}]"],
+            field=table.source,
+            rule=rule,
+        )
+    return str(values.pop())
+
+
+def _required(row: Row, column: str, rule: str) -> str:
+    value = row.cells.get(column)
+    if value is None:
+        raise ParseError("this cell is empty", field=column, rule=rule)
+    return value
+
+
+def _id(row: Row, column: str, rule: str) -> str:
+    return clean_id(_required(row, column, rule), field=column, rule=rule)
+
+
+def _checked_ids(
+    table: Table, rows: Sequence[tuple[Row, T]], ids: Callable[[T], str], policy: PolicySnapshot
+) -> None:
+    try:
+        check_lookalikes(
+            (ids(item) for _, item in rows), field=table.source, on_lookalike=policy.id_lookalikes
+        )
+    except GovernanceError as error:
+        raise TableError(
+            [f"{table.source}: {error.message} [{error.rule}]"], field=table.source, rule=error.rule
+        ) from None
+
+
+def units_from_table(table: Table, policy: PolicySnapshot) -> Community:
+    """The community and its member units from a ``units`` table (E-1, C-3)."""
+    rule = TABLES["units"].rule
+
+    def unit(row: Row) -> MemberUnit:
+        return MemberUnit(
+            _id(row, "unit_id", rule),
+            _required(row, "name", rule),
+            _required(row, "kind", rule),
+            split_list(row.cells.get("responsibilities")),
+            split_list(row.cells.get("business_lines")),
+            split_list(row.cells.get("compounds")),
+        )
+
+    units = _each(table, unit, rule)
+    _checked_ids(table, units, lambda u: u.unit_id, policy)
+    households = {row.cells.get("households") for row in table.rows} - {None}
+    count = _households(table, households, rule)
+    return _batch(
+        table,
+        units,
+        lambda chosen: Community(
+            clean_id(_one(table, "community_id", rule), field="community_id", rule=rule),
+            _one(table, "community_name", rule),
+            chosen,
+            household_count=count,
+        ),
+        rule,
+    )
+
+
+def _households(table: Table, values: set[str | None], rule: str) -> int:
+    if not values:
+        return 0
+    text = str(next(iter(values)))
+    if len(values) != 1 or not text.isdecimal() or len(text) > 9:  # noqa: PLR2004
+        raise TableError(
+            [f"{table.source}: households is one whole number, got {sorted(map(str, values))}"],
+            field=table.source,
+            rule=rule,
+        )
+    return int(text)
+
+
+def quarter_of(table: Table) -> Quarter:
+    """The quarter a ``ratings`` table is for (every row names the same one, E-1)."""
+    return Quarter.parse(_one(table, "quarter", TABLES["ratings"].rule))
+
+
+def ratings_from_table(table: Table, community: Community, policy: PolicySnapshot) -> RatingBook:
+    """A quarter's rating book from a ``ratings`` table (E-2, E-3).
+
+    A row whose ``kind`` is empty is a self-rating when the rater rates itself, else a peer
+    rating; an empty dimension cell is "unable to rate".
+    """
+    rule = TABLES["ratings"].rule
+    quarter = quarter_of(table)
+
+    def rating(row: Row) -> Rating:
+        rater, ratee = _id(row, "rater", rule), _id(row, "ratee", rule)
+        given = row.cells.get("kind")
+        kind = (
+            Component.from_label(given)
+            if given
+            else (Component.SELF if rater == ratee else Component.PEER)
+        )
+        return Rating(
+            rater, ratee, quarter, kind, {d.code: row.cells.get(d.code) for d in Dimension}
+        )
+
+    ratings = _each(table, rating, rule)
+    book = RatingBook(community, quarter)
+    return _batch(table, ratings, lambda chosen: book.record_all(chosen, policy), rule)
+
+
+def frame_from_table(table: Table, policy: PolicySnapshot) -> SamplingFrame:
+    """A sampling frame from a ``frame`` table (E-4): households, and strata if given."""
+    rule = TABLES["frame"].rule
+    rows = _each(
+        table,
+        lambda row: (_id(row, "household", rule), row.cells.get("stratum")),
+        rule,
+    )
+    _checked_ids(table, rows, lambda pair: pair[0], policy)
+    seen: dict[str, Row] = {}
+    problems = []
+    for row, (household, _) in rows:
+        first = seen.setdefault(household, row)
+        if first is not row:
+            problems.append(
+                f"{row.where}: household {household!r} is listed again "
+                f"(first at {first.where}) [{rule}]"
+            )
+    if problems:
+        raise TableError(problems, field=table.source, rule=rule)
+    strata = {h: s for _, (h, s) in rows if s is not None}
+    return _batch(
+        table,
+        rows,
+        lambda chosen: SamplingFrame([h for h, _ in chosen], strata if strata else {}),
+        rule,
+    )
+
+
+def projects_from_table(table: Table) -> tuple[Project, ...]:
+    """The quarter's projects from a ``projects`` table (E-4)."""
+    rule = TABLES["projects"].rule
+    projects = _each(
+        table,
+        lambda row: Project(
+            _id(row, "project_id", rule),
+            _required(row, "title", rule),
+            _required(row, "quarter", rule),
+            tuple(
+                clean_id(u, field="responsible_units", rule=rule)
+                for u in split_list(row.cells.get("responsible_units"))
+            ),
+        ),
+        rule,
+    )
+    return tuple(project for _, project in projects)
+
+
+def survey_from_tables(
+    projects: Table, answers: Table, certificate: SampleCertificate, policy: PolicySnapshot
+) -> Survey:
+    """A quarter's survey from its ``projects`` and ``survey`` tables and the certificate."""
+    rule = TABLES["survey"].rule
+    listed = projects_from_table(projects)
+    survey = Survey(_one(projects, "quarter", TABLES["projects"].rule), certificate, listed)
+    responses = _each(
+        answers,
+        lambda row: SurveyResponse(
+            _id(row, "household", rule), _id(row, "project", rule), _required(row, "answer", rule)
+        ),
+        rule,
+    )
+    return _batch(answers, responses, lambda chosen: survey.respond_all(chosen, policy), rule)

@@ -1,0 +1,389 @@
+"""Tables as offices keep them: CSV in UTF-8, UTF-8 with a BOM or GBK, and Excel workbooks.
+
+Rules: E-1..E-4 (the tables carry units, ratings, frames, projects and answers).
+
+A table is read into rows of text cells, each with the place a person finds it at: the
+file and the row of a CSV file, the file, the sheet and the cell (``Sheet!C7``) of a
+workbook. Headers are matched against the table's columns by code, Chinese or English
+label; an unknown column, a missing one or a column given twice is an error, since a
+misspelt header would otherwise drop a whole column silently.
+
+Bounds, whatever the policy: a cell of more than ``MAX_CELL`` characters, and a table of
+more than ``MAX_ROWS`` rows, are refused before anything is built from them. Reading is
+linear in the size of the file.
+
+Excel numeric cells arrive as binary doubles; each is read as the shortest decimal that
+turns back into the same double (what Excel shows), never through its binary expansion:
+a cell showing ``87.3`` is 87.3, not 87.299999999999997157829056959599256515502929688.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from community_governance.errors import ParseError
+
+__all__ = [
+    "ENCODINGS",
+    "MAX_CELL",
+    "MAX_ROWS",
+    "Column",
+    "Row",
+    "Table",
+    "TableError",
+    "decode",
+    "excel_number",
+    "header_key",
+    "read_table",
+]
+
+#: The longest cell read, in characters (a long id or title is far shorter).
+MAX_CELL = 10_000
+#: The most rows read from one table (a province's frame is split by community).
+MAX_ROWS = 5_000_000
+#: How many row errors one error lists before it says how many more there are.
+MAX_LISTED = 20
+
+#: Encodings a CSV file may be in: ``auto`` tries UTF-8 (with or without a BOM), then GBK's
+#: superset GB18030.
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gb18030", "gbk")
+
+Encoding = Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]
+
+
+class TableError(ParseError):
+    """Rows of a table are wrong; ``problems`` lists each, one line naming its place and rule.
+
+    Its text lists the first ``MAX_LISTED`` problems, then how many more there are.
+    """
+
+    def __init__(self, problems: Sequence[str] | str, *, field: str | None, rule: str | None):
+        self.problems = tuple(problems.splitlines() if isinstance(problems, str) else problems)
+        shown = list(self.problems[:MAX_LISTED])
+        if len(self.problems) > MAX_LISTED:
+            shown.append(f"… and {len(self.problems) - MAX_LISTED} more")
+        super().__init__("\n".join(shown), field=field, rule=rule)
+
+    def _render(self) -> str:
+        # Each problem already names its file, place, column and rule.
+        return self.message
+
+
+@attrs.frozen
+class Column:
+    """A column of a table: its code, its two labels, and whether a table must have it."""
+
+    code: str
+    zh: str
+    en: str
+    required: bool = True
+
+    def label(self, lang: str) -> str:
+        """The header written in ``lang``."""
+        return self.zh if lang == "zh" else self.code
+
+
+@attrs.frozen
+class Row:
+    """One row: where it is, and its cells by column code (``None`` for an empty cell)."""
+
+    where: str
+    cells: Mapping[str, str | None]
+    places: Mapping[str, str]
+
+    def at(self, column: str) -> str:
+        """Where the cell of ``column`` is (``file:row 7, 服务态度`` or ``file:Sheet!C7``)."""
+        return self.places.get(column, self.where)
+
+
+@attrs.frozen
+class Table:
+    """A table read from a file: its rows, and the columns it had."""
+
+    source: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def header_key(text: str) -> str:
+    """A header as compared: composed, without outer spaces, case and ``-``/space folded."""
+    folded = unicodedata.normalize("NFKC", text).strip().casefold()
+    return folded.replace("-", "_").replace(" ", "_")
+
+
+def decode(data: bytes, source: str, *, encoding: Encoding = "auto", rule: str = "input") -> str:
+    """The text of ``data``: UTF-8 (a BOM dropped), else GB18030/GBK, or as ``encoding`` says.
+
+    Raises:
+        ParseError: the bytes are not text in that encoding; names the first bad byte.
+    """
+    tries: tuple[str, ...] = ("utf-8-sig", "gb18030") if encoding == "auto" else (encoding,)
+    for name in tries:
+        try:
+            return data.decode("utf-8-sig" if name == "utf-8" else name)
+        except UnicodeDecodeError as error:
+            failure = error
+    told = "UTF-8 or GB18030/GBK" if encoding == "auto" else encoding
+    raise ParseError(
+        f"the file is not {told} text (byte {failure.start}); "
+        "save it as CSV UTF-8, or give --encoding",
+        field=source,
+        rule=rule,
+    )
+
+
+def excel_number(value: float | int) -> Decimal:
+    """A numeric cell as the shortest decimal that round-trips its double (``repr``)."""
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(value))
+
+
+def _cell_text(value: object) -> str | None:  # noqa: PLR0911 - one return per kind of cell
+    """A workbook cell as text, exactly; ``None`` for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, int | float):
+        number = excel_number(value)
+        if not number.is_finite():
+            return str(value)
+        return format(number, "f")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _matched(
+    headers: Sequence[str | None], columns: Sequence[Column], source: str, rule: str
+) -> list[str | None]:
+    """The column code of each header (``None`` for a blank header over an empty column)."""
+    known: dict[str, str] = {}
+    for column in columns:
+        for name in (column.code, column.zh, column.en):
+            known[header_key(name)] = column.code
+    codes: list[str | None] = []
+    problems = []
+    for index, header in enumerate(headers, start=1):
+        if header is None or not header.strip():
+            codes.append(None)
+            continue
+        code = known.get(header_key(header))
+        if code is None:
+            problems.append(
+                f"{source}: column {index} {header!r} is not a column of this table; "
+                f"columns: {', '.join(f'{c.code} ({c.zh})' for c in columns)} [{rule}]"
+            )
+        elif code in codes:
+            problems.append(f"{source}: column {index} {header!r} is given twice [{rule}]")
+        codes.append(code)
+    missing = [c for c in columns if c.required and c.code not in codes]
+    problems += [f"{source}: the column {c.code} ({c.zh}) is missing [{rule}]" for c in missing]
+    if problems:
+        raise TableError(problems, field=source, rule=rule)
+    return codes
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _rows(
+    records: Iterator[tuple[str, Sequence[object]]],
+    columns: Sequence[Column],
+    source: str,
+    rule: str,
+    *,
+    cell_place: str | None,
+) -> Table:
+    """Rows of ``records`` (where, values); the first record is the header."""
+    header = next(records, None)
+    if header is None:
+        raise ParseError("the table is empty: no header row", field=source, rule=rule)
+    headers = [None if h is None else str(h) for h in header[1]]
+    codes = _matched(headers, columns, source, rule)
+    labels = {c.code: c.zh for c in columns}
+    rows: list[Row] = []
+    problems: list[str] = []
+    for where, values in records:
+        if len(rows) >= MAX_ROWS:
+            raise ParseError(f"more than {MAX_ROWS} rows", field=source, rule=rule)
+        texts = [_cell_text(v) if not isinstance(v, str) else v for v in values]
+        if all(t is None or not t.strip() for t in texts):
+            continue
+        cells: dict[str, str | None] = {}
+        places: dict[str, str] = {}
+        for index, text in enumerate(texts):
+            code = codes[index] if index < len(codes) else None
+            if code is None:
+                if text is not None and text.strip():
+                    problems.append(f"{where}: a value under no header: {text[:40]!r} [{rule}]")
+                continue
+            place = (
+                f"{cell_place}!{_column_letter(index + 1)}{where.rsplit(' ', 1)[-1]}"
+                if cell_place is not None
+                else f"{where}, {code} ({labels[code]})"
+            )
+            places[code] = place
+            if text is not None and len(text) > MAX_CELL:
+                problems.append(f"{place}: a cell of more than {MAX_CELL} characters [{rule}]")
+                continue
+            stripped = None if text is None else text.strip()
+            cells[code] = stripped or None
+        rows.append(Row(where, cells, places))
+    if problems:
+        raise TableError(problems, field=source, rule=rule)
+    return Table(source, tuple(c for c in codes if c is not None), tuple(rows))
+
+
+def _csv_records(text: str, source: str) -> Iterator[tuple[str, Sequence[object]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for number, values in enumerate(reader, start=1):
+        yield f"{source}:row {number}", values
+
+
+def _json_records(text: str, source: str, rule: str) -> Iterator[tuple[str, Sequence[object]]]:
+    """A JSON array of row objects (keys: headers), numbers read exactly from their digits."""
+    from community_governance.schemas.registry import exact_json_value  # noqa: PLC0415
+
+    data = exact_json_value(text, source, rule)
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ParseError("a table in JSON is an array of row objects", field=source, rule=rule)
+    headers: list[str] = []
+    for item in data:
+        headers += [key for key in item if key not in headers]
+    yield f"{source}:header", headers
+    for number, item in enumerate(data, start=1):
+        values = []
+        for key in headers:
+            value = item.get(key)
+            if isinstance(value, dict | list):
+                raise ParseError(
+                    f"row {number}, {key}: a cell is text or a number, not {type(value).__name__}",
+                    field=source,
+                    rule=rule,
+                )
+            values.append(value)
+        yield f"{source}:row {number}", values
+
+
+def _xlsx_records(
+    data: bytes, source: str, sheet: str | None, rule: str
+) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
+    try:
+        import openpyxl  # noqa: PLC0415 - an optional extra
+    except ModuleNotFoundError:  # pragma: no cover - exercised only without the extra
+        raise ParseError(
+            "reading Excel workbooks needs the [excel] extra (openpyxl)", field=source, rule=rule
+        ) from None
+    import zipfile  # noqa: PLC0415 - only workbooks need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ParseError(f"not an Excel workbook: {error}", field=source, rule=rule) from None
+    name = sheet if sheet is not None else book.sheetnames[0]
+    if name not in book.sheetnames:
+        raise ParseError(
+            f"the workbook has no sheet {name!r}; sheets: {', '.join(book.sheetnames)}",
+            field=source,
+            rule=rule,
+        )
+    worksheet = book[name]
+
+    def records() -> Iterator[tuple[str, Sequence[object]]]:
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            yield f"{source}:{name} row {number}", values
+        book.close()
+
+    return f"{source}:{name}", records()
+
+
+def sheet_names(data: bytes) -> tuple[str, ...]:
+    """The sheets of a workbook, or ``()`` when ``data`` is not one."""
+    if not data.startswith(b"PK\x03\x04"):
+        return ()
+    import openpyxl  # noqa: PLC0415 - an optional extra
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return tuple(book.sheetnames)
+    finally:
+        book.close()
+
+
+def read_table(
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    source: str,
+    rule: str,
+    encoding: Encoding = "auto",
+    sheet: str | None = None,
+) -> Table:
+    """The table in ``data``: an Excel workbook (by its bytes) or CSV text.
+
+    ``sheet`` picks a workbook's sheet (default: the first). Rows whose cells are all
+    empty are skipped.
+
+    Raises:
+        ParseError: the file is not text or a workbook, or has no header row.
+        TableError: headers or cells are wrong; every problem found, one line each.
+    """
+    if data.startswith(b"PK\x03\x04"):
+        place, records = _xlsx_records(data, source, sheet, rule)
+        return _rows(records, columns, place, rule, cell_place=place)
+    text = decode(data, source, encoding=encoding, rule=rule)
+    if text.lstrip().startswith("["):
+        return _rows(_json_records(text, source, rule), columns, source, rule, cell_place=None)
+    if "\x00" in text:
+        raise ParseError("the file holds NUL characters: not a CSV file", field=source, rule=rule)
+    try:
+        return _rows(_csv_records(text, source), columns, source, rule, cell_place=None)
+    except csv.Error as error:
+        raise ParseError(f"not CSV: {error}", field=source, rule=rule) from None
+
+
+def read_path(path: str, *, rule: str) -> tuple[bytes, str]:
+    """The bytes of ``path`` (standard input for ``-``) and the name errors give it."""
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read(), "<stdin>"
+        return Path(path).read_bytes(), path
+    except IsADirectoryError:
+        raise ParseError("is a folder, not a file", field=path, rule=rule) from None
+    except OSError as error:
+        raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=rule) from None
+
+
+def sheet_for(data: bytes, names: Sequence[str]) -> str | None:
+    """The sheet of a workbook named one of ``names`` (headers' folding), or ``None``.
+
+    A workbook of one sheet (its hidden lists aside) gives that sheet whatever its name.
+    ``None`` too when ``data`` is not a workbook.
+    """
+    sheets = [s for s in sheet_names(data) if s != "lists"]
+    wanted = {header_key(n) for n in names}
+    for sheet in sheets:
+        if header_key(sheet) in wanted:
+            return sheet
+    return sheets[0] if len(sheets) == 1 else None
