@@ -4,7 +4,7 @@ Exit codes: 0 success (help included: ``-h``, ``--help``, or a bare group such a
 ``community-governance policy``, which prints its commands); 1 a rule outcome the caller
 asked to fail on; 2 bad input (a missing or invalid file, an unknown option); 130
 interrupted (Ctrl-C). Bad input prints one line naming the file, the field and the
-rule, never a traceback.
+rule, never a traceback; a table with several bad rows prints one such line per row.
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
 def _stopped(stopped: BaseException) -> int:
     """The exit code of a run that stopped early, its one line written where it belongs."""
     if isinstance(stopped, GovernanceError):
-        print(f"community-governance: error: {stopped}", file=sys.stderr)
+        # A table's errors are one per row, each a line of its own.
+        for line in str(stopped).splitlines():
+            print(f"community-governance: error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if isinstance(stopped, click.exceptions.Exit):
         return int(stopped.exit_code)

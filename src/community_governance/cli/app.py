@@ -201,6 +201,66 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | No
     show_demo(console, data, outcome, lang or default_lang())
 
 
+@cli.command(
+    "template",
+    help="Write a fill-in template of a table, with an example row and drop-down lists. "
+    "写出填报模板（含示例行与下拉列表）。",
+)
+@click.argument(
+    "kind", type=click.Choice(["ratings", "survey", "frame", "ballots", "projects", "units"])
+)
+@format_option(("xlsx", "csv", "json"), "xlsx (drop-down lists), csv or json (rows).")
+@lang_option
+@click.option(
+    "--units",
+    default=None,
+    help="A units table (or ratings document): its unit ids fill the drop-down lists.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write (default: KIND.FORMAT in the current folder; - for standard output).",
+)
+@policy_option
+def template_command(
+    kind: str, fmt: str, lang: Lang | None, units: str | None, out: Path | None, policy_name: str
+) -> None:
+    """Write a template."""
+    from typing import Literal, cast
+
+    from community_governance.tables.templates import template
+
+    rules = named_policy(policy_name).at(dt.date.today())  # noqa: DTZ011 - a local date
+    unit_ids: tuple[str, ...] = ()
+    if units is not None:
+        from community_governance.cli.inputs import unit_ids_of
+
+        unit_ids = unit_ids_of(units, rules)
+    language = lang or default_lang()
+    content = template(
+        kind,
+        cast("Literal['csv', 'xlsx', 'json']", fmt),
+        rules,
+        lang=language,
+        unit_ids=unit_ids,
+    )
+    target = out if out is not None else Path(f"{kind}.{fmt}")
+    if str(target) == "-":
+        if fmt == "xlsx":
+            raise click.UsageError("a workbook is written to a file: give --out KIND.xlsx")
+        click.echo(content.decode("utf-8-sig"), nl=False)
+        return
+    if target.exists():
+        from community_governance.errors import ParseError
+
+        raise ParseError(
+            "the file exists already; give another --out", field=str(target), rule=kind
+        )
+    _emit(content, target, binary=True)
+    click.echo(str(target))
+
+
 def _rules(policy_name: str, on: dt.date) -> PolicySnapshot:
     return named_policy(policy_name).at(on)
 

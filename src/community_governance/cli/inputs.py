@@ -22,7 +22,13 @@ from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.files import companion, is_json, load_table
 from community_governance.tables.read import ENCODINGS, Encoding, read_path
 
-__all__ = ["encoding_option", "frame_input", "ratings_input", "survey_input"]
+__all__ = [
+    "encoding_option",
+    "frame_input",
+    "ratings_input",
+    "survey_input",
+    "unit_ids_of",
+]
 
 encoding_option = click.option(
     "--encoding",
@@ -98,6 +104,21 @@ def frame_input(path: str, rules: PolicySnapshot, *, encoding: Encoding) -> Samp
         )
         return frame
     return frame_from_table(load_table(source, "frame", encoding=encoding, data=data), rules)
+
+
+def unit_ids_of(path: str, rules: PolicySnapshot) -> tuple[str, ...]:
+    """The unit ids of a units table, or of a ratings or community document."""
+    from community_governance.tables.inputs import units_from_table
+
+    data, source = read_path(path, rule="E-1")
+    if is_json(data):
+        text = data.lstrip(b"\xef\xbb\xbf")
+        name = "ratings" if b'"ratings"' in text[:200] else "community"
+        document = _document(data, source, name)
+        community = document.community if name == "ratings" else document
+        return tuple(unit.unit_id for unit in community.units)
+    table = load_table(source, "units", data=data)
+    return units_from_table(table, rules).unit_ids
 
 
 def _beside(path: str, name: str) -> str:

@@ -25,6 +25,7 @@ Certificates of algorithm version 1 (an early draft's tickets) still verify by t
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -335,6 +336,22 @@ class Verification:
         return self.ok
 
 
+def _outside(frame: SamplingFrame, certificate: SampleCertificate) -> str:
+    """The households the certificate names that the frame lacks (five at most), or ``""``.
+
+    The frame is sorted, so each look-up is a bisection: no set of a large frame is built.
+    """
+    named = {*certificate.sample, *(h for pair in certificate.replacements for h in pair)}
+    households = frame.households
+    missing = sorted(
+        h
+        for h in named
+        if (at := bisect.bisect_left(households, h)) == len(households) or households[at] != h
+    )
+    shown = ", ".join(repr(h) for h in missing[:5])
+    return shown + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")  # noqa: PLR2004
+
+
 def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verification:
     """Recompute a draw and its replacements from the certificate and the frame (E-4).
 
@@ -352,6 +369,9 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
     builder.step("抽样框摘要", "frame digest", digest)
     if digest != certificate.frame_digest:
         problems.append("the frame's digest differs from the certificate's")
+    outside = _outside(frame, certificate)
+    if outside:
+        problems.append(f"the certificate names households not in the frame: {outside}")
     if len(frame) != certificate.frame_size:
         problems.append(
             f"the frame has {len(frame)} households, the certificate says {certificate.frame_size}"

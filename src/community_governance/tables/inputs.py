@@ -51,47 +51,63 @@ def _line(row: Row, error: GovernanceError, column: str | None = None) -> str:
     return f"{place}: {error.message} [{error.rule}]"
 
 
-def _each(table: Table, read: Callable[[Row], T], rule: str) -> list[tuple[Row, T]]:
-    """``read`` of every row; every refusal listed (``TableError``) if any row is refused."""
-    done: list[tuple[Row, T]] = []
-    problems: list[str] = []
-    for row in table.rows:
+#: Problems found, by the position of their row (so that they are listed in row order).
+Problems = list[tuple[int, str]]
+
+
+def _each(table: Table, read: Callable[[Row], T]) -> tuple[list[tuple[int, Row, T]], Problems]:
+    """``read`` of every row: what was read, by row position, and every refusal."""
+    done: list[tuple[int, Row, T]] = []
+    problems: Problems = []
+    for position, row in enumerate(table.rows):
         try:
-            done.append((row, read(row)))
+            done.append((position, row, read(row)))
         except GovernanceError as error:
-            problems.append(_line(row, error))
+            problems.append((position, _line(row, error)))
+    return done, problems
+
+
+def _finish(table: Table, problems: Problems, rule: str) -> None:
+    """Raise every problem, in row order, if there is any."""
     if problems:
-        raise TableError(problems, field=table.source, rule=rule)
-    return done
+        raise TableError([line for _, line in sorted(problems)], field=table.source, rule=rule)
 
 
 def _batch(
-    table: Table, items: Sequence[tuple[Row, T]], apply: Callable[[list[T]], R], rule: str
+    table: Table,
+    read: tuple[list[tuple[int, Row, T]], Problems],
+    apply: Callable[[list[T]], R],
+    rule: str,
 ) -> R:
-    """``apply`` of all items at once; refusals located by bisection and listed together."""
-    kept = list(items)
-    problems: list[str] = []
-    while True:
+    """``apply`` of the rows read, at once; its refusals located by bisection.
+
+    They are listed with the rows' own problems, in row order.
+    """
+    kept, found = read
+    kept = list(kept)
+    problems = list(found)
+    while kept:
         try:
-            result = apply([item for _, item in kept])
+            result = apply([item for _, _, item in kept])
         except GovernanceError as error:
             low, high = 1, len(kept)
             while low < high:
                 middle = (low + high) // 2
                 try:
-                    apply([item for _, item in kept[:middle]])
+                    apply([item for _, _, item in kept[:middle]])
                 except GovernanceError:
                     high = middle
                 else:
                     low = middle + 1
-            problems.append(_line(kept[low - 1][0], error))
-            del kept[low - 1]
-            if len(problems) > MAX_LISTED or not kept:
-                raise TableError(problems, field=table.source, rule=rule) from None
+            position, row, _ = kept.pop(low - 1)
+            problems.append((position, _line(row, error)))
+            if len(problems) > MAX_LISTED:
+                break
             continue
-        if problems:
-            raise TableError(problems, field=table.source, rule=rule)
+        _finish(table, problems, rule)
         return result
+    _finish(table, problems, rule)
+    return apply([])
 
 
 def _one(table: Table, column: str, rule: str) -> str:
@@ -119,11 +135,16 @@ def _id(row: Row, column: str, rule: str) -> str:
 
 
 def _checked_ids(
-    table: Table, rows: Sequence[tuple[Row, T]], ids: Callable[[T], str], policy: PolicySnapshot
+    table: Table,
+    rows: Sequence[tuple[int, Row, T]],
+    ids: Callable[[T], str],
+    policy: PolicySnapshot,
 ) -> None:
     try:
         check_lookalikes(
-            (ids(item) for _, item in rows), field=table.source, on_lookalike=policy.id_lookalikes
+            (ids(item) for _, _, item in rows),
+            field=table.source,
+            on_lookalike=policy.id_lookalikes,
         )
     except GovernanceError as error:
         raise TableError(
@@ -145,8 +166,8 @@ def units_from_table(table: Table, policy: PolicySnapshot) -> Community:
             split_list(row.cells.get("compounds")),
         )
 
-    units = _each(table, unit, rule)
-    _checked_ids(table, units, lambda u: u.unit_id, policy)
+    units = _each(table, unit)
+    _checked_ids(table, units[0], lambda u: u.unit_id, policy)
     households = {row.cells.get("households") for row in table.rows} - {None}
     count = _households(table, households, rule)
     return _batch(
@@ -201,7 +222,7 @@ def ratings_from_table(table: Table, community: Community, policy: PolicySnapsho
             rater, ratee, quarter, kind, {d.code: row.cells.get(d.code) for d in Dimension}
         )
 
-    ratings = _each(table, rating, rule)
+    ratings = _each(table, rating)
     book = RatingBook(community, quarter)
     return _batch(table, ratings, lambda chosen: book.record_all(chosen, policy), rule)
 
@@ -209,27 +230,28 @@ def ratings_from_table(table: Table, community: Community, policy: PolicySnapsho
 def frame_from_table(table: Table, policy: PolicySnapshot) -> SamplingFrame:
     """A sampling frame from a ``frame`` table (E-4): households, and strata if given."""
     rule = TABLES["frame"].rule
-    rows = _each(
-        table,
-        lambda row: (_id(row, "household", rule), row.cells.get("stratum")),
-        rule,
+    rows, problems = _each(
+        table, lambda row: (_id(row, "household", rule), row.cells.get("stratum"))
     )
     _checked_ids(table, rows, lambda pair: pair[0], policy)
     seen: dict[str, Row] = {}
-    problems = []
-    for row, (household, _) in rows:
+    for position, row, (household, _) in rows:
         first = seen.setdefault(household, row)
         if first is not row:
             problems.append(
-                f"{row.where}: household {household!r} is listed again "
-                f"(first at {first.where}) [{rule}]"
+                (
+                    position,
+                    (
+                        f"{row.where}: household {household!r} is listed again "
+                        f"(first at {first.where}) [{rule}]"
+                    ),
+                )
             )
-    if problems:
-        raise TableError(problems, field=table.source, rule=rule)
-    strata = {h: s for _, (h, s) in rows if s is not None}
+    _finish(table, problems, rule)
+    strata = {h: s for _, _, (h, s) in rows if s is not None}
     return _batch(
         table,
-        rows,
+        (rows, []),
         lambda chosen: SamplingFrame([h for h, _ in chosen], strata if strata else {}),
         rule,
     )
@@ -238,7 +260,7 @@ def frame_from_table(table: Table, policy: PolicySnapshot) -> SamplingFrame:
 def projects_from_table(table: Table) -> tuple[Project, ...]:
     """The quarter's projects from a ``projects`` table (E-4)."""
     rule = TABLES["projects"].rule
-    projects = _each(
+    projects, problems = _each(
         table,
         lambda row: Project(
             _id(row, "project_id", rule),
@@ -249,9 +271,9 @@ def projects_from_table(table: Table) -> tuple[Project, ...]:
                 for u in split_list(row.cells.get("responsible_units"))
             ),
         ),
-        rule,
     )
-    return tuple(project for _, project in projects)
+    _finish(table, problems, rule)
+    return tuple(project for _, _, project in projects)
 
 
 def survey_from_tables(
@@ -266,6 +288,5 @@ def survey_from_tables(
         lambda row: SurveyResponse(
             _id(row, "household", rule), _id(row, "project", rule), _required(row, "answer", rule)
         ),
-        rule,
     )
     return _batch(answers, responses, lambda chosen: survey.respond_all(chosen, policy), rule)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Literal
 
 from community_governance.errors import ParseError
@@ -63,8 +64,13 @@ def write_workbook(
     *,
     lang: str = "en",
     choices: Mapping[str, Sequence[str]] | None = None,
+    numbers: Mapping[str, tuple[Fraction, Fraction, int]] | None = None,
 ) -> bytes:
-    """Several tables as the sheets of one workbook (sheet names: the tables' names)."""
+    """Several tables as the sheets of one workbook (sheet names: the tables' names).
+
+    ``choices`` gives drop-down lists by column code; ``numbers`` a decimal range and
+    places (a score's scale) by column code.
+    """
     try:
         import openpyxl  # noqa: PLC0415 - an optional extra
         from openpyxl.utils import get_column_letter  # noqa: PLC0415
@@ -102,6 +108,21 @@ def write_workbook(
                 )
                 rule.error = f"{column.zh} / {column.en}: choose a value from the list"
                 rule.errorTitle = column.zh
+                sheet.add_data_validation(rule)
+                rule.add(f"{letter}2:{letter}10000")
+            if numbers and column.code in numbers:
+                low, high, digits = numbers[column.code]
+                rule = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1=str(float(low)),
+                    formula2=str(float(high)),
+                    allow_blank=True,
+                )
+                rule.error = (
+                    f"{column.zh}：{low}–{high}，至多 {digits} 位小数 / "
+                    f"{column.en}: {low} to {high}, at most {digits} decimal places"
+                )
                 sheet.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}10000")
         sheet.freeze_panes = "A2"
