@@ -16,7 +16,8 @@ a mutant counts as killed. Anything else in the same call (the field, the rule, 
 the message dropped or replaced by ``None``) is still a mutant to kill.
 
 ``--keep DIR --report`` reads kept runs again, for instance after listing equivalents, or
-after stopping a long run: mutants it did not reach count as "other".
+after stopping a long run: mutants it did not reach count as "other". ``--keep DIR
+--resume`` goes on with a stopped run, keeping the verdicts it had.
 
 Tests run under the Hypothesis profile ``mutation`` (derandomised, 30 examples), so that
 every mutant meets the same examples.
@@ -280,21 +281,28 @@ def _read_module(folder: Path, module: str) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def run_group(name: str, keep: Path | None, *, run: bool = True) -> tuple[Counter[str], list[str]]:
+def run_group(
+    name: str, keep: Path | None, *, run: bool = True, resume: bool = False
+) -> tuple[Counter[str], list[str]]:
     """Run one group; return its counts by status and its unexplained survivors' diffs.
 
     With ``run=False`` the run kept in ``keep/name`` is read again (against the current
-    equivalents file) instead of running mutmut.
+    equivalents file) instead of running mutmut. With ``resume`` a stopped run kept there
+    goes on: mutmut keeps the verdicts it has and checks the mutants it had not reached (the
+    kept copy of the sources and tests is used as it is).
     """
     modules, tests = GROUPS[name]
     folder = (keep / name) if keep else Path(tempfile.mkdtemp(prefix=f"mutation-{name}-"))
     log = folder / "mutmut.log"
     if run:
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        _copy(folder, modules, tests)
-        with log.open("w", encoding="utf-8") as output:
+        if resume and not (folder / "mutants").is_dir():
+            raise SystemExit(f"{name}: no kept run to resume in {folder}")
+        if not resume:
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            _copy(folder, modules, tests)
+        with log.open("a" if resume else "w", encoding="utf-8") as output:
             subprocess.run(
                 [sys.executable, "-m", "mutmut", "run"],
                 cwd=folder,
@@ -339,13 +347,18 @@ def main() -> None:
         help="with --keep: read the kept runs again (after editing the equivalents) instead "
         "of running mutmut; mutants a stopped run did not reach count as 'other'",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --keep: go on with stopped runs kept there, keeping their verdicts",
+    )
     args = parser.parse_args()
-    if args.report and args.keep is None:
-        parser.error("--report reads the runs kept with --keep DIR")
+    if (args.report or args.resume) and args.keep is None:
+        parser.error("--report and --resume read the runs kept with --keep DIR")
     table = {}
     chosen = [part for name in args.groups for part in ALIASES.get(name, [name])]
     for name in chosen or list(GROUPS):
-        counts, survivors = run_group(name, args.keep, run=not args.report)
+        counts, survivors = run_group(name, args.keep, run=not args.report, resume=args.resume)
         for survivor in survivors:
             print(survivor, end="\n\n")
         caught = counts["killed"] + counts["timeout"] + counts["message"]

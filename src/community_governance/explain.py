@@ -148,11 +148,11 @@ class Explanation:
             )
         if self.inputs:
             lines.append(f"{label['inputs']}:")
-            lines.extend(f"  {name} = {value}" for name, value in self.inputs)
+            lines.extend(f"  {name} = {_said(value, lang)}" for name, value in self.inputs)
         if self.steps:
             lines.append(f"{label['steps']}:")
             for number, step in enumerate(self.steps, start=1):
-                value = f" = {step.value}" if step.value is not None else ""
+                value = f" = {_said(step.value, lang)}" if step.value is not None else ""
                 rule = f" [{step.rule}]" if step.rule else ""
                 lines.append(f"  {number}. {step.text(lang)}{value}{rule}")
         if self.flags:
@@ -337,3 +337,12 @@ class ExplanationBuilder:
             steps=tuple(self.steps),
             flags=tuple(self.flags),
         )
+
+
+#: How a yes-or-no value reads in each language (the JSON form keeps ``true``/``false``).
+_YES_NO: dict[str, dict[object, str]] = {"zh": {"true": "是", "false": "否"}, "en": {}}
+
+
+def _said(value: object, lang: Lang) -> object:
+    """A step's or an input's value as read in ``lang``: a yes-or-no in its words."""
+    return _YES_NO[lang].get(value, value) if isinstance(value, str) else value

@@ -164,8 +164,14 @@ class Workflow:
 
 
 def _shown(event: object) -> str:
-    # The event with its values, so that the message names what was refused (C-3: "R9").
-    shown = repr(event)
+    # The event with its values, so that the message names what was refused (C-3: "R9"),
+    # written for a person: codes of vocabulary members, not their Python spelling.
+    if attrs.has(type(event)):
+        values = attrs.asdict(event, recurse=False)  # type: ignore[arg-type]
+        parts = ", ".join(f"{key}={getattr(value, 'code', value)}" for key, value in values.items())
+        shown = f"{type(event).__name__}({parts})"
+    else:
+        shown = repr(event)
     return shown if len(shown) <= 200 else f"{type(event).__name__}(...)"  # noqa: PLR2004
 
 

@@ -143,7 +143,7 @@ def test_a_new_user_fills_the_templates_and_reads_the_result(
     # school: self 92, peers 92, public 80 (满意) -> 0.1*92 + 0.4*92 + 0.5*80 = 86
     assert by_unit["school"][5] == 86
     assert by_unit["school"][6] == "良好"
-    # police: 0.1*78 + 0.4*78 + 0.5*100 = 89; clinic: 0.5*85.5 + 0.5*80 = 82.75
+    # E-5 by hand: police 0.1 × 78 + 0.4 × 78 + 0.5 × 100 is 89, clinic 85.5 / 2 + 40 is 82.75.
     assert (by_unit["police"][0], by_unit["police"][5]) == (1, 89)
     assert (by_unit["clinic"][0], by_unit["clinic"][5]) == (3, 82.75)
     assert by_unit["clinic"][8] == 10  # ten answers about its project

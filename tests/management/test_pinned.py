@@ -85,9 +85,9 @@ REFUSED_ZH = """\
   funding = 100
   cost = 500
 步骤:
-  1. 权随责走：是否同时下放权限 = false [M-3]
-  2. 费随事转：经费是否覆盖成本 = false [M-3]
-  3. 是否在准入清单内 = false [M-3]"""
+  1. 权随责走：是否同时下放权限 = 否 [M-3]
+  2. 费随事转：经费是否覆盖成本 = 否 [M-3]
+  3. 是否在准入清单内 = 否 [M-3]"""
 
 REFUSED_EN_OUTCOME = (
     "refused: no authority comes with it; funding 100 does not cover the cost 500; "
@@ -212,9 +212,9 @@ HAND_BACK_ZH = """\
 关键输入:
   handled_by = party_organisation
 步骤:
-  1. 居民和社区组织能否自行解决 = true [M-1]
-  2. 法律法规是否另有规定 = false [M-1]
-  3. 是否已由自治组织承担 = false [M-5]"""
+  1. 居民和社区组织能否自行解决 = 是 [M-1]
+  2. 法律法规是否另有规定 = 否 [M-1]
+  3. 是否已由自治组织承担 = 否 [M-5]"""
 
 KEEP_EN = """\
 Matter: Household registration

@@ -184,7 +184,7 @@ def test_each_parameter_is_declared_once() -> None:
     from community_governance.policy import SPECS  # noqa: PLC0415
 
     snapshot = POLICY.at(AT)
-    assert len(SPECS) == 35
+    assert len(SPECS) == 36
     for name, spec in SPECS.items():
         assert getattr(snapshot, spec.attribute) is snapshot.value(name)
         assert getattr(PolicySnapshot, spec.attribute) is spec

@@ -49,10 +49,14 @@ def cli() -> None:
 
 def _register_city() -> None:
     from community_governance.cli.announce import announce
+    from community_governance.cli.case import case
     from community_governance.cli.city import city
     from community_governance.cli.ledger import ledger
+    from community_governance.cli.meeting import meeting
 
+    cli.add_command(case)
     cli.add_command(city)
+    cli.add_command(meeting)
     cli.add_command(announce)
     cli.add_command(ledger)
 
@@ -196,7 +200,8 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | No
             click.echo(f"{export / name}  {zh if language == 'zh' else en}")
         return
     if fmt == "json":
-        _echo_json(demo_summary(outcome))
+        places = data.policy.at(data.quarter.end).rounding_places
+        _echo_json(demo_summary(outcome, places))
         return
     show_demo(console, data, outcome, lang or default_lang())
 

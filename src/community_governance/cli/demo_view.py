@@ -7,11 +7,12 @@ P-2).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from community_governance.explain import Text
-from community_governance.numbers import format_percent, round_exact
+from community_governance.numbers import format_fraction, format_percent, round_exact
 from community_governance.vocabulary import Lang
 
 if TYPE_CHECKING:
@@ -58,16 +59,50 @@ LABELS: dict[str, Text] = {
 }
 
 
-def demo_summary(outcome: DemoOutcome) -> dict[str, object]:
-    """The demo quarter as plain JSON-ready data: exact values as canonical text."""
+def demo_summary(outcome: DemoOutcome, places: int = 2) -> dict[str, object]:
+    """The demo quarter as JSON-ready data, every value of its own JSON type.
+
+    Ranks and counts are integers, flags booleans, a missing component ``null``; the
+    components and shares are numbers to ``places`` (the policy's ``rounding.places``; the
+    final score as reported),
+    and their exact values are given beside them as ``"num/den"`` text under ``exact``.
+    """
     result = outcome.result
     return {
         "quarter": str(result.quarter),
-        "scorecards": [{k: str(v) for k, v in row.items()} for row in result.rows()],
+        "scorecards": [_json_row(row, places) for row in result.rows()],
         "awards": [a.unit_id for a in result.awards],
         "rectification": [c.case_id for c in outcome.cases],
-        "balance": {p.code: str(s) for p, s in outcome.balance.shares.items()},
+        "balance": {p.code: _number(s, places) for p, s in outcome.balance.shares.items()},
+        "balance_exact": {p.code: format_fraction(s) for p, s in outcome.balance.shares.items()},
     }
+
+
+def _number(value: Fraction | Decimal, places: int) -> float | int:
+    """A JSON number of ``value`` to ``places`` (one rounding, half-up, for display).
+
+    The number is written from a decimal of at most fifteen significant digits, which a
+    binary double keeps exactly as written.
+    """
+    shown = value if isinstance(value, Decimal) else round_exact(value, places)
+    return int(shown) if shown == shown.to_integral_value() else float(shown)
+
+
+def _json_row(row: dict[str, object], places: int) -> dict[str, object]:
+    shown: dict[str, object] = {}
+    exact: dict[str, str | None] = {}
+    for key, value in row.items():
+        if isinstance(value, Fraction):
+            shown[key] = _number(value, places)
+            exact[key] = format_fraction(value)
+        elif isinstance(value, Decimal):
+            shown[key] = _number(value, places)
+        else:
+            shown[key] = value
+            if key in ("self", "peer", "public") and value is None:
+                exact[key] = None
+    shown["exact"] = exact
+    return shown
 
 
 def _shown(value: Fraction | None) -> str:

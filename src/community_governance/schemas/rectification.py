@@ -20,6 +20,7 @@ __all__ = [
     "CaseDoc",
     "EntryDoc",
     "ObjectionDoc",
+    "event_of",
 ]
 
 
@@ -56,6 +57,45 @@ class EntryDoc(Document):
     event: str
     fields: dict[str, str | int]
     state: str
+
+
+def event_of(entry: EntryDoc) -> events.Event:
+    """The event an entry of a case's history records (R-2).
+
+    Raises:
+        ParseError: an unknown event type, or fields that are not the event's own.
+    """
+    kind = _EVENTS.get(entry.event)
+    if kind is None:
+        raise ParseError(
+            f"unknown event {entry.event!r}; events: {', '.join(_EVENTS)}",
+            field="history.event",
+            rule="R-2",
+        )
+    own = [field.name for field in attrs.fields(kind)]
+    needed = [f.name for f in attrs.fields(kind) if f.default is attrs.NOTHING]
+    strange = sorted(set(entry.fields) - set(own))
+    missing = [name for name in needed if name not in entry.fields]
+    if strange or missing:
+        raise ParseError(
+            f"a {entry.event} event has the fields {', '.join(own) or '(none)'}"
+            f" ({', '.join(needed) or 'none'} required); "
+            + "; ".join(
+                [f"not its own: {', '.join(strange)}"] * bool(strange)
+                + [f"missing: {', '.join(missing)}"] * bool(missing)
+            ),
+            field="history.fields",
+            rule="R-2",
+        )
+    try:
+        made: events.Event = kind(**entry.fields)
+    except (TypeError, ValueError) as error:
+        raise ParseError(
+            f"the fields of a {entry.event} event are not its own: {error}",
+            field="history.fields",
+            rule="R-2",
+        ) from None
+    return made
 
 
 class CaseDoc(Document):
@@ -110,19 +150,7 @@ class CaseDoc(Document):
             frozenset(self.member_units),
         )
         for entry in self.history:
-            kind = _EVENTS.get(entry.event)
-            if kind is None:
-                raise ParseError(
-                    f"unknown event {entry.event!r}", field="history.event", rule="R-2"
-                )
-            try:
-                event = kind(**entry.fields)
-            except (TypeError, ValueError) as error:
-                raise ParseError(
-                    f"the fields of a {entry.event} event are not its own: {error}",
-                    field="history.fields",
-                    rule="R-2",
-                ) from None
+            event = event_of(entry)
             case = cases.apply(case, event, at=entry.at)
             if case.state.code != entry.state:
                 raise ParseError(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
+from community_governance.consultation.meeting import Meeting
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation.ratings import Rating, RatingBook
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
@@ -23,9 +24,10 @@ from community_governance.ids import check_lookalikes, clean_id
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.kinds import TABLES, split_list
 from community_governance.tables.read import MAX_LISTED, Row, Table, TableError
-from community_governance.vocabulary import Component, Dimension
+from community_governance.vocabulary import Choice, Component, Dimension
 
 __all__ = [
+    "ballots_into",
     "frame_from_table",
     "projects_from_table",
     "quarter_of",
@@ -39,7 +41,10 @@ R = TypeVar("R")
 
 
 def _line(row: Row, error: GovernanceError, column: str | None = None) -> str:
-    """One line for a refused row: its place, the domain's words, the rule."""
+    """One line for a refused row: its place, the domain's words, the rule.
+
+    A label that matches no member of a vocabulary is blamed on the row's table's rule.
+    """
     place = row.where
     if column is not None:
         place = row.at(column)
@@ -49,6 +54,13 @@ def _line(row: Row, error: GovernanceError, column: str | None = None) -> str:
                 place = row.at(code)
                 break
     return f"{place}: {error.message} [{error.rule}]"
+
+
+def _vocabulary(error: GovernanceError, rule: str) -> GovernanceError:
+    """``error``, its rule the table's when it is only a vocabulary's."""
+    if error.rule == "vocabulary":
+        return ParseError(error.message, field=error.field, rule=rule)
+    return error
 
 
 #: Problems found, by the position of their row (so that they are listed in row order).
@@ -63,7 +75,7 @@ def _each(table: Table, read: Callable[[Row], T]) -> tuple[list[tuple[int, Row, 
         try:
             done.append((position, row, read(row)))
         except GovernanceError as error:
-            problems.append((position, _line(row, error)))
+            problems.append((position, _line(row, _vocabulary(error, table.rule))))
     return done, problems
 
 
@@ -128,6 +140,19 @@ def _required(row: Row, column: str, rule: str) -> str:
     if value is None:
         raise ParseError("this cell is empty", field=column, rule=rule)
     return value
+
+
+_YES = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False}
+
+
+def _yes(text: str | None, column: str, rule: str) -> bool:
+    """A yes-or-no cell (是/否, true/false, yes/no, 1/0); empty is no."""
+    if text is None:
+        return False
+    found = _YES.get(text.casefold(), {"1": True, "0": False}.get(text))
+    if found is None:
+        raise ParseError(f"{text!r} is not yes or no (是/否)", field=column, rule=rule)
+    return found
 
 
 def _id(row: Row, column: str, rule: str) -> str:
@@ -290,3 +315,30 @@ def survey_from_tables(
         ),
     )
     return _batch(answers, responses, lambda chosen: survey.respond_all(chosen, policy), rule)
+
+
+def ballots_into(meeting: Meeting, table: Table) -> Meeting:
+    """``meeting`` with the ballots of a ``ballots`` table cast, in row order (C-3).
+
+    A ballot also marks its voter present. The choice is a code or a label (同意, agree); a
+    row whose ``change`` is yes (是, true, 1) changes an earlier ballot instead of casting one.
+    """
+    rule = TABLES["ballots"].rule
+    read = _each(
+        table,
+        lambda row: (
+            _id(row, "representative", rule),
+            _id(row, "proposal", rule),
+            Choice.from_label(_required(row, "choice", rule)),
+            _yes(row.cells.get("change"), "change", rule),
+        ),
+    )
+
+    def cast(ballots: list[tuple[str, str, Choice, bool]]) -> Meeting:
+        held = meeting
+        for person, proposal, choice, change in ballots:
+            step = held.change_vote if change else held.vote
+            held = step(person, proposal, choice)
+        return held
+
+    return _batch(table, read, cast, rule)

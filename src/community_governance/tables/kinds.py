@@ -109,6 +109,7 @@ TABLES: Mapping[str, TableKind] = {
             Column("representative", "代表编号", "representative"),
             Column("proposal", "议题编号", "proposal"),
             Column("choice", "表决意见", "choice"),
+            Column("change", "改票", "change", required=False),
         ),
     ),
 }

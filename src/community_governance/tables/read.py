@@ -113,6 +113,7 @@ class Table:
     source: str
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    rule: str = "input"
 
 
 def header_key(text: str) -> str:
@@ -301,7 +302,7 @@ def _rows(
         rows.append(Row(where, cells, places))
     if problems:
         raise TableError(problems, field=source, rule=rule)
-    return Table(source, tuple(c for c in codes if c is not None), tuple(rows))
+    return Table(source, tuple(c for c in codes if c is not None), tuple(rows), rule)
 
 
 def _csv_records(text: str, source: str) -> Iterator[tuple[str, Sequence[object]]]:
