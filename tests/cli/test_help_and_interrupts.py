@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,3 +72,31 @@ def test_every_command_and_option_says_what_it_is_for() -> None:
     ]
     assert missing == []
     assert [name for name, command in _commands(cli) if not command.help] == []
+
+
+def test_shell_completion_is_there_as_documented(tmp_path: Path) -> None:
+    """CLI: click's completion script and completions, from a real process."""
+    command = [sys.executable, "-m", "community_governance"]
+    script = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command,
+        env={**os.environ, "_COMMUNITY_GOVERNANCE_COMPLETE": "bash_source"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
+    assert "_community_governance_completion()" in script
+    words = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command,
+        env={
+            **os.environ,
+            "_COMMUNITY_GOVERNANCE_COMPLETE": "bash_complete",
+            "COMP_WORDS": "community-governance template r",
+            "COMP_CWORD": "2",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
+    assert words.split() == ["plain,ratings"]
