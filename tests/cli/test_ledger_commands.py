@@ -215,3 +215,92 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
 def test_every_finding_reads_in_chinese(reason: str, zh: str) -> None:
     """The record: under --lang zh a finding's reason is Chinese, not English."""
     assert reason_zh(reason) == zh
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``demo --export`` into a fresh folder, with the failing unit's case opened."""
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    assert main(["demo", "--export", str(folder)]) == EXIT_OK
+    case = ["case", "open", str(folder / "result.json"), "market", "--at", "2026-10-15"]
+    assert main([*case, "--out", str(folder / "case.json")]) == EXIT_OK
+    return folder
+
+
+def _head(db: str) -> tuple[int, str]:
+    with SQLiteLedger(db, key=None) as ledger:
+        return ledger.head()
+
+
+def test_append_checks_documents_then_records_them_pseudonymised(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """C-3, E-1..E-6, R-1, R-2: every document of a quarter appended; no raw household id."""
+    db, key = str(tmp_path / "l.db"), str(tmp_path / "l.key")
+    assert run(capsys, "ledger", "init", db, "--key-file", key)[0] == EXIT_OK
+    names = ["ratings.json", "result.json", "meeting.json", "announcement.json", "case.json"]
+    code, out, err = run(
+        capsys, "ledger", "append", db, *(str(exported / n) for n in names), "--key-file", key
+    )
+    assert code == EXIT_OK, err
+    assert out.startswith("appended 5 events to 3 streams; 5 events")
+    place = ("--community", "haibin", "--quarter", "2026Q3")
+    paths = [str(exported / "certificate.json"), str(exported / "survey.json")]
+    code, out, _ = run(capsys, "ledger", "append", db, *paths, "--key-file", key, *place)
+    assert code == EXIT_OK
+    with SQLiteLedger(db, key=None) as ledger:
+        recorded = ledger.read("quarter:haibin:2026Q3")
+        assert [e.type for e in recorded] == [
+            "ratings.recorded",
+            "quarter.evaluated",
+            "results.announced",
+            "sample.drawn",
+            "survey.recorded",
+        ]
+        assert [e.type for e in ledger.read("case:2026Q3-market")] == ["case.recorded"]
+    stored = Path(db).read_bytes()
+    sample = json.loads((exported / "certificate.json").read_text())["sample"]
+    assert not any(household.encode() in stored for household in sample)
+    assert run(capsys, "ledger", "verify", db)[0] == EXIT_OK
+
+
+def test_append_refuses_a_forged_meeting_and_writes_nothing(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """C-3: tallies that the ballots do not give are refused; the head does not move."""
+    db, key = str(tmp_path / "l.db"), str(tmp_path / "l.key")
+    run(capsys, "ledger", "init", db, "--key-file", key)
+    forged = json.loads((exported / "meeting.json").read_text(encoding="utf-8"))
+    first = next(iter(forged["tallies"]))
+    forged["tallies"][first]["agree"] -= 1
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
+    before = _head(db)
+    code, _, err = run(
+        capsys, "ledger", "append", db, str(exported / "ratings.json"), str(path), "--key-file", key
+    )
+    assert code == EXIT_BAD_INPUT
+    assert err.strip().endswith(
+        "forged.json: tallies: the tallies or approvals differ from what the meeting's "
+        "ballots give [C-3]"
+    )
+    assert _head(db) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("certificate.json", "give --community and --quarter [E-4]"),
+        ("frame.json", "not a document the record takes"),
+    ],
+)
+def test_append_refuses_what_it_cannot_place(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, words: str
+) -> None:
+    """E-4: a certificate needs its community and quarter; a frame is not recorded."""
+    db, key = str(tmp_path / "l.db"), str(tmp_path / "l.key")
+    run(capsys, "ledger", "init", db, "--key-file", key)
+    code, _, err = run(capsys, "ledger", "append", db, str(exported / name), "--key-file", key)
+    assert code == EXIT_BAD_INPUT
+    assert words in err
+    assert _head(db)[0] == 0

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
-from community_governance.cli.options import format_option, lang_option
+from community_governance.cli.options import format_option, lang_option, policy_option
 
 __all__ = ["ledger", "reason_zh"]
 
@@ -47,6 +47,10 @@ _TEXT = {
     "exported": (
         "已导出 {count} 条记录到 {path}，最新哈希 {hash}",
         "exported {count} events to {path}, last hash {hash}",
+    ),
+    "appended": (
+        "已写入 {count} 条记录（{streams} 个记录流），共 {total} 条，最新哈希 {hash}",
+        "appended {count} events to {streams} streams; {total} events, last hash {hash}",
     ),
     "imported": (
         "已导入 {count} 条记录，最新哈希 {hash}",
@@ -227,6 +231,54 @@ def verify(
         _say(lang, "bad", seq=check.first_bad, reason=reason)
         raise click.exceptions.Exit(EXIT_OUTCOME)
     _say(lang, "ok", count=check.events)
+
+
+@ledger.command(
+    "append",
+    help="Check documents by the rules, then append them to the record (households pseudonymised).",
+)
+@ledger_argument
+@click.argument("documents", nargs=-1, required=True, metavar="DOCUMENT.json...")
+@click.option(
+    "--key-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The ledger's pseudonym key file (from ledger init).",
+)
+@click.option("--community", default=None, help="The community of a certificate or survey.")
+@click.option("--quarter", default=None, help="The quarter of a certificate or survey (2026Q3).")
+@policy_option
+@schema_option
+@lang_option
+def append(
+    where: str,
+    documents: tuple[str, ...],
+    key_file: Path,
+    community: str | None,
+    quarter: str | None,
+    policy_name: str,
+    schema: str,
+    lang: str | None,
+) -> None:
+    """Append documents."""
+    from community_governance.cli.ledger_append import documents_to_events
+    from community_governance.ledger.keys import load_key
+
+    with _open(where, schema, key=load_key(file=key_file)) as store:
+        found = documents_to_events(
+            list(documents),
+            lambda household, scope: store.pseudonym(household, scope=scope),
+            policy_name=policy_name,
+            community=community,
+            quarter=quarter,
+        )
+        streams: dict[str, list[Any]] = {}
+        for stream, event in found:
+            streams.setdefault(stream, []).append(event)
+        for stream, batch in streams.items():
+            store.append(stream, batch, expected_version=store.version(stream))
+        total, last = store.head()
+    _say(lang, "appended", count=len(found), streams=len(streams), total=total, hash=last)
 
 
 @ledger.command("export", help="Write every event with its hash as JSON Lines.")

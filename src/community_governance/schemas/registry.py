@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from community_governance.errors import ParseError
 from community_governance.schemas.base import Document
 from community_governance.schemas.community import CommunityDoc
-from community_governance.schemas.consultation import MeetingDoc, TallyDoc
+from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingDoc, TallyDoc
 from community_governance.schemas.evaluation import (
     CertificateDoc,
     FrameDoc,
@@ -37,6 +37,7 @@ DOCUMENTS: dict[str, type[Document]] = {
     "certificate": CertificateDoc,
     "survey": SurveyDoc,
     "meeting": MeetingDoc,
+    "closed-meeting": ClosedMeetingDoc,
     "quarter-result": QuarterResultDoc,
     "case": CaseDoc,
     "tally": TallyDoc,
