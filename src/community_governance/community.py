@@ -213,6 +213,11 @@ class Community:
     name: str
     units: tuple[MemberUnit, ...] = attrs.field(converter=_member_units)
     household_count: int = 0
+    # Looked up for every rating and answer a book or survey records: built once.
+    _known: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_known", frozenset(u.unit_id for u in self.units))
 
     @units.validator
     def _check_units(
@@ -248,9 +253,8 @@ class Community:
 
     def check_units(self, unit_ids: Iterable[str], field: str, rule: str) -> None:
         """Raise ``UnknownUnitError``, naming ``field``, for an id that is no member unit."""
-        known = set(self.unit_ids)
         for unit_id in unit_ids:
-            if unit_id not in known:
+            if unit_id not in self._known:
                 raise UnknownUnitError(
                     f"{unit_id!r} is not a member unit of {self.community_id}",
                     field=field,

@@ -113,6 +113,9 @@ class BilingualEnum(enum.Enum):
         Raises:
             UnknownLabelError: no member matches; the message lists them all.
         """
+        exact = cls._value2member_map_.get(label)
+        if exact is not None:  # a code as written: the common case, one look-up
+            return exact  # type: ignore[return-value]
         wanted = label.strip()
         folded = wanted.casefold()
         for member in cls:

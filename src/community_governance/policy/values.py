@@ -59,6 +59,14 @@ class ScoreRange:
         return int(10**self.places)
 
     def __contains__(self, value: object) -> bool:
+        if isinstance(value, Decimal) and not value.is_finite():
+            return False
+        if isinstance(value, Decimal | int) and (
+            self.minimum.denominator == 1 and self.maximum.denominator == 1
+        ):
+            # Whole bounds (0..100): a decimal compares with an integer exactly, without
+            # building a Fraction for every score a book records.
+            return self.minimum.numerator <= value <= self.maximum.numerator
         if not isinstance(value, Fraction | int | Decimal):
             return False
         return self.minimum <= Fraction(value) <= self.maximum

@@ -101,13 +101,18 @@ class RatingsDoc(Document):
         """Import, re-checking every rating against the policy (E-3)."""
         quarter = Quarter.parse(self.quarter)
         book = RatingBook(self.community.to_domain(), quarter)
+        # First recordings are recorded in batches (linear); a correction between them is
+        # replayed in its place, so the history keeps its order.
+        pending: list[Rating] = []
         for event in self.history:
             rating = event.rating.to_domain(quarter)
             if event.replaces is None:
-                book = book.record(rating, policy)
-            else:
-                book = book.replace(rating, reason=event.reason or "", policy=policy)
-        return book
+                pending.append(rating)
+                continue
+            if pending:
+                book, pending = book.record_all(pending, policy), []
+            book = book.replace(rating, reason=event.reason or "", policy=policy)
+        return book.record_all(pending, policy) if pending else book
 
 
 class FrameDoc(Document):
