@@ -49,10 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_BAD_INPUT
     from community_governance.cli.app import cli
+    from community_governance.cli.progress import showing_progress
 
     try:
         # Without standalone mode click returns the code of an early exit (--help, Exit(n)).
-        code = cli.main(args=argv, prog_name="community-governance", standalone_mode=False)
+        with showing_progress():
+            code = cli.main(args=argv, prog_name="community-governance", standalone_mode=False)
     except (
         GovernanceError,
         click.ClickException,

@@ -370,7 +370,12 @@ def sample_draw(
     rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
     frame = frame_input(frame_path, rules, encoding=encoding)
     # The seed is text, hashed exactly as announced: "007" stays "007" (E-4).
-    certificate = draw_sample(frame, seed, rules, seed_source=seed_source, stratified=stratified)
+    from community_governance.cli.progress import LARGE_FRAME, working
+
+    with working(f"抽样 / drawing from {len(frame):,} households", large=len(frame) >= LARGE_FRAME):
+        certificate = draw_sample(
+            frame, seed, rules, seed_source=seed_source, stratified=stratified
+        )
     click.echo(CertificateDoc.from_domain(certificate).model_dump_json(indent=2))
 
 
@@ -513,7 +518,9 @@ def _emit(content: str | bytes, out: Path | None, *, binary: bool = False) -> No
 @click.argument("result_path", metavar="RESULT.json")
 @click.argument("unit")
 @lang_option
-@format_option(("text", "json"), "text for people, json for programs.")
+@format_option(
+    ("table", "json", "text"), "table for people (text is its former name), json for programs."
+)
 def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
     """Explain a scorecard."""
     from community_governance.errors import UnknownUnitError

@@ -19,12 +19,13 @@ a cell showing ``87.3`` is 87.3, not 87.2999999999999971578290569595992565155029
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import io
 import sys
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -413,12 +414,38 @@ def read_table(
         raise ParseError(f"not CSV: {error}", field=source, rule=rule) from None
 
 
+#: Files at least this large are read in chunks, each reported to the ``READING`` hook.
+LARGE_FILE = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+#: Who hears how a large file's reading goes: ``hook(name, size)`` gives a callback told the
+#: bytes read so far (the command line shows a progress bar); ``None`` by default.
+READING: contextvars.ContextVar[Callable[[str, int], Callable[[int], None]] | None] = (
+    contextvars.ContextVar("READING", default=None)
+)
+
+
 def read_path(path: str, *, rule: str) -> tuple[bytes, str]:
-    """The bytes of ``path`` (standard input for ``-``) and the name errors give it."""
+    """The bytes of ``path`` (standard input for ``-``) and the name errors give it.
+
+    A file of ``LARGE_FILE`` bytes or more is read in chunks, each reported to the
+    ``READING`` hook when one is set.
+    """
     try:
         if path == "-":
             return sys.stdin.buffer.read(), "<stdin>"
-        return Path(path).read_bytes(), path
+        file = Path(path)
+        hook = READING.get()
+        size = file.stat().st_size if hook is not None else 0
+        if hook is None or size < LARGE_FILE:
+            return file.read_bytes(), path
+        told = hook(path, size)
+        parts = []
+        with file.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                parts.append(chunk)
+                told(len(chunk))
+        return b"".join(parts), path
     except IsADirectoryError:
         raise ParseError("is a folder, not a file", field=path, rule=rule) from None
     except OSError as error:
