@@ -330,3 +330,30 @@ def test_a_bad_frame_says_which_households() -> None:
         "strata must name exactly the frame's households (missing ['H1', 'H2', 'H3'], "
         "unknown ['X1', 'X2', 'X3'])"
     )
+
+
+def test_a_household_listed_twice_is_named() -> None:
+    """E-4: the frame's error names the first household met twice, in the order given."""
+    with pytest.raises(ParseError) as raised:
+        SamplingFrame(["H3", "H1", "H2", "H1", "H3"])
+    assert raised.value.message == "household 'H1' is listed twice"
+
+
+def test_verification_names_the_households_the_frame_lacks() -> None:
+    """E-4: a certificate naming households outside the frame says which (five at most)."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice")  # type: ignore[arg-type]
+    outside = attrs.evolve(certificate, sample=("X1", *certificate.sample[1:]))
+    check = verify_sample(outside, FRAME)
+    assert not check.ok
+    assert check.problems[0] == "the certificate names households not in the frame: 'X1'"
+    many = attrs.evolve(
+        certificate,
+        sample=tuple(f"X{i}" for i in range(7)),
+        replacements=(("X0", "X9"),),
+    )
+    assert verify_sample(many, FRAME).problems[0] == (
+        "the certificate names households not in the frame: 'X0', 'X1', 'X2', 'X3', 'X4' and 3 more"
+    )
+    inside = verify_sample(certificate, FRAME)
+    assert inside.ok
+    assert not any("not in the frame" in p for p in inside.problems)

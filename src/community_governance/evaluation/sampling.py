@@ -75,8 +75,22 @@ def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
             )
     unique = tuple(sorted({str(h) for h in collected}))
     if len(unique) != len(collected):
-        raise ParseError("a household is listed twice", field="frame.households", rule="E-4")
+        raise ParseError(
+            f"household {_first_twice(collected)!r} is listed twice",
+            field="frame.households",
+            rule="E-4",
+        )
     return unique
+
+
+def _first_twice(ids: tuple[object, ...]) -> object:
+    """The first id met a second time (there is one: the caller counted fewer unique ids)."""
+    seen: set[object] = set()
+    for household in ids:
+        if household in seen:
+            return household
+        seen.add(household)
+    return None
 
 
 @attrs.frozen
