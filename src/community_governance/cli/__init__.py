@@ -62,16 +62,74 @@ def main(argv: list[str] | None = None) -> int:
         click.exceptions.Abort,
         KeyboardInterrupt,
     ) as stopped:
-        return _stopped(stopped)
+        return _stopped(stopped, _lang(argv))
     return code if isinstance(code, int) else EXIT_OK
 
 
-def _stopped(stopped: BaseException) -> int:
+#: What kind of error it is, in Chinese, by class name (the nearest class up the hierarchy):
+#: under ``--lang zh`` each error line starts with it; the details that follow (file, row,
+#: field, value, rule) stay as the library writes them.
+ERROR_KINDS_ZH: dict[str, str] = {
+    "GovernanceError": "输入有误",
+    "ExactnessError": "需要精确数值",
+    "ParseError": "无法读取",
+    "TableError": "表格中有错误行",
+    "UnknownLabelError": "未知的标签",
+    "PolicyError": "政策参数有误",
+    "PolicyDateError": "日期不在政策有效期内",
+    "MissingComponentError": "缺少成绩组成部分",
+    "EligibilityError": "不符合条件",
+    "PeerRatesItselfError": "不能互评本单位",
+    "ForeignSelfRatingError": "不能替其他单位自评",
+    "DuplicateRatingError": "重复评分",
+    "UnknownUnitError": "不是成员单位",
+    "UnknownProjectError": "未知项目",
+    "UnsampledHouseholdError": "住户未被抽中",
+    "DuplicateResponseError": "重复答卷",
+    "ScoreOutOfRangeError": "分数超出量表",
+    "InvalidAnswerError": "无效的评价",
+    "SampleError": "抽样有误",
+    "UnknownRepresentativeError": "不是应到代表",
+    "DuplicateBallotError": "重复投票",
+    "MeetingClosedError": "会议已闭会",
+    "NotOnAgendaError": "不在议程中",
+    "NoElectorateError": "没有应到代表",
+    "InvalidTransition": "流程不允许此操作",
+    "GuardFailed": "不满足流程条件",
+    "DeadlinePassedError": "已过整改期限",
+    "ObjectionWindowClosedError": "异议期已结束",
+    "UnresolvedObjectionError": "尚有未处理的异议",
+    "LedgerError": "账本错误",
+    "ConcurrencyError": "并发写入冲突",
+    "CatalogueError": "服务目录有误",
+}
+
+
+def _kind_zh(error: BaseException) -> str:
+    for cls in type(error).__mro__:
+        if cls.__name__ in ERROR_KINDS_ZH:
+            return ERROR_KINDS_ZH[cls.__name__]
+    return "错误"
+
+
+def _lang(argv: list[str] | None) -> Lang:
+    """The language of the run's messages: ``--lang`` as given, else the locale's."""
+    words = sys.argv[1:] if argv is None else argv
+    for index, word in enumerate(words):
+        if word == "--lang" and index + 1 < len(words) and words[index + 1] in ("zh", "en"):
+            return "zh" if words[index + 1] == "zh" else "en"
+        if word in ("--lang=zh", "--lang=en"):
+            return "zh" if word.endswith("zh") else "en"
+    return default_lang()
+
+
+def _stopped(stopped: BaseException, lang: Lang = "en") -> int:
     """The exit code of a run that stopped early, its one line written where it belongs."""
     if isinstance(stopped, GovernanceError):
         # A table's errors are one per row, each a line of its own.
+        head = f"错误（{_kind_zh(stopped)}）" if lang == "zh" else "error"
         for line in str(stopped).splitlines():
-            print(f"community-governance: error: {line}", file=sys.stderr)
+            print(f"community-governance: {head}: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if isinstance(stopped, click.exceptions.Exit):
         return int(stopped.exit_code)
@@ -80,10 +138,12 @@ def _stopped(stopped: BaseException) -> int:
         print(stopped.ctx.get_help())
         return EXIT_OK
     if isinstance(stopped, KeyboardInterrupt) or isinstance(stopped.__cause__, KeyboardInterrupt):
-        print("community-governance: interrupted", file=sys.stderr)
+        said = "已中断" if lang == "zh" else "interrupted"
+        print(f"community-governance: {said}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if isinstance(stopped, click.ClickException):
-        print(f"community-governance: error: {stopped.format_message()}", file=sys.stderr)
+        head = "错误（命令用法）" if lang == "zh" else "error"
+        print(f"community-governance: {head}: {stopped.format_message()}", file=sys.stderr)
         return EXIT_BAD_INPUT if stopped.exit_code == EXIT_BAD_INPUT else stopped.exit_code
     print("community-governance: aborted", file=sys.stderr)
     return EXIT_BAD_INPUT
