@@ -8,6 +8,7 @@ without responsible units is refused naming the table, row, column and rule.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -409,3 +410,78 @@ def test_communities_come_in_order_of_their_names_not_of_their_rows() -> None:
     tables["units"] = {"community": ["D", "C", "C"], "unit": ["A", "A", "B"]}
     for rows in _both_paths(tables, REWEIGHT):
         assert [(r["community"], r["unit"]) for r in rows] == [("C", "B"), ("C", "A"), ("D", "A")]
+
+
+def test_both_paths_fill_the_same_scored_table_of_whole_numbers() -> None:
+    """E-5: missing components are 0/0 and every count a Python int, on either path."""
+    fast = evaluate_city(_tables(), quarter="2026Q3", policy=REWEIGHT).scored
+    with _without_numpy():
+        plain = evaluate_city(_tables(), quarter="2026Q3", policy=REWEIGHT).scored
+    assert plain == fast
+    numerators, denominators = plain.component_numerators[0], plain.component_denominators[0]
+    assert (numerators[:2], denominators[:2]) == ([0, 0], [0, 0])  # C's units: no self-rating
+    assert Fraction(numerators[2], denominators[2]) == 70
+    for scored in (fast, plain):
+        for column in (scored.numerator, scored.denominator, scored.reported, scored.rank):
+            assert {type(value) for value in column} == {int}
+
+
+def _edge_city(self_score: str, answers: list[str]) -> dict[str, dict[str, list[Any]]]:
+    """Community E: A rates itself ``self_score``; B and A rate each other 90; answers on P.
+
+    One dimension each; the households answer ``answers`` about A's project P.
+    """
+    return {
+        "units": {"community": ["E", "E"], "unit": ["A", "B"]},
+        "ratings": {
+            "community": ["E"] * 3,
+            "quarter": ["2026Q3"] * 3,
+            "rater": ["A", "B", "A"],
+            "ratee": ["A", "A", "B"],
+            "dimension": ["service_attitude"] * 3,
+            "score": [self_score, "90", "90"],
+        },
+        "projects": {"community": ["E"], "project": ["P"], "responsible_units": ["A"]},
+        "answers": {
+            "community": ["E"] * len(answers),
+            "household": [f"h{i}" for i in range(len(answers))],
+            "project": ["P"] * len(answers),
+            "answer": answers,
+        },
+    }
+
+
+@pytest.mark.parametrize("numpy", [True, False])
+def test_a_tie_is_rounded_as_the_policy_says_on_either_path(numpy: bool) -> None:  # noqa: FBT001
+    """E-5: A's final is 0.1 x 80.05 + 0.4 x 90 + 0.5 x 80 = 84.005 exactly: a tie."""
+    tables = _edge_city("80.05", ["满意"])
+    finals = {}
+    for mode in ("half_up", "half_even"):
+        policy = REWEIGHT.override({"rounding.mode": mode})
+        if numpy:
+            result = evaluate_city(tables, quarter="2026Q3", policy=policy)
+        else:
+            with _without_numpy():
+                result = evaluate_city(tables, quarter="2026Q3", policy=policy)
+        row = next(r for r in result.rows() if r["unit"] == "A")
+        assert (row["exact_numerator"], row["exact_denominator"]) == (16801, 200)
+        finals[mode] = row["final"]
+    assert finals == {"half_up": Decimal("84.01"), "half_even": Decimal("84.00")}
+
+
+@pytest.mark.parametrize("numpy", [True, False])
+def test_grades_compare_the_exact_score_when_the_policy_says(numpy: bool) -> None:  # noqa: FBT001
+    """E-6: A's final is 0.1 x 89.95 + 0.4 x 90 + 0.5 x 90 = 89.995, reported 90.00."""
+    tables = _edge_city("89.95", ["非常满意", "满意"])
+    grades = {}
+    for basis in ("rounded", "raw"):
+        policy = REWEIGHT.override({"evaluation.grades.compare": basis})
+        if numpy:
+            result = evaluate_city(tables, quarter="2026Q3", policy=policy)
+        else:
+            with _without_numpy():
+                result = evaluate_city(tables, quarter="2026Q3", policy=policy)
+        row = next(r for r in result.rows() if r["unit"] == "A")
+        assert row["final"] == Decimal("90.00")
+        grades[basis] = row["grade"]
+    assert grades == {"rounded": "excellent", "raw": "good"}
