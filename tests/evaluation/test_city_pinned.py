@@ -485,3 +485,46 @@ def test_grades_compare_the_exact_score_when_the_policy_says(numpy: bool) -> Non
         assert row["final"] == Decimal("90.00")
         grades[basis] = row["grade"]
     assert grades == {"rounded": "excellent", "raw": "good"}
+
+
+def test_a_city_scored_apart_comes_in_order_of_community_names() -> None:
+    """E-1: sums past a double's exact range send the city to Python ints, still in name order.
+
+    D's row comes first in the units table; scores of about 10**13 on a scale to 10**13,
+    weighted and summed, pass 2**53, so no community is scored in int64.
+    """
+    wide = REWEIGHT.override(
+        {"evaluation.scale": {"min": "0", "max": "10000000000000", "places": 2}}
+    )
+    tables = _tables()
+    tables["units"] = {"community": ["D", "C", "C"], "unit": ["A", "A", "B"]}
+    tables["ratings"]["score"] = ["9000000000000", "8050000000000", "7000000000000"]
+    fast = evaluate_city(tables, quarter="2026Q3", policy=wide).rows()
+    with _without_numpy():
+        plain = evaluate_city(tables, quarter="2026Q3", policy=wide).rows()
+    assert fast == plain
+    assert [(r["community"], r["unit"]) for r in fast] == [("C", "B"), ("C", "A"), ("D", "A")]
+
+
+def test_attribution_to_all_keeps_each_communitys_answers_to_itself() -> None:
+    """E-4: every answer counts for every unit of its own community, not of another."""
+    everyone = REWEIGHT.override({"evaluation.survey.attribution": "all"})
+    tables = _tables()
+    tables["projects"] = {
+        "community": ["D", "C", "C"],
+        "project": ["Q", "P", "R"],
+        "responsible_units": ["A", "A", "B"],
+    }
+    tables["answers"] = {
+        "community": ["C", "C", "D", "C"],
+        "household": ["h1", "h2", "h3", "h4"],
+        "project": ["P", "P", "Q", "R"],
+        "answer": ["满意", "very satisfied", "basically satisfied", "非常满意"],
+    }
+    # C: (80 + 100 + 100) / 3 for both units, whichever project; D: 60.
+    for rows in _both_paths(tables, everyone):
+        assert {(r["community"], r["unit"]): r["public"] for r in rows} == {
+            ("C", "A"): "280/3",
+            ("C", "B"): "280/3",
+            ("D", "A"): "60",
+        }
