@@ -427,21 +427,22 @@ def test_both_paths_fill_the_same_scored_table_of_whole_numbers() -> None:
 
 
 def _edge_city(self_score: str, answers: list[str]) -> dict[str, dict[str, list[Any]]]:
-    """Community E: A rates itself ``self_score``; B and A rate each other 90; answers on P.
+    """Community E, every unit regular, A's self-rating ``self_score``, answers on P.
 
-    One dimension each; the households answer ``answers`` about A's project P.
+    B rates itself 90 and the two rate each other 90 (one dimension each); households
+    answer ``answers`` about P, which both run.
     """
     return {
         "units": {"community": ["E", "E"], "unit": ["A", "B"]},
         "ratings": {
-            "community": ["E"] * 3,
-            "quarter": ["2026Q3"] * 3,
-            "rater": ["A", "B", "A"],
-            "ratee": ["A", "A", "B"],
-            "dimension": ["service_attitude"] * 3,
-            "score": [self_score, "90", "90"],
+            "community": ["E"] * 4,
+            "quarter": ["2026Q3"] * 4,
+            "rater": ["A", "B", "A", "B"],
+            "ratee": ["A", "A", "B", "B"],
+            "dimension": ["service_attitude"] * 4,
+            "score": [self_score, "90", "90", "90"],
         },
-        "projects": {"community": ["E"], "project": ["P"], "responsible_units": ["A"]},
+        "projects": {"community": ["E"], "project": ["P"], "responsible_units": ["A;B"]},
         "answers": {
             "community": ["E"] * len(answers),
             "household": [f"h{i}" for i in range(len(answers))],
@@ -452,9 +453,22 @@ def _edge_city(self_score: str, answers: list[str]) -> dict[str, dict[str, list[
 
 
 @pytest.mark.parametrize("numpy", [True, False])
-def test_a_tie_is_rounded_as_the_policy_says_on_either_path(numpy: bool) -> None:  # noqa: FBT001
-    """E-5: A's final is 0.1 x 80.05 + 0.4 x 90 + 0.5 x 80 = 84.005 exactly: a tie."""
-    tables = _edge_city("80.05", ["满意"])
+@pytest.mark.parametrize(
+    ("self_score", "exact", "half_up", "half_even"),
+    [
+        ("80.05", (16801, 200), "84.01", "84.00"),  # 84.005: an even tie stays down
+        ("80.35", (16807, 200), "84.04", "84.04"),  # 84.035: an odd tie goes up either way
+    ],
+)
+def test_a_tie_is_rounded_as_the_policy_says_on_either_path(
+    numpy: bool,  # noqa: FBT001
+    self_score: str,
+    exact: tuple[int, int],
+    half_up: str,
+    half_even: str,
+) -> None:
+    """E-5: A's final is 0.1 x self + 0.4 x 90 + 0.5 x 80, a tie at the third place."""
+    tables = _edge_city(self_score, ["满意"])
     finals = {}
     for mode in ("half_up", "half_even"):
         policy = REWEIGHT.override({"rounding.mode": mode})
@@ -464,9 +478,32 @@ def test_a_tie_is_rounded_as_the_policy_says_on_either_path(numpy: bool) -> None
             with _without_numpy():
                 result = evaluate_city(tables, quarter="2026Q3", policy=policy)
         row = next(r for r in result.rows() if r["unit"] == "A")
-        assert (row["exact_numerator"], row["exact_denominator"]) == (16801, 200)
+        assert (row["exact_numerator"], row["exact_denominator"]) == exact
         finals[mode] = row["final"]
-    assert finals == {"half_up": Decimal("84.01"), "half_even": Decimal("84.00")}
+    assert finals == {"half_up": Decimal(half_up), "half_even": Decimal(half_even)}
+
+
+def test_a_negative_final_is_rounded_by_its_size_on_either_path() -> None:
+    """E-5: on a scale from -100, A's final -5.005 - 36 + 10 = -31.005 rounds to -31.01."""
+    signed = REWEIGHT.override(
+        {
+            "evaluation.scale": {"min": "-100", "max": "100", "places": 2},
+            "evaluation.grades.bands": [
+                {"grade": "excellent", "min": "90"},
+                {"grade": "good", "min": "80"},
+                {"grade": "qualified", "min": "60"},
+                {"grade": "failed", "min": "-100"},
+            ],
+        }
+    )
+    tables = _edge_city("-50.05", ["非常不满意"])
+    tables["ratings"]["score"] = ["-50.05", "-90", "90", "90"]
+    for mode, final in (("half_up", "-31.01"), ("half_even", "-31.00")):
+        policy = signed.override({"rounding.mode": mode})
+        for rows in _both_paths(tables, policy):
+            row = next(r for r in rows if r["unit"] == "A")
+            assert (row["exact_numerator"], row["exact_denominator"]) == (-6201, 200)
+            assert (row["final"], row["grade"]) == (Decimal(final), "failed")
 
 
 @pytest.mark.parametrize("numpy", [True, False])
@@ -528,3 +565,37 @@ def test_attribution_to_all_keeps_each_communitys_answers_to_itself() -> None:
             ("C", "B"): "280/3",
             ("D", "A"): "60",
         }
+
+
+def test_a_negative_score_counts_on_either_path() -> None:
+    """E-2, E-5: on a scale from -100, A's self-rating of 80 and -10 is 35 on both paths.
+
+    The columns mark an unrated cell by a negative number, so a negative score must not
+    reach them: such a city is read by the row readers.
+    """
+    signed = REWEIGHT.override(
+        {
+            "evaluation.scale": {"min": "-100", "max": "100", "places": 2},
+            "evaluation.grades.bands": [
+                {"grade": "excellent", "min": "90"},
+                {"grade": "good", "min": "80"},
+                {"grade": "qualified", "min": "60"},
+                {"grade": "failed", "min": "-100"},
+            ],
+        }
+    )
+    tables = _edge_city("80", ["满意"])
+    ratings = tables["ratings"]
+    for column, value in (
+        ("community", "E"),
+        ("quarter", "2026Q3"),
+        ("rater", "A"),
+        ("ratee", "A"),
+        ("dimension", "task_completion"),
+        ("score", "-10"),
+    ):
+        ratings[column].append(value)
+    for rows in _both_paths(tables, signed):
+        row = next(r for r in rows if r["unit"] == "A")
+        # 0.1 x 35 + 0.4 x 90 + 0.5 x 80 = 79.5
+        assert (row["self"], row["final"], row["grade"]) == ("35", Decimal("79.50"), "qualified")

@@ -341,8 +341,11 @@ def record_arrays(tables: Mapping[str, Any], quarter: Quarter, p: PolicySnapshot
     """Read and check every table over whole columns (E-1..E-4).
 
     Raises:
-        Declined: some row needs the row readers (an invalid row above all).
+        Declined: some row needs the row readers (an invalid row above all), or the
+            scale reaches below zero (the columns mark an unrated cell by a negative).
     """
+    if p.score_range.minimum < 0:
+        raise Declined
     for table in tables.values():
         # Arrow tables and DataFrames are even by construction; a mapping of columns of
         # different lengths is for the row readers to name.
