@@ -357,3 +357,21 @@ def test_verification_names_the_households_the_frame_lacks() -> None:
     inside = verify_sample(certificate, FRAME)
     assert inside.ok
     assert not any("not in the frame" in p for p in inside.problems)
+
+
+@pytest.mark.parametrize(
+    ("outside", "said"),
+    [
+        (5, "'X0', 'X1', 'X2', 'X3', 'X4'"),
+        (6, "'X0', 'X1', 'X2', 'X3', 'X4' and 1 more"),
+    ],
+)
+def test_five_households_outside_are_all_named_and_a_sixth_is_counted(
+    outside: int, said: str
+) -> None:
+    """E-4: up to five households outside the frame are named; past five, the rest counted."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice")  # type: ignore[arg-type]
+    many = attrs.evolve(certificate, sample=tuple(f"X{i}" for i in range(outside)))
+    assert verify_sample(many, FRAME).problems[0] == (
+        f"the certificate names households not in the frame: {said}"
+    )
