@@ -599,3 +599,104 @@ def test_a_negative_score_counts_on_either_path() -> None:
         row = next(r for r in rows if r["unit"] == "A")
         # 0.1 x 35 + 0.4 x 90 + 0.5 x 80 = 79.5
         assert (row["self"], row["final"], row["grade"]) == ("35", Decimal("79.50"), "qualified")
+
+
+_WEIGHTED = ("professional_level", "execution_ability", "coordination_ability", "task_completion")
+ZERO_WEIGHT = REWEIGHT.override(
+    {
+        "evaluation.dimension_weights": {
+            "service_attitude": "0",
+            "public_satisfaction": "1/5",
+            **dict.fromkeys(_WEIGHTED, "1/5"),
+        }
+    }
+)
+
+
+def _evaluated(tables: Any, policy: Any, *, numpy: bool) -> Any:
+    """The city evaluated on the column path, or by the row readers alone."""
+    if numpy:
+        return evaluate_city(tables, quarter="2026Q3", policy=policy)
+    with _without_numpy():
+        return evaluate_city(tables, quarter="2026Q3", policy=policy)
+
+
+@pytest.mark.parametrize("every", [False, True])
+@pytest.mark.parametrize("numpy", [True, False])
+def test_a_rating_of_only_zero_weight_dimensions_is_refused_on_either_path(
+    every: bool,  # noqa: FBT001
+    numpy: bool,  # noqa: FBT001
+) -> None:
+    """E-2: a rating that scores only dimensions of weight zero says nothing: refused.
+
+    Either B's rating of A alone, or every rating of the city, scores only
+    service_attitude, whose weight this policy sets to zero.
+    """
+    tables = _edge_city("80", ["满意"])
+    ratings = tables["ratings"]
+    ratings["dimension"] = (
+        ["service_attitude"] * 4
+        if every
+        else ["task_completion", "service_attitude", "task_completion", "task_completion"]
+    )
+    with pytest.raises(ScoreOutOfRangeError) as refused:
+        _evaluated(tables, ZERO_WEIGHT, numpy=numpy)
+    assert refused.value.rule == "E-2"
+    assert "scores only dimensions of weight zero" in refused.value.message
+
+
+def _full_city() -> dict[str, dict[str, list[Any]]]:
+    """Community F: four units, each rating every unit on all six dimensions.
+
+    Unit ``i`` rates unit ``j`` ``60 + 10 * j + i`` on every dimension (self-ratings too);
+    households answer about P, which all four run.
+    """
+    names = ["A", "B", "C", "D"]
+    ratings: dict[str, list[Any]] = {
+        key: [] for key in ("community", "quarter", "rater", "ratee", "dimension", "score")
+    }
+    for i, rater in enumerate(names):
+        for j, ratee in enumerate(names):
+            for dimension in (
+                "service_attitude",
+                "professional_level",
+                "execution_ability",
+                "coordination_ability",
+                "task_completion",
+                "public_satisfaction",
+            ):
+                for key, value in zip(
+                    ratings,
+                    ("F", "2026Q3", rater, ratee, dimension, str(60 + 10 * j + i)),
+                    strict=True,
+                ):
+                    ratings[key].append(value)
+    return {
+        "units": {"community": ["F"] * 4, "unit": names},
+        "ratings": ratings,
+        "projects": {"community": ["F"], "project": ["P"], "responsible_units": ["A;B;C;D"]},
+        "answers": {
+            "community": ["F"] * 2,
+            "household": ["h1", "h2"],
+            "project": ["P", "P"],
+            "answer": ["满意", "非常满意"],
+        },
+    }
+
+
+@pytest.mark.parametrize("aggregation", ["mean", "trimmed"])
+def test_complete_ratings_give_the_same_peers_on_either_path(aggregation: str) -> None:
+    """E-3, E-5: every rating complete, peers averaged or trimmed, on both paths.
+
+    D's peers are A, B and C, rating it 90, 91 and 92: mean 91; trimmed (one each way, from
+    three raters) 91 too; C's peers 80, 81, 83: mean 244/3, trimmed 81.
+    """
+    policy = REWEIGHT.override(
+        {"evaluation.peer.aggregation": aggregation, "evaluation.peer.trim_min_raters": 3}
+    )
+    fast, plain = _both_paths(_full_city(), policy)
+    assert fast == plain
+    peers = {r["unit"]: r["peer"] for r in fast}
+    assert peers["D"] == "91"
+    assert peers["C"] == ("244/3" if aggregation == "mean" else "81")
+    assert {r["unit"]: r["self"] for r in fast} == {"A": "60", "B": "71", "C": "82", "D": "93"}
