@@ -700,3 +700,80 @@ def test_complete_ratings_give_the_same_peers_on_either_path(aggregation: str) -
     assert peers["D"] == "91"
     assert peers["C"] == ("244/3" if aggregation == "mean" else "81")
     assert {r["unit"]: r["self"] for r in fast} == {"A": "60", "B": "71", "C": "82", "D": "93"}
+
+
+def _two_units(scores_a: list[str], scores_b: list[str]) -> dict[str, dict[str, list[Any]]]:
+    """Community G: A and B rate themselves and each other on all six dimensions.
+
+    A's self-rating and B's rating of A give ``scores_a`` dimension by dimension, A's rating
+    of B and B's self-rating ``scores_b``; one household answers about P, run by both.
+    """
+    dimensions = [
+        "service_attitude",
+        "professional_level",
+        "execution_ability",
+        "coordination_ability",
+        "task_completion",
+        "public_satisfaction",
+    ]
+    pairs = [("A", "A", scores_a), ("B", "A", scores_a), ("A", "B", scores_b), ("B", "B", scores_b)]
+    return {
+        "units": {"community": ["G", "G"], "unit": ["A", "B"]},
+        "ratings": {
+            "community": ["G"] * 24,
+            "quarter": ["2026Q3"] * 24,
+            "rater": [rater for rater, _, _ in pairs for _ in dimensions],
+            "ratee": [ratee for _, ratee, _ in pairs for _ in dimensions],
+            "dimension": dimensions * 4,
+            "score": [score for _, _, scores in pairs for score in scores],
+        },
+        "projects": {"community": ["G"], "project": ["P"], "responsible_units": ["A;B"]},
+        "answers": {"community": ["G"], "household": ["h1"], "project": ["P"], "answer": ["满意"]},
+    }
+
+
+def test_dimension_sums_past_a_doubles_exact_range_are_scored_exactly() -> None:
+    """E-2, E-5: dimension sums past 2**53, which a double cannot hold, are exact.
+
+    On a scale to 1.6 x 10**15 in whole points, A's six scores sum to the odd
+    9,600,000,000,000,007; both paths give it.
+    """
+    wide = REWEIGHT.override(
+        {
+            "evaluation.scale": {"min": "0", "max": "1600000000000002", "places": 0},
+            "rounding.places": 0,
+        }
+    )
+    high = ["1600000000000001"] * 5 + ["1600000000000002"]
+    tables = _two_units(high, ["90"] * 6)
+    fast, plain = _both_paths(tables, wide)
+    assert fast == plain
+    row = next(r for r in fast if r["unit"] == "A")
+    assert row["self"] == "9600000000000007/6"
+
+
+def test_many_fine_denominators_past_int64_are_scored_in_python_ints() -> None:
+    """E-5: denominators past int64's reach send the city to Python ints, same results.
+
+    Scores to six places, averaged and weighted, need such denominators.
+    """
+    fine = REWEIGHT.override(
+        {"evaluation.scale": {"min": "0", "max": "100", "places": 6}, "rounding.places": 6}
+    )
+    tables = _two_units(["80.000001", "80.000002", "80.000003", "80", "80", "80"], ["90"] * 6)
+    fast, plain = _both_paths(tables, fine)
+    assert fast == plain
+    row = next(r for r in fast if r["unit"] == "A")
+    assert row["self"] == "80.000001"
+
+
+def test_a_city_without_ratings_is_refused_alike_on_either_path() -> None:
+    """E-5: no rating at all: every unit lacks its own and its peers' parts, on both paths."""
+    tables = _tables()
+    tables["ratings"] = {key: [] for key in tables["ratings"]}
+    outcomes = []
+    for numpy in (True, False):
+        with pytest.raises(GovernanceError) as refused:
+            _evaluated(tables, REWEIGHT, numpy=numpy)
+        outcomes.append((type(refused.value), refused.value.field, refused.value.rule))
+    assert outcomes[0] == outcomes[1]
