@@ -742,6 +742,12 @@ def test_dimension_sums_past_a_doubles_exact_range_are_scored_exactly() -> None:
         {
             "evaluation.scale": {"min": "0", "max": "1600000000000002", "places": 0},
             "rounding.places": 0,
+            # Bands at 1 and 0 keep the int64 bound from sending the city to Python ints
+            # first: only the doubles' range decides.
+            "evaluation.grades.bands": [
+                {"grade": "excellent", "min": "1"},
+                {"grade": "failed", "min": "0"},
+            ],
         }
     )
     high = ["1600000000000001"] * 5 + ["1600000000000002"]
@@ -777,3 +783,10 @@ def test_a_city_without_ratings_is_refused_alike_on_either_path() -> None:
             _evaluated(tables, REWEIGHT, numpy=numpy)
         outcomes.append((type(refused.value), refused.value.field, refused.value.rule))
     assert outcomes[0] == outcomes[1]
+
+
+def test_a_city_of_no_units_scores_nothing_on_either_path() -> None:
+    """E-1: empty tables are an empty result, not an error, on both paths."""
+    tables = {name: {column: [] for column in columns} for name, columns in _tables().items()}
+    for rows in _both_paths(tables, REWEIGHT):
+        assert rows == []
