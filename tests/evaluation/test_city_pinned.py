@@ -382,6 +382,7 @@ def test_communities_come_in_order_when_some_are_scored_apart() -> None:
     ("community", "units", "words"),
     [
         ("C", "B;Q", r"\['Q'\] are not member units of C"),
+        ("C", "A;Q", r"\['Q'\] are not member units of C"),
         ("Z", "A", r"\['A'\] are not member units of Z"),
     ],
 )
