@@ -791,3 +791,20 @@ def test_a_city_of_no_units_scores_nothing_on_either_path() -> None:
     tables = {name: {column: [] for column in columns} for name, columns in _tables().items()}
     for rows in _both_paths(tables, REWEIGHT):
         assert rows == []
+
+
+def test_numpy_without_pyarrow_gives_the_same_city(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E-1..E-6: with the [fast] extra alone (no pyarrow), the columns are Python lists."""
+    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+
+    for module in (city_arrays, city_codes):
+        if hasattr(module, "arrow"):
+            monkeypatch.setattr(module, "arrow", lambda: None)
+    tables = _tables()
+    tables["projects"] = {
+        "community": ["C", "C"],
+        "project": ["P", "P"],
+        "responsible_units": ["B", "A;B"],  # listed again: the second listing counts
+    }
+    result = evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert [tuple(row.values()) for row in result.rows()] == ROWS
