@@ -17,22 +17,11 @@ from pathlib import Path
 import pytest
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
-from community_governance.demo import demo_quarter, run_demo
+from community_governance.demo import demo_quarter
 from community_governance.schemas import CertificateDoc
-from community_governance.schemas.examples import example_documents
 
 DEMO = demo_quarter(127)
 PREFIX = "community-governance: error: "
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo quarter's files, as ``demo --export`` writes them."""
-    folder = tmp_path_factory.mktemp("export")
-    for name, data in example_documents(DEMO, run_demo(DEMO)).items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-    return folder
 
 
 def _frame_csv(folder: Path, lines: list[str], encoding: str = "utf-8") -> str:

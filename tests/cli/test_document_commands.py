@@ -12,20 +12,14 @@ from pathlib import Path
 import attrs
 import pytest
 
-from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
 from community_governance.cli.spreadsheet import COLUMNS, result_csv
 from community_governance.demo import demo_quarter
 from community_governance.evaluation import evaluate_quarter
 from community_governance.schemas import FrameDoc, RatingsDoc, SurveyDoc, load_document
+from tests.cli.shell import run
 
 DEMO = demo_quarter(127)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return exit code, stdout and stderr."""
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

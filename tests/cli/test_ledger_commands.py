@@ -15,21 +15,15 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
 from community_governance.cli.ledger import reason_zh
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.keys import load_key
+from tests.cli.shell import run
 from tests.ledger.builders import demo_ledger
 
 AT = "2026-10-04T09:00:00+08:00"
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return exit code, stdout and stderr."""
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_init_creates_the_ledger_and_its_key_once(
@@ -215,16 +209,6 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
 def test_every_finding_reads_in_chinese(reason: str, zh: str) -> None:
     """The record: under --lang zh a finding's reason is Chinese, not English."""
     assert reason_zh(reason) == zh
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``demo --export`` into a fresh folder, with the failing unit's case opened."""
-    folder = tmp_path_factory.mktemp("demo") / "data"
-    assert main(["demo", "--export", str(folder)]) == EXIT_OK
-    case = ["case", "open", str(folder / "result.json"), "market", "--at", "2026-10-15"]
-    assert main([*case, "--out", str(folder / "case.json")]) == EXIT_OK
-    return folder
 
 
 def _head(db: str) -> tuple[int, str]:

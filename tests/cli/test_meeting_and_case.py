@@ -10,28 +10,14 @@ from pathlib import Path
 import pytest
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, main
+from tests.cli.shell import run
 
 CHOICES_ZH = {"agree": "同意", "disagree": "不同意", "abstain": "弃权"}
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return exit code, stdout and stderr."""
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-@pytest.fixture(scope="module")
-def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``demo --export`` into a fresh folder."""
-    folder = tmp_path_factory.mktemp("demo") / "data"
-    assert main(["demo", "--export", str(folder)]) == EXIT_OK
-    return folder
-
-
-def _open_meeting(export: Path, folder: Path) -> tuple[Path, Path, dict[str, object]]:
+def _open_meeting(exported: Path, folder: Path) -> tuple[Path, Path, dict[str, object]]:
     """The demo's meeting before any ballot, and its ballots as a Chinese CSV table."""
-    closed = json.loads((export / "meeting.json").read_text(encoding="utf-8"))
+    closed = json.loads((exported / "meeting.json").read_text(encoding="utf-8"))
     meeting = closed["meeting"]
     ballots = meeting["ballots"]
     opened = folder / "open.json"
@@ -51,10 +37,10 @@ def _open_meeting(export: Path, folder: Path) -> tuple[Path, Path, dict[str, obj
 
 
 def test_ballots_from_a_table_close_to_the_demos_record(
-    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """C-3: ballots read from a GBK table, changes included, give the demo's closed meeting."""
-    opened, table, closed = _open_meeting(export, tmp_path)
+    opened, table, closed = _open_meeting(exported, tmp_path)
     recorded = tmp_path / "recorded.json"
     assert run(capsys, "meeting", "record", str(opened), str(table), "--out", str(recorded))[0] == 0
     code, out, _ = run(capsys, "meeting", "close", str(recorded))
@@ -72,10 +58,10 @@ def test_ballots_from_a_table_close_to_the_demos_record(
 
 
 def test_bad_ballots_are_listed_row_by_row_and_nothing_is_written(
-    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """C-3: a stranger, an unknown choice and a second first ballot: three lines, exit 2."""
-    opened, _, closed = _open_meeting(export, tmp_path)
+    opened, _, closed = _open_meeting(exported, tmp_path)
     meeting = closed["meeting"]
     assert isinstance(meeting, dict)
     person = meeting["electorate"][0]["person_id"]
@@ -107,10 +93,10 @@ def test_bad_ballots_are_listed_row_by_row_and_nothing_is_written(
 
 
 def test_close_can_fail_on_a_rejected_proposal(
-    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """C-3: every representative disagrees: rejected, and --fail-on-reject exits 1."""
-    opened, _, closed = _open_meeting(export, tmp_path)
+    opened, _, closed = _open_meeting(exported, tmp_path)
     meeting = closed["meeting"]
     assert isinstance(meeting, dict)
     proposal = meeting["agenda"][0]["proposal_id"]
@@ -128,10 +114,10 @@ def test_close_can_fail_on_a_rejected_proposal(
 
 
 def test_a_case_is_opened_advanced_and_followed(
-    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """E-6, R-2, R-3: open for the failing unit, start and submit, status and due actions."""
-    result = str(export / "result.json")
+    result = str(exported / "result.json")
     code, _, err = run(capsys, "case", "open", result, "clinic", "--at", "2026-10-15")
     assert code == EXIT_BAD_INPUT
     assert "'clinic' has no rectification order in this result (ordered: market)" in err
@@ -201,7 +187,7 @@ def test_a_case_is_opened_advanced_and_followed(
     ],
 )
 def test_events_that_do_not_apply_name_their_place_and_nothing_is_written(
-    export: Path,
+    exported: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     events: object,
@@ -213,7 +199,7 @@ def test_events_that_do_not_apply_name_their_place_and_nothing_is_written(
         [
             "case",
             "open",
-            str(export / "result.json"),
+            str(exported / "result.json"),
             "market",
             "--at",
             "2026-10-15",

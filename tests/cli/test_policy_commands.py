@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, default_lang, main
+from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME, default_lang
+from tests.cli.shell import run
 
 HEADER = '[policy]\nid="x"\nextends="xiamen-127"\ntitle="t"\nsource="s"\nformat=1\n'
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return exit code, stdout and stderr."""
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_policy_show_lists_every_parameter_in_english_and_chinese(

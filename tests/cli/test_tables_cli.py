@@ -13,23 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK
 from community_governance.vocabulary import Dimension
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return exit code, stdout and stderr."""
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-@pytest.fixture(scope="module")
-def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``demo --export`` into a fresh folder."""
-    folder = tmp_path_factory.mktemp("demo") / "data"
-    assert main(["demo", "--export", str(folder)]) == EXIT_OK
-    return folder
+from tests.cli.shell import run
 
 
 def _gbk_copy(source: Path, target: Path) -> None:
@@ -42,18 +28,18 @@ def _gbk_copy(source: Path, target: Path) -> None:
 
 
 def test_the_export_evaluates_to_the_demo_result_from_every_format(
-    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """E-1..E-6: JSON, CSV re-encoded as GBK, and workbooks give the exported result exactly."""
-    expected = json.loads((export / "result.json").read_text(encoding="utf-8"))
+    expected = json.loads((exported / "result.json").read_text(encoding="utf-8"))
     on = ("--on", expected["evaluated_on"], "--format", "json")
     gbk = tmp_path / "gbk"
-    _gbk_copy(export / "csv", gbk)
+    _gbk_copy(exported / "csv", gbk)
     assert "社区" in (gbk / "units.csv").read_bytes().decode("gbk")
     inputs = {
-        "json": (export / "ratings.json", export / "survey.json"),
+        "json": (exported / "ratings.json", exported / "survey.json"),
         "csv (GBK)": (gbk / "ratings.csv", gbk / "survey.csv"),
-        "xlsx": (export / "xlsx" / "quarter.xlsx", export / "xlsx" / "quarter.xlsx"),
+        "xlsx": (exported / "xlsx" / "quarter.xlsx", exported / "xlsx" / "quarter.xlsx"),
     }
     for name, (ratings, survey) in inputs.items():
         code, out, err = run(capsys, "evaluate", str(ratings), str(survey), *on)
@@ -62,10 +48,10 @@ def test_the_export_evaluates_to_the_demo_result_from_every_format(
 
 
 def test_the_exported_frames_verify_the_exported_certificate(
-    export: Path, capsys: pytest.CaptureFixture[str]
+    exported: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """E-4: frame.csv and frame.xlsx are the frame the certificate was drawn from."""
-    for frame in (export / "csv" / "frame.csv", export / "xlsx" / "frame.xlsx"):
+    for frame in (exported / "csv" / "frame.csv", exported / "xlsx" / "frame.xlsx"):
         certificate = frame.parent / "certificate.json"
         assert run(capsys, "sample", "verify", str(certificate), str(frame))[:2] == (
             EXIT_OK,

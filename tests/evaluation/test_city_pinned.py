@@ -29,6 +29,18 @@ from community_governance.policy import default_policy
 from tests.evaluation.test_city_paths import _shaped, _without_numpy
 
 REWEIGHT = default_policy().override({"evaluation.missing_component": "reweight"})
+#: A scale from -100, its lowest band starting there.
+SIGNED = REWEIGHT.override(
+    {
+        "evaluation.scale": {"min": "-100", "max": "100", "places": 2},
+        "evaluation.grades.bands": [
+            {"grade": "excellent", "min": "90"},
+            {"grade": "good", "min": "80"},
+            {"grade": "qualified", "min": "60"},
+            {"grade": "failed", "min": "-100"},
+        ],
+    }
+)
 
 
 def _tables() -> dict[str, dict[str, list[Any]]]:
@@ -486,21 +498,10 @@ def test_a_tie_is_rounded_as_the_policy_says_on_either_path(
 
 def test_a_negative_final_is_rounded_by_its_size_on_either_path() -> None:
     """E-5: on a scale from -100, A's final -5.005 - 36 + 10 = -31.005 rounds to -31.01."""
-    signed = REWEIGHT.override(
-        {
-            "evaluation.scale": {"min": "-100", "max": "100", "places": 2},
-            "evaluation.grades.bands": [
-                {"grade": "excellent", "min": "90"},
-                {"grade": "good", "min": "80"},
-                {"grade": "qualified", "min": "60"},
-                {"grade": "failed", "min": "-100"},
-            ],
-        }
-    )
     tables = _edge_city("-50.05", ["非常不满意"])
     tables["ratings"]["score"] = ["-50.05", "-90", "90", "90"]
     for mode, final in (("half_up", "-31.01"), ("half_even", "-31.00")):
-        policy = signed.override({"rounding.mode": mode})
+        policy = SIGNED.override({"rounding.mode": mode})
         for rows in _both_paths(tables, policy):
             row = next(r for r in rows if r["unit"] == "A")
             assert (row["exact_numerator"], row["exact_denominator"]) == (-6201, 200)
@@ -574,17 +575,6 @@ def test_a_negative_score_counts_on_either_path() -> None:
     The columns mark an unrated cell by a negative number, so a negative score must not
     reach them: such a city is read by the row readers.
     """
-    signed = REWEIGHT.override(
-        {
-            "evaluation.scale": {"min": "-100", "max": "100", "places": 2},
-            "evaluation.grades.bands": [
-                {"grade": "excellent", "min": "90"},
-                {"grade": "good", "min": "80"},
-                {"grade": "qualified", "min": "60"},
-                {"grade": "failed", "min": "-100"},
-            ],
-        }
-    )
     tables = _edge_city("80", ["满意"])
     ratings = tables["ratings"]
     for column, value in (
@@ -596,7 +586,7 @@ def test_a_negative_score_counts_on_either_path() -> None:
         ("score", "-10"),
     ):
         ratings[column].append(value)
-    for rows in _both_paths(tables, signed):
+    for rows in _both_paths(tables, SIGNED):
         row = next(r for r in rows if r["unit"] == "A")
         # 0.1 x 35 + 0.4 x 90 + 0.5 x 80 = 79.5
         assert (row["self"], row["final"], row["grade"]) == ("35", Decimal("79.50"), "qualified")
@@ -788,7 +778,9 @@ def test_a_city_without_ratings_is_refused_alike_on_either_path() -> None:
 
 def test_a_city_of_no_units_scores_nothing_on_either_path() -> None:
     """E-1: empty tables are an empty result, not an error, on both paths."""
-    tables = {name: {column: [] for column in columns} for name, columns in _tables().items()}
+    tables: dict[str, dict[str, list[Any]]] = {
+        name: {column: [] for column in columns} for name, columns in _tables().items()
+    }
     for rows in _both_paths(tables, REWEIGHT):
         assert rows == []
 

@@ -53,7 +53,11 @@ def _register_city() -> None:
     from community_governance.cli.city import city
     from community_governance.cli.ledger import ledger
     from community_governance.cli.meeting import meeting
+    from community_governance.cli.quarter import evaluate, explain, template_command
 
+    cli.add_command(evaluate)
+    cli.add_command(explain)
+    cli.add_command(template_command)
     cli.add_command(case)
     cli.add_command(city)
     cli.add_command(meeting)
@@ -206,66 +210,6 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | No
     show_demo(console, data, outcome, lang or default_lang())
 
 
-@cli.command(
-    "template",
-    help="Write a fill-in template of a table, with an example row and drop-down lists. "
-    "写出填报模板（含示例行与下拉列表）。",
-)
-@click.argument(
-    "kind", type=click.Choice(["ratings", "survey", "frame", "ballots", "projects", "units"])
-)
-@format_option(("xlsx", "csv", "json"), "xlsx (drop-down lists), csv or json (rows).")
-@lang_option
-@click.option(
-    "--units",
-    default=None,
-    help="A units table (or ratings document): its unit ids fill the drop-down lists.",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The file to write (default: KIND.FORMAT in the current folder; - for standard output).",
-)
-@policy_option
-def template_command(
-    kind: str, fmt: str, lang: Lang | None, units: str | None, out: Path | None, policy_name: str
-) -> None:
-    """Write a template."""
-    from typing import Literal, cast
-
-    from community_governance.tables.templates import template
-
-    rules = named_policy(policy_name).at(dt.date.today())  # noqa: DTZ011 - a local date
-    unit_ids: tuple[str, ...] = ()
-    if units is not None:
-        from community_governance.cli.inputs import unit_ids_of
-
-        unit_ids = unit_ids_of(units, rules)
-    language = lang or default_lang()
-    content = template(
-        kind,
-        cast("Literal['csv', 'xlsx', 'json']", fmt),
-        rules,
-        lang=language,
-        unit_ids=unit_ids,
-    )
-    target = out if out is not None else Path(f"{kind}.{fmt}")
-    if str(target) == "-":
-        if fmt == "xlsx":
-            raise click.UsageError("a workbook is written to a file: give --out KIND.xlsx")
-        click.echo(content.decode("utf-8-sig"), nl=False)
-        return
-    if target.exists():
-        from community_governance.errors import ParseError
-
-        raise ParseError(
-            "the file exists already; give another --out", field=str(target), rule=kind
-        )
-    _emit(content, target, binary=True)
-    click.echo(str(target))
-
-
 def _rules(policy_name: str, on: dt.date) -> PolicySnapshot:
     return named_policy(policy_name).at(on)
 
@@ -400,137 +344,3 @@ def sample_verify(
     click.echo("ok" if outcome.ok else "\n".join(outcome.problems))
     if not outcome.ok:
         raise click.exceptions.Exit(EXIT_OUTCOME)
-
-
-@cli.command(
-    "evaluate",
-    help="Evaluate a quarter from ratings and survey files (E-1..E-6): JSON documents, "
-    "CSV (UTF-8, BOM or GBK) or Excel tables.",
-)
-@click.argument("ratings_path", metavar="RATINGS")
-@click.argument("survey_path", metavar="SURVEY")
-@click.option(
-    "--units",
-    default=None,
-    help="The member units' table, for a ratings table (default: the workbook's units sheet, "
-    "or units.csv/units.xlsx beside the ratings).",
-)
-@click.option(
-    "--projects",
-    default=None,
-    help="The projects' table, for a survey answers table (default: the workbook's projects "
-    "sheet, or projects.csv/projects.xlsx beside the answers).",
-)
-@click.option(
-    "--certificate",
-    default=None,
-    help="The sample certificate (JSON), for a survey answers table "
-    "(default: certificate.json beside the answers).",
-)
-@encoding_option
-@click.option(
-    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
-)
-@policy_option
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for the result document, csv or xlsx for spreadsheets.",
-)
-@click.option(
-    "--excel",
-    is_flag=True,
-    help="With --format csv: start with a byte-order mark, so Excel reads Chinese as UTF-8.",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the result to this file instead of standard output (needed for xlsx).",
-)
-@lang_option
-def evaluate(
-    ratings_path: str,
-    survey_path: str,
-    units: str | None,
-    projects: str | None,
-    certificate: str | None,
-    encoding: Encoding,
-    on: dt.datetime | None,
-    policy_name: str,
-    fmt: str,
-    excel: bool,
-    out: Path | None,
-    lang: Lang | None,
-) -> None:
-    """Evaluate a quarter."""
-    from community_governance.cli.inputs import (
-        policy_day,
-        ratings_input,
-        ratings_quarter,
-        survey_input,
-    )
-    from community_governance.evaluation import evaluate_quarter
-    from community_governance.schemas import QuarterResultDoc
-
-    quarter, data, source = ratings_quarter(ratings_path, encoding)
-    day = policy_day(on, quarter)
-    loaded = named_policy(policy_name)
-    rules = loaded.at(day)
-    book = ratings_input(data, source, rules, units=units, encoding=encoding)
-    survey = survey_input(
-        survey_path, rules, projects=projects, certificate=certificate, encoding=encoding
-    )
-    result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
-    language = lang or default_lang()
-    if fmt == "json":
-        _emit(QuarterResultDoc.from_domain(result).model_dump_json(indent=2) + "\n", out)
-    elif fmt in ("csv", "xlsx"):
-        from community_governance.cli.spreadsheet import result_csv, result_xlsx
-
-        if fmt == "xlsx":
-            _emit(result_xlsx(result, language), out, binary=True)
-        else:
-            _emit(result_csv(result, language, excel=excel), out)
-    else:
-        _emit(
-            "".join(
-                f"{card.rank:>3}  {card.unit_id:<20} {card.final.reported:>7}  "
-                f"{card.grade.label(language)}\n"
-                for card in result.scorecards
-            ),
-            out,
-        )
-
-
-def _emit(content: str | bytes, out: Path | None, *, binary: bool = False) -> None:
-    """``content`` to ``out``, or to standard output (a workbook only to a file)."""
-    if out is not None:
-        from community_governance.folders import write_file
-
-        write_file(out, content.encode() if isinstance(content, str) else content)
-    elif binary:
-        raise click.UsageError("a workbook is written to a file: give --out RESULT.xlsx")
-    else:
-        click.echo(content, nl=False)
-
-
-@cli.command("explain", help="Explain one unit's score from a quarter-result document.")
-@click.argument("result_path", metavar="RESULT.json")
-@click.argument("unit")
-@lang_option
-@format_option(
-    ("table", "json", "text"), "table for people (text is its former name), json for programs."
-)
-def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
-    """Explain a scorecard."""
-    from community_governance.errors import UnknownUnitError
-
-    result = load_document_file(result_path, "quarter-result").to_domain()
-    try:
-        card = result.scorecard(unit)
-    except KeyError:
-        raise UnknownUnitError(f"{unit!r} is not in the result", field="unit", rule="E-1") from None
-    if fmt == "json":
-        click.echo(card.explanation.to_json())
-    else:
-        click.echo(card.explanation.to_text(lang or default_lang()))
