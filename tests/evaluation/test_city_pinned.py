@@ -485,11 +485,7 @@ def test_a_tie_is_rounded_as_the_policy_says_on_either_path(
     finals = {}
     for mode in ("half_up", "half_even"):
         policy = REWEIGHT.override({"rounding.mode": mode})
-        if numpy:
-            result = evaluate_city(tables, quarter="2026Q3", policy=policy)
-        else:
-            with _without_numpy():
-                result = evaluate_city(tables, quarter="2026Q3", policy=policy)
+        result = _evaluated(tables, policy, numpy=numpy)
         row = next(r for r in result.rows() if r["unit"] == "A")
         assert (row["exact_numerator"], row["exact_denominator"]) == exact
         finals[mode] = row["final"]
@@ -515,11 +511,7 @@ def test_grades_compare_the_exact_score_when_the_policy_says(numpy: bool) -> Non
     grades = {}
     for basis in ("rounded", "raw"):
         policy = REWEIGHT.override({"evaluation.grades.compare": basis})
-        if numpy:
-            result = evaluate_city(tables, quarter="2026Q3", policy=policy)
-        else:
-            with _without_numpy():
-                result = evaluate_city(tables, quarter="2026Q3", policy=policy)
+        result = _evaluated(tables, policy, numpy=numpy)
         row = next(r for r in result.rows() if r["unit"] == "A")
         assert row["final"] == Decimal("90.00")
         grades[basis] = row["grade"]
