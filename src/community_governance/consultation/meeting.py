@@ -144,10 +144,7 @@ def _on_agenda(meeting: Meeting, event: Vote | ChangeVote, _: dt.date) -> bool:
 
 
 def _has_voted(meeting: Meeting, event: Vote | ChangeVote) -> bool:
-    return any(
-        b.person_id == event.person_id and b.proposal_id == event.proposal_id
-        for b in meeting.ballots
-    )
+    return (event.person_id, event.proposal_id) in meeting._voted  # noqa: SLF001 - its module
 
 
 def _first_ballot(meeting: Meeting, event: Vote, _: dt.date) -> bool:
@@ -233,6 +230,24 @@ class Meeting:
     present: frozenset[str] = frozenset()
     ballots: tuple[Ballot, ...] = ()
     closed: bool = False
+    # Looked up for every ballot: carried from one meeting to the next (evolve passes them
+    # on) instead of rebuilt from the electorate and the ballots, so that recording n
+    # ballots is not quadratic in Python.
+    _entitled_ids: frozenset[str] = attrs.field(
+        default=attrs.Factory(
+            lambda self: frozenset(p.person_id for p in self.electorate), takes_self=True
+        ),
+        eq=False,
+        repr=False,
+    )
+    _voted: frozenset[tuple[str, str]] = attrs.field(
+        default=attrs.Factory(
+            lambda self: frozenset((b.person_id, b.proposal_id) for b in self.ballots),
+            takes_self=True,
+        ),
+        eq=False,
+        repr=False,
+    )
 
     @classmethod
     def open(
@@ -282,7 +297,7 @@ class Meeting:
     @property
     def entitled(self) -> frozenset[str]:
         """The ids of those entitled to vote."""
-        return frozenset(p.person_id for p in self.electorate)
+        return self._entitled_ids
 
     @property
     def state(self) -> MeetingState:
@@ -425,6 +440,7 @@ def advance_meeting(meeting: Meeting, event: MeetingEvent, *, at: dt.date) -> Me
             meeting,
             present=meeting.present | {event.person_id},
             ballots=(*meeting.ballots, ballot),
+            voted=meeting._voted | {(event.person_id, event.proposal_id)},  # noqa: SLF001
         )
     if isinstance(event, ChangeVote):
         ballot = Ballot(event.person_id, event.proposal_id, event.choice, change=True)

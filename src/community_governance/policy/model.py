@@ -172,7 +172,9 @@ class Policy:
                 outside the evaluation scale) on some date.
         """
         boundaries: set[dt.date] = set()
-        for parameter in self.parameters.values():
+        # The cross-parameter rules read the library's parameters only: a municipality's
+        # local parameters, however many windows they have, add no date to check.
+        for parameter in (p for name, p in self.parameters.items() if name in SPECS):
             for window in parameter.windows:
                 boundaries.add(window.valid_from)
                 if window.valid_until is not None and window.valid_until < dt.date.max:

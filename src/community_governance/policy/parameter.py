@@ -11,6 +11,7 @@ error.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
@@ -73,11 +74,18 @@ class Parameter:
         spec = SPECS.get(self.name)
         return spec.kind if spec is not None else _ANY
 
+    # The windows' first days, in order (they are sorted and do not overlap): a window is
+    # found by bisection, so that a parameter of thousands of windows is read in log time.
+    _starts: tuple[dt.date, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(w.valid_from for w in self.windows))
+
     def window_at(self, on: dt.date) -> ValueWindow | None:
         """The window that applies on ``on``, if any."""
-        for window in self.windows:
-            if window.covers(on):
-                return window
+        index = bisect.bisect_right(self._starts, on) - 1
+        if index >= 0 and self.windows[index].covers(on):
+            return self.windows[index]
         return None
 
     def nearest(self, on: dt.date) -> ValueWindow:
