@@ -7,6 +7,7 @@ without responsible units is refused naming the table, row, column and rule.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -20,11 +21,12 @@ from community_governance.errors import (
     InvalidAnswerError,
     MissingComponentError,
     ParseError,
+    PolicyError,
     ScoreOutOfRangeError,
     UnknownProjectError,
     UnknownUnitError,
 )
-from community_governance.evaluation import evaluate_city
+from community_governance.evaluation import evaluate_city, record_city
 from community_governance.policy import default_policy
 from tests.evaluation.test_city_paths import _shaped, _without_numpy
 
@@ -792,3 +794,133 @@ def test_numpy_without_pyarrow_gives_the_same_city(monkeypatch: pytest.MonkeyPat
     }
     result = evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
     assert [tuple(row.values()) for row in result.rows()] == ROWS
+
+
+def test_a_city_is_evaluated_on_or_after_its_quarters_end() -> None:
+    """E-1: an evaluation dated inside the quarter is refused, whether tables or recorded."""
+    early = dt.date(2026, 9, 29)
+    recorded = record_city(_tables(), quarter="2026Q3", policy=REWEIGHT)
+    for run in (
+        lambda: evaluate_city(_tables(), quarter="2026Q3", policy=REWEIGHT, at=early),
+        lambda: evaluate_city(recorded, policy=REWEIGHT, at=early),
+        lambda: record_city(_tables(), quarter="2026Q3", policy=REWEIGHT, at=early),
+    ):
+        with pytest.raises(EligibilityError) as refused:
+            run()
+        assert (refused.value.field, refused.value.rule) == ("at", "E-1")
+        assert refused.value.message == (
+            "2026Q3 is evaluated after it ends (2026-09-30), not on 2026-09-29"
+        )
+
+
+def test_tables_need_their_quarter_and_a_recorded_city_keeps_its_own() -> None:
+    """E-1: tables without a quarter, or a recorded city under another quarter: refused."""
+    with pytest.raises(ParseError) as missing:
+        evaluate_city(_tables(), policy=REWEIGHT)
+    assert (missing.value.field, missing.value.rule, missing.value.message) == (
+        "quarter",
+        "E-1",
+        "the quarter evaluated is needed",
+    )
+    for numpy in (True, False):
+        if numpy:
+            recorded = record_city(_tables(), quarter="2026Q3", policy=REWEIGHT)
+        else:
+            with _without_numpy():
+                recorded = record_city(_tables(), quarter="2026Q3", policy=REWEIGHT)
+        assert str(recorded.quarter) == "2026Q3"
+        assert evaluate_city(recorded, quarter="2026Q3", policy=REWEIGHT).rows() == (
+            evaluate_city(recorded, policy=REWEIGHT).rows()
+        )
+        with pytest.raises(EligibilityError) as other:
+            evaluate_city(recorded, quarter="2026Q4", policy=REWEIGHT)
+        assert (other.value.field, other.value.rule, other.value.message) == (
+            "quarter",
+            "E-1",
+            "the city was recorded for 2026Q3, not 2026Q4",
+        )
+
+
+def test_the_evaluation_date_chooses_the_policys_values() -> None:
+    """E-5: weights changed from 1 October apply to a city evaluated on 2 October.
+
+    C's B: peer 90 and public 90 whatever the weights; D's A: self 70 alone. A's of C,
+    peer 80.5 and public 90, no self-rating: 4/9 x 80.5 + 5/9 x 90 = 85.78 before, and
+    under new weights 1/5 : 2/5 : 2/5, re-weighted, (80.5 + 90) / 2 = 85.25 after.
+    """
+    changed = REWEIGHT.override(
+        {
+            "evaluation.weights": {
+                "value": {"self": "1/5", "peer": "2/5", "public": "2/5"},
+                "valid_from": dt.date(2026, 10, 1),
+            }
+        }
+    )
+    later = dt.date(2026, 10, 2)
+    recorded = record_city(_tables(), quarter="2026Q3", policy=changed, at=later)
+
+    def final_of_a(rows: list[dict[str, Any]]) -> Decimal:
+        final: Decimal = next(r["final"] for r in rows if (r["community"], r["unit"]) == ("C", "A"))
+        return final
+
+    assert final_of_a(evaluate_city(_tables(), quarter="2026Q3", policy=changed).rows()) == (
+        Decimal("85.78")
+    )
+    for rows in (
+        evaluate_city(_tables(), quarter="2026Q3", policy=changed, at=later).rows(),
+        evaluate_city(recorded, policy=changed, at=later).rows(),
+    ):
+        assert final_of_a(rows) == Decimal("85.25")
+
+
+@pytest.mark.parametrize(
+    ("change", "scale", "rule"),
+    [
+        ({"evaluation.scale": {"min": "0", "max": "120", "places": 2}}, "rating scale", "E-2"),
+        (
+            {
+                "evaluation.survey.answer_scale": {
+                    "name": "three",
+                    "levels": [
+                        {"code": "good", "zh": "好", "en": "good", "score": "100"},
+                        {"code": "fair", "zh": "中", "en": "fair", "score": "60"},
+                        {"code": "poor", "zh": "差", "en": "poor", "score": "20"},
+                    ],
+                }
+            },
+            "survey answer scale",
+            "E-4",
+        ),
+    ],
+)
+def test_a_recorded_city_is_scored_only_under_its_own_scales(
+    change: dict[str, Any], scale: str, rule: str
+) -> None:
+    """E-2, E-4: another rating or answer scale needs the city recorded again."""
+    recorded = record_city(_tables(), quarter="2026Q3", policy=REWEIGHT)
+    with pytest.raises(PolicyError) as refused:
+        evaluate_city(recorded, policy=REWEIGHT.override(change))
+    assert (refused.value.field, refused.value.rule) == ("policy", rule)
+    assert refused.value.message == (
+        f"the city was recorded under another {scale}; record it again under this policy "
+        f"to score it with this policy's {scale}"
+    )
+
+
+def test_the_evaluation_date_chooses_the_scale_the_scores_are_read_on() -> None:
+    """E-2: a scale widened to 120 from 1 October takes a score of 110 on 2 October only."""
+    widened = REWEIGHT.override(
+        {
+            "evaluation.scale": {
+                "value": {"min": "0", "max": "120", "places": 2},
+                "valid_from": dt.date(2026, 10, 1),
+            }
+        }
+    )
+    tables = _tables()
+    tables["ratings"]["score"] = ["110", "80.5", "70"]
+    with pytest.raises(ScoreOutOfRangeError) as refused:
+        evaluate_city(tables, quarter="2026Q3", policy=widened)
+    assert refused.value.rule == "E-2"
+    rows = evaluate_city(tables, quarter="2026Q3", policy=widened, at=dt.date(2026, 10, 2)).rows()
+    assert next(r["peer"] for r in rows if (r["community"], r["unit"]) == ("C", "B")) == "110"
