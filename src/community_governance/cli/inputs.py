@@ -10,17 +10,21 @@ else from the same workbook, else from beside the file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from community_governance.community import Quarter
+from community_governance.errors import GovernanceError
 from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.sampling import SamplingFrame
 from community_governance.evaluation.survey import Survey
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.files import companion, is_json, load_table
 from community_governance.tables.read import ENCODINGS, Encoding, read_path
+
+T = TypeVar("T")
 
 __all__ = [
     "encoding_option",
@@ -45,6 +49,15 @@ def _document(data: bytes, source: str, name: str) -> Any:
     return document_from_bytes(data, source, name)
 
 
+def _located(source: str, build: Callable[[], T]) -> T:
+    """``build()``, a refusal of the rules naming the file it came from too."""
+    try:
+        return build()
+    except GovernanceError as error:
+        where = f"{source}: {error.field}" if error.field else source
+        raise type(error)(error.message, field=where, rule=error.rule) from None
+
+
 def ratings_quarter(path: str, encoding: Encoding) -> tuple[Quarter, bytes, str]:
     """The quarter a ratings file is for, with its bytes and name (read once)."""
     from community_governance.tables.inputs import quarter_of
@@ -62,7 +75,9 @@ def ratings_input(
     from community_governance.tables.inputs import ratings_from_table, units_from_table
 
     if is_json(data):
-        return _document(data, source, "ratings").to_domain(rules)  # type: ignore[no-any-return]
+        document = _document(data, source, "ratings")
+        book: RatingBook = _located(source, lambda: document.to_domain(rules))
+        return book
     table = load_table(source, "ratings", encoding=encoding, data=data)
     units_path = units or companion(source, "units")
     community = units_from_table(load_table(units_path, "units", encoding=encoding), rules)
@@ -82,7 +97,9 @@ def survey_input(
 
     data, source = read_path(path, rule="E-4")
     if is_json(data):
-        return _document(data, source, "survey").to_domain(rules)  # type: ignore[no-any-return]
+        document = _document(data, source, "survey")
+        survey: Survey = _located(source, lambda: document.to_domain(rules))
+        return survey
     answers = load_table(source, "survey", encoding=encoding, data=data)
     listed = load_table(projects or companion(source, "projects"), "projects", encoding=encoding)
     certificate_path = certificate or _beside(source, "certificate.json")
@@ -98,7 +115,8 @@ def frame_input(path: str, rules: PolicySnapshot, *, encoding: Encoding) -> Samp
 
     data, source = read_path(path, rule="E-4")
     if is_json(data):
-        frame: SamplingFrame = _document(data, source, "frame").to_domain()
+        document = _document(data, source, "frame")
+        frame: SamplingFrame = _located(source, document.to_domain)
         check_lookalikes(
             frame.households, field=f"{source}: households", on_lookalike=rules.id_lookalikes
         )

@@ -214,7 +214,12 @@ def _households(table: Table, values: set[str | None], rule: str) -> int:
     text = str(next(iter(values)))
     if len(values) != 1 or not text.isdecimal() or len(text) > 9:  # noqa: PLR2004
         raise TableError(
-            [f"{table.source}: households is one whole number, got {sorted(map(str, values))}"],
+            [
+                (
+                    f"{table.source}, households (住户数): the community's household count "
+                    f"is one whole number, not {', '.join(sorted(map(str, values)))} [{rule}]"
+                )
+            ],
             field=table.source,
             rule=rule,
         )
