@@ -924,3 +924,30 @@ def test_the_evaluation_date_chooses_the_scale_the_scores_are_read_on() -> None:
     assert refused.value.rule == "E-2"
     rows = evaluate_city(tables, quarter="2026Q3", policy=widened, at=dt.date(2026, 10, 2)).rows()
     assert next(r["peer"] for r in rows if (r["community"], r["unit"]) == ("C", "B")) == "110"
+
+
+def test_a_regular_city_fills_whole_numbers_on_the_column_path() -> None:
+    """E-5: every unit regular, so the column path scores it: its counts are Python ints."""
+    fast = evaluate_city(_full_city(), quarter="2026Q3", policy=REWEIGHT).scored
+    with _without_numpy():
+        plain = evaluate_city(_full_city(), quarter="2026Q3", policy=REWEIGHT).scored
+    assert fast == plain
+    for column in (fast.numerator, fast.denominator, fast.reported, fast.rank):
+        assert {type(value) for value in column} == {int}
+
+
+@pytest.mark.parametrize("numpy", [True, False])
+def test_a_band_starting_at_a_fraction_grades_exactly(numpy: bool) -> None:  # noqa: FBT001
+    """E-6: with "excellent" from 89.5, A's 89.995 (reported 90.00) is excellent, B's 90 too."""
+    policy = REWEIGHT.override(
+        {
+            "evaluation.grades.bands": [
+                {"grade": "excellent", "min": "89.5"},
+                {"grade": "good", "min": "80"},
+                {"grade": "qualified", "min": "60"},
+                {"grade": "failed", "min": "0"},
+            ]
+        }
+    )
+    result = _evaluated(_edge_city("89.95", ["非常满意", "满意"]), policy, numpy=numpy)
+    assert {r["unit"]: r["grade"] for r in result.rows()} == {"A": "excellent", "B": "excellent"}
