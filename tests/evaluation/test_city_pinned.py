@@ -951,3 +951,68 @@ def test_a_band_starting_at_a_fraction_grades_exactly(numpy: bool) -> None:  # n
     )
     result = _evaluated(_edge_city("89.95", ["非常满意", "满意"]), policy, numpy=numpy)
     assert {r["unit"]: r["grade"] for r in result.rows()} == {"A": "excellent", "B": "excellent"}
+
+
+def _ranked_city() -> dict[str, dict[str, list[Any]]]:
+    """Community H, units listed E, D, C, B, A: every unit rates every unit on one dimension.
+
+    Scores by ratee: A and B 90, C and D 85, E 70 (everyone gives the same), so A and B
+    tie, and C and D; the households answer 满意 about P, which all run.
+    """
+    names = ["E", "D", "C", "B", "A"]
+    score = {"A": "90", "B": "90", "C": "85", "D": "85", "E": "70"}
+    pairs = [(rater, ratee) for rater in names for ratee in names]
+    return {
+        "units": {"community": ["H"] * 5, "unit": names},
+        "ratings": {
+            "community": ["H"] * len(pairs),
+            "quarter": ["2026Q3"] * len(pairs),
+            "rater": [rater for rater, _ in pairs],
+            "ratee": [ratee for _, ratee in pairs],
+            "dimension": ["task_completion"] * len(pairs),
+            "score": [score[ratee] for _, ratee in pairs],
+        },
+        "projects": {"community": ["H"], "project": ["P"], "responsible_units": ["A;B;C;D;E"]},
+        "answers": {"community": ["H"], "household": ["h1"], "project": ["P"], "answer": ["满意"]},
+    }
+
+
+@pytest.mark.parametrize("basis", ["rounded", "raw"])
+@pytest.mark.parametrize("numpy", [True, False])
+def test_ties_share_a_rank_and_come_in_name_order(numpy: bool, basis: str) -> None:  # noqa: FBT001
+    """E-6: A and B tie at 0.5 x 90 + 0.5 x 80 = 85, C and D at 82.5, then E at 75."""
+    policy = REWEIGHT.override({"evaluation.grades.compare": basis})
+    rows = _evaluated(_ranked_city(), policy, numpy=numpy).rows()
+    assert [(r["unit"], r["rank"], r["final"]) for r in rows] == [
+        ("A", 1, Decimal("85.00")),
+        ("B", 1, Decimal("85.00")),
+        ("C", 3, Decimal("82.50")),
+        ("D", 3, Decimal("82.50")),
+        ("E", 5, Decimal("75.00")),
+    ]
+
+
+@pytest.mark.parametrize("numpy", [True, False])
+def test_finals_closer_than_a_double_can_rank_are_ranked_exactly(numpy: bool) -> None:  # noqa: FBT001
+    """E-6: A's one score 90.000001 puts its final 1/12,000,000 above B's 90: A ranks first.
+
+    Scores to six places, graded on the exact final: the two finals are within a billionth
+    of each other, so the column path orders them with Fractions.
+    """
+    policy = REWEIGHT.override(
+        {
+            "evaluation.scale": {"min": "0", "max": "100", "places": 6},
+            "rounding.places": 0,
+            "evaluation.grades.compare": "raw",
+            "evaluation.grades.bands": [
+                {"grade": "excellent", "min": "1"},
+                {"grade": "failed", "min": "0"},
+            ],
+        }
+    )
+    tables = _two_units(["90.000001"] + ["90"] * 5, ["90"] * 6)
+    tables["units"] = {"community": ["G", "G"], "unit": ["B", "A"]}
+    rows = _evaluated(tables, policy, numpy=numpy).rows()
+    assert [(r["unit"], r["rank"]) for r in rows] == [("A", 1), ("B", 2)]
+    exact = {r["unit"]: Fraction(r["exact_numerator"], r["exact_denominator"]) for r in rows}
+    assert exact["A"] - exact["B"] == Fraction(1, 12_000_000)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from community_governance.evaluation.city_vector import _within_bound
+from community_governance.evaluation.city_vector import _exact_order, _within_bound
 from community_governance.policy import PolicySnapshot, default_policy
 
 AT = dt.date(2026, 9, 30)
@@ -90,3 +90,20 @@ def test_more_places_count_tenfold_each() -> None:
     fine = _policy({"rounding.places": 4})
     assert _within_bound(_dens(1_200_000_000), fine) is True
     assert _within_bound(_dens(1_300_000_000), fine) is False
+
+
+def test_values_a_double_cannot_tell_apart_are_ordered_exactly() -> None:
+    """E-6: 100.000000001 and 100 differ by 1e-11, past a double's guess: Fractions decide.
+
+    Given in the wrong order, the two are put right; equal values keep name order; another
+    community's values are left as they were.
+    """
+    num = np.array([100_000_000_001, 100_000_000_000, 7, 7, 5], np.int64)
+    den = np.array([1_000_000_000, 1_000_000_000, 1, 1, 1], np.int64)
+    community = np.array([0, 0, 1, 1, 1], np.int64)
+    names = ["B", "A", "Z", "Y", "X"]
+    order = np.array([1, 0, 4, 2, 3], np.int64)
+    fixed = _exact_order(order, community, num, den, names)
+    assert fixed.tolist() == [0, 1, 4, 2, 3]
+    tied = np.array([1, 0], np.int64)
+    assert _exact_order(tied, community[:2], num[[1, 1]], den[:2], names[:2]).tolist() == [1, 0]
