@@ -107,3 +107,17 @@ def test_values_a_double_cannot_tell_apart_are_ordered_exactly() -> None:
     assert fixed.tolist() == [0, 1, 4, 2, 3]
     tied = np.array([1, 0], np.int64)
     assert _exact_order(tied, community[:2], num[[1, 1]], den[:2], names[:2]).tolist() == [1, 0]
+
+
+def test_only_the_community_with_close_values_is_sorted_again_and_only_its_own() -> None:
+    """E-6: the close pair is in the middle community, of three units: it alone is put right.
+
+    Community 1 holds 200, 100.000000001 and 100 (the last two given in the wrong order);
+    communities 0 and 2 around it are left as they are, though 2's 300 is larger.
+    """
+    num = np.array([5, 4, 200, 100_000_000_001, 100_000_000_000, 300], np.int64)
+    den = np.array([1, 1, 1, 1_000_000_000, 1_000_000_000, 1], np.int64)
+    community = np.array([0, 0, 1, 1, 1, 2], np.int64)
+    names = ["F", "E", "D", "C", "B", "A"]
+    order = np.array([0, 1, 2, 4, 3, 5], np.int64)
+    assert _exact_order(order, community, num, den, names).tolist() == [0, 1, 2, 3, 4, 5]
