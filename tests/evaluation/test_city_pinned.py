@@ -743,16 +743,26 @@ def test_dimension_sums_past_a_doubles_exact_range_are_scored_exactly() -> None:
     assert row["self"] == "9600000000000007/6"
 
 
-def test_many_fine_denominators_past_int64_are_scored_in_python_ints() -> None:
+def test_many_fine_denominators_past_int64_are_scored_in_python_ints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """E-5: denominators past int64's reach send the city to Python ints, same results.
 
-    Scores to six places, averaged and weighted, need such denominators.
+    Scores to six places, averaged and weighted, need such denominators; no int64 final is
+    computed for them at all (it could wrap around).
     """
+    from community_governance.evaluation import city_vector  # noqa: PLC0415
+
+    def never(*_: Any, **__: Any) -> None:
+        pytest.fail("a final past the int64 bound was computed in int64")
+
     fine = REWEIGHT.override(
         {"evaluation.scale": {"min": "0", "max": "100", "places": 6}, "rounding.places": 6}
     )
     tables = _two_units(["80.000001", "80.000002", "80.000003", "80", "80", "80"], ["90"] * 6)
-    fast, plain = _both_paths(tables, fine)
+    with monkeypatch.context() as patched:
+        patched.setattr(city_vector, "_finish", never)
+        fast, plain = _both_paths(tables, fine)
     assert fast == plain
     row = next(r for r in fast if r["unit"] == "A")
     assert row["self"] == "80.000001"
