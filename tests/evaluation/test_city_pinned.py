@@ -1026,3 +1026,43 @@ def test_finals_closer_than_a_double_can_rank_are_ranked_exactly(numpy: bool) ->
     assert [(r["unit"], r["rank"]) for r in rows] == [("A", 1), ("B", 2)]
     exact = {r["unit"]: Fraction(r["exact_numerator"], r["exact_denominator"]) for r in rows}
     assert exact["A"] - exact["B"] == Fraction(1, 12_000_000)
+
+
+@pytest.mark.parametrize(
+    ("units", "error", "words"),
+    [
+        (
+            [" A", "B"],
+            UnknownUnitError,
+            r"\[' A'\] are not member units of C",
+        ),  # a list's items stay as written
+        (7, ParseError, "responsible units are a list or text separated by ';'"),
+        ("A;Q", UnknownUnitError, r"\['Q'\] are not member units of C"),
+    ],
+)
+def test_a_projects_units_are_read_alike_from_arrow_on_either_path(
+    units: object, error: type[GovernanceError], words: str
+) -> None:
+    """E-4: an Arrow list with a spaced item, a number, a stranger: refused alike, located."""
+    tables = _tables()
+    tables["projects"] = {"community": ["C"], "project": ["P"], "responsible_units": [units]}
+    arrow = _shaped(tables, "arrow")
+    for numpy in (True, False):
+        with pytest.raises(error, match=words) as refused:
+            _evaluated(arrow, REWEIGHT, numpy=numpy)
+        assert (refused.value.field, refused.value.rule) == (
+            "projects[row 0].responsible_units",
+            "E-4",
+        )
+
+
+def test_a_stranger_is_refused_where_every_unit_name_is_unique() -> None:
+    """E-4: with one community, unit names are unique city-wide: Q still is no member of C."""
+    tables = _tables()
+    tables["units"] = {"community": ["C", "C"], "unit": ["A", "B"]}
+    tables["ratings"] = {key: values[:2] for key, values in tables["ratings"].items()}
+    tables["projects"] = {"community": ["C"], "project": ["P"], "responsible_units": ["A;Q"]}
+    arrow = _shaped(tables, "arrow")
+    for numpy in (True, False):
+        with pytest.raises(UnknownUnitError, match=r"\['Q'\] are not member units of C"):
+            _evaluated(arrow, REWEIGHT, numpy=numpy)
