@@ -1066,3 +1066,52 @@ def test_a_stranger_is_refused_where_every_unit_name_is_unique() -> None:
     for numpy in (True, False):
         with pytest.raises(UnknownUnitError, match=r"\['Q'\] are not member units of C"):
             _evaluated(arrow, REWEIGHT, numpy=numpy)
+
+
+SURVEY_TABLES: dict[str, tuple[str | type[GovernanceError], tuple[str, str] | None]] = {
+    # which survey tables the city has -> what evaluating it gives, on both paths
+    "neither": ("ok", None),
+    "projects only": ("ok", None),
+    "projects only, one naming a stranger": (
+        UnknownUnitError,
+        ("projects[row 0].responsible_units", "['Q'] are not member units of C"),
+    ),
+    "answers only": (
+        UnknownProjectError,
+        ("answers[row 0].project", "project 'P' is not a project of C"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SURVEY_TABLES))
+@pytest.mark.parametrize("attribution", ["responsible", "all"])
+def test_a_city_with_part_of_a_survey_or_none(case: str, attribution: str) -> None:
+    """E-4: a city without answers, or without projects, or without both, on both paths.
+
+    Without answers nobody has a public part, and projects are still checked; answers
+    without projects name their project; for either attribution.
+    """
+    policy = REWEIGHT.override({"evaluation.survey.attribution": attribution})
+    tables = _tables()
+    if case == "neither" or case.startswith("projects only"):
+        del tables["answers"]
+    if case in {"neither", "answers only"}:
+        del tables["projects"]
+    if case.endswith("stranger"):
+        tables["projects"]["responsible_units"] = ["A;Q"]
+    outcome, detail = SURVEY_TABLES[case]
+    for numpy in (True, False):
+        if outcome == "ok":
+            rows = _evaluated(tables, policy, numpy=numpy).rows()
+            assert [(r["unit"], r["public"], str(r["final"])) for r in rows] == [
+                ("B", None, "90.00"),
+                ("A", None, "80.50"),
+                ("A", None, "70.00"),
+            ]
+            continue
+        assert detail is not None
+        assert not isinstance(outcome, str)
+        with pytest.raises(outcome) as refused:
+            _evaluated(tables, policy, numpy=numpy)
+        assert (refused.value.field, refused.value.rule) == (detail[0], "E-4")
+        assert detail[1] in refused.value.message
