@@ -1115,3 +1115,53 @@ def test_a_city_with_part_of_a_survey_or_none(case: str, attribution: str) -> No
             _evaluated(tables, policy, numpy=numpy)
         assert (refused.value.field, refused.value.rule) == (detail[0], "E-4")
         assert detail[1] in refused.value.message
+
+
+def _numbered(tables: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, Any]]:
+    """The tables with whole-number scores as a NumPy int64 column."""
+    import numpy as np  # noqa: PLC0415
+
+    shaped: dict[str, dict[str, Any]] = {name: dict(columns) for name, columns in tables.items()}
+    shaped["ratings"]["score"] = np.array([int(s) for s in tables["ratings"]["score"]], np.int64)
+    return shaped
+
+
+def test_integer_score_columns_without_pyarrow_give_the_same_city(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """E-2: a NumPy column of whole scores, read without pyarrow, scores as text does."""
+    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+
+    tables = _tables()
+    tables["ratings"]["score"] = ["90", "80", "70"]
+    expected = evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT).rows()
+    for module in (city_arrays, city_codes):
+        monkeypatch.setattr(module, "arrow", lambda: None)
+    assert evaluate_city(_numbered(tables), quarter="2026Q3", policy=REWEIGHT).rows() == expected
+    tables["ratings"]["score"] = ["90", "101", "70"]
+    with pytest.raises(ScoreOutOfRangeError) as refused:
+        evaluate_city(_numbered(tables), quarter="2026Q3", policy=REWEIGHT)
+    assert (refused.value.field, refused.value.rule) == ("ratings[row 1].score", "E-2")
+
+
+def test_an_arrow_integer_column_with_nulls_reads_them_as_unable_to_rate() -> None:
+    """E-2: an Arrow int64 score column with a null: that dimension is unable to rate."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    tables = _tables()
+    tables["ratings"]["score"] = ["90", "80", "70"]
+    expected = evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT).rows()
+    arrow = _shaped(tables, "arrow")
+    scores = pa.array([90, 80, 70], pa.int64())
+    arrow["ratings"] = arrow["ratings"].set_column(
+        arrow["ratings"].schema.get_field_index("score"), "score", scores
+    )
+    assert evaluate_city(arrow, quarter="2026Q3", policy=REWEIGHT).rows() == expected
+    with_null = pa.array([90, None, 70], pa.int64())
+    arrow["ratings"] = arrow["ratings"].set_column(
+        arrow["ratings"].schema.get_field_index("score"), "score", with_null
+    )
+    for numpy in (True, False):
+        with pytest.raises(GovernanceError) as refused:
+            _evaluated(arrow, REWEIGHT, numpy=numpy)
+        assert refused.value.rule == "E-2"

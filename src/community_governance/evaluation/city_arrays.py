@@ -45,7 +45,7 @@ from community_governance.evaluation.city_codes import (
     texts,
     unique,
 )
-from community_governance.evaluation.city_rows import responsible_units
+from community_governance.evaluation.city_rows import responsible_units, whole_number
 from community_governance.evaluation.columns import on_scale
 from community_governance.numbers import as_score
 from community_governance.policy.schema import PolicySnapshot
@@ -122,7 +122,10 @@ def _score_units(column: Any, snapshot: PolicySnapshot) -> Ints:
     def convert(raw: Any) -> int:
         if raw is None or raw == "":
             return _UNRATED
-        return on_scale(as_score(raw, field="score", rule="E-2"), scale, field="score")
+        # A NumPy or pandas integer is as exact as a Python int.
+        return on_scale(
+            as_score(whole_number(raw), field="score", rule="E-2"), scale, field="score"
+        )
 
     codes, uniques = factorize(column, typed=True, nullable=True)
     return mapped(uniques, convert)[codes]

@@ -14,6 +14,7 @@ from int64 columns, and hands the communities it does not score itself to
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -48,10 +49,18 @@ __all__ = [
     "read_rows",
     "responsible_units",
     "score_community",
+    "whole_number",
 ]
 
 _DIMENSIONS = tuple(Dimension)
 _COMPONENTS = (Component.SELF, Component.PEER, Component.PUBLIC)
+
+
+def whole_number(value: object) -> object:
+    """``value``, a NumPy or pandas integer as the Python int it is (a boolean stays one)."""
+    if isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, numbers.Integral) else value
 
 
 def responsible_units(value: object, row: int) -> tuple[str, ...]:
@@ -300,8 +309,12 @@ def _read_ratings(
             index = _DIMENSIONS.index(Dimension.from_label(str(dimension)))
         except GovernanceError as error:
             raise _located(error, "ratings", row, "dimension") from None
+        # A NumPy or pandas integer is as exact as a Python int.
+        given = whole_number(raw)
         try:
-            score = None if raw is None or raw == "" else as_score(raw, field="score", rule="E-2")
+            score = (
+                None if given is None or given == "" else as_score(given, field="score", rule="E-2")
+            )
         except GovernanceError as error:
             raise _located(error, "ratings", row, "score") from None
         columns = city[str(community)].ratings.setdefault((rater, ratee), [None] * 6)
