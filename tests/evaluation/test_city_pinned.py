@@ -1165,3 +1165,16 @@ def test_an_arrow_integer_column_with_nulls_reads_them_as_unable_to_rate() -> No
         with pytest.raises(GovernanceError) as refused:
             _evaluated(arrow, REWEIGHT, numpy=numpy)
         assert refused.value.rule == "E-2"
+
+
+def test_an_answer_given_twice_is_found_without_pyarrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E-4: without pyarrow, repeats are found by sorting: h1 answering P twice is refused."""
+    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+
+    for module in (city_arrays, city_codes):
+        monkeypatch.setattr(module, "arrow", lambda: None)
+    tables = _tables()
+    tables["answers"]["household"] = ["h1", "h1"]
+    with pytest.raises(DuplicateResponseError) as refused:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert (refused.value.field, refused.value.rule) == ("answers[row 1].household", "E-4")
