@@ -1178,3 +1178,38 @@ def test_an_answer_given_twice_is_found_without_pyarrow(monkeypatch: pytest.Monk
     with pytest.raises(DuplicateResponseError) as refused:
         evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
     assert (refused.value.field, refused.value.rule) == ("answers[row 1].household", "E-4")
+
+
+def test_arrow_tables_in_chunks_and_dictionaries_read_as_the_mapping() -> None:
+    """E-1..E-6: Arrow columns in two chunks, names dictionary-encoded: the known rows."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    chunked = {}
+    for name, columns in _tables().items():
+        table = pa.table(columns)
+        half = max(table.num_rows // 2, 1)
+        table = pa.concat_tables([table.slice(0, half), table.slice(half)])
+        if "community" in table.column_names:
+            at = table.schema.get_field_index("community")
+            table = table.set_column(at, "community", table.column("community").dictionary_encode())
+        chunked[name] = table
+    assert chunked["ratings"].column("score").num_chunks == 2
+    result = evaluate_city(chunked, quarter="2026Q3", policy=REWEIGHT)
+    assert [tuple(row.values()) for row in result.rows()] == ROWS
+
+
+def test_a_column_of_mixed_values_is_read_value_by_value() -> None:
+    """E-4: responsible units given as text in one row and as a list in another."""
+    tables = _tables()
+    tables["projects"] = {
+        "community": ["C", "D"],
+        "project": ["P", "Q"],
+        "responsible_units": ["A;B", ["A"]],
+    }
+    fast, plain = _both_paths(tables, REWEIGHT)
+    assert fast == plain
+    assert [(r["community"], r["unit"], r["public"]) for r in fast] == [
+        ("C", "B", "90"),
+        ("C", "A", "90"),
+        ("D", "A", None),
+    ]
