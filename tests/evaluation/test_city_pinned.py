@@ -1213,3 +1213,40 @@ def test_a_column_of_mixed_values_is_read_value_by_value() -> None:
         ("C", "A", "90"),
         ("D", "A", None),
     ]
+
+
+def test_large_interleaved_communities_keep_each_raters_place() -> None:
+    """E-3: two communities of 20 units listed alternately keep each rater in its place.
+
+    Every unit rates every unit of its community (rater i gives 60 + i), and only K has a
+    survey, so H is scored by the row readers from the columns' places: both paths agree.
+    """
+    names = [f"U{i:02d}" for i in range(20)]
+    units: dict[str, list[Any]] = {"community": [], "unit": []}
+    for name in names:
+        for community in ("H", "K"):
+            units["community"].append(community)
+            units["unit"].append(name)
+    ratings: dict[str, list[Any]] = {
+        key: [] for key in ("community", "quarter", "rater", "ratee", "dimension", "score")
+    }
+    for community in ("H", "K"):
+        for i, rater in enumerate(names):
+            for ratee in names:
+                for key, value in zip(
+                    ratings,
+                    (community, "2026Q3", rater, ratee, "task_completion", str(60 + i)),
+                    strict=True,
+                ):
+                    ratings[key].append(value)
+    tables = {
+        "units": units,
+        "ratings": ratings,
+        "projects": {"community": ["K"], "project": ["P"], "responsible_units": [";".join(names)]},
+        "answers": {"community": ["K"], "household": ["h1"], "project": ["P"], "answer": ["满意"]},
+    }
+    fast, plain = _both_paths(tables, REWEIGHT)
+    assert fast == plain
+    h = {r["unit"]: r for r in fast if r["community"] == "H"}
+    # U00's self-rating is 60; its 19 peers give 61..79: mean 70.
+    assert (h["U00"]["self"], h["U00"]["peer"]) == ("60", "70")
