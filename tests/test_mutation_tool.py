@@ -174,3 +174,25 @@ def test_a_kept_run_is_read_again_without_running(tmp_path: Path) -> None:
     assert (counts["killed"], counts["not checked"], survivors) == (1, 1, [])
     with pytest.raises(SystemExit, match="no kept run"):
         tool.run_group("ledger", tmp_path, run=False)
+
+
+def test_the_city_tests_have_ids_mutmut_can_select() -> None:
+    """The city's tests name their cases: mutmut selects a mutant's tests by node id.
+
+    An id made of a parameter's text (spaces, a semicolon, quotes) was not selected, and
+    the mutants only it kills seemed to survive.
+    """
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    _, tests = _tool().GROUPS["evaluation-city-rows"]
+    listed = subprocess.run(  # noqa: S603 - our own interpreter and tests
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *tests],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.splitlines()
+    ids = [line for line in listed if "::" in line]
+    assert ids
+    assert [i for i in ids if any(c in i for c in " ;'\"\\")] == []

@@ -114,6 +114,7 @@ def test_a_missing_table_is_named(table: str) -> None:
 @pytest.mark.parametrize(
     ("units", "words"),
     [("", "names no responsible unit"), (" ; ", "names no responsible unit"), (5, "a list or")],
+    ids=["empty", "separators-only", "number"],
 )
 def test_a_project_without_responsible_units_is_located(units: object, words: str) -> None:
     """E-4: a project row must name who is responsible for it, as a list or as text."""
@@ -179,6 +180,7 @@ def _changed(table: str, column: str, row: int, value: object) -> dict[str, dict
             "A's rating of A in D scores no dimension",
         ),
     ],
+    ids=["unit-twice", "unknown-community", "another-quarter", "unknown-ratee", "no-dimension"],
 )
 def test_each_bad_row_is_refused_where_it_is(
     tables: dict[str, dict[str, list[Any]]],
@@ -399,6 +401,7 @@ def test_communities_come_in_order_when_some_are_scored_apart() -> None:
         ("C", "A;Q", r"\['Q'\] are not member units of C"),
         ("Z", "A", r"\['A'\] are not member units of Z"),
     ],
+    ids=["stranger", "member-and-stranger", "another-community"],
 )
 def test_a_project_listed_again_is_checked_like_any_other(
     community: str, units: str, words: str
@@ -902,6 +905,7 @@ def test_the_evaluation_date_chooses_the_policys_values() -> None:
             "E-4",
         ),
     ],
+    ids=["rating-scale", "answer-scale"],
 )
 def test_a_recorded_city_is_scored_only_under_its_own_scales(
     change: dict[str, Any], scale: str, rule: str
@@ -1039,6 +1043,7 @@ def test_finals_closer_than_a_double_can_rank_are_ranked_exactly(numpy: bool) ->
         (7, ParseError, "responsible units are a list or text separated by ';'"),
         ("A;Q", UnknownUnitError, r"\['Q'\] are not member units of C"),
     ],
+    ids=["spaced-list-item", "number", "stranger"],
 )
 def test_a_projects_units_are_read_alike_from_arrow_on_either_path(
     units: object, error: type[GovernanceError], words: str
@@ -1083,7 +1088,9 @@ SURVEY_TABLES: dict[str, tuple[str | type[GovernanceError], tuple[str, str] | No
 }
 
 
-@pytest.mark.parametrize("case", list(SURVEY_TABLES))
+@pytest.mark.parametrize(
+    "case", list(SURVEY_TABLES), ids=["neither", "projects", "stranger", "answers"]
+)
 @pytest.mark.parametrize("attribution", ["responsible", "all"])
 def test_a_city_with_part_of_a_survey_or_none(case: str, attribution: str) -> None:
     """E-4: a city without answers, or without projects, or without both, on both paths.
