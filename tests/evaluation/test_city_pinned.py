@@ -1164,6 +1164,15 @@ def test_an_arrow_integer_column_with_nulls_reads_them_as_unable_to_rate() -> No
         arrow["ratings"].schema.get_field_index("score"), "score", scores
     )
     assert evaluate_city(arrow, quarter="2026Q3", policy=REWEIGHT).rows() == expected
+    for text in (False, True):
+        scores = pa.array(["90", None, "70"]) if text else pa.array([90, None, 70], pa.int64())
+        arrow["ratings"] = arrow["ratings"].set_column(
+            arrow["ratings"].schema.get_field_index("score"), "score", scores
+        )
+        for numpy in (True, False):
+            with pytest.raises(GovernanceError) as refused:
+                _evaluated(arrow, REWEIGHT, numpy=numpy)
+            assert refused.value.rule == "E-2"
     with_null = pa.array([90, None, 70], pa.int64())
     arrow["ratings"] = arrow["ratings"].set_column(
         arrow["ratings"].schema.get_field_index("score"), "score", with_null
