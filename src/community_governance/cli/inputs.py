@@ -130,8 +130,9 @@ def unit_ids_of(path: str, rules: PolicySnapshot) -> tuple[str, ...]:
 
     data, source = read_path(path, rule="E-1")
     if is_json(data):
-        text = data.lstrip(b"\xef\xbb\xbf")
-        name = "ratings" if b'"ratings"' in text[:200] else "community"
+        from community_governance.cli.options import document_kind
+
+        name = "ratings" if document_kind(data, source, "E-1") == "ratings" else "community"
         document = _document(data, source, name)
         community = document.community if name == "ratings" else document
         return tuple(unit.unit_id for unit in community.units)

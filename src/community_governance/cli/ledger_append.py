@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from community_governance.cli.options import document_from_bytes, named_policy
+from community_governance.cli.options import document_from_bytes, document_kind, named_policy
 from community_governance.community import Quarter
 from community_governance.errors import ParseError
 from community_governance.ledger import events as ev
@@ -41,15 +41,7 @@ Pseudonym = Callable[[str, str], str]
 
 
 def _kind(data: bytes, source: str) -> str:
-    import json
-
-    from community_governance.tables.read import decode
-
-    try:
-        head = json.loads(decode(data, source, rule="ledger"))
-    except ValueError:
-        head = None
-    name = head.get("document") if isinstance(head, dict) else None
+    name = document_kind(data, source, "ledger")
     if name not in APPENDABLE:
         raise ParseError(
             f"not a document the record takes; it takes: {', '.join(APPENDABLE)}",

@@ -46,11 +46,11 @@ TALLY_COLUMNS = {
 
 def _meeting(path: str, policy_name: str) -> Any:
     """The meeting of a ``meeting`` or ``closed-meeting`` document, replayed under the policy."""
-    from community_governance.cli.options import document_from_bytes, named_policy
+    from community_governance.cli.options import document_from_bytes, document_kind, named_policy
     from community_governance.tables.read import read_path
 
     data, source = read_path(path, rule="C-3")
-    name = "closed-meeting" if b'"closed-meeting"' in data[:4096] else "meeting"
+    name = "closed-meeting" if document_kind(data, source, "C-3") == "closed-meeting" else "meeting"
     document = document_from_bytes(data, source, name)
     if name == "closed-meeting":
         document = document.meeting

@@ -17,6 +17,7 @@ from community_governance.policy import DEFAULT_POLICY, Policy, load_policy
 __all__ = [
     "LANG",
     "document_from_bytes",
+    "document_kind",
     "format_option",
     "lang_option",
     "load_document_file",
@@ -75,6 +76,20 @@ def load_document_file(path: str, name: str) -> Any:
 
     data, source = read_path(path, rule=name)
     return document_from_bytes(data, source, name)
+
+
+def document_kind(data: bytes, source: str, rule: str) -> str | None:
+    """The ``document`` field of the JSON document in ``data`` (its kind), or ``None``."""
+    import json
+
+    from community_governance.tables.read import decode
+
+    try:
+        head = json.loads(decode(data, source, rule=rule))
+    except (ValueError, RecursionError):  # the document's own reader names the fault
+        return None
+    kind = head.get("document") if isinstance(head, dict) else None
+    return kind if isinstance(kind, str) else None
 
 
 def document_from_bytes(data: bytes, source: str, name: str) -> Any:
