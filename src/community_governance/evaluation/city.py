@@ -24,7 +24,7 @@ import importlib.util
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -174,6 +174,17 @@ class CityColumns:
     _rows: Mapping[str, CommunityRows] | None = attrs.field(
         default=None, repr=False, eq=False, alias="rows"
     )
+
+    @property
+    def read_by(self) -> Literal["columns", "rows"]:
+        """How the tables were read (E-1..E-4): the results are the same either way.
+
+        ``"columns"``: by whole-column checks at NumPy speed. ``"rows"``: row by row, as
+        without NumPy, or where some column holds what the whole-column checks leave to
+        the row readers (an invalid row above all, which they name). A province whose
+        tables are read by rows is slower, not different: this says why.
+        """
+        return "columns" if self._arrays is not None else "rows"
 
     def score(self, snapshot: PolicySnapshot) -> Scored:
         """Every unit scored under ``snapshot`` (E-2..E-6).

@@ -85,9 +85,8 @@ class Units:
         self.count = count
         starts = np.flatnonzero(np.r_[True, self.community[1:] != self.community[:-1]])
         sizes = np.diff(np.r_[starts, count])
-        self.starts = starts
         self.local = np.arange(count) - np.repeat(starts, sizes)
-        self.widest = int(sizes.max()) if count else 0
+        self.widest = int(sizes.max())  # sizes is [0] when there are no units
         self.community_index = {name: code for code, name in enumerate(self.communities)}
         self.keyed = Keyed(self.community, self.names)
 

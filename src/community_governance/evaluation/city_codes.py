@@ -164,13 +164,17 @@ def factorize(
 def positions(column: Any, values: Sequence[str]) -> Ints | None:
     """Each row's position in ``values`` by one hash lookup, or ``None``.
 
-    ``None`` where some row is not exactly one of ``values``: the general reading decides.
+    ``None`` where some row is not exactly one of ``values``, or where Arrow cannot give
+    the column one type (text mixed with numbers): the general reading decides.
     """
     loaded = arrow()
     if loaded is None:
         return None
     pa, pc = loaded
-    array = as_arrow(column)
+    try:
+        array = as_arrow(column)
+    except Declined:
+        return None
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     found = pc.index_in(array, value_set=pa.array(values, pa.string()))
