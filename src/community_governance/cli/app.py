@@ -21,6 +21,7 @@ from community_governance.cli.options import (
     named_policy,
     policy_option,
 )
+from community_governance.cli.spreadsheet import emit, sheet_options, write_rows
 from community_governance.policy import (
     DEFAULT_POLICY,
     PolicySnapshot,
@@ -76,12 +77,25 @@ def policy() -> None:
 @policy.command("show", help="List every parameter with its value, rule, dates and note.")
 @click.argument("name", default=DEFAULT_POLICY)
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), help="Only the values on this date.")
-@format_option(("table", "json"), "table for people, json for programs.")
+@format_option(
+    ("table", "json", "csv", "xlsx"),
+    "table for people, json for programs, csv or xlsx for spreadsheets.",
+)
+@sheet_options
 @lang_option
-def policy_show(name: str, on: dt.datetime | None, fmt: str, lang: Lang | None) -> None:
+def policy_show(
+    name: str, on: dt.datetime | None, fmt: str, excel: bool, out: Path | None, lang: Lang | None
+) -> None:
     """Show a policy (a shipped or installed id, or a .toml file)."""
     loaded = named_policy(name)
     lang = lang or default_lang()
+    if fmt in ("csv", "xlsx"):
+        from community_governance.cli.listings import POLICY_COLUMNS, policy_rows
+
+        rows = policy_rows(loaded, lang, on.date() if on else None)
+        sheet = ("政策参数", "parameters")
+        write_rows(POLICY_COLUMNS, rows, fmt=fmt, lang=lang, sheet=sheet, excel=excel, out=out)
+        return
     if on is not None:
         snapshot = loaded.at(on.date())
         if fmt == "json":
@@ -127,13 +141,32 @@ def policy_validate(path: Path, lang: Lang | None) -> None:
 @policy.command("diff", help="List the parameters that differ between two policies.")
 @click.argument("before")
 @click.argument("after")
-@format_option(("table", "json"), "table for people, json for programs.")
+@format_option(
+    ("table", "json", "csv", "xlsx"),
+    "table for people, json for programs, csv or xlsx for spreadsheets.",
+)
+@sheet_options
 @lang_option
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when the policies differ.")
-def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_change: bool) -> None:
+def policy_diff(
+    before: str,
+    after: str,
+    fmt: str,
+    excel: bool,
+    out: Path | None,
+    lang: Lang | None,
+    fail_on_change: bool,
+) -> None:
     """Compare two policies."""
     changes = diff(named_policy(before), named_policy(after))
-    if fmt == "json":
+    if fmt in ("csv", "xlsx"):
+        from community_governance.cli.listings import DIFF_COLUMNS, diff_rows
+
+        language = lang or default_lang()
+        rows = diff_rows(changes, language)
+        sheet = ("政策差异", "changes")
+        write_rows(DIFF_COLUMNS, rows, fmt=fmt, lang=language, sheet=sheet, excel=excel, out=out)
+    elif fmt == "json":
         _echo_json(changes.as_overrides())
     else:
         click.echo(changes.to_text(lang or default_lang()))
@@ -143,8 +176,10 @@ def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_ch
 
 @cli.command("catalogue", help="List the service catalogue (S-1..S-7), with installed extensions.")
 @format_option(
-    ("table", "json", "markdown"), "table for people, json for programs, markdown for documents."
+    ("table", "json", "csv", "xlsx", "markdown"),
+    "table for people, json for programs, csv or xlsx for spreadsheets, markdown for documents.",
 )
+@sheet_options
 @lang_option
 @click.option("--builtin", is_flag=True, help="Only the built-in catalogue, without extensions.")
 @click.option(
@@ -154,13 +189,28 @@ def policy_diff(before: str, after: str, fmt: str, lang: Lang | None, fail_on_ch
     type=click.Path(dir_okay=False),
     help="An extension file.",
 )
-def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str, ...]) -> None:
+def catalogue(
+    fmt: str,
+    excel: bool,
+    out: Path | None,
+    lang: Lang | None,
+    builtin: bool,
+    extensions: tuple[str, ...],
+) -> None:
     """Show the service catalogue."""
     from community_governance.services import load_catalogue
 
     shown = load_catalogue(installed=not builtin, files=extensions)
     language = lang or default_lang()
-    if fmt == "json":
+    if fmt in ("csv", "xlsx"):
+        from community_governance.cli.listings import CATALOGUE_COLUMNS, catalogue_rows
+
+        rows = catalogue_rows(shown, language)
+        sheet = ("服务目录", "catalogue")
+        write_rows(
+            CATALOGUE_COLUMNS, rows, fmt=fmt, lang=language, sheet=sheet, excel=excel, out=out
+        )
+    elif fmt == "json":
         click.echo(shown.to_json())
     elif fmt == "markdown":
         click.echo(shown.to_markdown(language), nl=False)
@@ -174,7 +224,11 @@ def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str,
 @click.option("--seed", type=int, default=127, show_default=True, help="Seed of the demo data.")
 @click.option("--quarter", default="2026Q3", show_default=True, help="The quarter, such as 2026Q3.")
 @lang_option
-@format_option(("table", "json"), "table for people, json for programs.")
+@format_option(
+    ("table", "json", "csv", "xlsx"),
+    "table for people, json for programs, csv or xlsx for spreadsheets (the quarter's results).",
+)
+@sheet_options
 @click.option(
     "--export",
     "export",
@@ -183,7 +237,15 @@ def catalogue(fmt: str, lang: Lang | None, builtin: bool, extensions: tuple[str,
     help="Write the quarter's documents (ratings, frame, certificate, survey, result, "
     "meeting, announcement) into this new folder: example files to start from.",
 )
-def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | None) -> None:
+def demo(
+    seed: int,
+    quarter: str,
+    lang: Lang | None,
+    fmt: str,
+    excel: bool,
+    out: Path | None,
+    export: Path | None,
+) -> None:
     """Concerns, meeting, routing, evaluation, rectification and 1:2:7, for one quarter."""
     from rich.console import Console
 
@@ -202,6 +264,15 @@ def demo(seed: int, quarter: str, lang: Lang | None, fmt: str, export: Path | No
         language = lang or default_lang()
         for name, (zh, en) in EXAMPLES.items():
             click.echo(f"{export / name}  {zh if language == 'zh' else en}")
+        return
+    if fmt in ("csv", "xlsx"):
+        from community_governance.cli.spreadsheet import result_csv, result_xlsx
+
+        language = lang or default_lang()
+        if fmt == "xlsx":
+            emit(result_xlsx(outcome.result, language), out, binary=True)
+        else:
+            emit(result_csv(outcome.result, language, excel=excel), out)
         return
     if fmt == "json":
         places = data.policy.at(data.quarter.end).rounding_places

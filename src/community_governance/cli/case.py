@@ -18,6 +18,7 @@ import click
 
 from community_governance.cli import default_lang
 from community_governance.cli.options import format_option, lang_option, policy_option
+from community_governance.cli.spreadsheet import emit, sheet_options, write_rows
 from community_governance.vocabulary import Lang
 
 __all__ = ["case"]
@@ -205,11 +206,21 @@ _STATUS_LABELS = {
 @case.command("due", help="What each party must do on open cases, as of a day (E-6, R-2, R-3).")
 @click.argument("case_paths", metavar="CASE.json...", nargs=-1, required=True)
 @click.option("--at", "on", type=_DATE, required=True, help="The day.")
-@format_option(("table", "json", "csv"), "table for people, json for programs, csv.")
+@format_option(
+    ("table", "json", "csv", "xlsx"),
+    "table for people, json for programs, csv or xlsx for spreadsheets.",
+)
+@sheet_options
 @lang_option
 @policy_option
 def due_command(
-    case_paths: tuple[str, ...], on: dt.datetime, fmt: str, lang: Lang | None, policy_name: str
+    case_paths: tuple[str, ...],
+    on: dt.datetime,
+    fmt: str,
+    excel: bool,
+    out: Path | None,
+    lang: Lang | None,
+    policy_name: str,
 ) -> None:
     """Due actions."""
     from community_governance.cli.options import named_policy
@@ -218,7 +229,7 @@ def due_command(
     day = on.date()
     actions = due_actions([_case(p) for p in case_paths], day, named_policy(policy_name))
     language = lang or default_lang()
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "case": a.case_id,
             "party": a.party,
@@ -230,20 +241,27 @@ def due_command(
         for a in actions
     ]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", out)
         return
-    if fmt == "csv":
-        import csv
-        import io
-
-        text = io.StringIO()
-        writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["case"])
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(text.getvalue(), nl=False)
+    if fmt in ("csv", "xlsx"):
+        sheet = ("待办事项", "due actions")
+        write_rows(DUE_COLUMNS, rows, fmt=fmt, lang=language, sheet=sheet, excel=excel, out=out)
         return
     mark = "！" if language == "zh" else "!"
+    lines = []
     for row in rows:
         due = f"  {row['due']}" if row["due"] else ""
         urgent = f"  {mark}" if row["urgent"] else ""
-        click.echo(f"{row['case']}  {row['party']}  {row['text']}{due}{urgent}")
+        lines.append(f"{row['case']}  {row['party']}  {row['text']}{due}{urgent}\n")
+    emit("".join(lines), out)
+
+
+#: Column headers of the due actions, by code, with their Chinese.
+DUE_COLUMNS = {
+    "case": "案件",
+    "party": "责任方",
+    "action": "事项",
+    "text": "说明",
+    "due": "截止日期",
+    "urgent": "紧急",
+}

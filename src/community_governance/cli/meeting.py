@@ -18,6 +18,7 @@ import click
 from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.inputs import encoding_option
 from community_governance.cli.options import format_option, lang_option, policy_option
+from community_governance.cli.spreadsheet import emit, sheet_options, write_rows
 from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
 
@@ -85,10 +86,21 @@ def record(
 
 @meeting.command("tally", help="How each proposal stands, exactly (C-3).")
 @click.argument("meeting_path", metavar="MEETING.json")
-@format_option(("table", "json", "csv"), "table for people, json for programs, csv.")
+@format_option(
+    ("table", "json", "csv", "xlsx"),
+    "table for people, json for programs, csv or xlsx for spreadsheets.",
+)
+@sheet_options
 @lang_option
 @policy_option
-def tally_all(meeting_path: str, fmt: str, lang: Lang | None, policy_name: str) -> None:
+def tally_all(
+    meeting_path: str,
+    fmt: str,
+    excel: bool,
+    out: Path | None,
+    lang: Lang | None,
+    policy_name: str,
+) -> None:
     """Tally a meeting."""
     from community_governance.schemas import TallyDoc
 
@@ -98,22 +110,34 @@ def tally_all(meeting_path: str, fmt: str, lang: Lang | None, policy_name: str) 
         import json
 
         documents = [TallyDoc.from_domain(t).model_dump(mode="json") for t in tallies]
-        click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
+        emit(json.dumps(documents, ensure_ascii=False, indent=2) + "\n", out)
         return
     language = lang or default_lang()
-    rows = [_tally_row(t, language) for t in tallies]
-    if fmt == "csv":
-        import csv
-        import io
-
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(TALLY_COLUMNS.values() if language == "zh" else TALLY_COLUMNS)
-        writer.writerows([row[key] for key in TALLY_COLUMNS] for row in rows)
-        click.echo(text.getvalue(), nl=False)
+    if fmt in ("csv", "xlsx"):
+        rows = [
+            {
+                "proposal": t.proposal_id,
+                "agree": t.agree,
+                "disagree": t.disagree,
+                "abstain": t.abstain,
+                "absent": t.absent,
+                "base": t.base_count,
+                "share": t.share,
+                "threshold": t.threshold,
+                "approved": t.approved,
+            }
+            for t in tallies
+        ]
+        sheet = ("表决结果", "tallies")
+        write_rows(TALLY_COLUMNS, rows, fmt=fmt, lang=language, sheet=sheet, excel=excel, out=out)
         return
-    for row in rows:
-        click.echo("  ".join(f"{row[key]}" for key in TALLY_COLUMNS))
+    emit(
+        "".join(
+            "  ".join(f"{row[key]}" for key in TALLY_COLUMNS) + "\n"
+            for row in (_tally_row(t, language) for t in tallies)
+        ),
+        out,
+    )
 
 
 def _tally_row(t: Any, lang: Lang) -> dict[str, object]:

@@ -21,6 +21,7 @@ from community_governance.cli.options import (
     named_policy,
     policy_option,
 )
+from community_governance.cli.spreadsheet import emit, sheet_options
 from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
 
@@ -83,7 +84,7 @@ def template_command(
         raise ParseError(
             "the file exists already; give another --out", field=str(target), rule=kind
         )
-    _emit(content, target, binary=True)
+    emit(content, target, binary=True)
     click.echo(str(target))
 
 
@@ -121,17 +122,7 @@ def template_command(
     ("table", "json", "csv", "xlsx"),
     "table for people, json for the result document, csv or xlsx for spreadsheets.",
 )
-@click.option(
-    "--excel",
-    is_flag=True,
-    help="With --format csv: start with a byte-order mark, so Excel reads Chinese as UTF-8.",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the result to this file instead of standard output (needed for xlsx).",
-)
+@sheet_options
 @lang_option
 def evaluate(
     ratings_path: str,
@@ -168,16 +159,16 @@ def evaluate(
     result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
     language = lang or default_lang()
     if fmt == "json":
-        _emit(QuarterResultDoc.from_domain(result).model_dump_json(indent=2) + "\n", out)
+        emit(QuarterResultDoc.from_domain(result).model_dump_json(indent=2) + "\n", out)
     elif fmt in ("csv", "xlsx"):
         from community_governance.cli.spreadsheet import result_csv, result_xlsx
 
         if fmt == "xlsx":
-            _emit(result_xlsx(result, language), out, binary=True)
+            emit(result_xlsx(result, language), out, binary=True)
         else:
-            _emit(result_csv(result, language, excel=excel), out)
+            emit(result_csv(result, language, excel=excel), out)
     else:
-        _emit(
+        emit(
             "".join(
                 f"{card.rank:>3}  {card.unit_id:<20} {card.final.reported:>7}  "
                 f"{card.grade.label(language)}\n"
@@ -185,18 +176,6 @@ def evaluate(
             ),
             out,
         )
-
-
-def _emit(content: str | bytes, out: Path | None, *, binary: bool = False) -> None:
-    """``content`` to ``out``, or to standard output (a workbook only to a file)."""
-    if out is not None:
-        from community_governance.folders import write_file
-
-        write_file(out, content.encode() if isinstance(content, str) else content)
-    elif binary:
-        raise click.UsageError("a workbook is written to a file: give --out RESULT.xlsx")
-    else:
-        click.echo(content, nl=False)
 
 
 @click.command("explain", help="Explain one unit's score from a quarter-result document.")

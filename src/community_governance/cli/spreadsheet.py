@@ -1,26 +1,51 @@
-"""A quarter's results as CSV that spreadsheets read as written (E-1..E-6).
+"""Rows for spreadsheets, as CSV or a workbook, in every command that lists rows (E-1..E-6).
 
-Exact fractions such as ``175/2`` are read by Excel as dates, so the CSV gives every
-component as a decimal (ten places at most, the exact value being in the JSON result
-document), and the final score as reported. With ``--lang zh`` the header and the grades
-are in Chinese; with ``--excel`` the text starts with a byte-order mark, so that Excel on a
-Chinese Windows reads it as UTF-8 rather than GBK.
+One writer for every listing a command can give as ``--format csv`` or ``--format xlsx``
+(a quarter's results, a meeting's tallies, cases' due actions, a policy's parameters, the
+service catalogue), so they all read alike:
+
+* exact fractions such as ``175/2``, which Excel reads as dates, are written as decimals of
+  ten places at most (the exact values are in the JSON documents); a reported score keeps
+  the places it was reported to;
+* with ``--lang zh`` the headers and yes/no are Chinese; ids stay as written (``007``
+  stays text in a workbook, never the number 7);
+* ``--excel`` starts the CSV with a byte-order mark, so that Excel on a Chinese Windows
+  reads it as UTF-8 rather than GBK; a workbook's numbers are number cells.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from community_governance.evaluation.quarter import QuarterResult
+import click
+
 from community_governance.numbers import RoundingMode, round_exact
 from community_governance.vocabulary import Lang
 
-__all__ = ["COLUMNS", "result_csv", "result_xlsx"]
+if TYPE_CHECKING:
+    from community_governance.evaluation.quarter import QuarterResult
 
-#: The columns, with their Chinese headers.
+__all__ = [
+    "COLUMNS",
+    "emit",
+    "result_csv",
+    "result_rows",
+    "result_xlsx",
+    "rows_csv",
+    "rows_xlsx",
+    "sheet_options",
+    "write_rows",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: A quarter's result columns, with their Chinese headers.
 COLUMNS: dict[str, str] = {
     "rank": "名次",
     "unit": "成员单位",
@@ -35,72 +60,150 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def _decimal(value: object) -> str:
-    """A number as decimal text a spreadsheet reads as a number (at most ten places)."""
+def sheet_options(function: F) -> F:
+    """``--excel`` and ``--out``, for a command whose ``--format`` has csv and xlsx."""
+    function = click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to this file instead of standard output (needed for xlsx).",
+    )(function)
+    return click.option(
+        "--excel",
+        is_flag=True,
+        help="With --format csv: start with a byte-order mark, so Excel reads Chinese as UTF-8.",
+    )(function)
+
+
+def emit(content: str | bytes, out: Path | None, *, binary: bool = False) -> None:
+    """``content`` to ``out``, or to standard output (a workbook only to a file)."""
+    if out is not None:
+        from community_governance.folders import write_file
+
+        write_file(out, content.encode() if isinstance(content, str) else content)
+    elif binary:
+        raise click.UsageError("a workbook is written to a file: give --out FILE.xlsx")
+    else:
+        click.echo(content, nl=False)
+
+
+def _decimal(value: Fraction) -> str:
+    """A fraction as decimal text a spreadsheet reads as a number (at most ten places)."""
+    return format(round_exact(value, 10, RoundingMode.HALF_EVEN).normalize(), "f")
+
+
+def _text(value: object, lang: Lang) -> str:
     if value is None:
         return ""
-    exact = Fraction(str(value)) if not isinstance(value, Fraction) else value
-    return format(round_exact(exact, 10, RoundingMode.HALF_EVEN).normalize(), "f")
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("true" if value else "false")
+    if isinstance(value, Fraction):
+        return _decimal(value)
+    return str(value)
 
 
-def result_csv(result: QuarterResult, lang: Lang, *, excel: bool = False) -> str:
-    """The result as CSV text, one row per unit in rank order (header even with no unit).
+def _cell(value: object, lang: Lang) -> object:
+    """A value as a workbook cell: numbers as numbers, text (ids above all) as text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _text(value, lang)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction | Decimal):
+        # Excel keeps doubles: the double of the decimal shown in the CSV.
+        shown = Decimal(_text(value, lang))
+        whole = isinstance(value, Fraction) and value.denominator == 1
+        return int(shown) if whole else float(shown)
+    return str(value)
 
-    ``excel`` starts the text with a byte-order mark, for Excel.
-    """
+
+def _header(columns: Mapping[str, str], lang: Lang) -> list[str]:
+    return list(columns.values()) if lang == "zh" else list(columns)
+
+
+def rows_csv(
+    columns: Mapping[str, str],
+    rows: Sequence[Mapping[str, object]],
+    lang: Lang,
+    *,
+    excel: bool = False,
+) -> str:
+    """``rows`` (keyed by the codes of ``columns``) as CSV text, with a header even when empty."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS.values() if lang == "zh" else COLUMNS)
-    yes, no = ("是", "否") if lang == "zh" else ("true", "false")
-    for card in result.scorecards:
-        writer.writerow(
-            [
-                card.rank,
-                card.unit_id,
-                _decimal(card.self_score),
-                _decimal(card.peer_mean),
-                _decimal(card.public_mean),
-                str(card.final.reported),
-                card.grade.label(lang) if lang == "zh" else card.grade.code,
-                card.peer_count,
-                card.response_count,
-                yes if card.final.reweighted else no,
-            ]
-        )
+    writer.writerow(_header(columns, lang))
+    writer.writerows([_text(row.get(key), lang) for key in columns] for row in rows)
     text = out.getvalue()
     return "\ufeff" + text if excel else text
 
 
-def result_xlsx(result: QuarterResult, lang: Lang) -> bytes:
-    """The result as a workbook of one sheet: the CSV's columns, numbers as numbers.
-
-    Components are written as decimals of ten places at most and the final score as
-    reported, each a number cell (Excel's double of that decimal); the exact values are in
-    the JSON result document.
-    """
+def rows_xlsx(
+    columns: Mapping[str, str],
+    rows: Sequence[Mapping[str, object]],
+    lang: Lang,
+    sheet: tuple[str, str],
+) -> bytes:
+    """``rows`` as a workbook of one sheet (named ``sheet``: Chinese, English), header frozen."""
     import openpyxl
 
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
-    sheet = book.create_sheet("考评结果" if lang == "zh" else "results")
-    rows = list(csv.reader(io.StringIO(result_csv(result, lang))))
-    sheet.append(rows[0])
-    for row in rows[1:]:
-        sheet.append([_cell(text) for text in row])
-    sheet.freeze_panes = "A2"
+    page = book.create_sheet(sheet[0] if lang == "zh" else sheet[1])
+    page.append(_header(columns, lang))
+    for row in rows:
+        page.append([_cell(row.get(key), lang) for key in columns])
+    page.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cell(text: str) -> object:
-    """A CSV cell as a workbook cell: whole numbers and decimals as numbers, the rest as text."""
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        return text
-    if not number.is_finite():
-        return text
-    return (
-        int(number) if number == number.to_integral_value() and "." not in text else float(number)
-    )
+def write_rows(
+    columns: Mapping[str, str],
+    rows: Sequence[Mapping[str, object]],
+    *,
+    fmt: str,
+    lang: Lang,
+    sheet: tuple[str, str],
+    excel: bool,
+    out: Path | None,
+) -> None:
+    """``rows`` written as ``fmt`` (csv or xlsx) to ``out`` or standard output."""
+    if fmt == "xlsx":
+        emit(rows_xlsx(columns, rows, lang, sheet), out, binary=True)
+    else:
+        emit(rows_csv(columns, rows, lang, excel=excel), out)
+
+
+def _exact(value: object) -> Fraction | None:
+    return None if value is None else Fraction(str(value))
+
+
+def result_rows(result: QuarterResult, lang: Lang) -> list[dict[str, object]]:
+    """One row per unit in rank order: components exact, the final score as reported."""
+    return [
+        {
+            "rank": card.rank,
+            "unit": card.unit_id,
+            "self": _exact(card.self_score),
+            "peer": _exact(card.peer_mean),
+            "public": _exact(card.public_mean),
+            "final": card.final.reported,
+            "grade": card.grade.label(lang) if lang == "zh" else card.grade.code,
+            "peers": card.peer_count,
+            "answers": card.response_count,
+            "reweighted": card.final.reweighted,
+        }
+        for card in result.scorecards
+    ]
+
+
+def result_csv(result: QuarterResult, lang: Lang, *, excel: bool = False) -> str:
+    """The result as CSV text, one row per unit in rank order (header even with no unit)."""
+    return rows_csv(COLUMNS, result_rows(result, lang), lang, excel=excel)
+
+
+def result_xlsx(result: QuarterResult, lang: Lang) -> bytes:
+    """The result as a workbook of one sheet: the CSV's columns, numbers as number cells."""
+    return rows_xlsx(COLUMNS, result_rows(result, lang), lang, ("考评结果", "results"))
