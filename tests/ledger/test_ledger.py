@@ -109,7 +109,8 @@ REPLAY = """
 import json, sys
 from community_governance.ledger import SQLiteLedger, canonical
 from community_governance.policy import default_policy
-from community_governance.schemas import RatingsDoc, SurveyDoc, QuarterResultDoc
+from community_governance.schemas import RatingsDoc, SurveyDoc
+from community_governance.schemas.evaluation import QuarterResultDocV1
 from community_governance.evaluation import evaluate_quarter
 ledger = SQLiteLedger(sys.argv[1], key=b"unused-for-replay" * 2)
 events = {e.type: e for e in ledger.read(sys.argv[2])}
@@ -119,7 +120,7 @@ book = RatingsDoc.model_validate_json(json.dumps(events["ratings.recorded"].data
 survey = SurveyDoc.model_validate_json(json.dumps(events["survey.recorded"].data)).to_domain(policy)
 community, quarter = book.community, book.quarter
 result = evaluate_quarter(community, quarter, book, survey, policy=policy, at=evaluated.at)
-sys.stdout.write(canonical(QuarterResultDoc.from_domain(result).model_dump(mode="json")).decode())
+sys.stdout.write(canonical(QuarterResultDocV1.from_domain(result).model_dump(mode="json")).decode())
 """
 
 

@@ -159,7 +159,7 @@ def evaluate(
     result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
     language = lang or default_lang()
     if fmt == "json":
-        emit(QuarterResultDoc.from_domain(result).model_dump_json(indent=2) + "\n", out)
+        emit(QuarterResultDoc.from_domain(result, rules.rounding_places).to_json(), out)
     elif fmt in ("csv", "xlsx"):
         from community_governance.cli.spreadsheet import result_csv, result_xlsx
 

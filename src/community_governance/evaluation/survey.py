@@ -319,6 +319,33 @@ class Precision:
     low: Decimal | None
     high: Decimal | None
 
+    @classmethod
+    def of(
+        cls, n: int, population: int, mean: Fraction, z: Fraction, variance: Fraction | None
+    ) -> Precision:
+        """The precision of ``n`` answers with this exact mean and variance (E-4).
+
+        The standard error, margin and interval are computed from the exact values, as
+        ``precision`` computes them, so a result document need only keep the exact ones.
+        """
+        if variance is None:
+            return cls(n, population, mean, z, None, None, None, None, None)
+        of_mean = (1 - Fraction(n, population)) * variance / n
+        standard_error = _decimal(of_mean).sqrt(_CONTEXT)
+        margin = _CONTEXT.multiply(_decimal(z), standard_error)
+        centre = _decimal(mean)
+        return cls(
+            n,
+            population,
+            mean,
+            z,
+            variance,
+            standard_error,
+            margin,
+            _CONTEXT.subtract(centre, margin),
+            _CONTEXT.add(centre, margin),
+        )
+
     def rounded(self, places: int = 4) -> dict[str, Decimal | None]:
         """Mean, SE, margin and interval rounded for display (half-up)."""
 
@@ -367,18 +394,4 @@ def precision(scores: Sequence[Fraction], population: int, z: Fraction) -> Preci
         return Precision(n, population, mean, z, None, None, None, None, None)
     squares = sum(x * x for x in xs)
     variance = Fraction(n * squares - total * total, n * (n - 1) * common * common)
-    of_mean = (1 - Fraction(n, population)) * variance / n
-    standard_error = _decimal(of_mean).sqrt(_CONTEXT)
-    margin = _CONTEXT.multiply(_decimal(z), standard_error)
-    centre = _decimal(mean)
-    return Precision(
-        n,
-        population,
-        mean,
-        z,
-        variance,
-        standard_error,
-        margin,
-        _CONTEXT.subtract(centre, margin),
-        _CONTEXT.add(centre, margin),
-    )
+    return Precision.of(n, population, mean, z, variance)

@@ -36,11 +36,11 @@ from community_governance.schemas import (
     CaseDoc,
     CertificateDoc,
     ClosedMeetingDoc,
-    QuarterResultDoc,
     RatingsDoc,
     ServiceRecordDoc,
     SurveyDoc,
 )
+from community_governance.schemas.evaluation import QuarterResultDocV1
 
 __all__ = [
     "PRIVATE_FIELDS",
@@ -118,7 +118,7 @@ def quarter_evaluated(
         "rounding": {"mode": policy.rounding_mode.code, "places": policy.rounding_places},
     }
     data = {
-        "result": QuarterResultDoc.from_domain(result).model_dump(mode="json"),
+        "result": QuarterResultDocV1.from_domain(result).model_dump(mode="json"),
         "parameters": parameters,
     }
     return NewEvent("quarter.evaluated", data, result.evaluated_on)

@@ -64,9 +64,8 @@ def site_files(notice: Notice, *, charts: bool = True) -> dict[str, bytes]:
         files["certificate.json"] = (document.model_dump_json(indent=2) + "\n").encode()
     if notice.ledger_head is not None and notice.ledger_head.signed is not None:
         files["head.json"] = notice.ledger_head.signed.to_json().encode()
-    files["result.json"] = (
-        QuarterResultDoc.from_domain(notice.result).model_dump_json(indent=2) + "\n"
-    ).encode()
+    places = notice.policy.rounding_places
+    files["result.json"] = QuarterResultDoc.from_domain(notice.result, places).to_json().encode()
     return files
 
 

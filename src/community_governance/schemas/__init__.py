@@ -9,11 +9,13 @@ they share. Each has ``from_domain(obj)`` and, where it can be read back,
 event builders and the domain's ``to_dict`` helpers all write these models, so a
 key means one thing everywhere.
 
-Exact numbers travel as text (``"17/20"``, ``"86.20"``); a JSON float where an
-exact number belongs is refused (the models are strict). Documents are read from
-JSON text ([`load_document`][community_governance.schemas.registry.load_document],
-or a model's ``model_validate_json``), which is where ISO dates and arrays are
-understood. Pydantic lives here only: the domain never imports it at module level.
+Exact numbers travel as text (``"17/20"``, ``"86.20"``), or, in a quarter result
+(format 2), as JSON numbers read from their digits and fractions as ``num``/``den``
+integers; a JSON float where an exact number belongs is refused (the models are strict).
+Documents are read from JSON text
+([`load_document`][community_governance.schemas.registry.load_document], or a model's
+``model_validate_json``), which is where ISO dates and arrays are understood. Pydantic
+lives here only: the domain never imports it at module level.
 
 ``DOCUMENTS`` maps each document's name to its model;
 [`json_schema`][community_governance.schemas.registry.json_schema] gives the JSON
@@ -26,13 +28,13 @@ from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingD
 from community_governance.schemas.evaluation import (
     CertificateDoc,
     FrameDoc,
-    QuarterResultDoc,
     RatingsDoc,
     SurveyDoc,
 )
 from community_governance.schemas.policy import PolicyDoc
 from community_governance.schemas.rectification import AnnouncementDoc, CaseDoc
 from community_governance.schemas.registry import DOCUMENTS, json_schema, load_document
+from community_governance.schemas.results import QuarterResultDoc
 from community_governance.schemas.services import ServiceRecordDoc
 
 __all__ = [

@@ -9,6 +9,8 @@ and ``policy``.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated
@@ -18,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from community_governance.errors import ParseError
 from community_governance.numbers import as_score, format_fraction, parse_exact
 
-__all__ = ["Document", "ExactText", "dec", "frac", "undec", "unfrac"]
+__all__ = ["Document", "ExactText", "dec", "exact_json", "frac", "undec", "unfrac"]
 
 
 def _as_text(value: str | int) -> str:
@@ -60,3 +62,39 @@ def undec(text: str | None, field: str = "value") -> Decimal | None:
     except ArithmeticError:
         raise ParseError(f"{text[:20]!r} is not a decimal number", field=field) from None
     return as_score(value, field=field, rule="exact")
+
+
+def exact_json(value: object, indent: int = 2) -> str:
+    """Plain data as JSON text, a ``Decimal`` as a JSON number digit for digit.
+
+    The standard library writes a ``Decimal`` only through a binary float; a document's
+    reported numbers are written from their digits instead, never with an exponent.
+    Dates are written as ISO text.
+    """
+
+    def write(item: object, level: int) -> str:  # noqa: PLR0911 - one return per JSON kind
+        pad, end = " " * indent * (level + 1), " " * indent * level
+        if isinstance(item, dict):
+            if not item:
+                return "{}"
+            pairs = (
+                f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {write(v, level + 1)}"
+                for k, v in item.items()
+            )
+            return "{\n" + ",\n".join(pairs) + "\n" + end + "}"
+        if isinstance(item, list | tuple):
+            if not item:
+                return "[]"
+            rows = (pad + write(v, level + 1) for v in item)
+            return "[\n" + ",\n".join(rows) + "\n" + end + "]"
+        if isinstance(item, Decimal):
+            if not item.is_finite():
+                raise ValueError(f"{item} is not a number JSON can hold")
+            return format(item, "f")
+        if isinstance(item, dt.date):
+            return json.dumps(item.isoformat())
+        if item is None or isinstance(item, bool | int | str):
+            return json.dumps(item, ensure_ascii=False)
+        raise TypeError(f"{type(item).__name__} is not plain data")
+
+    return write(value, 0)

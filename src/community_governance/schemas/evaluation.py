@@ -31,7 +31,7 @@ __all__ = [
     "OrderDoc",
     "PrecisionDoc",
     "ProjectDoc",
-    "QuarterResultDoc",
+    "QuarterResultDocV1",
     "RatingDoc",
     "RatingEventDoc",
     "RatingsDoc",
@@ -378,8 +378,12 @@ class OrderDoc(Document):
     weakest: list[str] = []
 
 
-class QuarterResultDoc(Document):
-    """A quarter's evaluation result (E-1..E-6)."""
+class QuarterResultDocV1(Document):
+    """A quarter's evaluation result in format 1, exact values as text (E-1..E-6).
+
+    Written into the ledger's ``quarter.evaluated`` records, as their record form says;
+    files in this format are read as format 2 (``schemas.results.QuarterResultDoc``).
+    """
 
     document: Literal["quarter-result"] = "quarter-result"
     community_id: str
@@ -392,7 +396,7 @@ class QuarterResultDoc(Document):
     survey_precision: PrecisionDoc | None = None
 
     @classmethod
-    def from_domain(cls, r: QuarterResult) -> QuarterResultDoc:
+    def from_domain(cls, r: QuarterResult) -> QuarterResultDocV1:
         """Export."""
         return cls(
             community_id=r.community_id,
@@ -421,7 +425,7 @@ class QuarterResultDoc(Document):
     def to_domain(self) -> QuarterResult:
         """Import."""
         quarter = Quarter.parse(self.quarter)
-        return QuarterResult(
+        result = QuarterResult(
             community_id=self.community_id,
             quarter=quarter,
             evaluated_on=self.evaluated_on,
@@ -448,3 +452,7 @@ class QuarterResultDoc(Document):
             ),
             survey_precision=self.survey_precision.to_domain() if self.survey_precision else None,
         )
+        from community_governance.schemas.results import check_result  # noqa: PLC0415
+
+        check_result(result)
+        return result

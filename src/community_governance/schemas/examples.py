@@ -14,11 +14,11 @@ from community_governance.schemas.consultation import ClosedMeetingDoc
 from community_governance.schemas.evaluation import (
     CertificateDoc,
     FrameDoc,
-    QuarterResultDoc,
     RatingsDoc,
     SurveyDoc,
 )
 from community_governance.schemas.rectification import AnnouncementDoc
+from community_governance.schemas.results import QuarterResultDoc
 from community_governance.tables.kinds import TABLES
 from community_governance.tables.outputs import (
     frame_rows,
@@ -61,13 +61,14 @@ def example_documents(data: DemoQuarter, outcome: DemoOutcome) -> dict[str, byte
         "frame.json": FrameDoc.from_domain(data.frame),
         "certificate.json": CertificateDoc.from_domain(data.survey.certificate),
         "survey.json": SurveyDoc.from_domain(data.survey),
-        "result.json": QuarterResultDoc.from_domain(outcome.result),
         "meeting.json": ClosedMeetingDoc.from_domain(data.meeting),
         "announcement.json": AnnouncementDoc.from_domain(outcome.announcement),
     }
     files = {
         name: (doc.model_dump_json(indent=2) + "\n").encode() for name, doc in documents.items()
     }
+    places = data.policy.at(outcome.result.evaluated_on).rounding_places
+    files["result.json"] = QuarterResultDoc.from_domain(outcome.result, places).to_json().encode()
     return files | _tables(data, files["certificate.json"])
 
 

@@ -18,12 +18,13 @@ from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingD
 from community_governance.schemas.evaluation import (
     CertificateDoc,
     FrameDoc,
-    QuarterResultDoc,
+    QuarterResultDocV1,
     RatingsDoc,
     SurveyDoc,
 )
 from community_governance.schemas.policy import PolicyDoc
 from community_governance.schemas.rectification import AnnouncementDoc, CaseDoc
+from community_governance.schemas.results import QuarterResultDoc
 from community_governance.schemas.services import ServiceRecordDoc
 
 __all__ = ["DOCUMENTS", "exact_json_value", "json_schema", "load_document"]
@@ -71,9 +72,13 @@ class _ConstantError(ValueError):
     pass
 
 
-#: The objects whose values are exact numbers (a rating's scores, E-2): a JSON number
-#: there is handed on as the text it was written as.
-EXACT_VALUES = frozenset({"scores"})
+#: The objects whose values are exact numbers (a rating's scores, E-2; a result's own
+#: dimensions, E-5): a JSON number there is handed on as the text it was written as.
+EXACT_VALUES = frozenset({"scores", "self_dimensions"})
+
+#: The fields that hold an exact decimal as a JSON number (a result's reported numbers,
+#: E-4, E-5): handed on as the text they were written as, never through a float.
+EXACT_FIELDS = frozenset({"reported", "standard_error", "margin", "low", "high"})
 
 
 def _exact_numbers(value: object, key: str = "") -> object:
@@ -89,7 +94,7 @@ def _exact_numbers(value: object, key: str = "") -> object:
     if isinstance(value, list):
         return [_exact_numbers(v, key) for v in value]
     if isinstance(value, Decimal):
-        return float(value)
+        return str(value) if key in EXACT_FIELDS else float(value)
     return value
 
 
@@ -136,8 +141,8 @@ def _parsed(text: str, source: str, name: str) -> Any:
         ) from None
 
 
-def _exact_json(text: str, source: str, name: str) -> str | None:
-    """``text`` with the exact numbers of scores turned into their text, or ``None``.
+def _exact_json(text: str, source: str, name: str) -> tuple[str, Any] | None:
+    """``text`` with the exact numbers turned into their text, and its data; or ``None``.
 
     Numbers are read from their digits (``Decimal``), never through a binary float; where
     a document holds an exact number (``EXACT_VALUES``) they are handed on as their text,
@@ -152,7 +157,7 @@ def _exact_json(text: str, source: str, name: str) -> str | None:
         raise
     except ValueError:
         return None
-    return json.dumps(_exact_numbers(data), ensure_ascii=False)
+    return json.dumps(_exact_numbers(data), ensure_ascii=False), data
 
 
 def load_document(name: str, text: str, *, source: str = "<input>") -> Any:
@@ -172,9 +177,29 @@ def load_document(name: str, text: str, *, source: str = "<input>") -> Any:
             f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}", field="document"
         )
     exact = _exact_json(text, source, name)
+    older = name == "quarter-result" and exact is not None and isinstance(exact[1], dict)
+    if older and exact is not None and "format" not in exact[1]:
+        # Format 1 (exact values as text) is read, checked, and given as format 2.
+        first = _validated(QuarterResultDocV1, exact[0], source, name)
+        return QuarterResultDoc.from_domain(_located(first.to_domain, source))
+    document = _validated(model, text if exact is None else exact[0], source, name)
+    if isinstance(document, QuarterResultDoc):
+        _located(document.to_domain, source)  # a result is checked as it is read
+    return document
+
+
+def _validated(model: type[Document], text: str, source: str, name: str) -> Any:
     try:
-        return model.model_validate_json(text if exact is None else exact)
+        return model.model_validate_json(text)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(document)"
         raise ParseError(first["msg"], field=f"{source}: {where}", rule=name) from None
+
+
+def _located(read: Any, source: str) -> Any:
+    """``read()``, its refusal naming ``source`` before the field."""
+    try:
+        return read()
+    except ParseError as error:
+        raise ParseError(error.message, field=f"{source}: {error.field}", rule=error.rule) from None

@@ -1,0 +1,382 @@
+"""The quarter-result document, format 2: real JSON numbers, exact values as num/den (E-1..E-6).
+
+A result is read by people (the announcement's download, a spreadsheet's import) and by
+programs (``explain``, ``announce``, ``case open``, ``ledger append``). Format 2 gives
+both what they need, in one shape:
+
+* every reported number is a JSON number to the policy's places (``"reported": 92.93``),
+  never text and never an exponent;
+* every exact value is an object ``{"reported": 92.93, "num": 153341, "den": 1650}``: the
+  fraction in lowest terms as two JSON integers, and its value to the policy's places;
+* the survey's standard error, margin and interval are reported to the policy's places;
+  on reading they are computed again from the exact mean and variance, as the evaluation
+  computes them, so nothing of their 40 digits is lost.
+
+Format 1 files (exact values as text, ``"exact": "153341/1650"``) are still read, and the
+ledger's ``quarter.evaluated`` records keep format 1, as their record form says.
+
+Whatever the format, a result is checked as it is read: every rank is a place among the
+units, a final's weights sum to one, its exact value is the weighted sum of its components,
+its reported value is that value rounded to its places, and an award or an order names a
+unit of the result with its reported score. A result edited by hand cannot say one thing
+and explain another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from community_governance.community import Quarter
+from community_governance.errors import ParseError
+from community_governance.evaluation.grading import Award, RectificationOrder
+from community_governance.evaluation.quarter import QuarterResult, Scorecard
+from community_governance.evaluation.scoring import FinalScore
+from community_governance.evaluation.survey import Precision
+from community_governance.explain import Explanation
+from community_governance.numbers import RoundingMode, round_exact
+from community_governance.schemas.base import Document
+from community_governance.vocabulary import Component, Dimension, Grade
+
+__all__ = ["ExactDoc", "QuarterResultDoc", "check_result"]
+
+#: The places a result without any reported score is shown to (the shipped policy's).
+DEFAULT_PLACES = 2
+
+
+def _shown(value: Fraction, places: int) -> Decimal:
+    """A value to ``places`` for people; the exact value travels beside it."""
+    return round_exact(value, places, RoundingMode.HALF_EVEN)
+
+
+def _places_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _rounds_to(value: Fraction, reported: Decimal) -> bool:
+    """Whether ``reported`` is ``value`` rounded to the places it is written with."""
+    return abs(Fraction(reported) - value) <= Fraction(1, 2 * 10 ** _places_of(reported))
+
+
+class ExactDoc(Document):
+    """An exact number: numerator and denominator in lowest terms, and its value reported."""
+
+    reported: Decimal
+    num: int
+    den: int
+
+    @model_validator(mode="after")
+    def _lowest_terms(self) -> ExactDoc:
+        if self.den < 1 or math.gcd(self.num, self.den) != 1:
+            raise ValueError(f"{self.num}/{self.den} is not a fraction in lowest terms")
+        if not _rounds_to(self.value, self.reported):
+            raise ValueError(f"{self.reported} is not {self.num}/{self.den} rounded")
+        return self
+
+    @property
+    def value(self) -> Fraction:
+        """The exact value."""
+        return Fraction(self.num, self.den)
+
+    @classmethod
+    def of(cls, value: Fraction, places: int) -> ExactDoc:
+        """``value`` exactly, and reported to ``places``."""
+        return cls(reported=_shown(value, places), num=value.numerator, den=value.denominator)
+
+
+def _exact(value: Fraction | None, places: int) -> ExactDoc | None:
+    return None if value is None else ExactDoc.of(value, places)
+
+
+def _value(doc: ExactDoc | None) -> Fraction | None:
+    return None if doc is None else doc.value
+
+
+class PrecisionDoc(Document):
+    """Survey precision (E-4): exact mean and variance; the interval reported."""
+
+    n: int
+    population: int
+    mean: ExactDoc
+    z: ExactDoc
+    variance: ExactDoc | None
+    standard_error: Decimal | None
+    margin: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+
+    @classmethod
+    def from_domain(cls, p: Precision, places: int) -> PrecisionDoc:
+        """Export."""
+
+        def shown(value: Decimal | None) -> Decimal | None:
+            return None if value is None else _shown(Fraction(value), places)
+
+        return cls(
+            n=p.n,
+            population=p.population,
+            mean=ExactDoc.of(p.mean, places),
+            z=ExactDoc.of(p.z, places),
+            variance=_exact(p.variance, places),
+            standard_error=shown(p.standard_error),
+            margin=shown(p.margin),
+            low=shown(p.low),
+            high=shown(p.high),
+        )
+
+    def to_domain(self, where: str) -> Precision:
+        """Import: the interval computed again from the exact values, and compared."""
+        if not 1 <= self.n <= self.population:
+            raise ParseError(
+                f"{self.n} answers from {self.population} households",
+                field=f"{where}.n",
+                rule="E-4",
+            )
+        variance = _value(self.variance)
+        if (variance is None) != (self.n < 2) or (variance is not None and variance < 0):  # noqa: PLR2004
+            raise ParseError(
+                "a variance needs two answers or more, and is never negative",
+                field=f"{where}.variance",
+                rule="E-4",
+            )
+        again = Precision.of(self.n, self.population, self.mean.value, self.z.value, variance)
+        for name in ("standard_error", "margin", "low", "high"):
+            written, computed = getattr(self, name), getattr(again, name)
+            if (written is None) != (computed is None) or (
+                written is not None and not _rounds_to(Fraction(computed), written)
+            ):
+                raise ParseError(
+                    f"{written} is not what the exact mean and variance give",
+                    field=f"{where}.{name}",
+                    rule="E-4",
+                )
+        return again
+
+
+class FinalDoc(Document):
+    """A final score (E-5): reported, exact, and the exact parts it is made of."""
+
+    reported: Decimal
+    exact: ExactDoc
+    components: dict[str, ExactDoc | None]
+    weights: dict[str, ExactDoc]
+    reweighted: bool
+
+
+class ScorecardDoc(Document):
+    """One unit's quarter (E-1..E-6)."""
+
+    unit_id: str
+    self_dimensions: dict[str, Decimal | None]
+    peer_dimensions: dict[str, ExactDoc | None]
+    peer_count: int
+    response_count: int
+    final: FinalDoc
+    grade: str
+    rank: int
+    explanation: dict[str, Any]
+    survey_precision: PrecisionDoc | None = None
+
+    @classmethod
+    def from_domain(cls, c: Scorecard, places: int) -> ScorecardDoc:
+        """Export."""
+        return cls(
+            unit_id=c.unit_id,
+            self_dimensions={d.code: v for d, v in c.self_dimensions.items()},
+            peer_dimensions={d.code: _exact(v, places) for d, v in c.peer_dimensions.items()},
+            peer_count=c.peer_count,
+            response_count=c.response_count,
+            final=FinalDoc(
+                reported=c.final.reported,
+                exact=ExactDoc.of(c.final.exact, places),
+                components={k.code: _exact(v, places) for k, v in c.final.components.items()},
+                weights={k.code: ExactDoc.of(v, places) for k, v in c.final.weights.items()},
+                reweighted=c.final.reweighted,
+            ),
+            grade=c.grade.code,
+            rank=c.rank,
+            explanation=c.explanation.to_dict(),
+            survey_precision=PrecisionDoc.from_domain(c.survey_precision, places)
+            if c.survey_precision
+            else None,
+        )
+
+    def to_domain(self, where: str) -> Scorecard:
+        """Import."""
+        explanation = Explanation.from_dict(self.explanation)
+        final = FinalScore(
+            exact=self.final.exact.value,
+            reported=self.final.reported,
+            components={
+                Component.from_label(k): _value(v) for k, v in self.final.components.items()
+            },
+            weights={Component.from_label(k): v.value for k, v in self.final.weights.items()},
+            reweighted=self.final.reweighted,
+            explanation=explanation,
+        )
+        return Scorecard(
+            unit_id=self.unit_id,
+            self_dimensions={Dimension.from_label(k): v for k, v in self.self_dimensions.items()},
+            peer_dimensions={
+                Dimension.from_label(k): _value(v) for k, v in self.peer_dimensions.items()
+            },
+            peer_count=self.peer_count,
+            response_count=self.response_count,
+            final=final,
+            grade=Grade.from_label(self.grade),
+            rank=self.rank,
+            explanation=explanation,
+            survey_precision=self.survey_precision.to_domain(f"{where}.survey_precision")
+            if self.survey_precision
+            else None,
+        )
+
+
+class OrderDoc(Document):
+    """An award or a rectification order (E-6), with the unit's reported score."""
+
+    unit_id: str
+    grade: str
+    reported: Decimal
+    weakest: list[str] = []
+
+
+class QuarterResultDoc(Document):
+    """A quarter's evaluation result, format 2 (E-1..E-6); format 1 is read too."""
+
+    document: Literal["quarter-result"] = "quarter-result"
+    format: Literal[2] = 2
+    community_id: str
+    quarter: str
+    evaluated_on: dt.date
+    policy_id: str
+    places: int
+    scorecards: list[ScorecardDoc]
+    awards: list[OrderDoc]
+    rectification_orders: list[OrderDoc]
+    survey_precision: PrecisionDoc | None = None
+
+    @classmethod
+    def from_domain(cls, r: QuarterResult, places: int | None = None) -> QuarterResultDoc:
+        """Export, numbers to ``places`` (default: the places the final scores have)."""
+        if places is None:
+            reported = [c.final.reported for c in r.scorecards]
+            places = _places_of(reported[0]) if reported else DEFAULT_PLACES
+        return cls(
+            community_id=r.community_id,
+            quarter=str(r.quarter),
+            evaluated_on=r.evaluated_on,
+            policy_id=r.policy_id,
+            places=places,
+            scorecards=[ScorecardDoc.from_domain(c, places) for c in r.scorecards],
+            awards=[
+                OrderDoc(unit_id=a.unit_id, grade=a.grade.code, reported=a.score) for a in r.awards
+            ],
+            rectification_orders=[
+                OrderDoc(
+                    unit_id=o.unit_id, grade=o.grade.code, reported=o.score, weakest=list(o.weakest)
+                )
+                for o in r.rectification_orders
+            ],
+            survey_precision=PrecisionDoc.from_domain(r.survey_precision, places)
+            if r.survey_precision
+            else None,
+        )
+
+    def to_domain(self) -> QuarterResult:
+        """Import, checking that the result is consistent (see the module's description)."""
+        quarter = Quarter.parse(self.quarter)
+        result = QuarterResult(
+            community_id=self.community_id,
+            quarter=quarter,
+            evaluated_on=self.evaluated_on,
+            policy_id=self.policy_id,
+            scorecards=tuple(
+                c.to_domain(f"scorecards[{i}]") for i, c in enumerate(self.scorecards)
+            ),
+            awards=tuple(
+                Award(a.unit_id, quarter, Grade.from_label(a.grade), a.reported)
+                for a in self.awards
+            ),
+            rectification_orders=tuple(
+                RectificationOrder(
+                    o.unit_id, quarter, Grade.from_label(o.grade), o.reported, tuple(o.weakest)
+                )
+                for o in self.rectification_orders
+            ),
+            survey_precision=self.survey_precision.to_domain("survey_precision")
+            if self.survey_precision
+            else None,
+        )
+        check_result(result)
+        return result
+
+    def to_json(self) -> str:
+        """The document as JSON text: numbers as JSON numbers, digit for digit."""
+        from community_governance.schemas.base import exact_json  # noqa: PLC0415
+
+        return exact_json(self.model_dump(mode="python")) + "\n"
+
+
+def check_result(result: QuarterResult) -> None:
+    """Refuse a result that says one thing and explains another (E-5, E-6).
+
+    Raises:
+        ParseError: naming the scorecard's field and the rule.
+    """
+    units = len(result.scorecards)
+    reported: dict[str, Decimal] = {}
+    for i, card in enumerate(result.scorecards):
+        where = f"scorecards[{i}]"
+        if not 1 <= card.rank <= units:
+            raise ParseError(
+                f"rank {card.rank} is not a place among {units} units",
+                field=f"{where}.rank",
+                rule="E-6",
+            )
+        _check_final(card.final, f"{where}.final")
+        reported[card.unit_id] = card.final.reported
+    orders: list[tuple[str, Award | RectificationOrder]] = [
+        *((f"awards[{k}]", a) for k, a in enumerate(result.awards)),
+        *((f"rectification_orders[{k}]", o) for k, o in enumerate(result.rectification_orders)),
+    ]
+    for where, order in orders:
+        if reported.get(order.unit_id) != order.score:
+            raise ParseError(
+                f"{order.unit_id!r} with {order.score} is not a scored unit of this result",
+                field=where,
+                rule="E-6",
+            )
+
+
+def _check_final(final: FinalScore, where: str) -> None:
+    weights: Mapping[Component, Fraction] = final.weights
+    if any(w < 0 for w in weights.values()) or sum(weights.values()) != 1:
+        raise ParseError(
+            "the weights must be non-negative and sum to exactly 1",
+            field=f"{where}.weights",
+            rule="E-5",
+        )
+    weighted = sum(
+        (weights[c] * v for c, v in final.components.items() if v is not None and c in weights),
+        Fraction(0),
+    )
+    if weighted != final.exact:
+        raise ParseError(
+            f"the exact score is not the weighted sum of its components ({weighted})",
+            field=f"{where}.exact",
+            rule="E-5",
+        )
+    if not _rounds_to(final.exact, final.reported):
+        raise ParseError(
+            f"{final.reported} is not the exact score rounded",
+            field=f"{where}.reported",
+            rule="E-5",
+        )
