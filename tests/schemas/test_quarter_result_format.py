@@ -223,3 +223,15 @@ def test_explain_refuses_an_edited_result_in_one_line(
     assert code == EXIT_BAD_INPUT
     assert err.count("\n") == 1
     assert f"result.json: {field}" in err
+
+
+@pytest.mark.parametrize("digits", [250, 1_000_000])
+def test_a_reported_number_of_too_many_digits_is_refused_at_once(digits: int) -> None:
+    """E-5: a reported score of a million decimals is refused, not rounded for minutes."""
+    data = json.loads(TEXT, parse_float=Decimal)
+    data["scorecards"][0]["final"]["reported"] = "@"
+    text = exact_json(data).replace('"@"', "92." + "9" * digits)
+    with pytest.raises(ParseError) as refused:
+        load_document("quarter-result", text, source="result.json")
+    assert str(refused.value.field).startswith("result.json: scorecards.0.final.reported")
+    assert "at most" in refused.value.message

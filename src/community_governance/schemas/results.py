@@ -29,9 +29,9 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 
 from community_governance.community import Quarter
 from community_governance.errors import ParseError
@@ -40,7 +40,7 @@ from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.evaluation.scoring import FinalScore
 from community_governance.evaluation.survey import Precision
 from community_governance.explain import Explanation
-from community_governance.numbers import RoundingMode, round_exact
+from community_governance.numbers import RoundingMode, as_score, round_exact
 from community_governance.schemas.base import Document
 from community_governance.vocabulary import Component, Dimension, Grade
 
@@ -48,6 +48,15 @@ __all__ = ["ExactDoc", "QuarterResultDoc", "check_result"]
 
 #: The places a result without any reported score is shown to (the shipped policy's).
 DEFAULT_PLACES = 2
+
+
+def _bounded(value: Decimal) -> Decimal:
+    # As every exact number the library reads: finite, and of a bounded number of digits.
+    return as_score(value, field="number", rule="E-5")
+
+
+#: A reported number: a JSON number read from its digits, finite and bounded.
+Number = Annotated[Decimal, AfterValidator(_bounded)]
 
 
 def _shown(value: Fraction, places: int) -> Decimal:
@@ -68,7 +77,7 @@ def _rounds_to(value: Fraction, reported: Decimal) -> bool:
 class ExactDoc(Document):
     """An exact number: numerator and denominator in lowest terms, and its value reported."""
 
-    reported: Decimal
+    reported: Number
     num: int
     den: int
 
@@ -107,10 +116,10 @@ class PrecisionDoc(Document):
     mean: ExactDoc
     z: ExactDoc
     variance: ExactDoc | None
-    standard_error: Decimal | None
-    margin: Decimal | None
-    low: Decimal | None
-    high: Decimal | None
+    standard_error: Number | None
+    margin: Number | None
+    low: Number | None
+    high: Number | None
 
     @classmethod
     def from_domain(cls, p: Precision, places: int) -> PrecisionDoc:
@@ -163,7 +172,7 @@ class PrecisionDoc(Document):
 class FinalDoc(Document):
     """A final score (E-5): reported, exact, and the exact parts it is made of."""
 
-    reported: Decimal
+    reported: Number
     exact: ExactDoc
     components: dict[str, ExactDoc | None]
     weights: dict[str, ExactDoc]
@@ -174,7 +183,7 @@ class ScorecardDoc(Document):
     """One unit's quarter (E-1..E-6)."""
 
     unit_id: str
-    self_dimensions: dict[str, Decimal | None]
+    self_dimensions: dict[str, Number | None]
     peer_dimensions: dict[str, ExactDoc | None]
     peer_count: int
     response_count: int
@@ -244,7 +253,7 @@ class OrderDoc(Document):
 
     unit_id: str
     grade: str
-    reported: Decimal
+    reported: Number
     weakest: list[str] = []
 
 
