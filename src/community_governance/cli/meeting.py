@@ -114,20 +114,7 @@ def tally_all(
         return
     language = lang or default_lang()
     if fmt in ("csv", "xlsx"):
-        rows = [
-            {
-                "proposal": t.proposal_id,
-                "agree": t.agree,
-                "disagree": t.disagree,
-                "abstain": t.abstain,
-                "absent": t.absent,
-                "base": t.base_count,
-                "share": t.share,
-                "threshold": t.threshold,
-                "approved": t.approved,
-            }
-            for t in tallies
-        ]
+        rows = [_tally_values(t) for t in tallies]
         sheet = ("表决结果", "tallies")
         write_rows(TALLY_COLUMNS, rows, fmt=fmt, lang=language, sheet=sheet, excel=excel, out=out)
         return
@@ -140,10 +127,8 @@ def tally_all(
     )
 
 
-def _tally_row(t: Any, lang: Lang) -> dict[str, object]:
-    from community_governance.numbers import format_fraction, format_percent
-
-    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+def _tally_values(t: Any) -> dict[str, object]:
+    """A tally's row, its numbers exact (the spreadsheet writer shows them)."""
     return {
         "proposal": t.proposal_id,
         "agree": t.agree,
@@ -151,6 +136,18 @@ def _tally_row(t: Any, lang: Lang) -> dict[str, object]:
         "abstain": t.abstain,
         "absent": t.absent,
         "base": t.base_count,
+        "share": t.share,
+        "threshold": t.threshold,
+        "approved": t.approved,
+    }
+
+
+def _tally_row(t: Any, lang: Lang) -> dict[str, object]:
+    """A tally's row for people: the share as a percentage, yes or no in ``lang``."""
+    from community_governance.numbers import format_fraction, format_percent
+
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    return _tally_values(t) | {
         "share": "" if t.share is None else format_percent(t.share),
         "threshold": format_fraction(t.threshold),
         "approved": yes if t.approved else no,
