@@ -390,8 +390,8 @@ def precision(scores: Sequence[Fraction], population: int, z: Fraction) -> Preci
     xs = [s.numerator * (common // s.denominator) for s in scores]
     total = sum(xs)
     mean = Fraction(total, n * common)
-    if n < 2:  # noqa: PLR2004
-        return Precision(n, population, mean, z, None, None, None, None, None)
+    if n < 2:  # noqa: PLR2004 - no variance from one answer
+        return Precision.of(n, population, mean, z, None)
     squares = sum(x * x for x in xs)
     variance = Fraction(n * squares - total * total, n * (n - 1) * common * common)
     return Precision.of(n, population, mean, z, variance)
