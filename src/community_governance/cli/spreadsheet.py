@@ -66,7 +66,7 @@ def sheet_options(function: F) -> F:
         "--out",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Write to this file instead of standard output (needed for xlsx).",
+        help="Write to this file (replacing it) instead of standard output (needed for xlsx).",
     )(function)
     return click.option(
         "--excel",
