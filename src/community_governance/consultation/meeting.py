@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 import attrs
 
@@ -240,7 +241,7 @@ class Meeting:
         eq=False,
         repr=False,
     )
-    _voted: frozenset[tuple[str, str]] = attrs.field(
+    _voted: AbstractSet[tuple[str, str]] = attrs.field(
         default=attrs.Factory(
             lambda self: frozenset((b.person_id, b.proposal_id) for b in self.ballots),
             takes_self=True,
@@ -327,6 +328,44 @@ class Meeting:
             EligibilityError: there is no earlier ballot to change.
         """
         return advance_meeting(self, ChangeVote(person_id, proposal_id, choice), at=self.held_on)
+
+    def record_all(self, events: Iterable[RollCall | Vote | ChangeVote]) -> Meeting:
+        """Apply roll calls and ballots in order, all or nothing (C-3).
+
+        Each event is checked as ``apply`` checks it, against the meeting as the events
+        before it left it, so the result and the first error are those of applying them one
+        by one; but the meeting is built once, in time linear in the number of events (one
+        by one, each new meeting copies the ballots so far). On an error nothing is applied.
+
+        Raises:
+            The errors of ``roll_call``, ``vote`` and ``change_vote``.
+        """
+        present = set(self.present)
+        ballots = list(self.ballots)
+        voted = set(self._voted)
+        # The guards read who has voted; the working meeting's set grows as ballots are cast.
+        working = attrs.evolve(self, voted=voted)
+        for event in events:
+            MEETING_WORKFLOW.step(working.state, working, event, self.held_on)
+            if isinstance(event, RollCall):
+                present.add(event.person_id)
+            elif isinstance(event, Vote):
+                present.add(event.person_id)
+                ballots.append(Ballot(event.person_id, event.proposal_id, event.choice))
+                voted.add((event.person_id, event.proposal_id))
+            elif isinstance(event, ChangeVote):
+                ballots.append(
+                    Ballot(event.person_id, event.proposal_id, event.choice, change=True)
+                )
+            else:
+                raise InvalidTransition(
+                    f"{type(event).__name__} is not a roll call or a ballot; close with close()",
+                    field="events",
+                    rule="C-3",
+                )
+        return attrs.evolve(
+            self, present=frozenset(present), ballots=tuple(ballots), voted=frozenset(voted)
+        )
 
     def counted(self, proposal_id: str) -> dict[str, Choice]:
         """The ballot that counts for each voter on ``proposal_id`` (the last one)."""

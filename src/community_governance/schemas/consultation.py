@@ -8,7 +8,14 @@ from typing import Any, Literal
 import attrs
 
 from community_governance.community import Representative
-from community_governance.consultation.meeting import ClosedMeeting, Meeting, Proposal
+from community_governance.consultation.meeting import (
+    ChangeVote,
+    ClosedMeeting,
+    Meeting,
+    Proposal,
+    RollCall,
+    Vote,
+)
 from community_governance.consultation.vote import Tally
 from community_governance.explain import Explanation
 from community_governance.numbers import format_fraction, parse_exact
@@ -116,12 +123,12 @@ class MeetingDoc(Document):
             ],
             policy,
         )
-        for person in self.present:
-            meeting = meeting.roll_call(person)
-        for ballot in self.ballots:
-            step = meeting.change_vote if ballot.change else meeting.vote
-            meeting = step(ballot.person_id, ballot.proposal_id, ballot.choice)
-        return attrs.evolve(meeting, closed=self.closed)
+        events: list[RollCall | Vote | ChangeVote] = [RollCall(p) for p in self.present]
+        events += [
+            (ChangeVote if b.change else Vote)(b.person_id, b.proposal_id, b.choice)
+            for b in self.ballots
+        ]
+        return attrs.evolve(meeting.record_all(events), closed=self.closed)
 
 
 class TallyDoc(Document):

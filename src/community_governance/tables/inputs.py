@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
-from community_governance.consultation.meeting import Meeting
+from community_governance.consultation.meeting import ChangeVote, Meeting, Vote
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation.ratings import Rating, RatingBook
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
@@ -340,10 +340,9 @@ def ballots_into(meeting: Meeting, table: Table) -> Meeting:
     )
 
     def cast(ballots: list[tuple[str, str, Choice, bool]]) -> Meeting:
-        held = meeting
-        for person, proposal, choice, change in ballots:
-            step = held.change_vote if change else held.vote
-            held = step(person, proposal, choice)
-        return held
+        return meeting.record_all(
+            (ChangeVote if change else Vote)(person, proposal, choice)
+            for person, proposal, choice, change in ballots
+        )
 
     return _batch(table, read, cast, rule)
