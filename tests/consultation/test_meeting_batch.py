@@ -82,8 +82,8 @@ def test_nothing_is_applied_when_an_event_is_refused() -> None:
 
 def test_a_closed_meeting_takes_no_batch_and_a_batch_does_not_close() -> None:
     """C-3: a closed meeting refuses the batch; Close is not a roll call or a ballot."""
+    closed = advance_meeting(open_meeting(), Close(), at=open_meeting().held_on)
     with pytest.raises(MeetingClosedError):
-        closed = advance_meeting(open_meeting(), Close(), at=open_meeting().held_on)
         closed.record_all([RollCall("R1")])
     with pytest.raises(InvalidTransition) as refused:
         open_meeting().record_all([RollCall("R1"), Close()])  # type: ignore[list-item]
