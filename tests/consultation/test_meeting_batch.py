@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from community_governance.consultation.meeting import (
+    Ballot,
     ChangeVote,
     Close,
     Meeting,
@@ -88,6 +89,7 @@ def test_a_closed_meeting_takes_no_batch_and_a_batch_does_not_close() -> None:
     with pytest.raises(InvalidTransition) as refused:
         open_meeting().record_all([RollCall("R1"), Close()])  # type: ignore[list-item]
     assert (refused.value.field, refused.value.rule) == ("events", "C-3")
+    assert refused.value.message.startswith("Close is not a roll call or a ballot")
 
 
 def test_a_large_meeting_is_recorded_whole() -> None:
@@ -103,6 +105,8 @@ def test_a_large_meeting_is_recorded_whole() -> None:
     batch.append(ChangeVote("R0", "P1", "disagree"))
     recorded = meeting.record_all(batch)
     assert len(recorded.ballots) == 4001
+    assert recorded.ballots[0] == Ballot("R0", "P1", "agree", change=False)
+    assert recorded.ballots[-1] == Ballot("R0", "P1", "disagree", change=True)
     assert recorded.present == frozenset(p.person_id for p in people)
     assert recorded.counted("P1")["R0"].code == "disagree"
     assert recorded.tally("P1", RULES).agree == 1999

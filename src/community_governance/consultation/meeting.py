@@ -363,9 +363,8 @@ class Meeting:
                     field="events",
                     rule="C-3",
                 )
-        return attrs.evolve(
-            self, present=frozenset(present), ballots=tuple(ballots), voted=frozenset(voted)
-        )
+        # Who has voted is built again from the ballots, as for any new meeting.
+        return attrs.evolve(self, present=frozenset(present), ballots=tuple(ballots))
 
     def counted(self, proposal_id: str) -> dict[str, Choice]:
         """The ballot that counts for each voter on ``proposal_id`` (the last one)."""
