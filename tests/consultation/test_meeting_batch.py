@@ -22,7 +22,13 @@ from community_governance.consultation.meeting import (
     Vote,
     advance_meeting,
 )
-from community_governance.errors import GovernanceError, InvalidTransition, MeetingClosedError
+from community_governance.errors import (
+    DuplicateBallotError,
+    GovernanceError,
+    InvalidTransition,
+    MeetingClosedError,
+)
+from community_governance.vocabulary import Choice
 from tests.consultation.test_meeting import open_meeting
 
 PERSONS = ["R0", "R1", "R2", "R9"]  # R9 is not in the electorate
@@ -69,6 +75,14 @@ def test_record_all_is_apply_event_by_event(sequence: list[Any], voted_first: bo
         assert _one_by_one(got, [Vote("R0", "P2", "agree")]) == _one_by_one(
             expected, [Vote("R0", "P2", "agree")]
         )
+
+
+def test_a_batch_remembers_who_voted_for_the_next_ballot() -> None:
+    """C-3: after a batch casts R0's ballot on P2, a second first ballot is refused."""
+    recorded = open_meeting().record_all([Vote("R0", "P2", "agree")])
+    with pytest.raises(DuplicateBallotError):
+        recorded.vote("R0", "P2", "disagree")
+    assert recorded.change_vote("R0", "P2", "disagree").counted("P2") == {"R0": Choice.DISAGREE}
 
 
 def test_nothing_is_applied_when_an_event_is_refused() -> None:

@@ -338,7 +338,9 @@ class Meeting:
         by one, each new meeting copies the ballots so far). On an error nothing is applied.
 
         Raises:
-            The errors of ``roll_call``, ``vote`` and ``change_vote``.
+            GovernanceError: the first refusal, as ``roll_call``, ``vote`` and
+                ``change_vote`` raise it (``UnknownRepresentativeError``,
+                ``DuplicateBallotError``, ...).
         """
         present = set(self.present)
         ballots = list(self.ballots)
@@ -363,8 +365,10 @@ class Meeting:
                     field="events",
                     rule="C-3",
                 )
-        # Who has voted is built again from the ballots, as for any new meeting.
-        return attrs.evolve(self, present=frozenset(present), ballots=tuple(ballots))
+        # Who has voted goes on with the meeting (evolve would keep the old set).
+        return attrs.evolve(
+            self, present=frozenset(present), ballots=tuple(ballots), voted=frozenset(voted)
+        )
 
     def counted(self, proposal_id: str) -> dict[str, Choice]:
         """The ballot that counts for each voter on ``proposal_id`` (the last one)."""
