@@ -176,6 +176,21 @@ def test_a_kept_run_is_read_again_without_running(tmp_path: Path) -> None:
         tool.run_group("ledger", tmp_path, run=False)
 
 
+def test_an_equivalent_that_a_test_kills_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listed equivalent whose mutant is killed is reported: its reason cannot be right."""
+    tool = _tool()
+    name = "community_governance.numbers.x_f__mutmut_1"
+    meta = tmp_path / "numbers" / "mutants" / "src" / "community_governance" / "numbers.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"exit_code_by_key": {name: 1}}), encoding="utf-8")
+    monkeypatch.setattr(tool, "_equivalents", lambda: {name: "cannot change behaviour"})
+    counts, notes = tool.run_group("numbers", tmp_path, run=False)
+    assert (counts["killed"], counts["equivalent"]) == (1, 0)
+    assert notes == [f"{name}\nlisted as equivalent, but a test kills it: remove its entry"]
+
+
 def test_the_city_tests_have_ids_mutmut_can_select() -> None:
     """The city's tests name their cases: mutmut selects a mutant's tests by node id.
 

@@ -15,6 +15,8 @@ as *message*: tests assert an error's class, ``field`` and ``rule``, not its wor
 a mutant counts as killed. Anything else in the same call (the field, the rule, the class,
 the message dropped or replaced by ``None``) is still a mutant to kill.
 
+A mutant listed as equivalent that a test kills is named too: its entry should go.
+
 ``--keep DIR --report`` reads kept runs again, for instance after listing equivalents, or
 after stopping a long run: mutants it did not reach count as "other". ``--keep DIR
 --resume`` goes on with a stopped run, keeping the verdicts it had.
@@ -340,6 +342,11 @@ def run_group(
         counts[status] += 1
         if status == "survived":
             survivors.append(f"{mutant}\n{mutant_diff(source, mutant)}")
+        elif result == "killed" and mutant in equivalent:
+            # A test kills it, so it is not equivalent: the entry's reason is wrong.
+            survivors.append(
+                f"{mutant}\nlisted as equivalent, but a test kills it: remove its entry"
+            )
     if keep is None:
         shutil.rmtree(folder, ignore_errors=True)
     return counts, survivors
