@@ -332,15 +332,12 @@ class Meeting:
     def record_all(self, events: Iterable[RollCall | Vote | ChangeVote]) -> Meeting:
         """Apply roll calls and ballots in order, all or nothing (C-3).
 
-        Each event is checked as ``apply`` checks it, against the meeting as the events
-        before it left it, so the result and the first error are those of applying them one
-        by one; but the meeting is built once, in time linear in the number of events (one
-        by one, each new meeting copies the ballots so far). On an error nothing is applied.
+        Each event is checked by the workflow against the meeting as the events before it
+        left it, as ``apply`` checks one, on the meeting's day; the meeting is built once,
+        in time linear in the number of events. On an error nothing is applied.
 
         Raises:
-            GovernanceError: the first refusal, as ``roll_call``, ``vote`` and
-                ``change_vote`` raise it (``UnknownRepresentativeError``,
-                ``DuplicateBallotError``, ...).
+            GovernanceError: the first refusal, as ``apply`` raises it for that event.
         """
         present = set(self.present)
         ballots = list(self.ballots)
@@ -473,20 +470,9 @@ def advance_meeting(meeting: Meeting, event: MeetingEvent, *, at: dt.date) -> Me
             field="at",
             rule="C-3",
         )
+    if not isinstance(event, Close):
+        return meeting.record_all([event])  # one way to record, one event or many
     MEETING_WORKFLOW.step(meeting.state, meeting, event, at)
-    if isinstance(event, RollCall):
-        return attrs.evolve(meeting, present=meeting.present | {event.person_id})
-    if isinstance(event, Vote):
-        ballot = Ballot(event.person_id, event.proposal_id, event.choice)
-        return attrs.evolve(
-            meeting,
-            present=meeting.present | {event.person_id},
-            ballots=(*meeting.ballots, ballot),
-            voted=meeting._voted | {(event.person_id, event.proposal_id)},  # noqa: SLF001
-        )
-    if isinstance(event, ChangeVote):
-        ballot = Ballot(event.person_id, event.proposal_id, event.choice, change=True)
-        return attrs.evolve(meeting, ballots=(*meeting.ballots, ballot))
     return attrs.evolve(meeting, closed=True)
 
 
