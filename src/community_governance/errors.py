@@ -11,7 +11,10 @@ inherit from both.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "DeadlinePassedError",
@@ -51,6 +54,7 @@ __all__ = [
     "UnknownUnitError",
     "UnresolvedObjectionError",
     "UnsampledHouseholdError",
+    "read_in",
 ]
 
 
@@ -74,6 +78,11 @@ class GovernanceError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Errors cross process boundaries (Dask workers): keep the field and the rule.
         return (_rebuild, (type(self), self.message, self.field, self.rule))
+
+    def in_file(self, source: str) -> GovernanceError:
+        """The same error, its field prefixed by the file it came from (``source: field``)."""
+        where = f"{source}: {self.field}" if self.field else source
+        return type(self)(self.message, field=where, rule=self.rule)
 
     def _render(self) -> str:
         where = f"{self.field}: " if self.field else ""
@@ -230,3 +239,11 @@ class GovernanceWarning(UserWarning):
 
 class PolicyDateWarning(GovernanceWarning):
     """A lenient policy lookup fell outside every validity window."""
+
+
+def read_in(source: str, read: Callable[[], T]) -> T:
+    """``read()``; a refusal names the file ``source`` before its field (see ``in_file``)."""
+    try:
+        return read()
+    except GovernanceError as error:
+        raise error.in_file(source) from None

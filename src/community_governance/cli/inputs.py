@@ -10,21 +10,18 @@ else from the same workbook, else from beside the file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from community_governance.community import Quarter
-from community_governance.errors import GovernanceError
+from community_governance.errors import read_in
 from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.sampling import SamplingFrame
 from community_governance.evaluation.survey import Survey
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.files import companion, is_json, load_table
 from community_governance.tables.read import ENCODINGS, Encoding, read_path
-
-T = TypeVar("T")
 
 __all__ = [
     "encoding_option",
@@ -49,15 +46,6 @@ def _document(data: bytes, source: str, name: str) -> Any:
     return document_from_bytes(data, source, name)
 
 
-def _located(source: str, build: Callable[[], T]) -> T:
-    """``build()``, a refusal of the rules naming the file it came from too."""
-    try:
-        return build()
-    except GovernanceError as error:
-        where = f"{source}: {error.field}" if error.field else source
-        raise type(error)(error.message, field=where, rule=error.rule) from None
-
-
 def ratings_quarter(path: str, encoding: Encoding) -> tuple[Quarter, bytes, str]:
     """The quarter a ratings file is for, with its bytes and name (read once)."""
     from community_governance.tables.inputs import quarter_of
@@ -76,7 +64,7 @@ def ratings_input(
 
     if is_json(data):
         document = _document(data, source, "ratings")
-        book: RatingBook = _located(source, lambda: document.to_domain(rules))
+        book: RatingBook = read_in(source, lambda: document.to_domain(rules))
         return book
     table = load_table(source, "ratings", encoding=encoding, data=data)
     units_path = units or companion(source, "units")
@@ -98,7 +86,7 @@ def survey_input(
     data, source = read_path(path, rule="E-4")
     if is_json(data):
         document = _document(data, source, "survey")
-        survey: Survey = _located(source, lambda: document.to_domain(rules))
+        survey: Survey = read_in(source, lambda: document.to_domain(rules))
         return survey
     answers = load_table(source, "survey", encoding=encoding, data=data)
     listed = load_table(projects or companion(source, "projects"), "projects", encoding=encoding)
@@ -116,7 +104,7 @@ def frame_input(path: str, rules: PolicySnapshot, *, encoding: Encoding) -> Samp
     data, source = read_path(path, rule="E-4")
     if is_json(data):
         document = _document(data, source, "frame")
-        frame: SamplingFrame = _located(source, document.to_domain)
+        frame: SamplingFrame = read_in(source, document.to_domain)
         check_lookalikes(
             frame.households, field=f"{source}: households", on_lookalike=rules.id_lookalikes
         )

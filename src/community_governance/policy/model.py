@@ -72,9 +72,7 @@ def policy_from_document(
     except PolicyError as error:
         if error.field and error.field.startswith(source):
             raise
-        raise type(error)(
-            error.message, field=f"{source}: {error.field}", rule=error.rule
-        ) from None
+        raise error.in_file(source) from None
 
 
 def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy | None) -> Policy:

@@ -37,6 +37,14 @@ class Document(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
+    def check(self) -> None:
+        """Check what a schema cannot state (fields that must agree); run as it is read.
+
+        Raises:
+            GovernanceError: naming the field and the rule. Most documents have nothing
+                to check here: their ``to_domain`` re-checks the rules.
+        """
+
 
 def frac(value: Fraction | None) -> str | None:
     """An exact fraction as canonical text (``None`` stays ``None``)."""

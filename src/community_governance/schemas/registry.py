@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from community_governance.errors import ParseError
+from community_governance.errors import ParseError, read_in
 from community_governance.schemas.base import Document
 from community_governance.schemas.community import CommunityDoc
 from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingDoc, TallyDoc
@@ -45,6 +45,11 @@ DOCUMENTS: dict[str, type[Document]] = {
     "announcement": AnnouncementDoc,
     "service-record": ServiceRecordDoc,
 }
+
+
+#: Documents whose earlier format (without a ``format`` field) is still read, and given in
+#: the current one: a quarter result's format 1, exact values as text.
+EARLIER_FORMATS: dict[str, type[Document]] = {"quarter-result": QuarterResultDocV1}
 
 
 def json_schema(name: str) -> dict[str, Any]:
@@ -177,14 +182,14 @@ def load_document(name: str, text: str, *, source: str = "<input>") -> Any:
             f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}", field="document"
         )
     exact = _exact_json(text, source, name)
-    older = name == "quarter-result" and exact is not None and isinstance(exact[1], dict)
-    if older and exact is not None and "format" not in exact[1]:
-        # Format 1 (exact values as text) is read, checked, and given as format 2.
-        first = _validated(QuarterResultDocV1, exact[0], source, name)
-        return QuarterResultDoc.from_domain(_located(first.to_domain, source))
-    document = _validated(model, text if exact is None else exact[0], source, name)
-    if isinstance(document, QuarterResultDoc):
-        _located(document.to_domain, source)  # a result is checked as it is read
+    read, data = exact if exact is not None else (text, None)
+    earlier = EARLIER_FORMATS.get(name)
+    if earlier is not None and isinstance(data, dict) and "format" not in data:
+        # Read, checked, and given in the current format.
+        older = _validated(earlier, read, source, name)
+        return model.from_domain(read_in(source, older.to_domain))  # type: ignore[attr-defined]
+    document = _validated(model, read, source, name)
+    read_in(source, document.check)
     return document
 
 
@@ -195,11 +200,3 @@ def _validated(model: type[Document], text: str, source: str, name: str) -> Any:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(document)"
         raise ParseError(first["msg"], field=f"{source}: {where}", rule=name) from None
-
-
-def _located(read: Any, source: str) -> Any:
-    """``read()``, its refusal naming ``source`` before the field."""
-    try:
-        return read()
-    except ParseError as error:
-        raise ParseError(error.message, field=f"{source}: {error.field}", rule=error.rule) from None

@@ -41,7 +41,7 @@ from community_governance.evaluation.scoring import FinalScore
 from community_governance.evaluation.survey import Precision
 from community_governance.explain import Explanation
 from community_governance.numbers import RoundingMode, as_score, round_exact
-from community_governance.schemas.base import Document
+from community_governance.schemas.base import Document, exact_json
 from community_governance.vocabulary import Component, Dimension, Grade
 
 __all__ = ["ExactDoc", "QuarterResultDoc", "check_result"]
@@ -327,10 +327,12 @@ class QuarterResultDoc(Document):
         check_result(result)
         return result
 
+    def check(self) -> None:
+        """Refuse a result that contradicts itself (see the module's description)."""
+        self.to_domain()
+
     def to_json(self) -> str:
         """The document as JSON text: numbers as JSON numbers, digit for digit."""
-        from community_governance.schemas.base import exact_json  # noqa: PLC0415
-
         return exact_json(self.model_dump(mode="python")) + "\n"
 
 
