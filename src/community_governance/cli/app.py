@@ -21,7 +21,7 @@ from community_governance.cli.options import (
     named_policy,
     policy_option,
 )
-from community_governance.cli.spreadsheet import emit, sheet_options, write_rows
+from community_governance.cli.spreadsheet import listing_options, write_rows
 from community_governance.policy import (
     DEFAULT_POLICY,
     PolicySnapshot,
@@ -77,11 +77,7 @@ def policy() -> None:
 @policy.command("show", help="List every parameter with its value, rule, dates and note.")
 @click.argument("name", default=DEFAULT_POLICY)
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), help="Only the values on this date.")
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for programs, csv or xlsx for spreadsheets.",
-)
-@sheet_options
+@listing_options()
 @lang_option
 def policy_show(
     name: str, on: dt.datetime | None, fmt: str, excel: bool, out: Path | None, lang: Lang | None
@@ -141,11 +137,7 @@ def policy_validate(path: Path, lang: Lang | None) -> None:
 @policy.command("diff", help="List the parameters that differ between two policies.")
 @click.argument("before")
 @click.argument("after")
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for programs, csv or xlsx for spreadsheets.",
-)
-@sheet_options
+@listing_options()
 @lang_option
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when the policies differ.")
 def policy_diff(
@@ -175,11 +167,7 @@ def policy_diff(
 
 
 @cli.command("catalogue", help="List the service catalogue (S-1..S-7), with installed extensions.")
-@format_option(
-    ("table", "json", "csv", "xlsx", "markdown"),
-    "table for people, json for programs, csv or xlsx for spreadsheets, markdown for documents.",
-)
-@sheet_options
+@listing_options(markdown="documents")
 @lang_option
 @click.option("--builtin", is_flag=True, help="Only the built-in catalogue, without extensions.")
 @click.option(
@@ -224,11 +212,7 @@ def catalogue(
 @click.option("--seed", type=int, default=127, show_default=True, help="Seed of the demo data.")
 @click.option("--quarter", default="2026Q3", show_default=True, help="The quarter, such as 2026Q3.")
 @lang_option
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for programs, csv or xlsx for spreadsheets (the quarter's results).",
-)
-@sheet_options
+@listing_options()
 @click.option(
     "--export",
     "export",
@@ -266,13 +250,10 @@ def demo(
             click.echo(f"{export / name}  {zh if language == 'zh' else en}")
         return
     if fmt in ("csv", "xlsx"):
-        from community_governance.cli.spreadsheet import result_csv, result_xlsx
+        from community_governance.cli.spreadsheet import write_result
 
         language = lang or default_lang()
-        if fmt == "xlsx":
-            emit(result_xlsx(outcome.result, language), out, binary=True)
-        else:
-            emit(result_csv(outcome.result, language, excel=excel), out)
+        write_result(outcome.result, fmt=fmt, lang=language, excel=excel, out=out)
         return
     if fmt == "json":
         places = data.policy.at(data.quarter.end).rounding_places

@@ -18,7 +18,7 @@ import click
 
 from community_governance.cli import default_lang
 from community_governance.cli.options import format_option, lang_option, policy_option
-from community_governance.cli.spreadsheet import emit, sheet_options, write_rows
+from community_governance.cli.spreadsheet import emit, listing_options, write_rows
 from community_governance.vocabulary import Lang
 
 __all__ = ["case"]
@@ -206,11 +206,7 @@ _STATUS_LABELS = {
 @case.command("due", help="What each party must do on open cases, as of a day (E-6, R-2, R-3).")
 @click.argument("case_paths", metavar="CASE.json...", nargs=-1, required=True)
 @click.option("--at", "on", type=_DATE, required=True, help="The day.")
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for programs, csv or xlsx for spreadsheets.",
-)
-@sheet_options
+@listing_options()
 @lang_option
 @policy_option
 def due_command(

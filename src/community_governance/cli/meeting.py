@@ -17,8 +17,8 @@ import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.inputs import encoding_option
-from community_governance.cli.options import format_option, lang_option, policy_option
-from community_governance.cli.spreadsheet import emit, sheet_options, write_rows
+from community_governance.cli.options import lang_option, policy_option
+from community_governance.cli.spreadsheet import emit, listing_options, write_rows
 from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
 
@@ -86,11 +86,7 @@ def record(
 
 @meeting.command("tally", help="How each proposal stands, exactly (C-3).")
 @click.argument("meeting_path", metavar="MEETING.json")
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for programs, csv or xlsx for spreadsheets.",
-)
-@sheet_options
+@listing_options()
 @lang_option
 @policy_option
 def tally_all(

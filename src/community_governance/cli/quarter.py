@@ -21,7 +21,7 @@ from community_governance.cli.options import (
     named_policy,
     policy_option,
 )
-from community_governance.cli.spreadsheet import emit, sheet_options
+from community_governance.cli.spreadsheet import emit, listing_options
 from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
 
@@ -118,11 +118,7 @@ def template_command(
     "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
 )
 @policy_option
-@format_option(
-    ("table", "json", "csv", "xlsx"),
-    "table for people, json for the result document, csv or xlsx for spreadsheets.",
-)
-@sheet_options
+@listing_options("the result document")
 @lang_option
 def evaluate(
     ratings_path: str,
@@ -161,12 +157,9 @@ def evaluate(
     if fmt == "json":
         emit(QuarterResultDoc.from_domain(result, rules.rounding_places).to_json(), out)
     elif fmt in ("csv", "xlsx"):
-        from community_governance.cli.spreadsheet import result_csv, result_xlsx
+        from community_governance.cli.spreadsheet import write_result
 
-        if fmt == "xlsx":
-            emit(result_xlsx(result, language), out, binary=True)
-        else:
-            emit(result_csv(result, language, excel=excel), out)
+        write_result(result, fmt=fmt, lang=language, excel=excel, out=out)
     else:
         emit(
             "".join(

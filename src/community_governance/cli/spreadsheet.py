@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from community_governance.cli.options import format_option
 from community_governance.numbers import RoundingMode, round_exact
 from community_governance.vocabulary import Lang
 
@@ -34,12 +35,12 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "emit",
+    "listing_options",
     "result_csv",
     "result_rows",
-    "result_xlsx",
     "rows_csv",
     "rows_xlsx",
-    "sheet_options",
+    "write_result",
     "write_rows",
 ]
 
@@ -60,8 +61,23 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def sheet_options(function: F) -> F:
-    """``--excel`` and ``--out``, for a command whose ``--format`` has csv and xlsx."""
+def listing_options(json_for: str = "programs", **more: str) -> Callable[[F], F]:
+    """The output options of every command that lists rows: one set, read alike.
+
+    ``--format table|json|csv|xlsx`` (and ``more``: a format and what it is for),
+    ``--excel`` and ``--out``.
+    """
+    choices = ("table", "json", "csv", "xlsx", *more)
+    uses = [f"json for {json_for}", "csv or xlsx for spreadsheets"]
+    helped = ", ".join(["table for people", *uses, *(f"{k} for {v}" for k, v in more.items())])
+
+    def decorate(function: F) -> F:
+        return format_option(choices, helped + ".")(_sheet_options(function))
+
+    return decorate
+
+
+def _sheet_options(function: F) -> F:
     function = click.option(
         "--out",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -204,6 +220,11 @@ def result_csv(result: QuarterResult, lang: Lang, *, excel: bool = False) -> str
     return rows_csv(COLUMNS, result_rows(result, lang), lang, excel=excel)
 
 
-def result_xlsx(result: QuarterResult, lang: Lang) -> bytes:
-    """The result as a workbook of one sheet: the CSV's columns, numbers as number cells."""
-    return rows_xlsx(COLUMNS, result_rows(result, lang), lang, ("考评结果", "results"))
+def write_result(
+    result: QuarterResult, *, fmt: str, lang: Lang, excel: bool, out: Path | None
+) -> None:
+    """A quarter's results written as ``fmt`` (csv or xlsx), one row per unit in rank order."""
+    rows = result_rows(result, lang)
+    write_rows(
+        COLUMNS, rows, fmt=fmt, lang=lang, sheet=("考评结果", "results"), excel=excel, out=out
+    )
