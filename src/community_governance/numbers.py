@@ -18,6 +18,7 @@ parsed exactly: ``"85%"``, ``"17/20"``, ``"0.85"`` and ``"87.5"``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -33,8 +34,10 @@ __all__ = [
     "as_count",
     "as_fraction",
     "as_score",
+    "exact_json",
     "format_fraction",
     "format_percent",
+    "json_number",
     "parse_exact",
     "round_exact",
     "round_ratio",
@@ -322,3 +325,50 @@ def format_percent(value: Fraction, places: int = 2) -> str:
     rounded = round_exact(value * 100, places)
     text = f"{rounded:f}".rstrip("0").rstrip(".") if "." in f"{rounded:f}" else f"{rounded:f}"
     return f"{text}%"
+
+
+def json_number(value: Fraction) -> Decimal | str:
+    """An exact value for ``exact_json``: a JSON number where it can be one.
+
+    A value with a finite decimal expansion is a ``Decimal`` (written digit for digit);
+    any other keeps its exact text (``"1/3"``), which every reader takes.
+    """
+    text = format_fraction(value)
+    return text if "/" in text else Decimal(text)
+
+
+def exact_json(value: object, indent: int = 2) -> str:
+    """Plain data as JSON text, a ``Decimal`` as a JSON number digit for digit.
+
+    The standard library writes a ``Decimal`` only through a binary float; a document's
+    reported numbers are written from their digits instead, never with an exponent.
+    Dates are written as ISO text.
+    """
+    import json  # noqa: PLC0415 - kept off the import path of the package
+
+    def write(item: object, level: int) -> str:  # noqa: PLR0911 - one return per JSON kind
+        pad, end = " " * indent * (level + 1), " " * indent * level
+        if isinstance(item, dict):
+            if not item:
+                return "{}"
+            pairs = (
+                f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {write(v, level + 1)}"
+                for k, v in item.items()
+            )
+            return "{\n" + ",\n".join(pairs) + "\n" + end + "}"
+        if isinstance(item, list | tuple):
+            if not item:
+                return "[]"
+            rows = (pad + write(v, level + 1) for v in item)
+            return "[\n" + ",\n".join(rows) + "\n" + end + "]"
+        if isinstance(item, Decimal):
+            if not item.is_finite():
+                raise ValueError(f"{item} is not a number JSON can hold")
+            return format(item, "f")
+        if isinstance(item, dt.date):
+            return json.dumps(item.isoformat())
+        if item is None or isinstance(item, bool | int | str):
+            return json.dumps(item, ensure_ascii=False)
+        raise TypeError(f"{type(item).__name__} is not plain data")
+
+    return write(value, 0)

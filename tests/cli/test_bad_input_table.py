@@ -73,7 +73,7 @@ TABLE: dict[str, tuple[Row, int, str]] = {
     "NaN score": (
         lambda f, e: [
             "evaluate",
-            _doc(f, e, "ratings.json", '"80"', "NaN"),
+            _doc(f, e, "ratings.json", '": 80,', '": NaN,'),
             str(e / "survey.json"),
         ],
         EXIT_BAD_INPUT,
@@ -82,7 +82,7 @@ TABLE: dict[str, tuple[Row, int, str]] = {
     "Infinity score": (
         lambda f, e: [
             "evaluate",
-            _doc(f, e, "ratings.json", '"80"', "Infinity"),
+            _doc(f, e, "ratings.json", '": 80,', '": Infinity,'),
             str(e / "survey.json"),
         ],
         EXIT_BAD_INPUT,
@@ -91,7 +91,7 @@ TABLE: dict[str, tuple[Row, int, str]] = {
     "1e309 score": (
         lambda f, e: [
             "evaluate",
-            _doc(f, e, "ratings.json", '"80"', "1e309"),
+            _doc(f, e, "ratings.json", '": 80,', '": 1e309,'),
             str(e / "survey.json"),
         ],
         EXIT_BAD_INPUT,

@@ -32,7 +32,7 @@ def test_policy_show_at_a_date_as_json(capsys: pytest.CaptureFixture[str]) -> No
     assert code == EXIT_OK
     data = json.loads(out)
     assert data["evaluation.survey.size"] == {
-        "value": "100",
+        "value": 100,
         "rule": "E-4",
         "valid_from": "2021-01-21",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -62,9 +63,9 @@ def test_diff_lists_exactly_what_changed(overrides: dict[str, Any]) -> None:
 
 @given(valid_overrides())
 def test_a_policy_document_round_trips(overrides: dict[str, Any]) -> None:
-    """Export to plain data (and JSON) and import give an equal policy."""
+    """Export to plain data (and JSON, its numbers read exactly) and import: an equal policy."""
     policy = BASE.override(overrides)
-    document = json.loads(policy.to_json())
+    document = json.loads(policy.to_json(), parse_float=Decimal)
     assert policy_from_document(document) == policy
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from community_governance.demo import demo_quarter, run_demo
 from community_governance.errors import ParseError
+from community_governance.policy.model import policy_from_document
 from community_governance.rectification import (
     AnswerDemand,
     CorrectionDemand,
@@ -147,10 +149,17 @@ def test_a_number_where_text_belongs_is_still_refused() -> None:
 
 
 def test_policy_round_trip_and_validation() -> None:
-    """P, C-3: a policy (with an override) exports and imports equal; a float value is refused."""
+    """P, C-3: a policy exports and imports equal; JSON numbers exact; a Python float refused.
+
+    A JSON number is read from its digits, never through a float.
+    """
     policy = DEMO.policy.override({"consultation.approval.threshold": "2/3"})
     assert _again(PolicyDoc.from_domain(policy)).to_domain() == policy  # type: ignore[attr-defined]
     data = json.loads(PolicyDoc.from_domain(policy).model_dump_json())
     data["parameters"]["consultation.approval.threshold"]["values"][0]["value"] = 0.85
+    read = load_document("policy", json.dumps(data), source="p.json").to_domain(source="p.json")
+    assert read.at(dt.date(2026, 7, 1)).approval_threshold == Fraction(17, 20)
+    plain = policy.to_document()
+    plain["parameters"]["consultation.approval.threshold"]["values"][0]["value"] = 0.85
     with pytest.raises(TypeError, match=r"consultation\.approval\.threshold"):
-        load_document("policy", json.dumps(data), source="p.json").to_domain(source="p.json")
+        policy_from_document(plain, source="p")

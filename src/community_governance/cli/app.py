@@ -22,6 +22,7 @@ from community_governance.cli.options import (
     policy_option,
 )
 from community_governance.cli.spreadsheet import listing_options, write_rows
+from community_governance.numbers import exact_json, json_number
 from community_governance.policy import (
     DEFAULT_POLICY,
     PolicySnapshot,
@@ -95,16 +96,18 @@ def policy_show(
     if on is not None:
         snapshot = loaded.at(on.date())
         if fmt == "json":
-            _echo_json(
-                {
-                    use.name: {
-                        "value": use.value,
-                        "rule": use.rule,
-                        "valid_from": str(use.valid_from),
-                    }
-                    for use in snapshot.uses.values()
+            day = on.date()
+            parameters = {name: loaded.parameters[name] for name in snapshot.uses}
+            windows = {n: p.window_at(day) or p.nearest(day) for n, p in parameters.items()}
+            shown = {
+                use.name: {
+                    "value": parameters[use.name].kind.dump(windows[use.name].value, json_number),
+                    "rule": use.rule,
+                    "valid_from": use.valid_from,
                 }
-            )
+                for use in snapshot.uses.values()
+            }
+            click.echo(exact_json(shown))
         else:
             for use in snapshot.uses.values():
                 click.echo(f"{use.name} = {use.value}  [{use.rule}, {use.valid_from}]")
@@ -159,7 +162,7 @@ def policy_diff(
         sheet = ("政策差异", "changes")
         write_rows(DIFF_COLUMNS, rows, fmt=fmt, lang=language, sheet=sheet, excel=excel, out=out)
     elif fmt == "json":
-        _echo_json(changes.as_overrides())
+        click.echo(exact_json(changes.as_overrides(numbers=True)))
     else:
         click.echo(changes.to_text(lang or default_lang()))
     if fail_on_change and changes:
@@ -325,7 +328,7 @@ def tally_command(
     if fmt == "json":
         from community_governance.schemas import TallyDoc
 
-        _echo_json(TallyDoc.from_domain(result).model_dump(mode="json"))
+        click.echo(TallyDoc.from_domain(result).to_json(), nl=False)
     else:
         click.echo(result.explanation.to_text(lang or default_lang()))
     if fail_on_reject and not result.approved:
@@ -372,7 +375,7 @@ def sample_draw(
         certificate = draw_sample(
             frame, seed, rules, seed_source=seed_source, stratified=stratified
         )
-    click.echo(CertificateDoc.from_domain(certificate).model_dump_json(indent=2))
+    click.echo(CertificateDoc.from_domain(certificate).to_json(), nl=False)
 
 
 @sample.command(

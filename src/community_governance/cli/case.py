@@ -41,7 +41,7 @@ def _case(path: str) -> Any:
 def _write(case_document: Any, out: Path | None) -> None:
     from community_governance.schemas import CaseDoc
 
-    text = CaseDoc.from_domain(case_document).model_dump_json(indent=2) + "\n"
+    text = CaseDoc.from_domain(case_document).to_json()
     if out is None:
         click.echo(text, nl=False)
         return

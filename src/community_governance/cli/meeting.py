@@ -81,7 +81,7 @@ def record(
     held, _ = _meeting(meeting_path, policy_name)
     table = load_table(ballots_path, "ballots", encoding=encoding)
     recorded = ballots_into(held, table)
-    _write(MeetingDoc.from_domain(recorded).model_dump_json(indent=2) + "\n", out)
+    _write(MeetingDoc.from_domain(recorded).to_json(), out)
 
 
 @meeting.command("tally", help="How each proposal stands, exactly (C-3).")
@@ -103,10 +103,10 @@ def tally_all(
     held, policy = _meeting(meeting_path, policy_name)
     tallies = [held.tally(p.proposal_id, policy) for p in held.agenda]
     if fmt == "json":
-        import json
+        from community_governance.schemas.base import exact_json
 
-        documents = [TallyDoc.from_domain(t).model_dump(mode="json") for t in tallies]
-        emit(json.dumps(documents, ensure_ascii=False, indent=2) + "\n", out)
+        documents = [TallyDoc.from_domain(t).json_data() for t in tallies]
+        emit(exact_json(documents) + "\n", out)
         return
     language = lang or default_lang()
     if fmt in ("csv", "xlsx"):
@@ -168,7 +168,7 @@ def close(
 
     held, policy = _meeting(meeting_path, policy_name)
     closed = held.close(policy, at=on.date() if on else None)
-    _write(ClosedMeetingDoc.from_domain(closed).model_dump_json(indent=2) + "\n", out)
+    _write(ClosedMeetingDoc.from_domain(closed).to_json(), out)
     if fail_on_reject and closed.rejected:
         raise click.exceptions.Exit(EXIT_OUTCOME)
 

@@ -61,7 +61,7 @@ def site_files(notice: Notice, *, charts: bool = True) -> dict[str, bytes]:
         files[path] = render_page(notice, lang, charts=drawn, font=font).encode("utf-8")
     if notice.certificate is not None and notice.disclosure.code == "ids":
         document = CertificateDoc.from_domain(notice.certificate)
-        files["certificate.json"] = (document.model_dump_json(indent=2) + "\n").encode()
+        files["certificate.json"] = document.to_json().encode()
     if notice.ledger_head is not None and notice.ledger_head.signed is not None:
         files["head.json"] = notice.ledger_head.signed.to_json().encode()
     places = notice.policy.rounding_places

@@ -43,10 +43,15 @@ class PolicyDiff:
         """The names of the parameters that changed."""
         return tuple(c.name for c in self.changes)
 
-    def as_overrides(self) -> dict[str, Any]:
-        """Overrides that turn the first policy into the second (see ``Policy.override``)."""
+    def as_overrides(self, *, numbers: bool = False) -> dict[str, Any]:
+        """Overrides that turn the first policy into the second (see ``Policy.override``).
+
+        ``numbers``: exact numbers as ``Decimal`` where they have a decimal, for a JSON
+        writer (see ``Parameter.to_document``).
+        """
         return {
-            c.name: (c.after.to_document() if c.after is not None else None) for c in self.changes
+            c.name: (c.after.to_document(numbers=numbers) if c.after is not None else None)
+            for c in self.changes
         }
 
     def to_text(self, lang: Lang = "en") -> str:

@@ -27,6 +27,7 @@ import attrs
 
 from community_governance.errors import PolicyDateError, PolicyDateWarning, PolicyError
 from community_governance.explain import ParameterUse, Text, render_value
+from community_governance.numbers import exact_json
 from community_governance.policy.parameter import (
     Parameter,
     ValueWindow,
@@ -362,8 +363,12 @@ class Policy:
             )
         return "\n".join(lines)
 
-    def to_document(self) -> dict[str, Any]:
-        """The policy as plain data shaped like a policy file; reads back equal."""
+    def to_document(self, *, numbers: bool = False) -> dict[str, Any]:
+        """The policy as plain data shaped like a policy file; reads back equal.
+
+        ``numbers``: exact numbers as ``Decimal`` where they have a decimal, for
+        ``exact_json`` (see ``to_json``); text otherwise, as a policy file writes them.
+        """
         return {
             "policy": {
                 "id": self.policy_id,
@@ -371,14 +376,18 @@ class Policy:
                 "source": self.source,
                 "format": FORMAT,
             },
-            "parameters": {name: p.to_document() for name, p in self.parameters.items()},
+            "parameters": {
+                name: p.to_document(numbers=numbers) for name, p in self.parameters.items()
+            },
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The policy document as JSON (exact numbers as text, dates in ISO form)."""
-        import json  # noqa: PLC0415 - kept off the import path of the package
+    def to_json(self, *, indent: int = 2) -> str:
+        """The policy document as JSON: exact numbers as JSON numbers, digit for digit.
 
-        return json.dumps(self.to_document(), ensure_ascii=False, indent=indent)
+        A value with no finite decimal (``1/3``) stays text, as a policy file writes it;
+        ``load_document("policy", ...)`` and ``Policy.override`` read both.
+        """
+        return exact_json(self.to_document(numbers=True), indent)
 
 
 _MOVED = {"ParameterChange", "PolicyDiff", "diff"}

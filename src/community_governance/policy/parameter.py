@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from community_governance.explain import ParameterUse, Text, render_value
+from community_governance.numbers import format_fraction, json_number
 from community_governance.policy.schema import LOCAL_PREFIX, SPECS
 from community_governance.policy.values import AnyKind, Kind, fail
 
@@ -107,13 +108,18 @@ class Parameter:
             rule=self.rule,
         )
 
-    def to_document(self) -> dict[str, Any]:
-        """The parameter as plain data, as in a policy file (dates in ISO form)."""
+    def to_document(self, *, numbers: bool = False) -> dict[str, Any]:
+        """The parameter as plain data, as in a policy file (dates in ISO form).
+
+        Exact numbers are text, as a policy file writes them; with ``numbers`` each
+        that has a decimal is a ``Decimal``, for a JSON writer (``exact_json``).
+        """
+        exact = json_number if numbers else format_fraction
         values: list[dict[str, Any]] = []
         for window in self.windows:
             entry: dict[str, Any] = {
                 "valid_from": window.valid_from.isoformat(),
-                "value": self.kind.dump(window.value),
+                "value": self.kind.dump(window.value, exact),
             }
             if window.valid_until is not None:
                 entry["valid_until"] = window.valid_until.isoformat()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Generic, Protocol, TypeVar
@@ -39,6 +39,10 @@ __all__ = [
 E = TypeVar("E", bound=BilingualEnum)
 V = TypeVar("V", bound=BilingualEnum)
 T_co = TypeVar("T_co", covariant=True)
+
+#: How a kind writes an exact number: ``format_fraction`` (text, as in a policy file) or
+#: ``json_number`` (a JSON number where it has one).
+ExactWriter = Callable[[Fraction], object]
 
 
 @attrs.frozen
@@ -122,8 +126,12 @@ class Kind(Protocol[T_co]):
         """Read and validate ``raw``; raise ``PolicyError`` naming ``where``."""
         ...
 
-    def dump(self, value: Any) -> object:
-        """Write ``value`` as plain data that ``read`` reads back equal."""
+    def dump(self, value: Any, exact: ExactWriter = format_fraction) -> object:
+        """Write ``value`` as plain data that ``read`` reads back equal.
+
+        ``exact`` writes each exact number: as text by default (a policy file's
+        spelling), or as a JSON number where it has one (``json_number``).
+        """
         ...
 
 
@@ -175,9 +183,9 @@ class FractionKind:
             )
         return value
 
-    def dump(self, value: Fraction) -> object:
+    def dump(self, value: Fraction, exact: ExactWriter = format_fraction) -> object:
         """Write as exact text."""
-        return format_fraction(value)
+        return exact(value)
 
 
 @attrs.frozen
@@ -196,7 +204,7 @@ class IntKind:
             raise fail(where, rule, f"{raw} is outside the allowed range {bound}")
         return raw
 
-    def dump(self, value: int) -> object:
+    def dump(self, value: int, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
         """Write as is."""
         return value
 
@@ -211,7 +219,7 @@ class BoolKind:
             raise fail(where, rule, f"expected true or false, got {raw!r}")
         return raw
 
-    def dump(self, value: bool) -> object:  # noqa: FBT001 - the protocol's signature
+    def dump(self, value: bool, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002, FBT001
         """Write as is."""
         return value
 
@@ -234,7 +242,7 @@ class ChoiceKind(Generic[E]):
     def _codes(self) -> str:
         return ", ".join(m.code for m in self.enum)
 
-    def dump(self, value: E) -> object:
+    def dump(self, value: E, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
         """Write the code."""
         return value.code
 
@@ -258,7 +266,7 @@ class ChoiceListKind(Generic[E]):
             raise fail(where, rule, "the list cannot be empty")
         return members
 
-    def dump(self, value: tuple[E, ...]) -> object:
+    def dump(self, value: tuple[E, ...], exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
         """Write the codes."""
         return [m.code for m in value]
 
@@ -284,9 +292,9 @@ class WeightsKind(Generic[E]):
             raise fail(where, rule, f"weights sum to {format_fraction(total)}, not exactly 1")
         return weights
 
-    def dump(self, value: Mapping[E, Fraction]) -> object:
+    def dump(self, value: Mapping[E, Fraction], exact: ExactWriter = format_fraction) -> object:
         """Write a table of exact text."""
-        return {member.code: format_fraction(weight) for member, weight in value.items()}
+        return {member.code: exact(weight) for member, weight in value.items()}
 
 
 @attrs.frozen
@@ -306,11 +314,11 @@ class RangeKind:
             raise fail(f"{where}.places", rule, "places is a whole number from 0 to 6")
         return ScoreRange(low, high, places)
 
-    def dump(self, value: ScoreRange) -> object:
+    def dump(self, value: ScoreRange, exact: ExactWriter = format_fraction) -> object:
         """Write the range (``places`` only where it is not the default 2)."""
         out: dict[str, object] = {
-            "min": format_fraction(value.minimum),
-            "max": format_fraction(value.maximum),
+            "min": exact(value.minimum),
+            "max": exact(value.maximum),
         }
         if value.places != 2:  # noqa: PLR2004 - the default
             out["places"] = value.places
@@ -353,12 +361,12 @@ class AnswerScaleKind:
             raise fail(f"{where}.levels", rule, "scores must fall strictly, best answer first")
         return AnswerScale(name, tuple(levels))
 
-    def dump(self, value: AnswerScale) -> object:
+    def dump(self, value: AnswerScale, exact: ExactWriter = format_fraction) -> object:
         """Write the scale."""
         return {
             "name": value.name,
             "levels": [
-                {"code": lv.code, "zh": lv.zh, "en": lv.en, "score": format_fraction(lv.score)}
+                {"code": lv.code, "zh": lv.zh, "en": lv.en, "score": exact(lv.score)}
                 for lv in value.levels
             ],
         }
@@ -391,9 +399,9 @@ class BandsKind:
             raise fail(where, rule, "bands overlap: minimums must fall strictly, best grade first")
         return tuple(bands)
 
-    def dump(self, value: tuple[GradeBand, ...]) -> object:
+    def dump(self, value: tuple[GradeBand, ...], exact: ExactWriter = format_fraction) -> object:
         """Write the bands."""
-        return [{"grade": b.grade.code, "min": format_fraction(b.minimum)} for b in value]
+        return [{"grade": b.grade.code, "min": exact(b.minimum)} for b in value]
 
 
 @attrs.frozen
@@ -409,7 +417,7 @@ class MappingKind(Generic[E, V]):
         target = ChoiceKind(self.values)
         return {m: target.read(table[m.code], f"{where}.{m.code}", rule) for m in self.keys}
 
-    def dump(self, value: Mapping[E, V]) -> object:
+    def dump(self, value: Mapping[E, V], exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
         """Write codes."""
         return {k.code: v.code for k, v in value.items()}
 
@@ -429,6 +437,6 @@ class AnyKind:
             return raw
         raise fail(where, rule, f"local values are text, numbers or dates, got {raw!r}")
 
-    def dump(self, value: object) -> object:
+    def dump(self, value: object, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
         """Write as is."""
         return value

@@ -1,8 +1,12 @@
-"""The base of every exchanged document, and exact numbers as text (all rules).
+"""The base of every exchanged document, and exact numbers in JSON (all rules).
 
-Every document model forbids unknown fields and is strict, so a float where
-exact text belongs is refused; exact numbers are written as text and read back
-exactly. Each part of the mechanism keeps its documents in its own module:
+Every document model forbids unknown fields and is strict, so a float where an
+exact number belongs is refused. A document holds an exact number as its
+canonical text; ``Document.to_json`` writes it as a real JSON number, digit for
+digit (a decimal such as a score), or as ``{"reported", "num", "den"}`` (a
+fraction such as a vote share), and reading takes any of these spellings back
+to the same text. The ledger keeps the text form in its records, as its record
+form says. Each part of the mechanism keeps its documents in its own module:
 ``community``, ``evaluation``, ``consultation``, ``rectification``, ``services``
 and ``policy``.
 """
@@ -10,17 +14,45 @@ and ``policy``.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    model_validator,
+)
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import to_jsonable_python
 
 from community_governance.errors import ParseError
-from community_governance.numbers import as_score, format_fraction, parse_exact
+from community_governance.numbers import (
+    RoundingMode,
+    as_score,
+    exact_json,
+    format_fraction,
+    parse_exact,
+    round_exact,
+)
 
-__all__ = ["Document", "ExactText", "dec", "exact_json", "frac", "undec", "unfrac"]
+__all__ = [
+    "Document",
+    "ExactDoc",
+    "ExactFraction",
+    "ExactText",
+    "Number",
+    "dec",
+    "exact_json",
+    "frac",
+    "undec",
+    "unfrac",
+]
 
 
 def _as_text(value: str | int) -> str:
@@ -33,9 +65,29 @@ ExactText = Annotated[str | int, AfterValidator(_as_text)]
 
 
 class Document(BaseModel):
-    """An exchanged document: strict, frozen, no unknown field."""
+    """An exchanged document: strict, frozen, no unknown field.
+
+    ``NUMBERS`` names the fields whose exact decimals (text, or a table of them) are
+    written as JSON numbers; ``FRACTIONS`` those whose exact values are written as
+    ``{"reported", "num", "den"}`` (see ``ExactFraction``).
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    NUMBERS: ClassVar[frozenset[str]] = frozenset()
+    FRACTIONS: ClassVar[frozenset[str]] = frozenset()
+
+    def json_data(self) -> dict[str, Any]:
+        """The document as plain data for JSON, its exact numbers as numbers (see the class)."""
+        cls = type(self)
+        return {
+            name: _plain(getattr(self, name), name in cls.NUMBERS, name in cls.FRACTIONS)
+            for name in cls.model_fields
+        }
+
+    def to_json(self) -> str:
+        """The document as JSON text: exact numbers as real JSON numbers, digit for digit."""
+        return exact_json(self.json_data()) + "\n"
 
     def check(self) -> None:
         """Check what a schema cannot state (fields that must agree); run as it is read.
@@ -44,6 +96,136 @@ class Document(BaseModel):
             GovernanceError: naming the field and the rule. Most documents have nothing
                 to check here: their ``to_domain`` re-checks the rules.
         """
+
+
+def _bounded(value: Decimal) -> Decimal:
+    # As every exact number the library reads: finite, and of a bounded number of digits.
+    return as_score(value, field="number", rule="E-5")
+
+
+#: A reported number: a JSON number read from its digits, finite and bounded.
+Number = Annotated[Decimal, AfterValidator(_bounded)]
+
+
+def shown(value: Fraction, places: int) -> Decimal:
+    """A value to ``places`` for people; the exact value travels beside it."""
+    return round_exact(value, places, RoundingMode.HALF_EVEN)
+
+
+def places_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def rounds_to(value: Fraction, reported: Decimal) -> bool:
+    """Whether ``reported`` is ``value`` rounded to the places it is written with."""
+    return abs(Fraction(reported) - value) <= Fraction(1, 2 * 10 ** places_of(reported))
+
+
+class ExactDoc(Document):
+    """An exact number: numerator and denominator in lowest terms, and its value reported."""
+
+    reported: Number
+    num: int
+    den: int
+
+    @model_validator(mode="after")
+    def _lowest_terms(self) -> ExactDoc:
+        if self.den < 1 or math.gcd(self.num, self.den) != 1:
+            raise ValueError(f"{self.num}/{self.den} is not a fraction in lowest terms")
+        if not rounds_to(self.value, self.reported):
+            raise ValueError(f"{self.reported} is not {self.num}/{self.den} rounded")
+        return self
+
+    @property
+    def value(self) -> Fraction:
+        """The exact value."""
+        return Fraction(self.num, self.den)
+
+    @classmethod
+    def of(cls, value: Fraction, places: int) -> ExactDoc:
+        """``value`` exactly, and reported to ``places``."""
+        return cls(reported=shown(value, places), num=value.numerator, den=value.denominator)
+
+    @classmethod
+    def shortest(cls, value: Fraction) -> ExactDoc:
+        """``value`` exactly, reported as its own decimal of ten places at most.
+
+        A value with no such decimal (a share such as 2/3) is reported to ten places.
+        """
+        text = format_fraction(value)
+        if "/" in text or len(text.partition(".")[2]) > WIDEST:
+            return cls.of(value, WIDEST)
+        return cls(reported=Decimal(text), num=value.numerator, den=value.denominator)
+
+
+#: The most places a fraction with no places of its own is reported to.
+WIDEST = 10
+
+
+def _fraction_text(value: object) -> object:
+    """An exact value in any of its JSON spellings, as its canonical text."""
+    if isinstance(value, Mapping):
+        reported = value.get("reported")
+        try:
+            whole = isinstance(reported, int) and not isinstance(reported, bool)
+            number = Decimal(str(reported)) if whole or isinstance(reported, str) else reported
+            doc = ExactDoc.model_validate({**value, "reported": number})
+        except ArithmeticError:
+            raise ValueError(f"reported {str(reported)[:20]!r} is not a number") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ValueError(f"{where}: {first['msg']}" if where else first["msg"]) from None
+        return format_fraction(doc.value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+#: An exact value held as its canonical text (``"0.85"``, ``"2/3"``), read from text, a
+#: JSON number or ``{"reported", "num", "den"}``, and written as the last by ``to_json``.
+ExactFraction = Annotated[
+    str,
+    BeforeValidator(_fraction_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "exact text: 0.85, 17/20 or 85%"},
+                {"type": "number"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "reported": {"type": "number"},
+                        "num": {"type": "integer"},
+                        "den": {"type": "integer", "minimum": 1},
+                    },
+                    "required": ["reported", "num", "den"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
+def _plain(value: object, number: bool, fraction: bool) -> object:  # noqa: FBT001, PLR0911
+    """``value`` as plain data for ``exact_json``: exact text as numbers where asked."""
+    if isinstance(value, Document):
+        return value.json_data()
+    if isinstance(value, Mapping):
+        return {k: _plain(v, number, fraction) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, number, fraction) for v in value]
+    if isinstance(value, str) and number:
+        return Decimal(value)
+    if isinstance(value, str) and fraction:
+        return ExactDoc.shortest(parse_exact(value)).json_data()
+    if isinstance(value, Decimal | dt.date | bool | int | str) or value is None:
+        return value
+    return to_jsonable_python(value)
 
 
 def frac(value: Fraction | None) -> str | None:
@@ -70,39 +252,3 @@ def undec(text: str | None, field: str = "value") -> Decimal | None:
     except ArithmeticError:
         raise ParseError(f"{text[:20]!r} is not a decimal number", field=field) from None
     return as_score(value, field=field, rule="exact")
-
-
-def exact_json(value: object, indent: int = 2) -> str:
-    """Plain data as JSON text, a ``Decimal`` as a JSON number digit for digit.
-
-    The standard library writes a ``Decimal`` only through a binary float; a document's
-    reported numbers are written from their digits instead, never with an exponent.
-    Dates are written as ISO text.
-    """
-
-    def write(item: object, level: int) -> str:  # noqa: PLR0911 - one return per JSON kind
-        pad, end = " " * indent * (level + 1), " " * indent * level
-        if isinstance(item, dict):
-            if not item:
-                return "{}"
-            pairs = (
-                f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {write(v, level + 1)}"
-                for k, v in item.items()
-            )
-            return "{\n" + ",\n".join(pairs) + "\n" + end + "}"
-        if isinstance(item, list | tuple):
-            if not item:
-                return "[]"
-            rows = (pad + write(v, level + 1) for v in item)
-            return "[\n" + ",\n".join(rows) + "\n" + end + "]"
-        if isinstance(item, Decimal):
-            if not item.is_finite():
-                raise ValueError(f"{item} is not a number JSON can hold")
-            return format(item, "f")
-        if isinstance(item, dt.date):
-            return json.dumps(item.isoformat())
-        if item is None or isinstance(item, bool | int | str):
-            return json.dumps(item, ensure_ascii=False)
-        raise TypeError(f"{type(item).__name__} is not plain data")
-
-    return write(value, 0)

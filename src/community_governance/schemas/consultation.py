@@ -20,7 +20,7 @@ from community_governance.consultation.vote import Tally
 from community_governance.explain import Explanation
 from community_governance.numbers import format_fraction, parse_exact
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.schemas.base import Document, frac, unfrac
+from community_governance.schemas.base import Document, ExactFraction, frac, unfrac
 from community_governance.vocabulary import (
     ApprovalBase,
 )
@@ -135,8 +135,11 @@ class TallyDoc(Document):
     """The count and the decision on one proposal (C-3).
 
     ``base`` is the approval base's code (``entitled``, ``present`` or ``cast``), as
-    everywhere in the library; ``base_count`` is how many it counted.
+    everywhere in the library; ``base_count`` is how many it counted. ``share`` and
+    ``threshold`` are exact: ``to_json`` writes ``{"reported": 0.85, "num": 17, "den": 20}``.
     """
+
+    FRACTIONS = frozenset({"share", "threshold"})
 
     document: Literal["tally"] = "tally"
     proposal_id: str
@@ -148,8 +151,8 @@ class TallyDoc(Document):
     absent: int
     base: str
     base_count: int
-    share: str | None
-    threshold: str
+    share: ExactFraction | None
+    threshold: ExactFraction
     inclusive: bool
     quorum_met: bool
     approved: bool

@@ -42,7 +42,12 @@ __all__ = [
 
 
 class RatingDoc(Document):
-    """One rating: dimension code → decimal text, or null for "unable to rate" (E-2, E-3)."""
+    """One rating: dimension code → its score, or null for "unable to rate" (E-2, E-3).
+
+    A score is held as its exact text; ``to_json`` writes it as a JSON number.
+    """
+
+    NUMBERS = frozenset({"scores"})
 
     rater: str
     ratee: str

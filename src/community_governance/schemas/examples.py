@@ -64,9 +64,7 @@ def example_documents(data: DemoQuarter, outcome: DemoOutcome) -> dict[str, byte
         "meeting.json": ClosedMeetingDoc.from_domain(data.meeting),
         "announcement.json": AnnouncementDoc.from_domain(outcome.announcement),
     }
-    files = {
-        name: (doc.model_dump_json(indent=2) + "\n").encode() for name, doc in documents.items()
-    }
+    files = {name: doc.to_json().encode() for name, doc in documents.items()}
     places = data.policy.at(outcome.result.evaluated_on).rounding_places
     files["result.json"] = QuarterResultDoc.from_domain(outcome.result, places).to_json().encode()
     return files | _tables(data, files["certificate.json"])

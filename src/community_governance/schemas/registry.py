@@ -81,9 +81,25 @@ class _ConstantError(ValueError):
 #: dimensions, E-5): a JSON number there is handed on as the text it was written as.
 EXACT_VALUES = frozenset({"scores", "self_dimensions"})
 
-#: The fields that hold an exact decimal as a JSON number (a result's reported numbers,
-#: E-4, E-5): handed on as the text they were written as, never through a float.
-EXACT_FIELDS = frozenset({"reported", "standard_error", "margin", "low", "high"})
+#: The fields that hold an exact number as a JSON number (a result's reported numbers,
+#: E-4, E-5; a tally's share and threshold, C-3): handed on as the text they were
+#: written as, never through a float.
+EXACT_FIELDS = frozenset(
+    {"reported", "standard_error", "margin", "low", "high", "share", "threshold"}
+)
+
+
+#: The fields whose every number is exact, however deep (a policy parameter's value, P):
+#: handed on as the text they were written as.
+EXACT_TREES = frozenset({"value"})
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _exact_numbers(value: object, key: str = "") -> object:
@@ -92,6 +108,8 @@ def _exact_numbers(value: object, key: str = "") -> object:
     Any other number with a point or an exponent stays a number (a float), which the
     document then refuses where it holds text or a whole number, naming the field.
     """
+    if key in EXACT_TREES:
+        return _as_text(value)
     if isinstance(value, dict):
         if key in EXACT_VALUES:
             return {k: str(v) if isinstance(v, Decimal) else v for k, v in value.items()}

@@ -25,13 +25,10 @@ and explain another.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal
-
-from pydantic import AfterValidator, model_validator
+from typing import Any, Literal
 
 from community_governance.community import Quarter
 from community_governance.errors import ParseError
@@ -40,64 +37,20 @@ from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.evaluation.scoring import FinalScore
 from community_governance.evaluation.survey import Precision
 from community_governance.explain import Explanation
-from community_governance.numbers import RoundingMode, as_score, round_exact
-from community_governance.schemas.base import Document, exact_json
+from community_governance.schemas.base import (
+    Document,
+    ExactDoc,
+    Number,
+    places_of,
+    rounds_to,
+    shown,
+)
 from community_governance.vocabulary import Component, Dimension, Grade
 
 __all__ = ["ExactDoc", "QuarterResultDoc", "check_result"]
 
 #: The places a result without any reported score is shown to (the shipped policy's).
 DEFAULT_PLACES = 2
-
-
-def _bounded(value: Decimal) -> Decimal:
-    # As every exact number the library reads: finite, and of a bounded number of digits.
-    return as_score(value, field="number", rule="E-5")
-
-
-#: A reported number: a JSON number read from its digits, finite and bounded.
-Number = Annotated[Decimal, AfterValidator(_bounded)]
-
-
-def _shown(value: Fraction, places: int) -> Decimal:
-    """A value to ``places`` for people; the exact value travels beside it."""
-    return round_exact(value, places, RoundingMode.HALF_EVEN)
-
-
-def _places_of(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _rounds_to(value: Fraction, reported: Decimal) -> bool:
-    """Whether ``reported`` is ``value`` rounded to the places it is written with."""
-    return abs(Fraction(reported) - value) <= Fraction(1, 2 * 10 ** _places_of(reported))
-
-
-class ExactDoc(Document):
-    """An exact number: numerator and denominator in lowest terms, and its value reported."""
-
-    reported: Number
-    num: int
-    den: int
-
-    @model_validator(mode="after")
-    def _lowest_terms(self) -> ExactDoc:
-        if self.den < 1 or math.gcd(self.num, self.den) != 1:
-            raise ValueError(f"{self.num}/{self.den} is not a fraction in lowest terms")
-        if not _rounds_to(self.value, self.reported):
-            raise ValueError(f"{self.reported} is not {self.num}/{self.den} rounded")
-        return self
-
-    @property
-    def value(self) -> Fraction:
-        """The exact value."""
-        return Fraction(self.num, self.den)
-
-    @classmethod
-    def of(cls, value: Fraction, places: int) -> ExactDoc:
-        """``value`` exactly, and reported to ``places``."""
-        return cls(reported=_shown(value, places), num=value.numerator, den=value.denominator)
 
 
 def _exact(value: Fraction | None, places: int) -> ExactDoc | None:
@@ -125,8 +78,8 @@ class PrecisionDoc(Document):
     def from_domain(cls, p: Precision, places: int) -> PrecisionDoc:
         """Export."""
 
-        def shown(value: Decimal | None) -> Decimal | None:
-            return None if value is None else _shown(Fraction(value), places)
+        def to_places(value: Decimal | None) -> Decimal | None:
+            return None if value is None else shown(Fraction(value), places)
 
         return cls(
             n=p.n,
@@ -134,10 +87,10 @@ class PrecisionDoc(Document):
             mean=ExactDoc.of(p.mean, places),
             z=ExactDoc.of(p.z, places),
             variance=_exact(p.variance, places),
-            standard_error=shown(p.standard_error),
-            margin=shown(p.margin),
-            low=shown(p.low),
-            high=shown(p.high),
+            standard_error=to_places(p.standard_error),
+            margin=to_places(p.margin),
+            low=to_places(p.low),
+            high=to_places(p.high),
         )
 
     def to_domain(self, where: str) -> Precision:
@@ -159,7 +112,7 @@ class PrecisionDoc(Document):
         for name in ("standard_error", "margin", "low", "high"):
             written, computed = getattr(self, name), getattr(again, name)
             if (written is None) != (computed is None) or (
-                written is not None and not _rounds_to(Fraction(computed), written)
+                written is not None and not rounds_to(Fraction(computed), written)
             ):
                 raise ParseError(
                     f"{written} is not what the exact mean and variance give",
@@ -277,7 +230,7 @@ class QuarterResultDoc(Document):
         """Export, numbers to ``places`` (default: the places the final scores have)."""
         if places is None:
             reported = [c.final.reported for c in r.scorecards]
-            places = _places_of(reported[0]) if reported else DEFAULT_PLACES
+            places = places_of(reported[0]) if reported else DEFAULT_PLACES
         return cls(
             community_id=r.community_id,
             quarter=str(r.quarter),
@@ -331,10 +284,6 @@ class QuarterResultDoc(Document):
         """Refuse a result that contradicts itself (see the module's description)."""
         self.to_domain()
 
-    def to_json(self) -> str:
-        """The document as JSON text: numbers as JSON numbers, digit for digit."""
-        return exact_json(self.model_dump(mode="python")) + "\n"
-
 
 def check_result(result: QuarterResult) -> None:
     """Refuse a result that says one thing and explains another (E-5, E-6).
@@ -385,7 +334,7 @@ def _check_final(final: FinalScore, where: str) -> None:
             field=f"{where}.exact",
             rule="E-5",
         )
-    if not _rounds_to(final.exact, final.reported):
+    if not rounds_to(final.exact, final.reported):
         raise ParseError(
             f"{final.reported} is not the exact score rounded",
             field=f"{where}.reported",
