@@ -106,6 +106,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "consultation": (
         [
             "src/community_governance/consultation/meeting.py",
+            "src/community_governance/consultation/meeting_events.py",
             "src/community_governance/consultation/routing.py",
         ],
         ["tests/consultation/"],

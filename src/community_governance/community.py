@@ -35,7 +35,9 @@ _QUARTER_MONTHS = 3
 def _identifier(field: str) -> attrs._ValidatorType[str]:
     def check(_: object, __: attrs.Attribute[str], value: object) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise ParseError("an id is non-empty text", field=field, rule="E-1")
+            raise ParseError(
+                "an id is non-empty text", field=field, rule="E-1", zh="编号须为非空文本"
+            )
 
     return check
 
@@ -55,12 +57,22 @@ class Quarter:
     @year.validator
     def _check_year(self, _: attrs.Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9999:  # noqa: PLR2004
-            raise ParseError(f"{value!r} is not a year", field="quarter.year", rule="E-1")
+            raise ParseError(
+                f"{value!r} is not a year",
+                field="quarter.year",
+                rule="E-1",
+                zh=f"{value!r} 不是年份",
+            )
 
     @number.validator
     def _check_number(self, _: attrs.Attribute[int], value: object) -> None:
         if isinstance(value, bool) or value not in (1, 2, 3, 4):
-            raise ParseError(f"{value!r} is not a quarter 1..4", field="quarter.number", rule="E-1")
+            raise ParseError(
+                f"{value!r} is not a quarter 1..4",
+                field="quarter.number",
+                rule="E-1",
+                zh=f"{value!r} 不是 1 至 4 的季度",
+            )
 
     @classmethod
     def parse(cls, text: object) -> Quarter:
@@ -72,7 +84,10 @@ class Quarter:
         match = _QUARTER.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise ParseError(
-                f"{text!r} is not a quarter such as 2026Q3", field="quarter", rule="E-1"
+                f"{text!r} is not a quarter such as 2026Q3",
+                field="quarter",
+                rule="E-1",
+                zh=f"{text!r} 不是季度（应如 2026Q3）",
             )
         return cls(int(match.group(1)), int(match.group(2)))
 
@@ -188,12 +203,14 @@ class Project:
                 f"project {self.project_id} names no responsible unit",
                 field="project.responsible_units",
                 rule="E-4",
+                zh=f"项目 {self.project_id} 未写明责任单位",
             )
         if len(set(value)) != len(value):
             raise ParseError(
                 f"project {self.project_id} lists a unit twice",
                 field="project.responsible_units",
                 rule="E-4",
+                zh=f"项目 {self.project_id} 重复列出了同一单位",
             )
 
 
@@ -227,7 +244,10 @@ class Community:
         if len(set(ids)) != len(ids):
             duplicated = sorted({i for i in ids if ids.count(i) > 1})
             raise ParseError(
-                f"unit id(s) listed twice: {duplicated}", field="community.units", rule="E-1"
+                f"unit id(s) listed twice: {duplicated}",
+                field="community.units",
+                rule="E-1",
+                zh=f"单位编号重复：{duplicated}",
             )
 
     @property
@@ -249,6 +269,10 @@ class Community:
             f"{', '.join(self.unit_ids)}",
             field="unit",
             rule="E-1",
+            zh=(
+                f"{unit_id!r} 不是 {self.community_id} 的成员单位；"
+                f"成员单位：{', '.join(self.unit_ids)}"
+            ),
         )
 
     def check_units(self, unit_ids: Iterable[str], field: str, rule: str) -> None:
@@ -259,4 +283,5 @@ class Community:
                     f"{unit_id!r} is not a member unit of {self.community_id}",
                     field=field,
                     rule=rule,
+                    zh=f"{unit_id!r} 不是 {self.community_id} 的成员单位",
                 )

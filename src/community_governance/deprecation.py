@@ -35,7 +35,12 @@ def deprecated_alias(
     if on is None:
         return at
     if at is not None:
-        raise ParseError(f"{where}: pass at= only ({old}= is its old name)", field="at", rule=rule)
+        raise ParseError(
+            f"{where}: pass at= only ({old}= is its old name)",
+            field="at",
+            rule=rule,
+            zh=f"{where}：只能传 at=（{old}= 是其旧名）",
+        )
     warnings.warn(
         f"{where}({old}=...) is deprecated; use at=...", DeprecationWarning, stacklevel=3 + depth
     )
@@ -52,7 +57,12 @@ def required_date(
     """
     when = deprecated_alias(where, at=at, on=on, old=old, rule=rule, depth=1)
     if when is None:
-        raise ParseError(f"{where} needs the date of the act: pass at=", field="at", rule=rule)
+        raise ParseError(
+            f"{where} needs the date of the act: pass at=",
+            field="at",
+            rule=rule,
+            zh=f"{where} 需要行为发生的日期：请传 at=",
+        )
     return when
 
 

@@ -11,6 +11,7 @@ inherit from both.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -55,6 +56,7 @@ __all__ = [
     "UnresolvedObjectionError",
     "UnsampledHouseholdError",
     "read_in",
+    "strerror_zh",
 ]
 
 
@@ -62,39 +64,65 @@ class GovernanceError(Exception):
     """Base of every error the library raises on purpose.
 
     Attributes:
-        message: what was wrong, in plain words.
+        message: what was wrong, in plain words (English; ``str(error)`` shows it).
         field: the path of the offending input, or ``None`` when no single
             field is to blame.
         rule: the rule ID (``C-3``, ``E-5``, ...) or library contract
             (``exact``, ``policy``, ``vocabulary``) that was broken.
+        zh: the same message in Chinese, for people who read Chinese (the command
+            line's ``--lang zh``); ``None`` where an error raised outside the library
+            has none, and ``said("zh")`` then falls back to the English.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        rule: str | None = None,
+        zh: str | None = None,
+    ):
         self.message = message
         self.field = field
         self.rule = rule
+        self.zh = zh
         super().__init__(self._render())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Errors cross process boundaries (Dask workers): keep the field and the rule.
-        return (_rebuild, (type(self), self.message, self.field, self.rule))
+        # Errors cross process boundaries (Dask workers): keep every part.
+        return (_rebuild, (type(self), self.message, self.field, self.rule, self.zh))
 
     def in_file(self, source: str) -> GovernanceError:
         """The same error, its field prefixed by the file it came from (``source: field``)."""
-        where = f"{source}: {self.field}" if self.field else source
-        return type(self)(self.message, field=where, rule=self.rule)
+        return self.moved(f"{source}: {self.field}" if self.field else source)
 
-    def _render(self) -> str:
+    def moved(self, field: str | None, rule: str | None = None) -> GovernanceError:
+        """The same error (both languages) naming another field, and another rule if given."""
+        return type(self)(self.message, field=field, rule=rule or self.rule, zh=self.zh)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``); English where there is no Chinese."""
+        return self.zh if lang == "zh" and self.zh else self.message
+
+    def said(self, lang: str) -> str:
+        """The error's line in ``lang``: field, message and rule (``str(error)`` in English)."""
+        return self._render(lang)
+
+    def _render(self, lang: str = "en") -> str:
         where = f"{self.field}: " if self.field else ""
         why = f" [{self.rule}]" if self.rule else ""
-        return f"{where}{self.message}{why}"
+        return f"{where}{self.message_in(lang)}{why}"
 
 
 def _rebuild(
-    kind: type[GovernanceError], message: str, field: str | None, rule: str | None
+    kind: type[GovernanceError],
+    message: str,
+    field: str | None,
+    rule: str | None,
+    zh: str | None = None,
 ) -> GovernanceError:
     """An error rebuilt from its parts, as pickling hands them over."""
-    return kind(message, field=field, rule=rule)
+    return kind(message, field=field, rule=rule, zh=zh)
 
 
 class ExactnessError(GovernanceError, TypeError):
@@ -234,11 +262,39 @@ class UnresolvedObjectionError(EligibilityError):
 
 
 class GovernanceWarning(UserWarning):
-    """Base of every warning the library issues."""
+    """Base of every warning the library issues; ``zh`` is its message in Chinese."""
+
+    def __init__(self, message: str, *, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
+
+    def said(self, lang: str) -> str:
+        """The warning in ``lang`` (``"zh"`` or ``"en"``); English where there is no Chinese."""
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 class PolicyDateWarning(GovernanceWarning):
     """A lenient policy lookup fell outside every validity window."""
+
+
+#: The operating system's reasons, in Chinese, by ``errno`` code.
+_OS_REASONS_ZH = {
+    errno.ENOENT: "没有这个文件或文件夹",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许此操作",
+    errno.EISDIR: "这是文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已存在",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ELOOP: "符号链接层数太多",
+}
+
+
+def strerror_zh(error: OSError) -> str:
+    """The operating system's reason for ``error`` in Chinese (its own words if not listed)."""
+    return _OS_REASONS_ZH.get(error.errno or 0, error.strerror or str(error))
 
 
 def read_in(source: str, read: Callable[[], T]) -> T:

@@ -205,6 +205,7 @@ class Explanation:
                 f"expected schema {SCHEMA!r}, got {data.get('schema')!r}",
                 field="schema",
                 rule="explain",
+                zh=f"应为 {SCHEMA!r} 格式，实为 {data.get('schema')!r}",
             )
         try:
             return cls(
@@ -227,7 +228,9 @@ class Explanation:
                 flags=tuple(data["flags"]),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise ParseError(f"malformed explanation: {error}", field="explanation") from error
+            raise ParseError(
+                f"malformed explanation: {error}", field="explanation", zh=f"说明格式有误：{error}"
+            ) from error
 
     def html_steps(self, lang: Lang | None = None) -> str:
         """The steps as HTML list items, in ``lang`` or (``None``) in both languages."""

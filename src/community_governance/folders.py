@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from community_governance.errors import ParseError
+from community_governance.errors import ParseError, strerror_zh
 
 __all__ = ["write_file", "write_new_folder"]
 
@@ -24,7 +24,9 @@ def write_new_folder(target: Path | str, files: Mapping[str, bytes], *, rule: st
     """
     folder = Path(target)
     if folder.exists():
-        raise ParseError("the output folder exists already", field=str(folder), rule=rule)
+        raise ParseError(
+            "the output folder exists already", field=str(folder), rule=rule, zh="输出文件夹已存在"
+        )
     temporary = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
     try:
         for name, data in files.items():
@@ -52,6 +54,9 @@ def write_file(target: Path | str, data: bytes, *, rule: str = "output") -> Path
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise ParseError(
-            f"cannot write the file: {error.strerror}", field=str(path), rule=rule
+            f"cannot write the file: {error.strerror}",
+            field=str(path),
+            rule=rule,
+            zh=f"无法写入文件：{strerror_zh(error)}",
         ) from None
     return path

@@ -50,7 +50,7 @@ def clean_id(value: str, *, field: str, rule: str = "E-4") -> str:
     """
     text = unicodedata.normalize("NFC", value).strip()
     if not text:
-        raise ParseError("an id is non-empty text", field=field, rule=rule)
+        raise ParseError("an id is non-empty text", field=field, rule=rule, zh="编号须为非空文本")
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
             raise ParseError(
@@ -58,6 +58,10 @@ def clean_id(value: str, *, field: str, rule: str = "E-4") -> str:
                 "retype it without control or format characters",
                 field=field,
                 rule=rule,
+                zh=(
+                    f"编号 {text!r} 含有不可见字符 U+{ord(char):04X}；"
+                    "请去掉控制字符或格式字符后重新输入"
+                ),
             )
     return text
 
@@ -95,17 +99,17 @@ def check_lookalikes(
     """
     seen: dict[str, str] = {}
     for text in ids:
-        problem = None
+        problem = problem_zh = None
         if len(_scripts(text)) > 1:
             problem = f"the id {text!r} mixes Latin letters with Cyrillic or Greek ones"
+            problem_zh = f"编号 {text!r} 混用了拉丁字母与西里尔或希腊字母"
         else:
             key = skeleton(text)
             twin = seen.setdefault(key, text)
             if twin != text:
-                problem = (
-                    f"the ids {twin!r} and {text!r} look alike but differ "
-                    f"(U+{ord(_first_difference(twin, text)):04X})"
-                )
+                code = f"U+{ord(_first_difference(twin, text)):04X}"
+                problem = f"the ids {twin!r} and {text!r} look alike but differ ({code})"
+                problem_zh = f"编号 {twin!r} 与 {text!r} 看似相同，实则不同（{code}）"
         if problem is None:
             continue
         if on_lookalike is LookalikeRule.ERROR:
@@ -113,8 +117,12 @@ def check_lookalikes(
                 f"{problem}; write each id in one way (policy input.ids.lookalikes)",
                 field=field,
                 rule=rule,
+                zh=f"{problem_zh}；同一编号请只用一种写法（政策参数 input.ids.lookalikes）",
             )
-        warnings.warn(f"{field}: {problem} [{rule}]", LookalikeWarning, stacklevel=2)
+        warnings.warn(
+            LookalikeWarning(f"{field}: {problem} [{rule}]", zh=f"{field}: {problem_zh} [{rule}]"),
+            stacklevel=2,
+        )
 
 
 def _first_difference(one: str, other: str) -> str:

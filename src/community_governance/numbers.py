@@ -73,6 +73,7 @@ def _refuse(value: object, field: str, rule: str) -> ExactnessError:
         f"expected an exact number (int, Fraction, Decimal or text), got {kind} {value!r}{hint}",
         field=field,
         rule=rule,
+        zh=f"应为精确数值（int、Fraction、Decimal 或文本），实为 {kind} {value!r}{hint}",
     )
 
 
@@ -105,7 +106,12 @@ def parse_exact(text: str, *, field: str = "value", rule: str = "exact") -> Frac
     if ratio is not None:
         numerator, denominator = int(ratio.group(1)), int(ratio.group(2))
         if denominator == 0:
-            raise ParseError(f"{text!r} has a zero denominator", field=field, rule=rule)
+            raise ParseError(
+                f"{text!r} has a zero denominator",
+                field=field,
+                rule=rule,
+                zh=f"{text!r} 的分母为零",
+            )
         return Fraction(numerator, denominator)
     percent = body.endswith("%")
     digits = body[:-1].rstrip() if percent else body
@@ -114,6 +120,7 @@ def parse_exact(text: str, *, field: str = "value", rule: str = "exact") -> Frac
             f"{text!r} is not an exact number; write e.g. '85%', '17/20', '0.85' or '87.5'",
             field=field,
             rule=rule,
+            zh=f"{text!r} 不是精确数值；请写作 '85%'、'17/20'、'0.85' 或 '87.5' 等",
         )
     value = Fraction(Decimal(digits))
     return value / 100 if percent else value
@@ -126,6 +133,7 @@ def _check_length(body: str, shown: str, field: str, rule: str) -> None:
             f"{MAX_DIGITS} digits",
             field=field,
             rule=rule,
+            zh=f"{shown[:20]!r}… 有 {len(body)} 个字符；精确数值最多 {MAX_DIGITS} 位",
         )
 
 
@@ -138,6 +146,7 @@ def _check_decimal(value: Decimal, field: str, rule: str) -> None:
             f"at most {MAX_DIGITS} digits",
             field=field,
             rule=rule,
+            zh=f"小数有 {len(digits)} 位数字、指数为 {exponent}；精确数值最多 {MAX_DIGITS} 位",
         )
 
 
@@ -187,7 +196,12 @@ def as_score(value: object, *, field: str = "score", rule: str = "exact") -> Dec
         raise _refuse(value, field, rule)
     if isinstance(value, int):
         if abs(value) >= 10**MAX_DIGITS:
-            raise ParseError(f"an integer of more than {MAX_DIGITS} digits", field=field, rule=rule)
+            raise ParseError(
+                f"an integer of more than {MAX_DIGITS} digits",
+                field=field,
+                rule=rule,
+                zh=f"整数超过 {MAX_DIGITS} 位",
+            )
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -199,7 +213,10 @@ def as_score(value: object, *, field: str = "score", rule: str = "exact") -> Dec
         _check_length(body, value, field, rule)
         if _DECIMAL.fullmatch(body) is None:
             raise ParseError(
-                f"{value!r} is not a decimal score such as '87.5'", field=field, rule=rule
+                f"{value!r} is not a decimal score such as '87.5'",
+                field=field,
+                rule=rule,
+                zh=f"{value!r} 不是分数（应如 '87.5'）",
             )
         return Decimal(body)
     raise _refuse(value, field, rule)
@@ -216,9 +233,16 @@ def as_amount(
     """
     amount = as_score(value, field=field, rule=rule)
     if amount < 0:
-        raise ParseError(f"an amount cannot be negative, got {amount}", field=field, rule=rule)
+        raise ParseError(
+            f"an amount cannot be negative, got {amount}",
+            field=field,
+            rule=rule,
+            zh=f"金额不能为负数，实为 {amount}",
+        )
     if positive and amount == 0:
-        raise ParseError("the amount must be positive, got 0", field=field, rule=rule)
+        raise ParseError(
+            "the amount must be positive, got 0", field=field, rule=rule, zh="金额须为正数，实为 0"
+        )
     return amount
 
 
@@ -232,7 +256,12 @@ def as_count(value: object, *, field: str = "count", rule: str = "exact") -> int
     if isinstance(value, bool) or not isinstance(value, int):
         raise _refuse(value, field, rule)
     if value < 0:
-        raise ParseError(f"a count cannot be negative, got {value}", field=field, rule=rule)
+        raise ParseError(
+            f"a count cannot be negative, got {value}",
+            field=field,
+            rule=rule,
+            zh=f"计数不能为负数，实为 {value}",
+        )
     return value
 
 
@@ -278,9 +307,19 @@ def round_ratio(
         Decimal('8.62')
     """
     if places < 0:
-        raise ParseError(f"cannot round to {places} places", field="places", rule="exact")
+        raise ParseError(
+            f"cannot round to {places} places",
+            field="places",
+            rule="exact",
+            zh=f"无法舍入到 {places} 位小数",
+        )
     if denominator <= 0:
-        raise ParseError("a ratio has a positive denominator", field="denominator", rule="exact")
+        raise ParseError(
+            "a ratio has a positive denominator",
+            field="denominator",
+            rule="exact",
+            zh="比值的分母须为正数",
+        )
     whole, remainder = divmod(abs(numerator) * 10**places, denominator)
     twice = 2 * remainder
     if twice > denominator or (

@@ -100,6 +100,7 @@ class BilingualEnum(enum.Enum):
                 f"expected a {cls.__name__} or its label, got {value!r}",
                 field=cls.__name__,
                 rule="vocabulary",
+                zh=f"应为 {cls.__name__} 或其标签，实为 {value!r}",
             )
         return cls.from_label(value)
 
@@ -126,6 +127,7 @@ class BilingualEnum(enum.Enum):
             f"unknown {cls.__name__} {label!r}; valid: {valid}",
             field=cls.__name__,
             rule="vocabulary",
+            zh=f"未知的 {cls.__name__} {label!r}；有效值：{valid}",
         )
 
     @classmethod

@@ -67,6 +67,8 @@ class Guard:
     why: str
     rule: str
     field: str = "event"
+    #: ``why`` in Chinese, for people who read Chinese (the command line's ``--lang zh``).
+    why_zh: str | None = None
 
 
 @attrs.frozen
@@ -112,23 +114,35 @@ class Workflow:
         known = set(self.states)
         if self.initial not in known:
             raise WorkflowDefinitionError(
-                f"initial state {self.initial} is not a state", field=self.name
+                f"initial state {self.initial} is not a state",
+                field=self.name,
+                zh=f"初始状态 {self.initial} 不是状态",
             )
         for row in self.transitions:
             stray = (set(row.sources) | ({row.target} if row.target else set())) - known
             if stray:
-                raise WorkflowDefinitionError(f"unknown state(s) {stray}", field=self.name)
+                raise WorkflowDefinitionError(
+                    f"unknown state(s) {stray}", field=self.name, zh=f"未知的状态 {stray}"
+                )
             if row.sources & self.terminal and row.target is not None:
-                raise WorkflowDefinitionError("a terminal state has a way out", field=self.name)
+                raise WorkflowDefinitionError(
+                    "a terminal state has a way out", field=self.name, zh="终止状态不能有出路"
+                )
         edges = self._edges()
         reached = _closure({self.initial}, edges)
         unreachable = [s.code for s in self.states if s not in reached]
         if unreachable:
-            raise WorkflowDefinitionError(f"unreachable state(s): {unreachable}", field=self.name)
+            raise WorkflowDefinitionError(
+                f"unreachable state(s): {unreachable}",
+                field=self.name,
+                zh=f"不可到达的状态：{unreachable}",
+            )
         dead = [s.code for s in self.states if not (_closure({s}, edges) & self.terminal)]
         if dead:
             raise WorkflowDefinitionError(
-                f"no terminal state can be reached from: {dead}", field=self.name
+                f"no terminal state can be reached from: {dead}",
+                field=self.name,
+                zh=f"从以下状态无法到达终止状态：{dead}",
             )
 
     def step(self, state: BilingualEnum, subject: object, event: object, at: dt.date) -> Transition:
@@ -148,6 +162,8 @@ class Workflow:
                             f"{guard.name!r} failed ({guard.why})",
                             field=guard.field,
                             rule=guard.rule,
+                            zh=f"在“{state.zh}”状态下不允许 {_shown(event)}："
+                            f"条件 {guard.name!r} 不满足（{guard.why_zh or guard.why}）",
                         )
                 return row
         allowed = sorted({r.event.__name__ for r in self.transitions if state in r.sources})
@@ -156,6 +172,7 @@ class Workflow:
             f"{kind} is not allowed in state {state.code}; allowed: {', '.join(allowed) or 'none'}",
             field="event",
             rule=self.name,
+            zh=f"在“{state.zh}”状态下不允许 {kind}；允许的有：{', '.join(allowed) or '无'}",
         )
 
     def events_from(self, state: BilingualEnum) -> tuple[type, ...]:
@@ -218,5 +235,8 @@ def apply(subject: S, event: object, *, at: dt.date) -> S:
         if step is not None:
             return cast("S", step(subject, event, at=at))
     raise InvalidTransition(
-        f"a {type(subject).__name__} is not advanced by events", field="subject", rule="workflow"
+        f"a {type(subject).__name__} is not advanced by events",
+        field="subject",
+        rule="workflow",
+        zh=f"{type(subject).__name__} 不通过事件推进",
     )

@@ -337,18 +337,23 @@ def test_stdin_is_a_file_like_any_other(
 def test_under_lang_zh_each_error_line_says_its_kind_in_chinese(
     exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """E-3: --lang zh (or a Chinese locale) heads each error line with its kind in Chinese."""
+    """E-3: --lang zh (or a Chinese locale) says each error line in Chinese: kind and message."""
     body = RATINGS_HEADER + "2026Q3,clinic,school,peer,80,x,80,80,80,80\n"
     ratings = _ratings_csv(tmp_path, exported, body)
     code = main(["evaluate", ratings, str(exported / "survey.json"), "--lang", "zh"])
     err = capsys.readouterr().err
     assert code == EXIT_BAD_INPUT
     assert err.strip() == (
-        f"community-governance: 错误（表格中有错误行）: {ratings}:row 2, professional_level "
-        "(专业水平): 'x' is not a decimal score such as '87.5' [E-2]"
+        f"community-governance: 错误（表格中有错误行）: {ratings}:第 2 行, professional_level "
+        "(专业水平)：'x' 不是分数（应如 '87.5'） [E-2]"
     )
     code = main(["evaluate", str(tmp_path / "none.json"), "x", "--lang", "zh"])
     assert code == EXIT_BAD_INPUT
-    assert capsys.readouterr().err.startswith("community-governance: 错误（无法读取）: ")
+    assert capsys.readouterr().err.strip() == (
+        f"community-governance: 错误（无法读取）: {tmp_path / 'none.json'}: "
+        "无法读取文件：没有这个文件或文件夹 [E-3]"
+    )
     assert main(["evaluate", "--lang", "zh"]) == EXIT_BAD_INPUT
-    assert capsys.readouterr().err.startswith("community-governance: 错误（命令用法）: ")
+    assert capsys.readouterr().err.strip() == (
+        "community-governance: 错误（命令用法）: 缺少参数 'RATINGS'"
+    )

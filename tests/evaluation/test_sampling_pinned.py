@@ -148,7 +148,8 @@ def test_each_kind_of_tampering_is_named(change: dict[str, object], problem: str
     assert not check
     assert check.problems[0].startswith(problem)
     assert check.explanation.outcome.zh == "抽样与证书不符"
-    assert check.explanation.steps[-1].text.en == "problem found"
+    assert check.explanation.steps[-1].text.en == f"problem found: {check.problems[-1]}"
+    assert check.explanation.steps[-1].text.zh == f"发现问题：{check.problems_zh[-1]}"
 
 
 @pytest.mark.parametrize(
@@ -262,8 +263,8 @@ Outcome: the draw does not match the certificate
 Rules applied: E-4
 Steps:
   1. frame digest = {FRAME.digest}
-  2. problem found = the frame's digest differs from the certificate's
-  3. problem found = the frame has 10 households, the certificate says 11"""
+  2. problem found: the frame's digest differs from the certificate's
+  3. problem found: the frame has 10 households, the certificate says 11"""
 
 
 def test_a_check_explains_itself_and_lists_every_problem() -> None:
@@ -273,7 +274,11 @@ def test_a_check_explains_itself_and_lists_every_problem() -> None:
     bad = attrs.evolve(certificate, frame_size=11, frame_digest="0" * 64)
     check = verify_sample(bad, FRAME)
     assert check.explanation.to_text("en") == REFUSED_EN
-    assert [s.text.zh for s in check.explanation.steps][1:] == ["发现问题", "发现问题"]
+    assert [s.text.zh for s in check.explanation.steps][1:] == [
+        "发现问题：抽样框摘要与证书上的不同",
+        "发现问题：抽样框有 10 户，证书上写的是 11 户",
+    ]
+    assert check.problems_zh == ("抽样框摘要与证书上的不同", "抽样框有 10 户，证书上写的是 11 户")
     unknown = verify_sample(attrs.evolve(certificate, version=9), FRAME)
     assert unknown.problems == ("unknown algorithm consistent-sampler v9",)
     plain = draw_sample(FRAME, "2026", _size(4), seed_source="dice")  # type: ignore[arg-type]

@@ -9,10 +9,14 @@ rule, never a traceback; a table with several bad rows prints one such line per 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import warnings
+from collections.abc import Iterator
+from typing import TextIO
 
-from community_governance.errors import GovernanceError
+from community_governance.errors import GovernanceError, GovernanceWarning
 from community_governance.vocabulary import Lang
 
 _MISSING: ModuleNotFoundError | None = None
@@ -51,9 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     from community_governance.cli.app import cli
     from community_governance.cli.progress import showing_progress
 
+    lang = _lang(argv)
     try:
         # Without standalone mode click returns the code of an early exit (--help, Exit(n)).
-        with showing_progress():
+        with showing_progress(), _warnings_said(lang):
             code = cli.main(args=argv, prog_name="community-governance", standalone_mode=False)
     except (
         GovernanceError,
@@ -62,13 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         click.exceptions.Abort,
         KeyboardInterrupt,
     ) as stopped:
-        return _stopped(stopped, _lang(argv))
+        return _stopped(stopped, lang)
     return code if isinstance(code, int) else EXIT_OK
 
 
 #: What kind of error it is, in Chinese, by class name (the nearest class up the hierarchy):
-#: under ``--lang zh`` each error line starts with it; the details that follow (file, row,
-#: field, value, rule) stay as the library writes them.
+#: under ``--lang zh`` each error line starts with it, and its message follows in Chinese;
+#: the places it names (file, row, field path) and the rule stay as the library writes them.
 ERROR_KINDS_ZH: dict[str, str] = {
     "GovernanceError": "输入有误",
     "ExactnessError": "需要精确数值",
@@ -128,7 +133,7 @@ def _stopped(stopped: BaseException, lang: Lang = "en") -> int:
     if isinstance(stopped, GovernanceError):
         # A table's errors are one per row, each a line of its own.
         head = f"错误（{_kind_zh(stopped)}）" if lang == "zh" else "error"
-        for line in str(stopped).splitlines():
+        for line in stopped.said(lang).splitlines():
             print(f"community-governance: {head}: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if isinstance(stopped, click.exceptions.Exit):
@@ -142,8 +147,37 @@ def _stopped(stopped: BaseException, lang: Lang = "en") -> int:
         print(f"community-governance: {said}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if isinstance(stopped, click.ClickException):
+        from community_governance.cli.usage import usage_zh
+
         head = "错误（命令用法）" if lang == "zh" else "error"
-        print(f"community-governance: {head}: {stopped.format_message()}", file=sys.stderr)
+        said = usage_zh(stopped) if lang == "zh" else stopped.format_message()
+        print(f"community-governance: {head}: {said}", file=sys.stderr)
         return EXIT_BAD_INPUT if stopped.exit_code == EXIT_BAD_INPUT else stopped.exit_code
-    print("community-governance: aborted", file=sys.stderr)
+    print(f"community-governance: {'已中止' if lang == 'zh' else 'aborted'}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+@contextlib.contextmanager
+def _warnings_said(lang: Lang) -> Iterator[None]:
+    """The library's warnings as one line each, in ``lang``, instead of Python's form."""
+    shown = warnings.showwarning
+
+    def say(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if not isinstance(message, GovernanceWarning):
+            shown(message, category, filename, lineno, file, line)
+            return
+        head = "警告" if lang == "zh" else "warning"
+        print(f"community-governance: {head}: {message.said(lang)}", file=sys.stderr)
+
+    warnings.showwarning = say
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown

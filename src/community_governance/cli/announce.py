@@ -13,7 +13,12 @@ from typing import Any
 
 import click
 
-from community_governance.cli.options import load_document_file, named_policy, policy_option
+from community_governance.cli.options import (
+    load_document_file,
+    messages_lang_option,
+    named_policy,
+    policy_option,
+)
 
 __all__ = ["announce"]
 
@@ -49,6 +54,7 @@ __all__ = ["announce"]
 @policy_option
 @click.option("--demo", is_flag=True, help="Announce the demo community's quarter instead.")
 @click.option("--charts/--no-charts", default=True, show_default=True, help="Draw the charts.")
+@messages_lang_option
 def announce(
     result_path: str | None,
     out: Path,
@@ -65,9 +71,16 @@ def announce(
     from community_governance.notice import build_notice, write_site
 
     if demo == (result_path is not None):
-        raise ParseError("give either RESULT.json or --demo", field="RESULT.json", rule="R-1")
+        raise ParseError(
+            "give either RESULT.json or --demo",
+            field="RESULT.json",
+            rule="R-1",
+            zh="请给出 RESULT.json 或 --demo 二者之一",
+        )
     if out.exists():
-        raise ParseError("the output folder exists already", field=str(out), rule="R-1")
+        raise ParseError(
+            "the output folder exists already", field=str(out), rule="R-1", zh="输出文件夹已存在"
+        )
     head = _head(ledger_path) if ledger_path else None
     if demo:
         notice = _demo_notice(on, head)
@@ -136,4 +149,8 @@ def _check_charts() -> None:
             "or pass --no-charts",
             field="--charts",
             rule="R-1",
+            zh=(
+                "图表需要 matplotlib："
+                "pip install 'community-governance[notebook]'，或加 --no-charts"
+            ),
         ) from None

@@ -18,6 +18,7 @@ from community_governance.cli.options import (
     format_option,
     lang_option,
     load_document_file,
+    messages_lang_option,
     named_policy,
     policy_option,
 )
@@ -119,6 +120,7 @@ def policy_show(
 
 
 @policy.command("list", help="List the ids of the shipped and installed policies.")
+@messages_lang_option
 def policy_list() -> None:
     """List available policy ids."""
     for name in available_policies():
@@ -270,6 +272,7 @@ def _rules(policy_name: str, on: dt.date) -> PolicySnapshot:
 
 
 @cli.command("schema", help="Print the JSON Schema of an exchanged document (or list them).")
+@messages_lang_option
 @click.argument("name", required=False)
 def schema(name: str | None) -> None:
     """JSON Schema of the documents."""
@@ -281,7 +284,11 @@ def schema(name: str | None) -> None:
             click.echo(known)
         return
     if name not in DOCUMENTS:
-        raise ParseError(f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}", field="name")
+        raise ParseError(
+            f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}",
+            field="name",
+            zh=f"未知的文档 {name!r}；已知文档：{', '.join(DOCUMENTS)}",
+        )
     _echo_json(json_schema(name))
 
 
@@ -343,6 +350,7 @@ def sample() -> None:
 @sample.command(
     "draw", help="Draw the survey sample from a frame (JSON, CSV or Excel); print the certificate."
 )
+@messages_lang_option
 @click.argument("frame_path", metavar="FRAME")
 @click.option("--seed", required=True, help="The public seed, as announced (text: 007 stays 007).")
 @click.option("--seed-source", required=True, help="How the seed was produced.")
@@ -385,8 +393,9 @@ def sample_draw(
 @click.argument("frame_path", metavar="FRAME")
 @policy_option
 @encoding_option
+@lang_option
 def sample_verify(
-    certificate_path: str, frame_path: str, policy_name: str, encoding: Encoding
+    certificate_path: str, frame_path: str, policy_name: str, encoding: Encoding, lang: Lang | None
 ) -> None:
     """Verify a sample."""
     from community_governance.cli.inputs import frame_input
@@ -396,6 +405,8 @@ def sample_verify(
     rules = _rules(policy_name, dt.date.today())  # noqa: DTZ011 - a local date
     frame = frame_input(frame_path, rules, encoding=encoding)
     outcome = verify_sample(certificate, frame)
-    click.echo("ok" if outcome.ok else "\n".join(outcome.problems))
+    zh = (lang or default_lang()) == "zh"
+    problems = outcome.problems_zh if zh else outcome.problems
+    click.echo(("一致" if zh else "ok") if outcome.ok else "\n".join(problems))
     if not outcome.ok:
         raise click.exceptions.Exit(EXIT_OUTCOME)

@@ -17,7 +17,12 @@ from typing import Any
 import click
 
 from community_governance.cli import default_lang
-from community_governance.cli.options import format_option, lang_option, policy_option
+from community_governance.cli.options import (
+    format_option,
+    lang_option,
+    messages_lang_option,
+    policy_option,
+)
 from community_governance.cli.spreadsheet import emit, listing_options, write_rows
 from community_governance.vocabulary import Lang
 
@@ -56,6 +61,7 @@ def case() -> None:
 
 
 @case.command("open", help="Open the case of a unit the quarter's result orders to rectify.")
+@messages_lang_option
 @click.argument("result_path", metavar="RESULT.json")
 @click.argument("unit")
 @click.option("--at", "on", type=_DATE, required=True, help="The day the case is issued.")
@@ -84,6 +90,10 @@ def open_command(
             f"(ordered: {', '.join(sorted(ordered)) or 'none'})",
             field="unit",
             rule="E-6",
+            zh=(
+                f"{unit!r} 在此结果中没有整改通知（有整改通知的单位："
+                f"{', '.join(sorted(ordered)) or '无'}）"
+            ),
         )
     quarter = Quarter.parse(result.quarter)
     opened = open_case(
@@ -98,6 +108,7 @@ def open_command(
 
 
 @case.command("apply", help="Add events to a case, in order, all or nothing (R-2).")
+@messages_lang_option
 @click.argument("case_path", metavar="CASE.json")
 @click.argument("events_path", metavar="EVENTS.json")
 @_OUT
@@ -113,16 +124,19 @@ def apply_command(case_path: str, events_path: str, out: Path | None) -> None:
     data, source = read_path(events_path, rule="R-2")
     events = exact_json_value(decode(data, source, rule="R-2"), source, "R-2")
     if not isinstance(events, list):
-        raise ParseError("events are a JSON array of entries", field=source, rule="R-2")
+        raise ParseError(
+            "events are a JSON array of entries",
+            field=source,
+            rule="R-2",
+            zh="事件应为由条目组成的 JSON 数组",
+        )
     for index, raw in enumerate(events):
         where = f"{source}[{index}]"
         entry = _entry(raw, where)
         try:
             current = apply(current, event_of(entry), at=entry.at)
         except GovernanceError as error:
-            raise type(error)(
-                error.message, field=f"{where}: {error.field}", rule=error.rule
-            ) from None
+            raise error.moved(f"{where}: {error.field}") from None
     _write(current, out)
 
 
@@ -131,11 +145,15 @@ def _entry(raw: object, where: str) -> Any:
     from pydantic import ValidationError
 
     from community_governance.errors import ParseError
+    from community_governance.schemas.base import refusal
     from community_governance.schemas.rectification import EntryDoc
 
     if not isinstance(raw, dict) or not isinstance(raw.get("fields", {}), dict):
         raise ParseError(
-            "an event is an object: at, event, fields (an object)", field=where, rule="R-2"
+            "an event is an object: at, event, fields (an object)",
+            field=where,
+            rule="R-2",
+            zh="每个事件是一个对象：at、event、fields（一个对象）",
         )
     fields = {
         key: value if isinstance(value, int | str) else str(value)
@@ -147,9 +165,8 @@ def _entry(raw: object, where: str) -> Any:
             strict=False,
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ParseError(first["msg"], field=f"{where}.{field}", rule="R-2") from None
+        field, english, chinese = refusal(error)
+        raise ParseError(english, field=f"{where}.{field}", rule="R-2", zh=chinese) from None
 
 
 @case.command("status", help="Where a case stood at the end of a day (R-2).")

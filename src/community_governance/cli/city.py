@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from community_governance.cli.options import named_policy
+from community_governance.cli.options import messages_lang_option, named_policy
 from community_governance.policy import DEFAULT_POLICY
 
 __all__ = ["city"]
@@ -24,6 +24,7 @@ def city() -> None:
 
 
 @city.command("generate", help="Write a deterministic synthetic province (a Parquet dataset).")
+@messages_lang_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--communities", type=click.IntRange(min=1), required=True, help="How many.")
 @click.option("--seed", required=True, help="The province's seed, as text; same seed, same bytes.")
@@ -63,6 +64,7 @@ def generate(
 
 
 @city.command("evaluate", help="Evaluate a province dataset, in this process or on Dask.")
+@messages_lang_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--out",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.options import format_option, lang_option, policy_option
+from community_governance.ledger.findings import reason_zh
 
 __all__ = ["ledger", "reason_zh"]
 
@@ -59,32 +59,6 @@ _TEXT = {
 }
 
 
-# The chain's findings in Chinese (the library's reasons are English), matched by pattern.
-_REASONS_ZH = (
-    (r"hash mismatch", "哈希不符"),
-    (r"expected sequence (\d+), found (.+)", r"应为第 \1 条，实为 \2"),
-    (r"a stream skips to version (.+)", r"流的版本跳至 \1"),
-    (r"unknown record form (.+)", r"未知的记录格式 \1"),
-    (r"unreadable record: (.+)", r"记录无法读取：\1"),
-    (r"differs from the published head", "与公示的链头不符"),
-    (r"truncated: (\d+) of (\d+) events", r"被截断：只有 \1 条，公示时为 \2 条"),
-    (r"the signed head's checkpoint record is missing", "签名链头的检查点记录缺失"),
-    (r"the record after the signed head is not its checkpoint", "签名链头之后的记录不是其检查点"),
-    (r"a record follows the final signed head's checkpoint", "最终签名链头的检查点之后还有记录"),
-    (r"signed by key (\w+), which is not trusted", r"由未受信任的密钥 \1 签名"),
-    (r"key (\w+) is listed under another key's id", r"密钥 \1 登记在另一密钥的编号下"),
-    (r"the signature of the head at sequence (\d+) is not valid", r"第 \1 条处链头的签名无效"),
-)
-
-
-def reason_zh(reason: str) -> str:
-    """A chain finding's reason in Chinese (unchanged if it has no translation)."""
-    for pattern, template in _REASONS_ZH:
-        if re.fullmatch(pattern, reason):
-            return re.sub(pattern, template, reason)
-    return reason
-
-
 def _say(lang: str | None, what: str, **values: Any) -> None:
     zh, en = _TEXT[what]
     click.echo((zh if (lang or default_lang()) == "zh" else en).format(**values))
@@ -115,6 +89,7 @@ def _open(where: str, schema: str, *, key: bytes | None = None, create: bool = F
             "no ledger file here; create one with: community-governance ledger init",
             field=where,
             rule="ledger",
+            zh="此处没有账本文件；请先创建：community-governance ledger init",
         )
     return SQLiteLedger(path, key=key)
 
@@ -179,7 +154,9 @@ def _trusted(hex_key: str | None) -> dict[str, Any]:
     try:
         raw = bytes.fromhex(hex_key)
     except ValueError:
-        raise ParseError("not hexadecimal", field="--trusted-key", rule="R-1") from None
+        raise ParseError(
+            "not hexadecimal", field="--trusted-key", rule="R-1", zh="不是十六进制数"
+        ) from None
     return {key_id(raw): raw}
 
 
@@ -214,7 +191,12 @@ def verify(
     if published is not None:
         count, _, digest = published.partition(":")
         if not (count.isascii() and count.isdigit() and len(digest) == 64):  # noqa: PLR2004
-            raise ParseError("a head is COUNT:HASH (64 hex digits)", field="--head", rule="R-1")
+            raise ParseError(
+                "a head is COUNT:HASH (64 hex digits)",
+                field="--head",
+                rule="R-1",
+                zh="账本头的格式为 COUNT:HASH（64 位十六进制数）",
+            )
         head_of = (int(count), digest)
     with _open(where, schema) as store:
         if signed_head is not None:
@@ -222,7 +204,12 @@ def verify(
             heads = [SignedHead.from_document(document)]
             check = store.verify(heads=heads, trusted_keys=_trusted(trusted_key), final=final)
         elif final or trusted_key is not None:
-            raise ParseError("goes with --signed-head", field="--final/--trusted-key", rule="R-1")
+            raise ParseError(
+                "goes with --signed-head",
+                field="--final/--trusted-key",
+                rule="R-1",
+                zh="须与 --signed-head 一起使用",
+            )
         else:
             check = store.verify(head_of)
     if not check.ok:
@@ -353,12 +340,16 @@ def checkpoint_(
             "signing needs the cryptography package: pip install 'community-governance[ledger]'",
             field="--signing-key",
             rule="R-1",
+            zh="签名需要 cryptography 包：pip install 'community-governance[ledger]'",
         ) from None
     try:
         key = load_pem_private_key(signing_key.read_bytes(), password=None)
     except (ValueError, TypeError) as error:
         raise ParseError(
-            f"not an unencrypted PEM private key ({error})", field=str(signing_key), rule="R-1"
+            f"not an unencrypted PEM private key ({error})",
+            field=str(signing_key),
+            rule="R-1",
+            zh=f"不是未加密的 PEM 私钥（{error}）",
         ) from None
     with _open(where, schema) as store:
         signed = checkpoint(store, key, signed_at or dt.datetime.now().astimezone())

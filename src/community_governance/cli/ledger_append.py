@@ -47,6 +47,7 @@ def _kind(data: bytes, source: str) -> str:
             f"not a document the record takes; it takes: {', '.join(APPENDABLE)}",
             field=source,
             rule="ledger",
+            zh=f"账本不接收此类文档；可接收：{', '.join(APPENDABLE)}",
         )
     return str(name)
 
@@ -85,6 +86,7 @@ def _placed(source: str, community: str | None, quarter: str | None) -> tuple[st
             "--quarter",
             field=source,
             rule="E-4",
+            zh="抽样证书或测评未写明社区或季度：请给出 --community 和 --quarter",
         )
     return community, Quarter.parse(quarter)
 
@@ -143,6 +145,7 @@ def _meeting(document: Any, source: str, policy: Any) -> tuple[str, NewEvent]:
             "the tallies or approvals differ from what the meeting's ballots give",
             field=f"{source}: tallies",
             rule="C-3",
+            zh="表决结果或通过的议题与会议选票计得的不一致",
         )
     return f"meeting:{held.meeting_id}", ev.meeting_closed(closed)
 

@@ -17,7 +17,7 @@ import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.inputs import encoding_option
-from community_governance.cli.options import lang_option, policy_option
+from community_governance.cli.options import lang_option, messages_lang_option, policy_option
 from community_governance.cli.spreadsheet import emit, listing_options, write_rows
 from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
@@ -65,6 +65,7 @@ def meeting() -> None:
 
 
 @meeting.command("record", help="Add the ballots of a table to a meeting (C-3).")
+@messages_lang_option
 @click.argument("meeting_path", metavar="MEETING.json")
 @click.argument("ballots_path", metavar="BALLOTS")
 @encoding_option
@@ -151,6 +152,7 @@ def _tally_row(t: Any, lang: Lang) -> dict[str, object]:
 
 
 @meeting.command("close", help="Close a meeting: tally every proposal, write the record (C-3).")
+@messages_lang_option
 @click.argument("meeting_path", metavar="MEETING.json")
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Closing day.")
 @click.option("--fail-on-reject", is_flag=True, help="Exit 1 when any proposal is rejected.")

@@ -21,6 +21,7 @@ __all__ = [
     "format_option",
     "lang_option",
     "load_document_file",
+    "messages_lang_option",
     "named_policy",
     "policy_option",
 ]
@@ -35,6 +36,16 @@ lang_option = click.option(
     type=LANG,
     default=None,
     help="Output language, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
+)
+
+#: ``--lang`` on a command whose output is a file or data: the language of its messages
+#: (errors and warnings), which the command line reads before the command runs.
+messages_lang_option = click.option(
+    "--lang",
+    type=LANG,
+    default=None,
+    expose_value=False,
+    help="Language of messages, zh or en (default: the locale, or COMMUNITY_GOVERNANCE_LANG).",
 )
 
 policy_option = click.option(

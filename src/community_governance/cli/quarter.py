@@ -22,6 +22,7 @@ from community_governance.cli.options import (
     policy_option,
 )
 from community_governance.cli.spreadsheet import emit, listing_options
+from community_governance.cli.usage import UsageError
 from community_governance.tables.read import Encoding
 from community_governance.vocabulary import Lang
 
@@ -75,14 +76,20 @@ def template_command(
     target = out if out is not None else Path(f"{kind}.{fmt}")
     if str(target) == "-":
         if fmt == "xlsx":
-            raise click.UsageError("a workbook is written to a file: give --out KIND.xlsx")
+            raise UsageError(
+                "a workbook is written to a file: give --out KIND.xlsx",
+                zh="工作簿须写入文件：请给出 --out KIND.xlsx",
+            )
         click.echo(content.decode("utf-8-sig"), nl=False)
         return
     if target.exists():
         from community_governance.errors import ParseError
 
         raise ParseError(
-            "the file exists already; give another --out", field=str(target), rule=kind
+            "the file exists already; give another --out",
+            field=str(target),
+            rule=kind,
+            zh="文件已存在；请另给 --out",
         )
     emit(content, target, binary=True)
     click.echo(str(target))
@@ -186,7 +193,9 @@ def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
     try:
         card = result.scorecard(unit)
     except KeyError:
-        raise UnknownUnitError(f"{unit!r} is not in the result", field="unit", rule="E-1") from None
+        raise UnknownUnitError(
+            f"{unit!r} is not in the result", field="unit", rule="E-1", zh=f"{unit!r} 不在此结果中"
+        ) from None
     if fmt == "json":
         click.echo(card.explanation.to_json())
     else:

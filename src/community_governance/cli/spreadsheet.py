@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from community_governance.cli.options import format_option
+from community_governance.cli.usage import UsageError
 from community_governance.numbers import RoundingMode, round_exact
 from community_governance.vocabulary import Lang
 
@@ -98,7 +99,10 @@ def emit(content: str | bytes, out: Path | None, *, binary: bool = False) -> Non
 
         write_file(out, content.encode() if isinstance(content, str) else content)
     elif binary:
-        raise click.UsageError("a workbook is written to a file: give --out FILE.xlsx")
+        raise UsageError(
+            "a workbook is written to a file: give --out FILE.xlsx",
+            zh="工作簿须写入文件：请给出 --out FILE.xlsx",
+        )
     else:
         click.echo(content, nl=False)
 

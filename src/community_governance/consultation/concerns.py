@@ -121,9 +121,19 @@ def _roots(concerns: Mapping[str, Concern], links: Iterable[DuplicateLink]) -> d
     for link in links:
         for end in (link.duplicate, link.original):
             if end not in concerns:
-                raise ParseError(f"no concern {end!r} to merge", field="duplicates", rule="C-2")
+                raise ParseError(
+                    f"no concern {end!r} to merge",
+                    field="duplicates",
+                    rule="C-2",
+                    zh=f"没有可合并的诉求 {end!r}",
+                )
         if link.duplicate == link.original:
-            raise ParseError("a concern cannot duplicate itself", field="duplicates", rule="C-2")
+            raise ParseError(
+                "a concern cannot duplicate itself",
+                field="duplicates",
+                rule="C-2",
+                zh="诉求不能与自身重复",
+            )
         parent[link.duplicate] = link.original
     roots: dict[str, str] = {}
     for concern_id in concerns:
@@ -133,7 +143,10 @@ def _roots(concerns: Mapping[str, Concern], links: Iterable[DuplicateLink]) -> d
             node = parent[node]
             if node in seen:
                 raise ParseError(
-                    f"duplicate links form a cycle at {node!r}", field="duplicates", rule="C-2"
+                    f"duplicate links form a cycle at {node!r}",
+                    field="duplicates",
+                    rule="C-2",
+                    zh=f"重复关联在 {node!r} 处形成循环",
                 )
             seen.add(node)
         roots[concern_id] = node
@@ -169,11 +182,15 @@ def digest(
             id, or a duplicate link is unknown or circular.
     """
     if end < start:
-        raise ParseError("the period ends before it starts", field="end", rule="C-2")
+        raise ParseError(
+            "the period ends before it starts", field="end", rule="C-2", zh="结束日期早于开始日期"
+        )
     everything = list(concerns)
     by_id = {c.concern_id: c for c in everything}
     if len(by_id) != len(everything):
-        raise ParseError("two concerns share an id", field="concerns", rule="C-2")
+        raise ParseError(
+            "two concerns share an id", field="concerns", rule="C-2", zh="两项诉求编号相同"
+        )
     links = tuple(duplicates)
     roots = _roots(by_id, links)
     length = end - start

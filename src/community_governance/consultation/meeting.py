@@ -10,8 +10,9 @@ which nothing more is accepted. Each step is an event of the transition table
 The [`ClosedMeeting`][community_governance.consultation.meeting.ClosedMeeting] is
 frozen: attendance, tallies, decisions and a follow-up review date (C-4).
 
-The events, guards, table, record and closed form share this room because each guard
-reads the record and each of the record's methods is an event of the table. The vote
+The guards, table, record and closed form share this room because each guard reads the
+record and each of the record's methods is an event of the table; the events themselves
+are in ``meeting_events`` (and importable from here). The vote
 itself is decided by [`tally`][community_governance.consultation.vote.tally].
 """
 
@@ -24,6 +25,14 @@ from collections.abc import Set as AbstractSet
 import attrs
 
 from community_governance.community import Representative, string_tuple
+from community_governance.consultation.meeting_events import (
+    ChangeVote,
+    Close,
+    MeetingEvent,
+    RollCall,
+    Vote,
+    as_choice,
+)
 from community_governance.consultation.vote import Tally, tally
 from community_governance.errors import (
     DuplicateBallotError,
@@ -61,10 +70,6 @@ def _work(value: WorkKind | str) -> WorkKind:
     return WorkKind.coerce(value)
 
 
-def _choice(value: Choice | str) -> Choice:
-    return Choice.coerce(value)
-
-
 @attrs.frozen
 class Proposal:
     """A proposed project put to the vote (C-3), with what routing needs (C-4).
@@ -92,7 +97,7 @@ class Ballot:
 
     person_id: str
     proposal_id: str
-    choice: Choice = attrs.field(converter=_choice)
+    choice: Choice = attrs.field(converter=as_choice)
     change: bool = False
 
 
@@ -101,39 +106,6 @@ class MeetingState(BilingualEnum):
 
     OPEN = ("open", "会议进行中", "open")
     CLOSED = ("closed", "已闭会", "closed")
-
-
-@attrs.frozen
-class RollCall:
-    """An entitled representative answers the roll call."""
-
-    person_id: str
-
-
-@attrs.frozen
-class Vote:
-    """A first ballot on a proposal (it also marks the voter present)."""
-
-    person_id: str
-    proposal_id: str
-    choice: Choice = attrs.field(converter=_choice)
-
-
-@attrs.frozen
-class ChangeVote:
-    """A change of an earlier ballot; both stay in the history, the last one counts."""
-
-    person_id: str
-    proposal_id: str
-    choice: Choice = attrs.field(converter=_choice)
-
-
-@attrs.frozen
-class Close:
-    """The meeting closes: nothing more is accepted."""
-
-
-MeetingEvent = RollCall | Vote | ChangeVote | Close
 
 
 def _entitled(meeting: Meeting, event: RollCall | Vote | ChangeVote, _: dt.date) -> bool:
@@ -163,6 +135,7 @@ ENTITLED = Guard(
     "only the representatives of the electorate snapshot take part",
     "C-3",
     field="person_id",
+    why_zh="只有应到代表名单中的代表可以参加",
 )
 ON_AGENDA = Guard(
     "on_the_agenda",
@@ -171,6 +144,7 @@ ON_AGENDA = Guard(
     "ballots are on the agenda's proposals",
     "C-3",
     field="proposal_id",
+    why_zh="只能对议程中的议题投票",
 )
 FIRST_BALLOT = Guard(
     "first_ballot",
@@ -179,6 +153,7 @@ FIRST_BALLOT = Guard(
     "one ballot per representative and proposal; to change it, change_vote (ChangeVote)",
     "C-3",
     field="ballot",
+    why_zh="每名代表对每个议题只投一票；改票请用 change_vote（ChangeVote）",
 )
 EARLIER_BALLOT = Guard(
     "earlier_ballot",
@@ -187,6 +162,7 @@ EARLIER_BALLOT = Guard(
     "only an earlier ballot can be changed; for a first one, use vote (Vote)",
     "C-3",
     field="ballot",
+    why_zh="只能更改已投的票；首次投票请用 vote（Vote）",
 )
 
 _OPEN = frozenset({MeetingState.OPEN})
@@ -275,14 +251,24 @@ class Meeting:
         items = tuple(agenda)
         ids = [p.person_id for p in people]
         if len(set(ids)) != len(ids):
-            raise ParseError("a representative is listed twice", field="electorate", rule="C-3")
+            raise ParseError(
+                "a representative is listed twice",
+                field="electorate",
+                rule="C-3",
+                zh="同一代表被列出两次",
+            )
         if len({p.proposal_id for p in items}) != len(items):
-            raise ParseError("a proposal is listed twice", field="agenda", rule="C-3")
+            raise ParseError(
+                "a proposal is listed twice", field="agenda", rule="C-3", zh="同一议题被列出两次"
+            )
         per_unit: dict[str, int] = {}
         for person in people:
             if person.unit_id is None:
                 raise ParseError(
-                    f"{person.person_id} represents no member unit", field="electorate", rule="C-3"
+                    f"{person.person_id} represents no member unit",
+                    field="electorate",
+                    rule="C-3",
+                    zh=f"{person.person_id} 不代表任何成员单位",
                 )
             per_unit[person.unit_id] = per_unit.get(person.unit_id, 0) + 1
         allowed = resolve(policy, at or held_on).representatives_per_unit
@@ -292,6 +278,7 @@ class Meeting:
                 f"unit(s) {crowded} have more than {allowed} voting representative(s)",
                 field="electorate",
                 rule="C-3",
+                zh=f"单位 {crowded} 有表决权的代表超过 {allowed} 名",
             )
         return cls(meeting_id, held_on, people, items)
 
@@ -361,6 +348,7 @@ class Meeting:
                     f"{type(event).__name__} is not a roll call or a ballot; close with close()",
                     field="events",
                     rule="C-3",
+                    zh=f"{type(event).__name__} 既不是点名也不是投票；闭会请用 close()",
                 )
         # Who has voted goes on with the meeting (evolve would keep the old set).
         return attrs.evolve(
@@ -450,6 +438,7 @@ def _review_date(held_on: dt.date, days: int) -> dt.date:
             f"a review {days} days after {held_on} is past the last representable date",
             field="held_on",
             rule="C-4",
+            zh=f"会议 {held_on} 之后 {days} 天的复核日期超出可表示的最后日期",
         ) from None
 
 
@@ -469,6 +458,7 @@ def advance_meeting(meeting: Meeting, event: MeetingEvent, *, at: dt.date) -> Me
             f"{type(event).__name__} on {at} is before the meeting ({meeting.held_on})",
             field="at",
             rule="C-3",
+            zh=f"{type(event).__name__}（{at}）早于会议日期（{meeting.held_on}）",
         )
     if not isinstance(event, Close):
         return meeting.record_all([event])  # one way to record, one event or many

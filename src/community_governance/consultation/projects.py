@@ -122,9 +122,16 @@ AFTER_APPROVAL = Guard(
     "a change cannot precede the approval",
     "C-4",
     field="at",
+    why_zh="变更不能早于批准",
 )
 KNOWN_MILESTONE = Guard(
-    "known_milestone", _known_milestone, ParseError, "no such milestone", "C-4", field="milestone"
+    "known_milestone",
+    _known_milestone,
+    ParseError,
+    "no such milestone",
+    "C-4",
+    field="milestone",
+    why_zh="没有此里程碑",
 )
 
 _P = ProjectStatus
@@ -158,7 +165,12 @@ PROJECT_WORKFLOW = Workflow(
 def _weight(value: object) -> Fraction:
     weight = as_fraction(value, field="milestone.weight", rule="C-4")
     if weight <= 0:
-        raise ParseError("a milestone's weight is positive", field="milestone.weight", rule="C-4")
+        raise ParseError(
+            "a milestone's weight is positive",
+            field="milestone.weight",
+            rule="C-4",
+            zh="里程碑的权重须为正数",
+        )
     return weight
 
 
@@ -203,7 +215,12 @@ class ProjectRecord:
     def __attrs_post_init__(self) -> None:
         names = [m.name for m in self.milestones]
         if len(set(names)) != len(names):
-            raise ParseError("two milestones share a name", field="milestones", rule="C-4")
+            raise ParseError(
+                "two milestones share a name",
+                field="milestones",
+                rule="C-4",
+                zh="两个里程碑名称相同",
+            )
 
     @property
     def progress(self) -> Fraction:
@@ -242,6 +259,7 @@ class ProjectRecord:
                 f"a project cannot go from {self.status.en} to {status.en}",
                 field="status",
                 rule="C-4",
+                zh=f"项目不能从“{self.status.zh}”转为“{status.zh}”",
             )
         return advance_project(self, event(), at=when)
 

@@ -97,6 +97,7 @@ def route(
                 f"{proposal.proposal_id} names no compound, so no {executor.en} can be found",
                 field="proposal.compounds",
                 rule="C-4",
+                zh=f"{proposal.proposal_id} 未写明小区，无法找到{executor.zh}",
             )
         assignees = tuple(
             u.unit_id
@@ -110,6 +111,7 @@ def route(
                 f"{proposal.proposal_id} names no line of business for a {executor.en}",
                 field="proposal.need",
                 rule="C-4",
+                zh=f"{proposal.proposal_id} 未写明{executor.zh}的业务类别",
             )
         assignees = tuple(
             u.unit_id
@@ -123,6 +125,10 @@ def route(
                 "with a reason",
                 field="proposal.need",
                 rule="C-4",
+                zh=(
+                    f"{', '.join(assignees)} 与 {proposal.need!r} 同样相符；"
+                    "请人工指派其一并说明理由"
+                ),
             )
     else:
         assignees = tuple(
@@ -133,6 +139,7 @@ def route(
             f"no {executor.en} matches {proposal.proposal_id}; assign it by hand with a reason",
             field="proposal",
             rule="C-4",
+            zh=f"没有与 {proposal.proposal_id} 相符的{executor.zh}；请人工指派并说明理由",
         )
     builder.step("承办方", "assigned to", list(assignees), rule="C-4")
     return Assignment(
@@ -159,6 +166,7 @@ def assign_manually(proposal: Proposal, assignees: Iterable[str], *, reason: str
             "a manual assignment names at least one assignee and a reason",
             field="assignment",
             rule="C-4",
+            zh="人工指派须至少写明一个承办方和理由",
         )
     builder = ExplanationBuilder(Text(f"部署：{proposal.title}", f"Routing: {proposal.title}"))
     builder.step("人工指定", "assigned by hand", reason, rule="C-4")

@@ -55,25 +55,33 @@ def check_team(team: DeliberationTeam) -> Explanation:
     """
     leaders = [m for m in team.members if m.leader]
     problems = [
-        f"no leader who is a {role.en} ({role.zh})"
+        (f"no leader who is a {role.en} ({role.zh})", f"没有身为{role.zh}的负责人")
         for role in _LEADER_ROLES
         if not any(role in m.roles for m in leaders)
     ]
     problems.extend(
-        f"no {role.en} ({role.zh}) on the team"
+        (f"no {role.en} ({role.zh}) on the team", f"团队中没有{role.zh}")
         for role in _MEMBER_ROLES
         if not any(role in m.roles for m in team.members)
     )
     problems.extend(
-        f"leader {m.person_id} is neither a party-organisation member nor a social worker"
+        (
+            f"leader {m.person_id} is neither a party-organisation member nor a social worker",
+            f"负责人 {m.person_id} 既不是党组织成员，也不是社工",
+        )
         for m in leaders
         if not set(_LEADER_ROLES) & m.roles
     )
     ids = [m.person_id for m in team.members]
     if len(set(ids)) != len(ids):
-        problems.append("a person is listed twice")
+        problems.append(("a person is listed twice", "同一人被列出两次"))
     if problems:
-        raise TeamCompositionError("; ".join(problems), field="team.members", rule="C-1")
+        raise TeamCompositionError(
+            "; ".join(en for en, _ in problems),
+            field="team.members",
+            rule="C-1",
+            zh="；".join(zh for _, zh in problems),
+        )
     builder = ExplanationBuilder(Text("议事团队组成", "Deliberation team composition"))
     for role in (*_LEADER_ROLES, *_MEMBER_ROLES):
         holders = sorted(m.person_id for m in team.members if role in m.roles)

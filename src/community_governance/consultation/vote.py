@@ -126,6 +126,7 @@ def tally(
             "nobody is entitled to vote, so no share can be computed",
             field="entitled",
             rule="C-3",
+            zh="没有应到代表，无法计算同意比例",
         )
     cast = counts["agree"] + counts["disagree"] + counts["abstain"]
     if not cast <= counts["present"] <= counts["entitled"]:
@@ -134,6 +135,10 @@ def tally(
             f"({counts['entitled']}) does not hold",
             field="counts",
             rule="C-3",
+            zh=(
+                f"须满足 投票数（{cast}）≤ 实到（{counts['present']}）≤ 应到"
+                f"（{counts['entitled']}），但不满足"
+            ),
         )
     title = (
         Text(f"表决：{proposal_id}", f"Vote on {proposal_id}")
@@ -149,7 +154,9 @@ def tally(
         limit = as_fraction(threshold, field="threshold", rule="C-3")
         builder.input("threshold", limit)
     if not 0 < limit <= 1:
-        raise ParseError("the threshold lies in (0, 1]", field="threshold", rule="C-3")
+        raise ParseError(
+            "the threshold lies in (0, 1]", field="threshold", rule="C-3", zh="门槛须在 (0, 1] 之内"
+        )
     for name, value in counts.items():
         builder.input(name, value)
     base = {

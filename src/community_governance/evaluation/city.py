@@ -204,6 +204,7 @@ class CityColumns:
                     f"this policy to score it with this policy's {scale}",
                     field="policy",
                     rule=rule,
+                    zh=f"全市数据是按另一{scale}登记的；须按本政策重新登记，才能用本政策的{scale}计分",
                 )
         if self._arrays is not None:
             from community_governance.evaluation.city_vector import score_arrays  # noqa: PLC0415
@@ -224,6 +225,7 @@ def _when(quarter: Quarter | str, at: dt.date | None) -> tuple[Quarter, dt.date]
             f"{quarter} is evaluated after it ends ({quarter.end}), not on {on}",
             field="at",
             rule="E-1",
+            zh=f"{quarter} 须在季度结束（{quarter.end}）之后考评，而非 {on}",
         )
     return quarter, on
 
@@ -294,12 +296,18 @@ def evaluate_city(
                 f"the city was recorded for {tables.quarter}, not {quarter}",
                 field="quarter",
                 rule="E-1",
+                zh=f"全市数据登记的是 {tables.quarter}，不是 {quarter}",
             )
         recorded = tables
         _, on = _when(recorded.quarter, at)
     else:
         if quarter is None:
-            raise ParseError("the quarter evaluated is needed", field="quarter", rule="E-1")
+            raise ParseError(
+                "the quarter evaluated is needed",
+                field="quarter",
+                rule="E-1",
+                zh="须给出考评的季度",
+            )
         recorded = record_city(tables, quarter=quarter, policy=policy, at=at)
         _, on = _when(quarter, at)
     return CityResult(recorded.score(resolve(policy, on)))

@@ -76,10 +76,18 @@ def responsible_units(value: object, row: int) -> tuple[str, ...]:
         units = tuple(str(v) for v in value)
     else:
         raise ParseError(
-            "responsible units are a list or text separated by ';'", field=field, rule="E-4"
+            "responsible units are a list or text separated by ';'",
+            field=field,
+            rule="E-4",
+            zh="责任单位须为列表，或以“;”分隔的文本",
         )
     if not units:
-        raise ParseError("the project names no responsible unit", field=field, rule="E-4")
+        raise ParseError(
+            "the project names no responsible unit",
+            field=field,
+            rule="E-4",
+            zh="项目未写明责任单位",
+        )
     return units
 
 
@@ -193,9 +201,7 @@ def score_community(
                 dimension_weights=dims,
             )
         except GovernanceError as error:
-            raise type(error)(
-                error.message, field=f"{community}: {error.field}", rule=error.rule
-            ) from None
+            raise error.moved(f"{community}: {error.field}") from None
     reported = {
         u: round_ratio(f.numerator, f.denominator, p.rounding_places, p.rounding_mode)
         for u, f in finals.items()
@@ -225,7 +231,9 @@ def _columns(tables: Mapping[str, Any], name: str, *, required: bool) -> dict[st
     wanted = INPUT_COLUMNS[name]
     if table is None:
         if required:
-            raise ParseError(f"the {name} table is missing", field=name, rule="E-1")
+            raise ParseError(
+                f"the {name} table is missing", field=name, rule="E-1", zh=f"缺少 {name} 表"
+            )
         return {column: [] for column in wanted}
     if hasattr(table, "to_pydict"):  # pyarrow
         data = {str(k): list(v) for k, v in table.to_pydict().items()}
@@ -239,13 +247,22 @@ def _columns(tables: Mapping[str, Any], name: str, *, required: bool) -> dict[st
             "DataFrame or a mapping of columns",
             field=name,
             rule="E-1",
+            zh=(
+                f"{name} 表的类型是 {type(table).__name__}；"
+                "应为 pyarrow 表、pandas DataFrame 或由列组成的映射"
+            ),
         )
     missing = [c for c in wanted if c not in data]
     if missing:
-        raise ParseError(f"missing column(s) {missing}", field=f"{name}.{missing[0]}", rule="E-1")
+        raise ParseError(
+            f"missing column(s) {missing}",
+            field=f"{name}.{missing[0]}",
+            rule="E-1",
+            zh=f"缺少列：{missing}",
+        )
     lengths = {len(data[c]) for c in wanted}
     if len(lengths) > 1:
-        raise ParseError("columns of different lengths", field=name, rule="E-1")
+        raise ParseError("columns of different lengths", field=name, rule="E-1", zh="各列长度不一")
     return data
 
 
@@ -254,7 +271,7 @@ def _where(table: str, row: int, column: str) -> str:
 
 
 def _located(error: GovernanceError, table: str, row: int, column: str) -> GovernanceError:
-    return type(error)(error.message, field=_where(table, row, column), rule=error.rule)
+    return error.moved(_where(table, row, column))
 
 
 def _read_units(data: Mapping[str, list[Any]], city: dict[str, CommunityRows]) -> None:
@@ -262,7 +279,10 @@ def _read_units(data: Mapping[str, list[Any]], city: dict[str, CommunityRows]) -
         entry = city.setdefault(str(community), CommunityRows())
         if unit in entry.units:
             raise ParseError(
-                f"unit {unit!r} is listed twice", field=_where("units", row, "unit"), rule="E-1"
+                f"unit {unit!r} is listed twice",
+                field=_where("units", row, "unit"),
+                rule="E-1",
+                zh=f"单位 {unit!r} 被列出两次",
             )
         entry.units.append(str(unit))
 
@@ -291,12 +311,14 @@ def _read_ratings(
                 f"community {community!r} has no units table rows",
                 field=_where("ratings", row, "community"),
                 rule="E-1",
+                zh=f"社区 {community!r} 在单位表中没有任何行",
             )
         if str(quarter_text) != str(quarter):
             raise EligibilityError(
                 f"a rating for {quarter_text} in the evaluation of {quarter}",
                 field=_where("ratings", row, "quarter"),
                 rule="E-1",
+                zh=f"在 {quarter} 的考评中出现了 {quarter_text} 的评分",
             )
         for column, who in (("rater", rater), ("ratee", ratee)):
             if who not in members:
@@ -304,6 +326,7 @@ def _read_ratings(
                     f"{who!r} is not a member unit of {community}",
                     field=_where("ratings", row, column),
                     rule="E-3",
+                    zh=f"{who!r} 不是 {community} 的成员单位",
                 )
         try:
             index = _DIMENSIONS.index(Dimension.from_label(str(dimension)))
@@ -327,6 +350,7 @@ def _read_ratings(
                     f"{rater}'s rating of {ratee} in {community} scores no dimension",
                     field="ratings.score",
                     rule="E-2",
+                    zh=f"{community} 中 {rater} 对 {ratee} 的评分没有给任何维度打分",
                 )
 
 
@@ -340,6 +364,7 @@ def _store(
             f"{who} on {_DIMENSIONS[index].code}",
             field=_where("ratings", row, "dimension"),
             rule="E-3",
+            zh=f"{who} 对 {_DIMENSIONS[index].code} 重复评分",
         )
     columns[index] = units
 
@@ -361,6 +386,7 @@ def _read_survey(
                 f"{stray} are not member units of {community}",
                 field=_where("projects", row, "responsible_units"),
                 rule="E-4",
+                zh=f"{stray} 不是 {community} 的成员单位",
             )
         entry.projects[str(project)] = responsible
     scale = snapshot.survey_answer_scale
@@ -379,6 +405,7 @@ def _read_survey(
                 f"project {project!r} is not a project of {community}",
                 field=_where("answers", row, "project"),
                 rule="E-4",
+                zh=f"项目 {project!r} 不是 {community} 的项目",
             )
         key = (str(household), str(project))
         if key in entry.answered:
@@ -386,12 +413,13 @@ def _read_survey(
                 f"household {household!r} already answered about {project!r}",
                 field=_where("answers", row, "household"),
                 rule="E-4",
+                zh=f"住户 {household!r} 已就 {project!r} 作答",
             )
         try:
             level = scale.level(str(answer))
         except GovernanceError as error:
             raise InvalidAnswerError(
-                error.message, field=_where("answers", row, "answer"), rule="E-4"
+                error.message, field=_where("answers", row, "answer"), rule="E-4", zh=error.zh
             ) from None
         entry.answered.add(key)
         entry.answers.setdefault(str(project), []).append(level.score)

@@ -77,6 +77,7 @@ def scaled(score: Decimal, places: int, *, field: str, who: str) -> int:
             f"{who}score {score} has more decimal places than the scale's {places}",
             field=field,
             rule="E-2",
+            zh=f"{who}分数 {score} 的小数位多于量表规定的 {places} 位",
         )
     return int(shifted)
 
@@ -90,11 +91,12 @@ def on_scale(score: Decimal, scale: ScoreRange, *, field: str, who: str = "") ->
         ScoreOutOfRangeError: the score is outside the scale or finer than its places.
     """
     if score not in scale:
+        low, high = format_fraction(scale.minimum), format_fraction(scale.maximum)
         raise ScoreOutOfRangeError(
-            f"{who}{score} is outside the scale {format_fraction(scale.minimum)}.."
-            f"{format_fraction(scale.maximum)}",
+            f"{who}{score} is outside the scale {low}..{high}",
             field=field,
             rule="E-2",
+            zh=f"{who}{score} 超出量表范围 {low}..{high}",
         )
     return scaled(score, scale.places, field=field, who=who)
 
@@ -122,6 +124,7 @@ def zero_weight_error(rater: str, ratee: str) -> ScoreOutOfRangeError:
         f"{rater}'s rating of {ratee} scores only dimensions of weight zero",
         field="scores",
         rule="E-2",
+        zh=f"{rater} 对 {ratee} 的评分只给权重为零的维度打了分",
     )
 
 

@@ -55,7 +55,12 @@ def _scores(
     raw: Mapping[Dimension, object] | Mapping[str, object],
 ) -> Mapping[Dimension, Decimal | None]:
     if not isinstance(raw, Mapping):
-        raise ParseError("scores are a mapping of dimension to score", field="scores", rule="E-2")
+        raise ParseError(
+            "scores are a mapping of dimension to score",
+            field="scores",
+            rule="E-2",
+            zh="分数须为“维度 → 分数”的映射",
+        )
     scores: dict[Dimension, Decimal | None] = {}
     for key, value in raw.items():
         dimension = key if isinstance(key, Dimension) else Dimension.from_label(key)
@@ -98,16 +103,21 @@ class Rating:
                 f"unit {self.rater} cannot peer-rate itself; use a self-rating",
                 field="rater",
                 rule="E-3",
+                zh=f"单位 {self.rater} 不能互评本单位；请用自评",
             )
         if self.kind is Component.SELF and self.rater != self.ratee:
             raise ForeignSelfRatingError(
                 f"unit {self.rater} cannot self-rate unit {self.ratee}",
                 field="ratee",
                 rule="E-3",
+                zh=f"单位 {self.rater} 不能为单位 {self.ratee} 自评",
             )
         if not self.rated:
             raise ParseError(
-                "a rating must score at least one dimension", field="scores", rule="E-2"
+                "a rating must score at least one dimension",
+                field="scores",
+                rule="E-2",
+                zh="评分须至少给一个维度打分",
             )
 
     @property
@@ -270,6 +280,7 @@ class RatingBook:
                 f"a rating for {rating.quarter} cannot go into the book of {self.quarter}",
                 field="quarter",
                 rule="E-1",
+                zh=f"{rating.quarter} 的评分不能记入 {self.quarter} 的评分簿",
             )
         self.community.check_units([rating.rater], "rater", "E-3")
         self.community.check_units([rating.ratee], "ratee", "E-3")
@@ -316,7 +327,9 @@ class RatingBook:
         """
         given: object = reason  # callers outside the type checker may pass None
         if not isinstance(given, str) or not given.strip():
-            raise EligibilityError("a correction needs a reason", field="reason", rule="E-3")
+            raise EligibilityError(
+                "a correction needs a reason", field="reason", rule="E-3", zh="更正须说明理由"
+            )
         snapshot = self._snapshot(policy, at)
         units = self._check(rating, snapshot)
         previous = self.current.get(rating.key)
@@ -325,6 +338,7 @@ class RatingBook:
                 f"{rating.rater} has not rated {rating.ratee} in {self.quarter}; record it instead",
                 field="rating",
                 rule="E-3",
+                zh=f"{rating.rater} 在 {self.quarter} 尚未评价 {rating.ratee}；请直接登记",
             )
         columns = {**self._recorded_units(snapshot), rating.key: units}
         ratios, weights = self._ratios_with(snapshot, columns, [rating.key])
@@ -366,6 +380,10 @@ class RatingBook:
                     "a correction replaces it and states a reason",
                     field="rating",
                     rule="E-3",
+                    zh=(
+                        f"{rating.rater} 在 {self.quarter} 已评价过 {rating.ratee}；"
+                        "更正须替换原评分并说明理由"
+                    ),
                 )
             current[rating.key] = rating
             columns[rating.key] = units

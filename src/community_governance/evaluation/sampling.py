@@ -72,6 +72,7 @@ def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
                 f"{household!r} is not a household id (non-empty text without outer spaces)",
                 field="frame.households",
                 rule="E-4",
+                zh=f"{household!r} 不是住户编号（应为首尾无空格的非空文本）",
             )
     unique = tuple(sorted({str(h) for h in collected}))
     if len(unique) != len(collected):
@@ -79,6 +80,7 @@ def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
             f"household {_first_twice(collected)!r} is listed twice",
             field="frame.households",
             rule="E-4",
+            zh=f"住户 {_first_twice(collected)!r} 被列出两次",
         )
     return unique
 
@@ -124,6 +126,7 @@ class SamplingFrame:
                     f"unknown {extra[:3]})",
                     field="frame.strata",
                     rule="E-4",
+                    zh=f"分层须恰好覆盖抽样框中的住户（缺少 {missing[:3]}，多出 {extra[:3]}）",
                 )
 
     def __len__(self) -> int:
@@ -184,7 +187,12 @@ def _select(
 def _pairs(items: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
     pairs = [tuple(pair) for pair in items]
     if any(len(pair) != 2 for pair in pairs):  # noqa: PLR2004 - (replaced, replacing)
-        raise SampleError("a replacement is a pair of households", field="replacements", rule="E-4")
+        raise SampleError(
+            "a replacement is a pair of households",
+            field="replacements",
+            rule="E-4",
+            zh="替换须为一对住户",
+        )
     return tuple((pair[0], pair[1]) for pair in pairs)
 
 
@@ -243,12 +251,18 @@ class SampleCertificate:
                 not the certificate's, or the reserve is exhausted.
         """
         if frame.digest_for(self.version) != self.frame_digest:
-            raise SampleError("the frame is not the one drawn from", field="frame", rule="E-4")
+            raise SampleError(
+                "the frame is not the one drawn from",
+                field="frame",
+                rule="E-4",
+                zh="抽样框不是抽样时所用的那一个",
+            )
         if household not in self.respondents:
             raise SampleError(
                 f"{household} is not a current respondent and cannot be replaced",
                 field="household",
                 rule="E-4",
+                zh=f"{household} 不是当前受访户，不能替换",
             )
         used = set(self.sample) | {new for _, new in self.replacements}
         stratum = frame.strata.get(household) if self.stratified else None
@@ -258,7 +272,9 @@ class SampleCertificate:
             if stratum is not None and frame.strata[candidate] != stratum:
                 continue
             return attrs.evolve(self, replacements=(*self.replacements, (household, candidate)))
-        raise SampleError("the reserve list is exhausted", field="household", rule="E-4")
+        raise SampleError(
+            "the reserve list is exhausted", field="household", rule="E-4", zh="备选名单已用完"
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The certificate as plain data (JSON-ready): its one document shape."""
@@ -295,11 +311,23 @@ def draw_sample(
             the policy says so; a stratified draw on a frame without strata.
     """
     if not frame.households:
-        raise SampleError("the frame holds no household", field="frame", rule="E-4")
+        raise SampleError(
+            "the frame holds no household", field="frame", rule="E-4", zh="抽样框中没有住户"
+        )
     if not _valid_seed(seed):
-        raise SampleError("the seed is an integer or non-empty text", field="seed", rule="E-4")
+        raise SampleError(
+            "the seed is an integer or non-empty text",
+            field="seed",
+            rule="E-4",
+            zh="随机种子须为整数或非空文本",
+        )
     if not seed_source.strip():
-        raise SampleError("say how the seed was produced", field="seed_source", rule="E-4")
+        raise SampleError(
+            "say how the seed was produced",
+            field="seed_source",
+            rule="E-4",
+            zh="请说明随机种子的来源",
+        )
     builder = ExplanationBuilder(Text("抽取民意测评住户", "Draw the survey households"))
     builder.rule("E-4")
     p = resolve(policy, at, builder)
@@ -310,9 +338,15 @@ def draw_sample(
             f"the frame has {len(frame)} households, fewer than the survey size {size}",
             field="frame",
             rule="E-4",
+            zh=f"抽样框只有 {len(frame)} 户，少于测评规模 {size}",
         )
     if stratified and not frame.strata:
-        raise SampleError("a stratified draw needs strata", field="frame.strata", rule="E-4")
+        raise SampleError(
+            "a stratified draw needs strata",
+            field="frame.strata",
+            rule="E-4",
+            zh="分层抽样需要给出分层",
+        )
     n = min(size, len(frame))
     sample, allocation = _select(frame, seed, n, stratified=stratified, version=ALGORITHM_VERSION)
     builder.input("frame_size", len(frame))
@@ -340,18 +374,24 @@ def draw_sample(
 
 @attrs.frozen
 class Verification:
-    """The outcome of ``verify_sample``: ``ok`` and, if not, every problem found."""
+    """The outcome of ``verify_sample``: ``ok`` and, if not, every problem found.
+
+    ``problems_zh`` holds the same problems in Chinese, one for one.
+    """
 
     ok: bool
     problems: tuple[str, ...]
     explanation: Explanation
+    problems_zh: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.ok
 
 
-def _outside(frame: SamplingFrame, certificate: SampleCertificate) -> str:
-    """The households the certificate names that the frame lacks (five at most), or ``""``.
+def _outside(frame: SamplingFrame, certificate: SampleCertificate) -> tuple[str, int]:
+    """The households the certificate names that the frame lacks, and how many more.
+
+    At most five are named (``""`` if none); the count is of the others.
 
     The frame is sorted, so each look-up is a bisection: no set of a large frame is built.
     """
@@ -362,8 +402,7 @@ def _outside(frame: SamplingFrame, certificate: SampleCertificate) -> str:
         for h in named
         if (at := bisect.bisect_left(households, h)) == len(households) or households[at] != h
     )
-    shown = ", ".join(repr(h) for h in missing[:5])
-    return shown + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")  # noqa: PLR2004
+    return ", ".join(repr(h) for h in missing[:5]), max(0, len(missing) - 5)
 
 
 def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verification:
@@ -375,20 +414,36 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
     """
     builder = ExplanationBuilder(Text("核验住户抽样", "Verify a household sample"))
     builder.rule("E-4")
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     known = (certificate.algorithm, certificate.version) in KNOWN_ALGORITHMS
     if not known:
-        problems.append(f"unknown algorithm {certificate.algorithm} v{certificate.version}")
+        named = f"{certificate.algorithm} v{certificate.version}"
+        problems.append((f"unknown algorithm {named}", f"未知的抽样算法 {named}"))
     digest = frame.digest_for(certificate.version) if known else frame.digest
     builder.step("抽样框摘要", "frame digest", digest)
     if digest != certificate.frame_digest:
-        problems.append("the frame's digest differs from the certificate's")
-    outside = _outside(frame, certificate)
-    if outside:
-        problems.append(f"the certificate names households not in the frame: {outside}")
-    if len(frame) != certificate.frame_size:
         problems.append(
-            f"the frame has {len(frame)} households, the certificate says {certificate.frame_size}"
+            ("the frame's digest differs from the certificate's", "抽样框摘要与证书上的不同")
+        )
+    outside, more = _outside(frame, certificate)
+    if outside:
+        problems.append(
+            (
+                "the certificate names households not in the frame: "
+                + outside
+                + (f" and {more} more" if more else ""),
+                "证书列出了抽样框中没有的住户："
+                + outside
+                + (f" 等（另有 {more} 户）" if more else ""),
+            )
+        )
+    size, said = len(frame), certificate.frame_size
+    if size != said:
+        problems.append(
+            (
+                f"the frame has {size} households, the certificate says {said}",
+                f"抽样框有 {size} 户，证书上写的是 {said} 户",
+            )
         )
     if not problems:
         redraw, _ = _select(
@@ -400,17 +455,31 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
         )
         builder.step("重新抽取的样本", "sample recomputed", list(redraw))
         if redraw != certificate.sample:
-            problems.append("the sample differs from the one the seed and frame give")
+            problems.append(
+                (
+                    "the sample differs from the one the seed and frame give",
+                    "样本与随机种子和抽样框给出的不同",
+                )
+            )
         replayed = attrs.evolve(certificate, replacements=())
         for old, new in certificate.replacements:
             try:
                 replayed = replayed.replace(old, frame)
             except SampleError as error:
-                problems.append(f"replacement of {old}: {error.message}")
+                problems.append(
+                    (
+                        f"replacement of {old}: {error.message}",
+                        f"替换 {old}：{error.message_in('zh')}",
+                    )
+                )
                 break
             if replayed.replacements[-1] != (old, new):
+                due = replayed.replacements[-1][1]
                 problems.append(
-                    f"{old} should have been replaced by {replayed.replacements[-1][1]}, not {new}"
+                    (
+                        f"{old} should have been replaced by {due}, not {new}",
+                        f"{old} 应由 {due} 替换，而不是 {new}",
+                    )
                 )
                 break
     ok = not problems
@@ -419,6 +488,11 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
         if ok
         else Text("抽样与证书不符", "the draw does not match the certificate")
     )
-    for problem in problems:
-        builder.step("发现问题", "problem found", problem)
-    return Verification(ok, tuple(problems), builder.build(outcome))
+    for en, zh in problems:
+        builder.step("发现问题：" + zh, "problem found: " + en)
+    return Verification(
+        ok,
+        tuple(en for en, _ in problems),
+        builder.build(outcome),
+        tuple(zh for _, zh in problems),
+    )

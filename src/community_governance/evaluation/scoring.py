@@ -60,7 +60,9 @@ def peer_mean(
     """
     values = sorted(_exact_scores(scores, "peer_scores"))
     if not values:
-        raise MissingComponentError("no peer ratings", field="peer_scores", rule="E-3")
+        raise MissingComponentError(
+            "no peer ratings", field="peer_scores", rule="E-3", zh="没有互评"
+        )
     p = resolve(policy, at, builder)
     trimmed = p.peer_aggregation is PeerAggregation.TRIMMED and len(values) >= p.trim_min_raters
     used = values[1:-1] if trimmed else values
@@ -126,6 +128,10 @@ def missing_component_error(
         f"{min_raters}); the policy does not re-weight",
         field=f"{unit}.{missing[0].code}",
         rule="E-5",
+        zh=(
+            f"单位 {unit} 没有{labels}（互评单位："
+            f"{peer_raters}，最少 {min_raters}）；政策不调整权重"
+        ),
     )
 
 
@@ -183,7 +189,10 @@ def final_score(
         for value in values:
             if value not in scale:
                 raise ScoreOutOfRangeError(
-                    f"{value} is outside the scale", field=f"{unit}.{name}", rule="E-2"
+                    f"{value} is outside the scale",
+                    field=f"{unit}.{name}",
+                    rule="E-2",
+                    zh=f"{value} 超出量表范围",
                 )
     components: dict[Component, Fraction | None] = {
         Component.SELF: own,

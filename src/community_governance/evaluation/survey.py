@@ -106,13 +106,19 @@ class Survey:
             object.__setattr__(self, "_counts", _tally({}, self.responses))
         ids = [p.project_id for p in self.projects]
         if len(set(ids)) != len(ids):
-            raise ParseError("a project is listed twice", field="survey.projects", rule="E-4")
+            raise ParseError(
+                "a project is listed twice",
+                field="survey.projects",
+                rule="E-4",
+                zh="同一项目被列出两次",
+            )
         stray = [p.project_id for p in self.projects if p.quarter != self.quarter]
         if stray:
             raise ParseError(
                 f"project(s) {stray} belong to another quarter than {self.quarter}",
                 field="survey.projects",
                 rule="E-4",
+                zh=f"项目 {stray} 属于 {self.quarter} 以外的季度",
             )
 
     def _snapshot(
@@ -136,6 +142,7 @@ class Survey:
             f"the survey of {self.quarter} does not ask about project {project_id!r}",
             field="response.project",
             rule="E-4",
+            zh=f"{self.quarter} 的民意测评不涉及项目 {project_id!r}",
         )
 
     def respond(
@@ -177,6 +184,7 @@ class Survey:
                     f"household {response.household!r} was not sampled (nor validly replaced one)",
                     field="response.household",
                     rule="E-4",
+                    zh=f"住户 {response.household!r} 未被抽中（也不是有效的替换户）",
                 )
             if response.project not in projects:
                 self.project(response.project)
@@ -186,12 +194,13 @@ class Survey:
                     f"household {response.household!r} already answered about {response.project!r}",
                     field="response",
                     rule="E-4",
+                    zh=f"住户 {response.household!r} 已就 {response.project!r} 作答",
                 )
             try:
                 level = scale.level(response.answer)
             except GovernanceError as error:
                 raise InvalidAnswerError(
-                    error.message, field="response.answer", rule="E-4"
+                    error.message, field="response.answer", rule="E-4", zh=error.zh
                 ) from None
             answered.add(key)
             added.append(attrs.evolve(response, answer=level.code))
@@ -217,6 +226,7 @@ class Survey:
                 f"household {household!r} has answered; it cannot be replaced",
                 field="household",
                 rule="E-4",
+                zh=f"住户 {household!r} 已作答，不能替换",
             )
         return attrs.evolve(self, certificate=self.certificate.replace(household, frame))
 
@@ -246,7 +256,7 @@ class Survey:
                     score = scale.level(response.answer).score
                 except GovernanceError as error:
                     raise InvalidAnswerError(
-                        error.message, field="response.answer", rule="E-4"
+                        error.message, field="response.answer", rule="E-4", zh=error.zh
                     ) from None
             scores.append(score)
         return scores
@@ -379,10 +389,13 @@ def precision(scores: Sequence[Fraction], population: int, z: Fraction) -> Preci
     """
     n = len(scores)
     if n == 0:
-        raise ParseError("no survey scores", field="scores", rule="E-4")
+        raise ParseError("no survey scores", field="scores", rule="E-4", zh="没有民意测评分数")
     if population < n:
         raise ParseError(
-            f"{n} answers cannot come from {population} households", field="population", rule="E-4"
+            f"{n} answers cannot come from {population} households",
+            field="population",
+            rule="E-4",
+            zh=f"{population} 户不可能给出 {n} 份答卷",
         )
     # Integer moments over the scores' common denominator: n, Σx and Σx² give the mean and
     # the variance exactly, with two divisions instead of a fraction per score.

@@ -359,16 +359,21 @@ def check_inputs(
             f"{quarter} is evaluated after it ends ({quarter.end}), not on {on}",
             field="at",
             rule="E-1",
+            zh=f"{quarter} 须在季度结束（{quarter.end}）之后考评，而非 {on}",
         )
     if ratings.quarter != quarter or (survey is not None and survey.quarter != quarter):
         raise EligibilityError(
-            f"ratings and survey must be for {quarter}", field="quarter", rule="E-1"
+            f"ratings and survey must be for {quarter}",
+            field="quarter",
+            rule="E-1",
+            zh=f"评分与民意测评须属于 {quarter}",
         )
     if ratings.community.community_id != community.community_id:
         raise EligibilityError(
             f"the ratings are of community {ratings.community.community_id}",
             field="ratings.community",
             rule="E-1",
+            zh=f"这些评分属于社区 {ratings.community.community_id}",
         )
 
 

@@ -62,6 +62,7 @@ def _ed25519() -> Any:
             "pip install 'community-governance[ledger]'",
             field="signing_key",
             rule="R-1",
+            zh="签名的账本头需要 cryptography 包：pip install 'community-governance[ledger]'",
         ) from None
 
 
@@ -122,7 +123,12 @@ class SignedHead:
             LedgerError: not a head document, or a field of the wrong type.
         """
         if document.get("schema") != HEAD_SCHEMA or document.get("version") != 1:
-            raise LedgerError(f"not a {HEAD_SCHEMA} document, version 1", field="head", rule="R-1")
+            raise LedgerError(
+                f"not a {HEAD_SCHEMA} document, version 1",
+                field="head",
+                rule="R-1",
+                zh=f"不是第 1 版 {HEAD_SCHEMA} 文档",
+            )
         values: dict[str, Any] = {}
         for name in (f.name for f in attrs.fields(cls)):
             value = document.get(name)
@@ -132,6 +138,7 @@ class SignedHead:
                     f"{name} must be {expected.__name__}, not {value!r}",
                     field=f"head.{name}",
                     rule="R-1",
+                    zh=f"{name} 应为 {expected.__name__}，而不是 {value!r}",
                 )
             values[name] = value
         return cls(**values)
@@ -150,9 +157,15 @@ def sign_head(signing_key: Any, seq: int, hash_: str, at: dt.datetime) -> Signed
             f"the signing key is an Ed25519 private key, not {type(signing_key).__name__}",
             field="signing_key",
             rule="R-1",
+            zh=f"签名密钥须为 Ed25519 私钥，而不是 {type(signing_key).__name__}",
         )
     if at.tzinfo is None or at.utcoffset() is None:
-        raise LedgerError("a checkpoint's time carries its UTC offset", field="at", rule="R-1")
+        raise LedgerError(
+            "a checkpoint's time carries its UTC offset",
+            field="at",
+            rule="R-1",
+            zh="检查点的时间须带 UTC 时差",
+        )
     public = signing_key.public_key()
     unsigned = SignedHead(
         seq=seq,

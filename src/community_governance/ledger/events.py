@@ -179,6 +179,10 @@ def service_recorded(
                 "retain_until= so that they are kept out of the chain",
                 field="private",
                 rule="ledger",
+                zh=(
+                    f"{doc['kind']} 含有个人信息：请传入 private="
+                    "（账本）和 retain_until=，使其不进入哈希链"
+                ),
             )
         fields = doc["fields"]
         details = {"kind": doc["kind"], **{n: fields.pop(n) for n in names if n in fields}}

@@ -21,6 +21,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from community_governance.errors import strerror_zh
 from community_governance.ledger.storage import LedgerError
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ __all__ = ["MIN_KEY_BYTES", "check_key", "load_key", "new_key_file", "pseudonym_
 MIN_KEY_BYTES = 32
 
 
-def _refuse(message: str, where: str) -> LedgerError:
-    return LedgerError(message, field=where, rule="ledger")
+def _refuse(message: str, where: str, *, zh: str) -> LedgerError:
+    return LedgerError(message, field=where, rule="ledger", zh=zh)
 
 
 def check_key(key: object, where: str = "key") -> bytes:
@@ -43,12 +44,20 @@ def check_key(key: object, where: str = "key") -> bytes:
         LedgerError: naming ``where``, if it is not bytes or too short.
     """
     if not isinstance(key, bytes):
-        raise _refuse(f"the pseudonym key is bytes, not {type(key).__name__}", where)
+        raise _refuse(
+            f"the pseudonym key is bytes, not {type(key).__name__}",
+            where,
+            zh=f"假名密钥须为字节串，而不是 {type(key).__name__}",
+        )
     if len(key) < MIN_KEY_BYTES:
         raise _refuse(
             f"the pseudonym key has {len(key)} bytes; at least {MIN_KEY_BYTES} are needed "
             "(make one with new_key_file)",
             where,
+            zh=(
+                f"假名密钥只有 {len(key)} 字节；"
+                f"至少需要 {MIN_KEY_BYTES} 字节（用 new_key_file 生成）"
+            ),
         )
     return key
 
@@ -63,21 +72,33 @@ def load_key(*, file: Path | str | None = None, env: str | None = None) -> bytes
             not hex; the key is too short.
     """
     if (file is None) == (env is None):
-        raise _refuse("give the key file or the environment variable, one of them", "key")
+        raise _refuse(
+            "give the key file or the environment variable, one of them",
+            "key",
+            zh="请给出密钥文件或环境变量，二者之一",
+        )
     if file is not None:
         try:
             key = Path(file).read_bytes()
         except OSError as error:
-            raise _refuse(f"cannot read the key file ({error.strerror})", str(file)) from None
+            raise _refuse(
+                f"cannot read the key file ({error.strerror})",
+                str(file),
+                zh=f"无法读取密钥文件（{strerror_zh(error)}）",
+            ) from None
         return check_key(key, str(file))
     text = os.environ.get(env or "")
     if not text:
-        raise _refuse(f"the environment variable {env} is not set", str(env))
+        raise _refuse(
+            f"the environment variable {env} is not set", str(env), zh=f"未设置环境变量 {env}"
+        )
     try:
         key = bytes.fromhex(text.strip())
     except ValueError:
         raise _refuse(
-            f"the environment variable {env} does not hold hex digits", str(env)
+            f"the environment variable {env} does not hold hex digits",
+            str(env),
+            zh=f"环境变量 {env} 的值不是十六进制数",
         ) from None
     return check_key(key, str(env))
 
@@ -93,7 +114,9 @@ def new_key_file(path: Path | str) -> Path:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise _refuse(
-            "the key file exists already; a key is never overwritten", str(target)
+            "the key file exists already; a key is never overwritten",
+            str(target),
+            zh="密钥文件已存在；密钥从不覆盖",
         ) from None
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(secrets.token_bytes(MIN_KEY_BYTES))

@@ -57,6 +57,7 @@ def _psycopg() -> Any:
             "the PostgreSQL ledger needs psycopg: pip install 'community-governance[postgres]'",
             field="conninfo",
             rule="ledger",
+            zh="PostgreSQL 账本需要 psycopg：pip install 'community-governance[postgres]'",
         ) from None
 
 
@@ -78,7 +79,10 @@ class _Connections(Pool):
             conn.execute(f"SET lock_timeout = {int(self._timeout * 1000)}")
         except self._psycopg.Error as error:
             raise LedgerError(
-                f"cannot open the ledger: {str(error).strip()}", field=self.where, rule="ledger"
+                f"cannot open the ledger: {str(error).strip()}",
+                field=self.where,
+                rule="ledger",
+                zh=f"无法打开账本：{str(error).strip()}",
             ) from None
         return conn
 
@@ -93,7 +97,10 @@ class _Connections(Pool):
         text = str(error).strip()
         if isinstance(error, errors.UniqueViolation):
             return ConcurrencyError(
-                f"a concurrent writer won: {text}", field="stream", rule="ledger"
+                f"a concurrent writer won: {text}",
+                field="stream",
+                rule="ledger",
+                zh=f"另一写入者先写入：{text}",
             )
         busy = (
             errors.LockNotAvailable,
@@ -103,10 +110,15 @@ class _Connections(Pool):
         )
         if isinstance(error, busy):
             return LedgerBusyError(
-                f"the ledger stayed busy: {text}", field=self.where, rule="ledger"
+                f"the ledger stayed busy: {text}",
+                field=self.where,
+                rule="ledger",
+                zh=f"账本一直忙：{text}",
             )
         if isinstance(error, self._psycopg.Error):
-            return LedgerError(f"storage error: {text}", field=self.where, rule="ledger")
+            return LedgerError(
+                f"storage error: {text}", field=self.where, rule="ledger", zh=f"存储错误：{text}"
+            )
         return None
 
 
@@ -142,6 +154,7 @@ class PostgresLedger(ChainedLedger):
                 f"a schema name is a lower-case identifier, not {schema!r}",
                 field="schema",
                 rule="ledger",
+                zh=f"模式名须为小写标识符，而不是 {schema!r}",
             )
         self.schema = schema
         digest = hashlib.sha256(f"community-governance/ledger/{schema}".encode()).digest()

@@ -99,4 +99,5 @@ def _append_once(store: EventStore, stream: str, events: Sequence[NewEvent]) -> 
             f"stream {stream!r} already holds other events ({len(recorded)})",
             field="stream",
             rule="ledger",
+            zh=f"事件流 {stream!r} 已有其他事件（{len(recorded)} 条）",
         )

@@ -30,7 +30,10 @@ def check_event(index: int, event: NewEvent) -> None:
     kind: object = event.type  # callers outside the type checker pass anything
     if not isinstance(kind, str) or not kind.strip():
         raise LedgerError(
-            "an event's type is non-empty text", field=f"events[{index}].type", rule="ledger"
+            "an event's type is non-empty text",
+            field=f"events[{index}].type",
+            rule="ledger",
+            zh="事件类型须为非空文本",
         )
     at = event.at
     if isinstance(at, dt.datetime):
@@ -39,12 +42,14 @@ def check_event(index: int, event: NewEvent) -> None:
                 "an event's time is a date or a datetime with its time zone",
                 field=f"events[{index}].at",
                 rule="ledger",
+                zh="事件时间须为日期或带时区的日期时间",
             )
     elif not isinstance(at, dt.date):
         raise LedgerError(
             f"an event's at is a date, not {type(at).__name__}",
             field=f"events[{index}].at",
             rule="ledger",
+            zh=f"事件的 at 须为日期，而不是 {type(at).__name__}",
         )
 
 
@@ -60,15 +65,24 @@ def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                 record = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 raise LedgerError(
-                    f"line {number} is not UTF-8 text", field=str(path), rule="ledger"
+                    f"line {number} is not UTF-8 text",
+                    field=str(path),
+                    rule="ledger",
+                    zh=f"第 {number} 行不是 UTF-8 文本",
                 ) from None
             except json.JSONDecodeError as error:
                 raise LedgerError(
-                    f"line {number} is not JSON: {error.msg}", field=str(path), rule="ledger"
+                    f"line {number} is not JSON: {error.msg}",
+                    field=str(path),
+                    rule="ledger",
+                    zh=f"第 {number} 行不是 JSON：{error.msg}",
                 ) from None
             if not isinstance(record, dict) or set(record) - {"form"} != RECORD_KEYS:
                 raise LedgerError(
-                    f"line {number} is not a ledger record", field=str(path), rule="ledger"
+                    f"line {number} is not a ledger record",
+                    field=str(path),
+                    rule="ledger",
+                    zh=f"第 {number} 行不是账本记录",
                 )
             problem = record_problem(record)
             if problem is not None:
@@ -76,6 +90,7 @@ def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                     f"line {number}: {problem}",
                     field=f"{path}: line {number}.{problem.split()[0]}",
                     rule="ledger",
+                    zh=f"第 {number} 行：{problem}",
                 )
             yield record
 

@@ -47,10 +47,22 @@ def mapped_error(error: sqlite3.Error, path: Path) -> LedgerError:
     """The ledger error an sqlite3 error stands for."""
     text = str(error)
     if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in text:
-        return ConcurrencyError(f"a concurrent writer won: {text}", field="stream", rule="ledger")
+        return ConcurrencyError(
+            f"a concurrent writer won: {text}",
+            field="stream",
+            rule="ledger",
+            zh=f"另一写入者先写入：{text}",
+        )
     if isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-        return LedgerBusyError(f"the ledger stayed busy: {text}", field=str(path), rule="ledger")
-    return LedgerError(f"storage error: {text}", field=str(path), rule="ledger")
+        return LedgerBusyError(
+            f"the ledger stayed busy: {text}",
+            field=str(path),
+            rule="ledger",
+            zh=f"账本一直忙：{text}",
+        )
+    return LedgerError(
+        f"storage error: {text}", field=str(path), rule="ledger", zh=f"存储错误：{text}"
+    )
 
 
 def _close_all(opened: list[tuple[int, Any]]) -> None:
@@ -142,7 +154,10 @@ class Connections(Pool):
             conn.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
         except sqlite3.Error as error:
             raise LedgerError(
-                f"cannot open the ledger: {error}", field=str(self._path), rule="ledger"
+                f"cannot open the ledger: {error}",
+                field=str(self._path),
+                rule="ledger",
+                zh=f"无法打开账本：{error}",
             ) from None
         return conn
 

@@ -35,6 +35,7 @@ from community_governance.ledger.chain import (
     export_rows,
     link_2,
 )
+from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import check_key
 from community_governance.ledger.records import check_event, read_export, when
 from community_governance.ledger.storage import ConcurrencyError, LedgerError
@@ -79,11 +80,21 @@ def table_statements(integer: str, form_default: int) -> tuple[str, str]:
 def _name(value: object, field: str, what: str) -> bytes:
     """A stream's or type's name as its UTF-8 bytes: non-empty text without NUL."""
     if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise LedgerError(f"{what} is non-empty text without NUL", field=field, rule="ledger")
+        raise LedgerError(
+            f"{what} is non-empty text without NUL",
+            field=field,
+            rule="ledger",
+            zh=f"{what} 须为不含 NUL 的非空文本",
+        )
     try:
         return value.encode()
     except UnicodeEncodeError:
-        raise LedgerError(f"{what} is not valid Unicode", field=field, rule="ledger") from None
+        raise LedgerError(
+            f"{what} is not valid Unicode",
+            field=field,
+            rule="ledger",
+            zh=f"{what} 不是有效的 Unicode",
+        ) from None
 
 
 def _prepared(index: int, event: NewEvent) -> tuple[bytes, bytes, bytes]:
@@ -93,15 +104,22 @@ def _prepared(index: int, event: NewEvent) -> tuple[bytes, bytes, bytes]:
     data: object = event.data
     field = f"events[{index}].data"
     if not isinstance(data, Mapping):
-        raise LedgerError("an event's data is a mapping", field=field, rule="ledger")
+        raise LedgerError(
+            "an event's data is a mapping", field=field, rule="ledger", zh="事件数据须为映射"
+        )
     try:
         text = data_text(data).encode()
     except RecursionError:
         raise LedgerError(
-            "an event's data is nested too deeply", field=field, rule="ledger"
+            "an event's data is nested too deeply",
+            field=field,
+            rule="ledger",
+            zh="事件数据嵌套过深",
         ) from None
     except (TypeError, ValueError) as error:
-        raise LedgerError(str(error), field=field, rule="ledger") from None
+        raise LedgerError(
+            str(error), field=field, rule="ledger", zh=reason_zh(str(error))
+        ) from None
     return type_, event.at.isoformat().encode(), text
 
 
@@ -198,6 +216,7 @@ class ChainedLedger(abc.ABC):
                 f"{what} the ledger's key; this ledger was opened read-only",
                 field="key",
                 rule="ledger",
+                zh=f"{what}账本密钥；此账本以只读方式打开",
             )
         return self._key
 
@@ -252,7 +271,9 @@ class ChainedLedger(abc.ABC):
         try:
             body = canonical(dict(details))
         except TypeError as error:
-            raise LedgerError(str(error), field="details", rule="ledger") from None
+            raise LedgerError(
+                str(error), field="details", rule="ledger", zh=reason_zh(str(error))
+            ) from None
         digest = hmac.new(key, b"private|" + body, hashlib.sha256).hexdigest()
         ref = f"pd-{digest[:32]}"
         self._keep(ref, details, retain_until)
@@ -299,7 +320,10 @@ class ChainedLedger(abc.ABC):
         version_given: object = expected_version
         if isinstance(version_given, bool) or not isinstance(version_given, int):
             raise LedgerError(
-                "the expected version is a whole number", field="expected_version", rule="ledger"
+                "the expected version is a whole number",
+                field="expected_version",
+                rule="ledger",
+                zh="预期版本须为整数",
             )
         prepared = [_prepared(i, event) for i, event in enumerate(events)]
         with self._connection() as conn:
@@ -314,6 +338,7 @@ class ChainedLedger(abc.ABC):
                     f"stream {stream!r} is at version {current}, not {expected_version}",
                     field="expected_version",
                     rule="ledger",
+                    zh=f"事件流 {stream!r} 的版本是 {current}，不是 {expected_version}",
                 )
             last = cursor.execute(
                 "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
@@ -420,7 +445,10 @@ class ChainedLedger(abc.ABC):
                     line = export_line(row)
                     if line is None:
                         raise LedgerError(
-                            f"event {row[0]} cannot be read", field=str(path), rule="ledger"
+                            f"event {row[0]} cannot be read",
+                            field=str(path),
+                            rule="ledger",
+                            zh=f"无法读取事件 {row[0]}",
                         )
                     out.write(line)
                     head = (row[0], bytes(row[7]).decode())
@@ -440,12 +468,15 @@ class ChainedLedger(abc.ABC):
         try:
             check = check_records(export_rows(records), None)
         except ValueError as error:
-            raise LedgerError(str(error), field=str(path), rule="ledger") from None
+            raise LedgerError(
+                str(error), field=str(path), rule="ledger", zh=reason_zh(str(error))
+            ) from None
         if not check.ok:
             raise LedgerError(
                 f"the export's chain breaks at {check.first_bad}: {check.reason}",
                 field=str(path),
                 rule="ledger",
+                zh=f"导出文件的哈希链在 {check.first_bad} 处断开：{reason_zh(check.reason or '')}",
             )
         rows = [
             (
@@ -467,7 +498,10 @@ class ChainedLedger(abc.ABC):
             self._begin_write(cursor)
             if cursor.execute("SELECT COUNT(*) FROM events").fetchone()[0]:
                 raise LedgerError(
-                    "import only into an empty ledger", field=str(path), rule="ledger"
+                    "import only into an empty ledger",
+                    field=str(path),
+                    rule="ledger",
+                    zh="只能导入到空账本",
                 )
             if rows:
                 cursor.executemany(self._sql(_INSERT), rows)

@@ -250,10 +250,13 @@ class AccessRegister:
         """
         if not decision.admitted:
             raise EligibilityError(
-                "a refused matter cannot be registered", field="decision", rule="M-3"
+                "a refused matter cannot be registered",
+                field="decision",
+                rule="M-3",
+                zh="已拒绝的事项不能登记",
             )
         if decision.request.request_id in {d.request.request_id for d in self.admitted}:
-            raise EligibilityError("already registered", field="decision", rule="M-3")
+            raise EligibilityError("already registered", field="decision", rule="M-3", zh="已登记")
         return attrs.evolve(self, admitted=(*self.admitted, decision))
 
     def burden(self, start: dt.date, end: dt.date) -> BurdenReport:

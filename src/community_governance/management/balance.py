@@ -134,6 +134,7 @@ def allocation(
             f"no {wanted.en} recorded for this selection; nothing to allocate",
             field="records",
             rule="P-2",
+            zh=f"此范围内没有登记{wanted.zh}；无可分配",
         )
     builder = ExplanationBuilder(Text("1:2:7 投入结构", "The 1:2:7 balance"))
     policy = resolve(policy, at or end, builder)

@@ -69,7 +69,10 @@ def duty_rota(
     people = sorted(delegates)
     if not people or len(set(people)) != len(people):
         raise ParseError(
-            "delegates are listed once each, at least one", field="delegates", rule="M-4"
+            "delegates are listed once each, at least one",
+            field="delegates",
+            rule="M-4",
+            zh="每名代表只列一次，且至少一名",
         )
     days = sorted(set(dates))
     builder = ExplanationBuilder(
@@ -86,6 +89,8 @@ def duty_rota(
             + ", ".join(f"{d} ({len(available[d])} of {need} available)" for d in short),
             field="dates",
             rule="M-4",
+            zh="无法排满："
+            + "，".join(f"{d}（需 {need} 人，只有 {len(available[d])} 人有空）" for d in short),
         )
     counts = dict.fromkeys(people, 0)
     duty: dict[dt.date, list[str]] = {}

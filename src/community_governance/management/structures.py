@@ -129,10 +129,14 @@ def service_hours(
                 f"{log.person_id} is not registered with the community",
                 field="person_id",
                 rule="M-4",
+                zh=f"{log.person_id} 未在社区登记",
             )
         if log.on < registration.registered_on:
             raise EligibilityError(
-                f"{log.person_id} logged hours before registering", field="on", rule="M-4"
+                f"{log.person_id} logged hours before registering",
+                field="on",
+                rule="M-4",
+                zh=f"{log.person_id} 在登记之前就记录了服务时长",
             )
         if start <= log.on <= end:
             totals[log.person_id] += log.hours

@@ -61,6 +61,7 @@ def chart_fonts() -> tuple[str, ...]:
         "no font with Chinese glyphs: pip install 'community-governance[notebook]'",
         field="font",
         rule="E-6",
+        zh="没有含中文字形的字体：pip install 'community-governance[notebook]'",
     )
 
 

@@ -121,7 +121,12 @@ def build_notice(
     """
     announced_on = at or result.evaluated_on + dt.timedelta(days=1)
     if announced_on < result.evaluated_on:
-        raise EligibilityError("results are announced after the evaluation", field="at", rule="R-1")
+        raise EligibilityError(
+            "results are announced after the evaluation",
+            field="at",
+            rule="R-1",
+            zh="结果须在考评之后公示",
+        )
     units = frozenset(c.unit_id for c in result.scorecards)
     if community is not None:
         if community.community_id != result.community_id:
@@ -130,6 +135,7 @@ def build_notice(
                 f"{result.community_id!r}",
                 field="community",
                 rule="R-1",
+                zh=f"社区 {community.community_id!r} 不是此结果所属的 {result.community_id!r}",
             )
         names: Mapping[str, str] = {u.unit_id: u.name for u in community.units}
         community_name = community.name

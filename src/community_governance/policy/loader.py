@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
-from community_governance.errors import PolicyDateError, PolicyError
+from community_governance.errors import PolicyDateError, PolicyError, strerror_zh
 from community_governance.explain import ExplanationBuilder
 from community_governance.policy.model import Policy, policy_from_document
 from community_governance.policy.schema import PolicySnapshot
@@ -68,16 +68,25 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
     try:
         document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"not valid TOML: {error}", field=source, rule="policy") from None
+        raise PolicyError(
+            f"not valid TOML: {error}", field=source, rule="policy", zh=f"不是有效的 TOML：{error}"
+        ) from None
     except RecursionError:
         raise PolicyError(
-            "arrays or tables are nested too deeply to be a policy", field=source, rule="policy"
+            "arrays or tables are nested too deeply to be a policy",
+            field=source,
+            rule="policy",
+            zh="数组或表嵌套过深，不可能是政策文件",
         ) from None
     meta = document.get("policy")
     if isinstance(meta, dict) and "extends" in meta:
         parent = meta["extends"]
         if not isinstance(parent, str):
-            raise PolicyError("extends names a policy id", field=f"{source}: policy.extends")
+            raise PolicyError(
+                "extends names a policy id",
+                field=f"{source}: policy.extends",
+                zh="extends 须为政策编号",
+            )
         if base is None:
             chain = _EXTENDING.get()
             if parent in chain or parent == source:
@@ -85,6 +94,7 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
                     f"the policy extends itself: {' → '.join((*chain, source, parent))}",
                     field=f"{source}: policy.extends",
                     rule="policy",
+                    zh=f"政策扩展了自身：{' → '.join((*chain, source, parent))}",
                 )
             token = _EXTENDING.set((*chain, source))
             try:
@@ -96,6 +106,7 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
                 f"the file extends {parent!r} but is applied to {base.policy_id!r}",
                 field=f"{source}: policy.extends",
                 rule="policy",
+                zh=f"此文件扩展的是 {parent!r}，却被应用于 {base.policy_id!r}",
             )
     return policy_from_document(document, source=source, base=base)
 
@@ -141,6 +152,10 @@ def _from_object(obj: object, name: str) -> Policy:
         "callable returning one",
         field=f"entry-points[{ENTRY_POINT_GROUP}].{name}",
         rule="policy",
+        zh=(
+            f"入口点 {name!r} 给出的是 {type(obj).__name__}；"
+            "应为 Policy、路径或返回 Policy 的可调用对象"
+        ),
     )
 
 
@@ -153,7 +168,10 @@ def _from_path(path: Any, source: str, base: Policy | None = None) -> Policy:
             text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PolicyError(
-            f"cannot read the file: {error.strerror}", field=str(path), rule="policy"
+            f"cannot read the file: {error.strerror}",
+            field=str(path),
+            rule="policy",
+            zh=f"无法读取文件：{strerror_zh(error)}",
         ) from None
     return read_policy_text(text, source=str(source), base=base)
 
@@ -188,6 +206,7 @@ def load_policy(
         f"no policy named {name!r}; available: {', '.join(available_policies())}",
         field="policy",
         rule="policy",
+        zh=f"没有名为 {name!r} 的政策；可用：{', '.join(available_policies())}",
     )
 
 
@@ -232,12 +251,14 @@ def resolve(
             f"policy= takes a Policy or a PolicySnapshot, not {type(policy).__name__}",
             field="policy",
             rule="policy",
+            zh=f"policy= 接受 Policy 或 PolicySnapshot，而不是 {type(policy).__name__}",
         )
     if at is None:
         raise PolicyDateError(
             "a policy is read on a date: pass at= (the date of the act)",
             field="at",
             rule="policy",
+            zh="读取政策须给出日期：请传 at=（行为发生的日期）",
         )
     snapshot = (policy or default_policy()).at(at)
     return snapshot if builder is None else snapshot.traced(builder)

@@ -82,17 +82,19 @@ def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy
         top.get("policy"), "policy", "policy", ("id", "title", "source", "format", "extends")
     )
     if meta.get("format") != FORMAT:
-        raise fail("policy.format", "policy", f"expected format = {FORMAT}")
+        raise fail(
+            "policy.format", "policy", f"expected format = {FORMAT}", zh=f"应为 format = {FORMAT}"
+        )
     policy_id = meta.get("id")
     if not isinstance(policy_id, str) or not policy_id:
-        raise fail("policy.id", "policy", "a policy needs an id")
+        raise fail("policy.id", "policy", "a policy needs an id", zh="政策须有编号")
     title = read_note(meta.get("title"), "policy.title", "policy")
     cited = meta.get("source")
     if not isinstance(cited, str) or not cited.strip():
-        raise fail("policy.source", "policy", "a policy cites its source")
+        raise fail("policy.source", "policy", "a policy cites its source", zh="政策须注明出处")
     raw_parameters = top.get("parameters")
     if not isinstance(raw_parameters, Mapping):
-        raise fail("parameters", "policy", "expected a table of parameters")
+        raise fail("parameters", "policy", "expected a table of parameters", zh="应为参数表")
     parameters = dict(base.parameters) if base is not None else {}
     for name, raw in raw_parameters.items():
         where = f"parameters[{name}]"
@@ -100,7 +102,12 @@ def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy
         parameters[name] = read_parameter(name, raw, where, parameters.get(name))
     missing = sorted(set(SPECS) - set(parameters))
     if missing:
-        raise fail("parameters", "policy", f"missing parameter(s): {', '.join(missing)}")
+        raise fail(
+            "parameters",
+            "policy",
+            f"missing parameter(s): {', '.join(missing)}",
+            zh=f"缺少参数：{', '.join(missing)}",
+        )
     lineage = (*base.lineage, f"file:{source}") if base is not None else (f"file:{source}",)
     return Policy.create(
         policy_id=policy_id, title=title, source=cited, parameters=parameters, lineage=lineage
@@ -197,7 +204,10 @@ class Policy:
             return self.parameters[name]
         except KeyError:
             raise fail(
-                name, "policy", f"no parameter {name!r} in policy {self.policy_id}"
+                name,
+                "policy",
+                f"no parameter {name!r} in policy {self.policy_id}",
+                zh=f"政策 {self.policy_id} 中没有参数 {name!r}",
             ) from None
 
     def at(self, on: dt.date, /, *, strict: bool = True) -> PolicySnapshot:
@@ -216,7 +226,10 @@ class Policy:
         """
         if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
             raise PolicyDateError(
-                f"expected a date, got {type(on).__name__}", field="at", rule="policy"
+                f"expected a date, got {type(on).__name__}",
+                field="at",
+                rule="policy",
+                zh=f"应为日期，实为 {type(on).__name__}",
             )
         if strict and on in self._snapshots:
             return self._snapshots[on]
@@ -227,6 +240,7 @@ class Policy:
                 f"valid from {self.first_date} on",
                 field="at",
                 rule="policy",
+                zh=f"{on} 早于政策 {self.policy_id!r} 生效之日：其参数自 {self.first_date} 起有效",
             )
         values: dict[str, Any] = {}
         uses: dict[str, ParameterUse] = {}
@@ -241,9 +255,13 @@ class Policy:
                     f"{w.valid_from}..{w.valid_until or ''}" for w in parameter.windows
                 )
                 message = f"{on} is outside every validity window ({spans}) of {name}"
+                chinese = f"{on} 不在 {name} 的任何有效期（{spans}）之内"
                 if strict:
-                    raise PolicyDateError(message, field=name, rule=parameter.rule)
-                warnings.warn(f"{message}; using the nearest", PolicyDateWarning, stacklevel=2)
+                    raise PolicyDateError(message, field=name, rule=parameter.rule, zh=chinese)
+                warnings.warn(
+                    PolicyDateWarning(f"{message}; using the nearest", zh=f"{chinese}；取最近的值"),
+                    stacklevel=2,
+                )
                 window = parameter.nearest(on)
             uses[name] = parameter.use(window)
             if name in SPECS:
@@ -285,7 +303,12 @@ class Policy:
             current = parameters.get(name)
             if raw is None:
                 if name in SPECS or current is None:
-                    raise fail(where, "policy", "only an existing local. parameter can be removed")
+                    raise fail(
+                        where,
+                        "policy",
+                        "only an existing local. parameter can be removed",
+                        zh="只能删除已有的 local. 参数",
+                    )
                 del parameters[name]
             elif isinstance(raw, Mapping) and "values" in raw:
                 parameters[name] = read_parameter(name, raw, where, current)
@@ -303,14 +326,24 @@ class Policy:
 
     def _replace(self, raw: object, where: str, current: Parameter | None) -> Parameter:
         if current is None:
-            raise fail(where, "policy", "a new local. parameter needs the full form with rule")
+            raise fail(
+                where,
+                "policy",
+                "a new local. parameter needs the full form with rule",
+                zh="新的 local. 参数须用含 rule 的完整写法",
+            )
         start = current.windows[0].valid_from
         window = ValueWindow(start, current.kind.read(raw, f"{where}.value", current.rule))
         return attrs.evolve(current, windows=(window,))
 
     def _splice(self, raw: Mapping[str, Any], where: str, current: Parameter | None) -> Parameter:
         if current is None:
-            raise fail(where, "policy", "a new local. parameter needs the full form with rule")
+            raise fail(
+                where,
+                "policy",
+                "a new local. parameter needs the full form with rule",
+                zh="新的 local. 参数须用含 rule 的完整写法",
+            )
         new = read_window(raw, current.kind, where, current.rule)
         kept: list[ValueWindow] = [new]
         one_day = dt.timedelta(days=1)

@@ -139,17 +139,22 @@ class Parameter:
 def check_keys(raw: object, where: str, rule: str, allowed: Iterable[str]) -> Mapping[str, Any]:
     """``raw`` as a table with no key outside ``allowed``."""
     if not isinstance(raw, Mapping):
-        raise fail(where, rule, "expected a table")
+        raise fail(where, rule, "expected a table", zh="应为表")
     unknown = sorted(set(map(str, raw)) - set(allowed))
     if unknown:
-        raise fail(where, rule, f"unknown key(s): {', '.join(unknown)}")
+        raise fail(
+            where,
+            rule,
+            f"unknown key(s): {', '.join(unknown)}",
+            zh=f"未知的键：{', '.join(unknown)}",
+        )
     return raw
 
 
 def read_date(raw: object, where: str, rule: str) -> dt.date:
     """A date (ISO text or a TOML date), never a date with a time of day."""
     if isinstance(raw, dt.datetime):
-        raise fail(where, rule, "expected a date without a time of day")
+        raise fail(where, rule, "expected a date without a time of day", zh="应为不含时刻的日期")
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, str):
@@ -157,7 +162,12 @@ def read_date(raw: object, where: str, rule: str) -> dt.date:
             return dt.date.fromisoformat(raw)
         except ValueError:
             pass
-    raise fail(where, rule, f"expected a date such as 2021-01-21, got {raw!r}")
+    raise fail(
+        where,
+        rule,
+        f"expected a date such as 2021-01-21, got {raw!r}",
+        zh=f"应为日期（如 2021-01-21），实为 {raw!r}",
+    )
 
 
 def read_note(raw: object, where: str, rule: str) -> Text:
@@ -169,21 +179,39 @@ def read_note(raw: object, where: str, rule: str) -> Text:
         zh, en = table.get("zh"), table.get("en")
         if isinstance(zh, str) and isinstance(en, str) and zh.strip() and en.strip():
             return Text(zh, en)
-    raise fail(where, rule, "a note is one line of text, or a table {zh, en} of two")
+    raise fail(
+        where,
+        rule,
+        "a note is one line of text, or a table {zh, en} of two",
+        zh="说明须为一行文本，或由 {zh, en} 两项组成的表",
+    )
 
 
 def read_rule(raw: object, where: str, name: str) -> str:
     """The rule ID a parameter implements: the mechanism's for a known name, else LOCAL-..."""
     if not isinstance(raw, str) or not raw.strip():
-        raise fail(where, "policy", "every parameter names the rule ID it implements")
+        raise fail(
+            where,
+            "policy",
+            "every parameter names the rule ID it implements",
+            zh="每个参数须写明其实现的规则编号",
+        )
     spec = SPECS.get(name)
     if spec is not None and raw != spec.rule:
-        raise fail(where, "policy", f"parameter {name} implements {spec.rule}, not {raw}")
+        raise fail(
+            where,
+            "policy",
+            f"parameter {name} implements {spec.rule}, not {raw}",
+            zh=f"参数 {name} 实现的是 {spec.rule}，不是 {raw}",
+        )
     if spec is None and raw in _RULE_IDS:
         return raw
     if spec is None and not raw.startswith("LOCAL-"):
         raise fail(
-            where, "policy", f"{raw!r} is neither a rule ID of the mechanism nor a LOCAL-... ID"
+            where,
+            "policy",
+            f"{raw!r} is neither a rule ID of the mechanism nor a LOCAL-... ID",
+            zh=f"{raw!r} 既不是本机制的规则编号，也不是 LOCAL-... 编号",
         )
     return raw
 
@@ -192,13 +220,20 @@ def read_window(raw: object, kind: Kind[Any], where: str, rule: str) -> ValueWin
     """One dated value, read by the parameter's kind."""
     table = check_keys(raw, where, rule, ("valid_from", "valid_until", "value", "note"))
     if "valid_from" not in table or "value" not in table:
-        raise fail(where, rule, "a value needs valid_from and value")
+        raise fail(
+            where, rule, "a value needs valid_from and value", zh="取值须有 valid_from 和 value"
+        )
     start = read_date(table["valid_from"], f"{where}.valid_from", rule)
     end = None
     if "valid_until" in table:
         end = read_date(table["valid_until"], f"{where}.valid_until", rule)
         if end < start:
-            raise fail(f"{where}.valid_until", rule, "valid_until is before valid_from")
+            raise fail(
+                f"{where}.valid_until",
+                rule,
+                "valid_until is before valid_from",
+                zh="valid_until 早于 valid_from",
+            )
     note = read_note(table["note"], f"{where}.note", rule) if "note" in table else None
     return ValueWindow(start, kind.read(table["value"], f"{where}.value", rule), end, note)
 
@@ -209,13 +244,14 @@ def ordered_windows(
     """The windows by date; at least one, none overlapping."""
     ordered = tuple(sorted(windows, key=lambda w: w.valid_from))
     if not ordered:
-        raise fail(where, rule, "a parameter needs at least one value")
+        raise fail(where, rule, "a parameter needs at least one value", zh="参数须至少有一个取值")
     for earlier, later in itertools.pairwise(ordered):
         if earlier.valid_until is None or earlier.valid_until >= later.valid_from:
             raise fail(
                 where,
                 rule,
                 f"the value from {earlier.valid_from} overlaps the value from {later.valid_from}",
+                zh=f"自 {earlier.valid_from} 起的取值与自 {later.valid_from} 起的取值重叠",
             )
     return ordered
 
@@ -228,18 +264,33 @@ def read_parameter(name: str, raw: object, where: str, inherited: Parameter | No
     elif inherited is not None:
         rule = inherited.rule
     else:
-        raise fail(f"{where}.rule", "policy", "every parameter names the rule ID it implements")
+        raise fail(
+            f"{where}.rule",
+            "policy",
+            "every parameter names the rule ID it implements",
+            zh="每个参数须写明其实现的规则编号",
+        )
     if "note" in table:
         note = read_note(table["note"], f"{where}.note", rule)
     elif inherited is not None:
         note = inherited.note
     else:
-        raise fail(f"{where}.note", rule, "every parameter carries a one-line note")
+        raise fail(
+            f"{where}.note",
+            rule,
+            "every parameter carries a one-line note",
+            zh="每个参数须有一行说明",
+        )
     spec = SPECS.get(name)
     kind = spec.kind if spec is not None else _ANY
     raw_values = table.get("values")
     if not isinstance(raw_values, list | tuple):
-        raise fail(f"{where}.values", rule, "expected a list of {valid_from, value} tables")
+        raise fail(
+            f"{where}.values",
+            rule,
+            "expected a list of {valid_from, value} tables",
+            zh="应为由 {valid_from, value} 表组成的列表",
+        )
     windows = ordered_windows(
         (read_window(v, kind, f"{where}.values[{i}]", rule) for i, v in enumerate(raw_values)),
         f"{where}.values",
@@ -247,7 +298,7 @@ def read_parameter(name: str, raw: object, where: str, inherited: Parameter | No
     )
     reference = table.get("reference", inherited.reference if inherited else None)
     if reference is not None and not isinstance(reference, str):
-        raise fail(f"{where}.reference", rule, "a reference is text")
+        raise fail(f"{where}.reference", rule, "a reference is text", zh="参考依据须为文本")
     return Parameter(name, rule, note, windows, reference)
 
 
@@ -259,5 +310,9 @@ def check_name(name: object, where: str) -> str:
             "policy",
             f"unknown parameter {name!r}; known: {', '.join(sorted(SPECS))}, "
             f"or a municipality's own under '{LOCAL_PREFIX}'",
+            zh=(
+                f"未知参数 {name!r}；已知：{', '.join(sorted(SPECS))}，"
+                f"或以 '{LOCAL_PREFIX}' 开头的本地参数"
+            ),
         )
     return name

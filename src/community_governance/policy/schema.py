@@ -194,7 +194,12 @@ class PolicySnapshot:
     ) -> None:
         missing = sorted(set(SPECS) - set(values))
         if missing:
-            raise fail("parameters", "policy", f"missing parameter(s): {', '.join(missing)}")
+            raise fail(
+                "parameters",
+                "policy",
+                f"missing parameter(s): {', '.join(missing)}",
+                zh=f"缺少参数：{', '.join(missing)}",
+            )
         frozen = {
             name: FrozenMap(value) if isinstance(value, Mapping) else value
             for name, value in values.items()
@@ -265,6 +270,7 @@ class PolicySnapshot:
                     f"evaluation.survey.answer_scale ({self.on})",
                     "E-4",
                     f"answer {level.code!r} scores {level.score}, outside the evaluation scale",
+                    zh=f"答案 {level.code!r} 的分值 {level.score} 超出考评量表",
                 )
         lowest = self.grade_bands[-1].minimum
         if lowest > scale.minimum or any(b.minimum not in scale for b in self.grade_bands):
@@ -273,6 +279,7 @@ class PolicySnapshot:
                 "E-6",
                 "bands must lie within the evaluation scale and the lowest must start at its "
                 "minimum, so that every score has a grade",
+                zh="等级区间须在考评量表之内，且最低区间须从量表最小值开始，使每个分数都有等级",
             )
         banded = {b.grade for b in self.grade_bands}
         for name, grades in (
@@ -281,12 +288,18 @@ class PolicySnapshot:
         ):
             stray = [g.code for g in grades if g not in banded]
             if stray:
-                raise fail(f"{name} ({self.on})", "E-6", f"grade(s) without a band: {stray}")
+                raise fail(
+                    f"{name} ({self.on})",
+                    "E-6",
+                    f"grade(s) without a band: {stray}",
+                    zh=f"没有区间的等级：{stray}",
+                )
         if set(self.award_grades) & set(self.rectification_grades):
             raise fail(
                 f"evaluation.awards.grades ({self.on})",
                 "E-6",
                 "a grade cannot earn both an award and a rectification order",
+                zh="同一等级不能既获表彰又被责令整改",
             )
 
     @property
@@ -313,7 +326,10 @@ class PolicySnapshot:
             value = self._values[name]
         except KeyError:
             raise fail(
-                name, "policy", f"no parameter {name!r} in policy {self.policy_id}"
+                name,
+                "policy",
+                f"no parameter {name!r} in policy {self.policy_id}",
+                zh=f"政策 {self.policy_id} 中没有参数 {name!r}",
             ) from None
         if self._builder is not None:
             self._builder.parameter(self.uses[name])

@@ -108,6 +108,7 @@ class AnswerScale:
             f"{answer!r} is not an answer on scale {self.name!r}; valid: {valid}",
             field="answer",
             rule="E-4",
+            zh=f"{answer!r} 不是量表 {self.name!r} 上的答案；有效答案：{valid}",
         )
 
 
@@ -135,29 +136,41 @@ class Kind(Protocol[T_co]):
         ...
 
 
-def fail(where: str, rule: str, message: str) -> PolicyError:
-    """A policy error for field ``where``."""
-    return PolicyError(message, field=where, rule=rule)
+def fail(where: str, rule: str, message: str, *, zh: str | None = None) -> PolicyError:
+    """A policy error for field ``where``, its message in English and Chinese."""
+    return PolicyError(message, field=where, rule=rule, zh=zh)
 
 
 def _fraction(raw: object, where: str, rule: str) -> Fraction:
     try:
         return as_fraction(raw, field=where, rule=rule)
     except ExactnessError as error:
-        raise PolicyExactnessError(error.message, field=where, rule=rule) from error
+        raise PolicyExactnessError(error.message, field=where, rule=rule, zh=error.zh) from error
     except GovernanceError as error:
-        raise fail(where, rule, error.message) from error
+        raise fail(where, rule, error.message, zh=error.zh) from error
 
 
 def _table(raw: object, where: str, rule: str, keys: Sequence[str]) -> Mapping[str, object]:
     if not isinstance(raw, Mapping):
-        raise fail(where, rule, f"expected a table with keys {', '.join(keys)}")
+        raise fail(
+            where,
+            rule,
+            f"expected a table with keys {', '.join(keys)}",
+            zh=f"应为含键 {', '.join(keys)} 的表",
+        )
     unknown = sorted(set(raw) - set(keys))
     if unknown:
-        raise fail(where, rule, f"unknown key(s) {', '.join(map(str, unknown))}")
+        raise fail(
+            where,
+            rule,
+            f"unknown key(s) {', '.join(map(str, unknown))}",
+            zh=f"未知的键 {', '.join(map(str, unknown))}",
+        )
     missing = [k for k in keys if k not in raw]
     if missing:
-        raise fail(where, rule, f"missing key(s) {', '.join(missing)}")
+        raise fail(
+            where, rule, f"missing key(s) {', '.join(missing)}", zh=f"缺少键 {', '.join(missing)}"
+        )
     return raw
 
 
@@ -180,6 +193,7 @@ class FractionKind:
                 where,
                 rule,
                 f"{format_fraction(value)} is outside {left}{format_fraction(self.low)}, {high}]",
+                zh=f"{format_fraction(value)} 超出 {left}{format_fraction(self.low)}, {high}]",
             )
         return value
 
@@ -198,10 +212,20 @@ class IntKind:
     def read(self, raw: object, where: str, rule: str) -> int:
         """Read an integer and check its bounds."""
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise fail(where, rule, f"expected a whole number, got {type(raw).__name__} {raw!r}")
+            raise fail(
+                where,
+                rule,
+                f"expected a whole number, got {type(raw).__name__} {raw!r}",
+                zh=f"应为整数，实为 {type(raw).__name__} {raw!r}",
+            )
         if raw < self.low or (self.high is not None and raw > self.high):
             bound = f"{self.low}..{self.high}" if self.high is not None else f">= {self.low}"
-            raise fail(where, rule, f"{raw} is outside the allowed range {bound}")
+            raise fail(
+                where,
+                rule,
+                f"{raw} is outside the allowed range {bound}",
+                zh=f"{raw} 超出允许范围 {bound}",
+            )
         return raw
 
     def dump(self, value: int, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
@@ -216,7 +240,12 @@ class BoolKind:
     def read(self, raw: object, where: str, rule: str) -> bool:
         """Read a boolean."""
         if not isinstance(raw, bool):
-            raise fail(where, rule, f"expected true or false, got {raw!r}")
+            raise fail(
+                where,
+                rule,
+                f"expected true or false, got {raw!r}",
+                zh=f"应为 true 或 false，实为 {raw!r}",
+            )
         return raw
 
     def dump(self, value: bool, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002, FBT001
@@ -233,11 +262,21 @@ class ChoiceKind(Generic[E]):
     def read(self, raw: object, where: str, rule: str) -> E:
         """Read a code (or a Chinese or English label)."""
         if not isinstance(raw, str):
-            raise fail(where, rule, f"expected one of {self._codes()}, got {raw!r}")
+            raise fail(
+                where,
+                rule,
+                f"expected one of {self._codes()}, got {raw!r}",
+                zh=f"应为 {self._codes()} 之一，实为 {raw!r}",
+            )
         try:
             return self.enum.from_label(raw)
         except GovernanceError as error:
-            raise fail(where, rule, f"{raw!r} is not one of {self._codes()}") from error
+            raise fail(
+                where,
+                rule,
+                f"{raw!r} is not one of {self._codes()}",
+                zh=f"{raw!r} 不是 {self._codes()} 之一",
+            ) from error
 
     def _codes(self) -> str:
         return ", ".join(m.code for m in self.enum)
@@ -257,13 +296,13 @@ class ChoiceListKind(Generic[E]):
     def read(self, raw: object, where: str, rule: str) -> tuple[E, ...]:
         """Read a list of codes."""
         if not isinstance(raw, list | tuple):
-            raise fail(where, rule, "expected a list")
+            raise fail(where, rule, "expected a list", zh="应为列表")
         item = ChoiceKind(self.enum)
         members = tuple(item.read(r, f"{where}[{i}]", rule) for i, r in enumerate(raw))
         if len(set(members)) != len(members):
-            raise fail(where, rule, "an entry is listed twice")
+            raise fail(where, rule, "an entry is listed twice", zh="有条目重复")
         if not members and not self.allow_empty:
-            raise fail(where, rule, "the list cannot be empty")
+            raise fail(where, rule, "the list cannot be empty", zh="列表不能为空")
         return members
 
     def dump(self, value: tuple[E, ...], exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
@@ -285,11 +324,21 @@ class WeightsKind(Generic[E]):
         for member in self.enum:
             weight = _fraction(table[member.code], f"{where}.{member.code}", rule)
             if weight < 0:
-                raise fail(f"{where}.{member.code}", rule, "a weight cannot be negative")
+                raise fail(
+                    f"{where}.{member.code}",
+                    rule,
+                    "a weight cannot be negative",
+                    zh="权重不能为负数",
+                )
             weights[member] = weight
         total = sum(weights.values(), Fraction(0))
         if total != 1:
-            raise fail(where, rule, f"weights sum to {format_fraction(total)}, not exactly 1")
+            raise fail(
+                where,
+                rule,
+                f"weights sum to {format_fraction(total)}, not exactly 1",
+                zh=f"权重之和为 {format_fraction(total)}，不恰好为 1",
+            )
         return weights
 
     def dump(self, value: Mapping[E, Fraction], exact: ExactWriter = format_fraction) -> object:
@@ -308,10 +357,15 @@ class RangeKind:
         low = _fraction(table["min"], f"{where}.min", rule)
         high = _fraction(table["max"], f"{where}.max", rule)
         if not low < high:
-            raise fail(where, rule, "min must be below max")
+            raise fail(where, rule, "min must be below max", zh="min 须小于 max")
         places = table.get("places", 2)
         if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:  # noqa: PLR2004
-            raise fail(f"{where}.places", rule, "places is a whole number from 0 to 6")
+            raise fail(
+                f"{where}.places",
+                rule,
+                "places is a whole number from 0 to 6",
+                zh="places 须为 0 至 6 的整数",
+            )
         return ScoreRange(low, high, places)
 
     def dump(self, value: ScoreRange, exact: ExactWriter = format_fraction) -> object:
@@ -334,16 +388,26 @@ class AnswerScaleKind:
         table = _table(raw, where, rule, ("name", "levels"))
         name, raw_levels = table["name"], table["levels"]
         if not isinstance(name, str) or not name:
-            raise fail(f"{where}.name", rule, "expected a non-empty name")
+            raise fail(f"{where}.name", rule, "expected a non-empty name", zh="应为非空名称")
         if not isinstance(raw_levels, list | tuple) or len(raw_levels) < 2:  # noqa: PLR2004
-            raise fail(f"{where}.levels", rule, "a scale needs at least two levels")
+            raise fail(
+                f"{where}.levels",
+                rule,
+                "a scale needs at least two levels",
+                zh="量表至少需要两个等级",
+            )
         levels = []
         for i, raw_level in enumerate(raw_levels):
             at = f"{where}.levels[{i}]"
             entry = _table(raw_level, at, rule, ("code", "zh", "en", "score"))
             texts = [entry["code"], entry["zh"], entry["en"]]
             if not all(isinstance(t, str) and t for t in texts):
-                raise fail(at, rule, "code, zh and en must be non-empty text")
+                raise fail(
+                    at,
+                    rule,
+                    "code, zh and en must be non-empty text",
+                    zh="code、zh 和 en 须为非空文本",
+                )
             levels.append(
                 AnswerLevel(
                     code=str(entry["code"]),
@@ -355,10 +419,20 @@ class AnswerScaleKind:
         for attribute in ("code", "zh", "en"):
             seen = [getattr(lv, attribute) for lv in levels]
             if len(set(seen)) != len(seen):
-                raise fail(f"{where}.levels", rule, f"two levels share the same {attribute}")
+                raise fail(
+                    f"{where}.levels",
+                    rule,
+                    f"two levels share the same {attribute}",
+                    zh=f"两个等级的 {attribute} 相同",
+                )
         scores = [lv.score for lv in levels]
         if any(a <= b for a, b in itertools.pairwise(scores)):
-            raise fail(f"{where}.levels", rule, "scores must fall strictly, best answer first")
+            raise fail(
+                f"{where}.levels",
+                rule,
+                "scores must fall strictly, best answer first",
+                zh="分值须严格递减，最好的答案在前",
+            )
         return AnswerScale(name, tuple(levels))
 
     def dump(self, value: AnswerScale, exact: ExactWriter = format_fraction) -> object:
@@ -379,7 +453,12 @@ class BandsKind:
     def read(self, raw: object, where: str, rule: str) -> tuple[GradeBand, ...]:
         """Read the bands."""
         if not isinstance(raw, list | tuple) or not raw:
-            raise fail(where, rule, "expected a non-empty list of {grade, min} tables")
+            raise fail(
+                where,
+                rule,
+                "expected a non-empty list of {grade, min} tables",
+                zh="应为由 {grade, min} 表组成的非空列表",
+            )
         grade = ChoiceKind(Grade)
         bands = []
         for i, raw_band in enumerate(raw):
@@ -393,10 +472,15 @@ class BandsKind:
             )
         grades = [b.grade for b in bands]
         if len(set(grades)) != len(grades):
-            raise fail(where, rule, "a grade has two bands")
+            raise fail(where, rule, "a grade has two bands", zh="同一等级有两个区间")
         minimums = [b.minimum for b in bands]
         if any(a <= b for a, b in itertools.pairwise(minimums)):
-            raise fail(where, rule, "bands overlap: minimums must fall strictly, best grade first")
+            raise fail(
+                where,
+                rule,
+                "bands overlap: minimums must fall strictly, best grade first",
+                zh="区间重叠：最小值须严格递减，最好的等级在前",
+            )
         return tuple(bands)
 
     def dump(self, value: tuple[GradeBand, ...], exact: ExactWriter = format_fraction) -> object:
@@ -429,13 +513,23 @@ class AnyKind:
     def read(self, raw: object, where: str, rule: str) -> object:
         """Accept any plain value but a float."""
         if isinstance(raw, float):
-            raise fail(where, rule, f"a float is not exact; write {raw!r} as text")
+            raise fail(
+                where,
+                rule,
+                f"a float is not exact; write {raw!r} as text",
+                zh=f"浮点数不精确；请把 {raw!r} 写成文本",
+            )
         if isinstance(raw, Decimal):
             # Kept as its exact text so that it writes and reads back equal.
             return str(raw)
         if isinstance(raw, str | int | bool | dt.date):
             return raw
-        raise fail(where, rule, f"local values are text, numbers or dates, got {raw!r}")
+        raise fail(
+            where,
+            rule,
+            f"local values are text, numbers or dates, got {raw!r}",
+            zh=f"本地参数值须为文本、数字或日期，实为 {raw!r}",
+        )
 
     def dump(self, value: object, exact: ExactWriter = format_fraction) -> object:  # noqa: ARG002 - the protocol's signature
         """Write as is."""

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from community_governance.errors import ParseError
+from community_governance.errors import ParseError, strerror_zh
 from community_governance.policy.model import Policy
 
 __all__ = [
@@ -119,8 +119,8 @@ class Manifest:
         return attrs.evolve(self, partitions=(partition,), files=files)
 
 
-def _refuse(path: Path | str, message: str) -> ParseError:
-    return ParseError(message, field=str(path), rule="E-1")
+def _refuse(path: Path | str, message: str, *, zh: str) -> ParseError:
+    return ParseError(message, field=str(path), rule="E-1", zh=zh)
 
 
 def read_manifest(directory: Path | str) -> Manifest:
@@ -133,16 +133,22 @@ def read_manifest(directory: Path | str) -> Manifest:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise _refuse(path, f"cannot read the manifest ({error.strerror})") from None
+        raise _refuse(
+            path,
+            f"cannot read the manifest ({error.strerror})",
+            zh=f"无法读取清单（{strerror_zh(error)}）",
+        ) from None
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):
-        raise _refuse(path, "the manifest is not JSON") from None
+        raise _refuse(path, "the manifest is not JSON", zh="清单不是 JSON") from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        raise _refuse(path, f"not a manifest of {SCHEMA}")
+        raise _refuse(path, f"not a manifest of {SCHEMA}", zh=f"不是 {SCHEMA} 清单")
     if document.get("version") != VERSION:
         raise _refuse(
-            path, f"manifest version {document.get('version')!r}; this library reads {VERSION}"
+            path,
+            f"manifest version {document.get('version')!r}; this library reads {VERSION}",
+            zh=f"清单版本为 {document.get('version')!r}；本库读取的是 {VERSION}",
         )
     try:
         partitions = tuple(
@@ -152,7 +158,9 @@ def read_manifest(directory: Path | str) -> Manifest:
         policy = document["policy"]
         policy_id, policy_sha = str(policy["id"]), str(policy["sha256"])
     except (KeyError, TypeError, AttributeError):
-        raise _refuse(path, "a manifest entry is missing or malformed") from None
+        raise _refuse(
+            path, "a manifest entry is missing or malformed", zh="清单条目缺失或格式有误"
+        ) from None
     return Manifest(policy_id, policy_sha, partitions, files, hashlib.sha256(raw).hexdigest())
 
 
@@ -173,20 +181,32 @@ def read_partition(
         path = Path(directory) / relative
         expected = manifest.files.get(relative)
         if expected is None:
-            raise _refuse(path, "the file is not in the manifest")
+            raise _refuse(path, "the file is not in the manifest", zh="此文件不在清单中")
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise _refuse(path, f"cannot read the file ({error.strerror})") from None
+            raise _refuse(
+                path,
+                f"cannot read the file ({error.strerror})",
+                zh=f"无法读取文件（{strerror_zh(error)}）",
+            ) from None
         if hashlib.sha256(data).hexdigest() != expected:
-            raise _refuse(path, "the file's SHA-256 differs from the manifest's")
+            raise _refuse(
+                path,
+                "the file's SHA-256 differs from the manifest's",
+                zh="文件的 SHA-256 与清单中的不同",
+            )
         try:
             table = pq.read_table(pa.BufferReader(data), use_threads=False)
         except (pa.ArrowException, OSError) as error:
-            raise _refuse(path, f"not a readable Parquet file ({error})") from None
+            raise _refuse(
+                path,
+                f"not a readable Parquet file ({error})",
+                zh=f"不是可读取的 Parquet 文件（{error}）",
+            ) from None
         missing = [c for c in columns if c not in table.column_names]
         if missing:
-            raise _refuse(path, f"missing column(s) {missing}")
+            raise _refuse(path, f"missing column(s) {missing}", zh=f"缺少列：{missing}")
         tables[name] = table
     return tables
 
@@ -209,7 +229,7 @@ def write_dataset(
 
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
-        raise _refuse(directory, "the folder exists and is not empty")
+        raise _refuse(directory, "the folder exists and is not empty", zh="文件夹已存在且不为空")
     files: dict[str, str] = {}
     written: list[Partition] = []
     for partition, tables in partitions:
@@ -220,7 +240,11 @@ def write_dataset(
             table = tables[name]
             missing = [c for c in columns if c not in table.column_names]
             if missing:
-                raise _refuse(f"{partition.path}/{name}", f"missing column(s) {missing}")
+                raise _refuse(
+                    f"{partition.path}/{name}",
+                    f"missing column(s) {missing}",
+                    zh=f"缺少列：{missing}",
+                )
             path = folder / f"{name}.parquet"
             pq.write_table(table.select(list(columns)), path, compression="zstd")
             files[f"{partition.path}/{name}.parquet"] = file_digest(path)

@@ -90,7 +90,7 @@ def _located(error: GovernanceError, directory: str, partition: Partition) -> Go
     where = f"{directory}/{partition.path}"
     if table in {"units", "ratings", "projects", "answers"}:
         where = f"{where}/{table}.parquet"
-    return type(error)(error.message, field=f"{where}: {field}", rule=error.rule)
+    return error.moved(f"{where}: {field}")
 
 
 def evaluate_partition(
@@ -224,6 +224,7 @@ def _client(scheduler: str) -> tuple[Any, Any]:
             "Dask is not installed: pip install 'community-governance[scale]'",
             field="scheduler",
             rule="scale",
+            zh="未安装 Dask：pip install 'community-governance[scale]'",
         ) from None
     if scheduler == "local" or scheduler.startswith("local:"):
         count = scheduler.partition(":")[2]
@@ -232,6 +233,7 @@ def _client(scheduler: str) -> tuple[Any, Any]:
                 f"{scheduler!r}: local:N takes a positive number of workers",
                 field="scheduler",
                 rule="scale",
+                zh=f"{scheduler!r}：local:N 中的工作进程数须为正数",
             )
         workers = int(count) if count else os.cpu_count() or 1
         try:
@@ -241,6 +243,7 @@ def _client(scheduler: str) -> tuple[Any, Any]:
                 f"cannot start a local cluster of {workers} workers ({error})",
                 field="scheduler",
                 rule="scale",
+                zh=f"无法启动含 {workers} 个工作进程的本地集群（{error}）",
             ) from None
         return distributed.Client(cluster), cluster
     try:
@@ -250,6 +253,7 @@ def _client(scheduler: str) -> tuple[Any, Any]:
             f"cannot reach the Dask scheduler at {scheduler} ({error.__class__.__name__})",
             field="scheduler",
             rule="scale",
+            zh=f"无法连接 {scheduler} 上的 Dask 调度器（{error.__class__.__name__}）",
         ) from None
 
 
@@ -348,7 +352,9 @@ def evaluate_province(
     source = Path(directory)
     target = Path(out) if out is not None else None
     if target is not None and target.exists():
-        raise ParseError("the output folder exists already", field=str(target), rule="E-1")
+        raise ParseError(
+            "the output folder exists already", field=str(target), rule="E-1", zh="输出文件夹已存在"
+        )
     manifest = read_manifest(source)
     rules = policy or default_policy()
     snapshots = _snapshots(manifest, rules)

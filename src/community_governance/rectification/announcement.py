@@ -106,6 +106,10 @@ class Announcement:
                 f"not on {objection.filed_on}",
                 field="objection.filed_on",
                 rule="R-1",
+                zh=(
+                    f"异议的提出期为 {self.announced_on} 至 {self.window_ends}，"
+                    f"而不是 {objection.filed_on}"
+                ),
             )
         if objection.by_role is Role.UNIT_REPRESENTATIVE:
             self.community.check_units([objection.by], "objection.by", "R-1")
@@ -114,20 +118,28 @@ class Announcement:
                 "objections come from a member unit or a resident representative",
                 field="objection.by_role",
                 rule="R-1",
+                zh="异议须由成员单位或居民代表提出",
             )
         if objection.unit_concerned not in {c.unit_id for c in self.result.scorecards}:
             raise EligibilityError(
                 f"{objection.unit_concerned!r} was not evaluated",
                 field="objection.unit_concerned",
                 rule="R-1",
+                zh=f"{objection.unit_concerned!r} 未参加考评",
             )
         if not objection.grounds.strip():
             raise EligibilityError(
-                "an objection states its grounds", field="objection.grounds", rule="R-1"
+                "an objection states its grounds",
+                field="objection.grounds",
+                rule="R-1",
+                zh="异议须写明理由",
             )
         if objection.objection_id in {o.objection_id for o in self.objections}:
             raise EligibilityError(
-                "an objection with this id exists", field="objection", rule="R-1"
+                "an objection with this id exists",
+                field="objection",
+                rule="R-1",
+                zh="已有此编号的异议",
             )
         return attrs.evolve(self, objections=(*self.objections, objection))
 
@@ -137,12 +149,22 @@ class Announcement:
         found = [o for o in self.pending if o.objection_id == objection_id]
         if not found:
             raise EligibilityError(
-                f"no pending objection {objection_id!r}", field="objection_id", rule="R-1"
+                f"no pending objection {objection_id!r}",
+                field="objection_id",
+                rule="R-1",
+                zh=f"没有待处理的异议 {objection_id!r}",
             )
         if not reason.strip():
-            raise EligibilityError("a resolution states its reason", field="reason", rule="R-1")
+            raise EligibilityError(
+                "a resolution states its reason",
+                field="reason",
+                rule="R-1",
+                zh="处理结果须写明理由",
+            )
         if on < found[0].filed_on:
-            raise EligibilityError("resolved before it was filed", field="on", rule="R-1")
+            raise EligibilityError(
+                "resolved before it was filed", field="on", rule="R-1", zh="处理日期早于提出日期"
+            )
         return tuple(
             attrs.evolve(o, outcome=outcome, reason=reason, resolved_on=on)
             if o.objection_id == objection_id
@@ -191,6 +213,7 @@ class Announcement:
                 "the corrected results are for another community or quarter",
                 field="corrected",
                 rule="R-1",
+                zh="更正后的结果属于另一社区或季度",
             )
         window_ends, explanation = objection_window(on, policy)
         return attrs.evolve(
@@ -221,10 +244,14 @@ class Announcement:
                 f"objection(s) {[o.objection_id for o in self.pending]} are unresolved",
                 field="objections",
                 rule="R-1",
+                zh=f"异议 {[o.objection_id for o in self.pending]} 尚未处理",
             )
         if at <= self.window_ends:
             raise UnresolvedObjectionError(
-                f"the announcement window runs until {self.window_ends}", field="at", rule="R-1"
+                f"the announcement window runs until {self.window_ends}",
+                field="at",
+                rule="R-1",
+                zh=f"公示期到 {self.window_ends} 为止",
             )
         units = frozenset(self.community.unit_ids)
         snapshot = resolve(policy, at)
@@ -272,7 +299,12 @@ def announce(
     """
     when = required_date("announce", at=at, on=on, rule="R-1")
     if when < result.evaluated_on:
-        raise EligibilityError("results are announced after the evaluation", field="at", rule="R-1")
+        raise EligibilityError(
+            "results are announced after the evaluation",
+            field="at",
+            rule="R-1",
+            zh="结果须在考评之后公示",
+        )
     window_ends, explanation = objection_window(when, policy)
     return Announcement(
         community=community,

@@ -229,7 +229,12 @@ def open_case(
     """
     issued = required_date("open_case", at=at, on=issued_on, rule="E-6", old="issued_on")
     if unit_id not in member_units:
-        raise ParseError(f"{unit_id} is not a member unit", field="unit_id", rule="E-6")
+        raise ParseError(
+            f"{unit_id} is not a member unit",
+            field="unit_id",
+            rule="E-6",
+            zh=f"{unit_id} 不是成员单位",
+        )
     builder = ExplanationBuilder(Text(f"整改通知：{unit_id}", f"Rectification order: {unit_id}"))
     builder.input("unit", unit_id)
     builder.input("issued_on", issued)
@@ -329,10 +334,20 @@ def _supervisor(_: RectificationCase, event: Supervise, __: dt.date) -> bool:
 
 
 BEFORE_DEADLINE = Guard(
-    "before_deadline", _before_deadline, DeadlinePassedError, "the deadline has passed", "E-6"
+    "before_deadline",
+    _before_deadline,
+    DeadlinePassedError,
+    "the deadline has passed",
+    "E-6",
+    why_zh="已过期限",
 )
 PAST_DEADLINE = Guard(
-    "past_deadline", _past_deadline, GuardFailed, "the deadline has not passed", "E-6"
+    "past_deadline",
+    _past_deadline,
+    GuardFailed,
+    "the deadline has not passed",
+    "E-6",
+    why_zh="尚未到期限",
 )
 DEMANDS_ANSWERED = Guard(
     "demands_answered",
@@ -340,9 +355,15 @@ DEMANDS_ANSWERED = Guard(
     UnansweredDemandError,
     "a correction demand is unanswered",
     "R-3",
+    why_zh="尚有未答复的整改要求",
 )
 ALL_SIGNED = Guard(
-    "all_signed_off", _all_signed, MissingSignOffError, "a required level has not signed off", "R-2"
+    "all_signed_off",
+    _all_signed,
+    MissingSignOffError,
+    "a required level has not signed off",
+    "R-2",
+    why_zh="尚有须签认的层级未签认",
 )
 LEVEL_REQUIRED = Guard(
     "level_required_and_unsigned",
@@ -350,17 +371,31 @@ LEVEL_REQUIRED = Guard(
     GuardFailed,
     "level not required, or already signed",
     "R-2",
+    why_zh="该层级无须签认，或已签认",
 )
-REASON_GIVEN = Guard("reason_given", _reason, GuardFailed, "a return names who and why", "R-2")
+REASON_GIVEN = Guard(
+    "reason_given",
+    _reason,
+    GuardFailed,
+    "a return names who and why",
+    "R-2",
+    why_zh="退回须写明退回人和理由",
+)
 EXTENSION_RECORDED = Guard(
     "extension_recorded",
     _extension_recorded,
     GuardFailed,
     "an extension needs days > 0, a reason and an approver",
     "E-6",
+    why_zh="延期须有大于 0 的天数、理由和批准人",
 )
 REOPENS = Guard(
-    "extends_past_today", _reopens, GuardFailed, "the new deadline is already past", "E-6"
+    "extends_past_today",
+    _reopens,
+    GuardFailed,
+    "the new deadline is already past",
+    "E-6",
+    why_zh="新的期限已过",
 )
 OTHER_MEMBER = Guard(
     "other_member_unit",
@@ -368,16 +403,39 @@ OTHER_MEMBER = Guard(
     OwnCaseSupervisionError,
     "only another member unit may supervise; never the rectifying unit itself",
     "R-3",
+    why_zh="只有其他成员单位可以监督，整改单位不能监督自己",
 )
 WITHIN_PERIOD = Guard(
-    "within_period", _within_period, DeadlinePassedError, "outside the rectification period", "R-3"
+    "within_period",
+    _within_period,
+    DeadlinePassedError,
+    "outside the rectification period",
+    "R-3",
+    why_zh="不在整改期内",
 )
-NEW_DEMAND = Guard("new_demand_id", _new_demand, GuardFailed, "a demand with this id exists", "R-3")
+NEW_DEMAND = Guard(
+    "new_demand_id",
+    _new_demand,
+    GuardFailed,
+    "a demand with this id exists",
+    "R-3",
+    why_zh="已有此编号的整改要求",
+)
 OPEN_DEMAND = Guard(
-    "open_demand", _open_demand, GuardFailed, "no such unanswered demand, or an empty answer", "R-3"
+    "open_demand",
+    _open_demand,
+    GuardFailed,
+    "no such unanswered demand, or an empty answer",
+    "R-3",
+    why_zh="没有此项未答复的整改要求，或答复为空",
 )
 SUPERVISOR = Guard(
-    "supervisor_named", _supervisor, GuardFailed, "a record names who made it", "R-2"
+    "supervisor_named",
+    _supervisor,
+    GuardFailed,
+    "a record names who made it",
+    "R-2",
+    why_zh="记录须写明记录人",
 )
 
 S = CaseState
@@ -433,6 +491,7 @@ def apply(case: RectificationCase, event: Event, *, at: dt.date) -> Rectificatio
             f"{type(event).__name__} on {at} is before the case's last step ({last})",
             field="at",
             rule="R-2",
+            zh=f"{type(event).__name__}（{at}）早于案件的上一步（{last}）",
         )
     row = CASE_WORKFLOW.step(case.state, case, event, at)
     state = row.target if isinstance(row.target, CaseState) else case.state

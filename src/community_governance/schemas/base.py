@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import to_jsonable_python
 
-from community_governance.errors import ParseError
+from community_governance.errors import GovernanceError, ParseError
 from community_governance.numbers import (
     RoundingMode,
     as_score,
@@ -132,9 +132,15 @@ class ExactDoc(Document):
     @model_validator(mode="after")
     def _lowest_terms(self) -> ExactDoc:
         if self.den < 1 or math.gcd(self.num, self.den) != 1:
-            raise ValueError(f"{self.num}/{self.den} is not a fraction in lowest terms")
+            raise ParseError(
+                f"{self.num}/{self.den} is not a fraction in lowest terms",
+                zh=f"{self.num}/{self.den} 不是最简分数",
+            )
         if not rounds_to(self.value, self.reported):
-            raise ValueError(f"{self.reported} is not {self.num}/{self.den} rounded")
+            raise ParseError(
+                f"{self.reported} is not {self.num}/{self.den} rounded",
+                zh=f"{self.reported} 不是 {self.num}/{self.den} 的舍入值",
+            )
         return self
 
     @property
@@ -163,6 +169,54 @@ class ExactDoc(Document):
 WIDEST = 10
 
 
+#: Pydantic's kinds of refusal, in Chinese (the English is pydantic's own message).
+_REFUSALS_ZH = {
+    "missing": "缺少此字段",
+    "extra_forbidden": "此文档没有这个字段",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "date_type": "应为日期，如 2021-01-21",
+    "date_parsing": "应为日期，如 2021-01-21",
+    "date_from_datetime_parsing": "应为日期，如 2021-01-21",
+    "date_from_datetime_inexact": "应为不含时刻的日期",
+    "datetime_type": "应为带时区的日期时间",
+    "datetime_parsing": "应为带时区的日期时间",
+    "decimal_type": "应为数值",
+    "decimal_parsing": "应为数值",
+    "list_type": "应为数组",
+    "tuple_type": "应为数组",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "不是有效的 JSON",
+    "too_short": "项数太少",
+    "too_long": "项数太多",
+    "string_too_short": "文本太短",
+    "string_too_long": "文本太长",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+}
+
+
+def refusal(error: ValidationError) -> tuple[str, str, str]:
+    """The first problem pydantic found: where (``a.b.0``), and what, in English and Chinese."""
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, GovernanceError):
+        return where, cause.message, cause.message_in("zh")
+    kind = first["type"]
+    if kind == "literal_error":
+        expected = (first.get("ctx") or {}).get("expected", "")
+        return where, first["msg"], f"应为 {expected}"
+    return where, first["msg"], _REFUSALS_ZH.get(kind, f"输入无效（{first['msg']}）")
+
+
 def _fraction_text(value: object) -> object:
     """An exact value in any of its JSON spellings, as its canonical text."""
     if isinstance(value, Mapping):
@@ -172,11 +226,16 @@ def _fraction_text(value: object) -> object:
             number = Decimal(str(reported)) if whole or isinstance(reported, str) else reported
             doc = ExactDoc.model_validate({**value, "reported": number})
         except ArithmeticError:
-            raise ValueError(f"reported {str(reported)[:20]!r} is not a number") from None
+            shown = str(reported)[:20]
+            raise ParseError(
+                f"reported {shown!r} is not a number", zh=f"reported {shown!r} 不是数值"
+            ) from None
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ValueError(f"{where}: {first['msg']}" if where else first["msg"]) from None
+            where, english, chinese = refusal(error)
+            raise ParseError(
+                f"{where}: {english}" if where else english,
+                zh=f"{where}：{chinese}" if where else chinese,
+            ) from None
         return format_fraction(doc.value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -250,5 +309,7 @@ def undec(text: str | None, field: str = "value") -> Decimal | None:
     try:
         value = Decimal(text)
     except ArithmeticError:
-        raise ParseError(f"{text[:20]!r} is not a decimal number", field=field) from None
+        raise ParseError(
+            f"{text[:20]!r} is not a decimal number", field=field, zh=f"{text[:20]!r} 不是小数"
+        ) from None
     return as_score(value, field=field, rule="exact")

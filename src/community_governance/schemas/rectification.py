@@ -71,6 +71,7 @@ def event_of(entry: EntryDoc) -> events.Event:
             f"unknown event {entry.event!r}; events: {', '.join(_EVENTS)}",
             field="history.event",
             rule="R-2",
+            zh=f"未知的事件 {entry.event!r}；事件有：{', '.join(_EVENTS)}",
         )
     own = [field.name for field in attrs.fields(kind)]
     needed = [f.name for f in attrs.fields(kind) if f.default is attrs.NOTHING]
@@ -86,6 +87,12 @@ def event_of(entry: EntryDoc) -> events.Event:
             ),
             field="history.fields",
             rule="R-2",
+            zh=f"{entry.event} 事件的字段为 {', '.join(own) or '（无）'}"
+            f"（必填：{', '.join(needed) or '无'}）；"
+            + "；".join(
+                [f"不属于它的：{', '.join(strange)}"] * bool(strange)
+                + [f"缺少：{', '.join(missing)}"] * bool(missing)
+            ),
         )
     try:
         made: events.Event = kind(**entry.fields)
@@ -94,6 +101,7 @@ def event_of(entry: EntryDoc) -> events.Event:
             f"the fields of a {entry.event} event are not its own: {error}",
             field="history.fields",
             rule="R-2",
+            zh=f"{entry.event} 事件的字段不属于它：{error}",
         ) from None
     return made
 
@@ -158,6 +166,10 @@ class CaseDoc(Document):
                     f"the table gives {case.state.code}",
                     field="history.state",
                     rule="R-2",
+                    zh=(
+                        f"历史记录写的是 {entry.event} 之后为 {entry.state}；"
+                        f"流转表给出的是 {case.state.code}"
+                    ),
                 )
         return case
 

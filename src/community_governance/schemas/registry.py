@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from community_governance.errors import ParseError, read_in
-from community_governance.schemas.base import Document
+from community_governance.schemas.base import Document, refusal
 from community_governance.schemas.community import CommunityDoc
 from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingDoc, TallyDoc
 from community_governance.schemas.evaluation import (
@@ -133,7 +133,9 @@ def exact_json_value(text: str, source: str, name: str) -> Any:
     except ParseError:
         raise
     except ValueError as error:
-        raise ParseError(f"not JSON: {error}", field=source, rule=name) from None
+        raise ParseError(
+            f"not JSON: {error}", field=source, rule=name, zh=f"不是 JSON：{error}"
+        ) from None
 
 
 def _parsed(text: str, source: str, name: str) -> Any:
@@ -149,18 +151,21 @@ def _parsed(text: str, source: str, name: str) -> Any:
             f"the key {error.args[0]!r} appears twice in one object; which one counts is ambiguous",
             field=f"{source}: {error.args[0]}",
             rule=name,
+            zh=f"键 {error.args[0]!r} 在同一对象中出现两次；以哪个为准无法确定",
         ) from None
     except _ConstantError as error:
         raise ParseError(
             f"{error.args[0]} is not a number a document can hold",
             field=source,
             rule=name,
+            zh=f"{error.args[0]} 不是文档可以保存的数值",
         ) from None
     except RecursionError:
         raise ParseError(
             "arrays or objects are nested too deeply to be a document",
             field=source,
             rule=name,
+            zh="数组或对象嵌套过深，不可能是文档",
         ) from None
 
 
@@ -197,7 +202,9 @@ def load_document(name: str, text: str, *, source: str = "<input>") -> Any:
     model = DOCUMENTS.get(name)
     if model is None:
         raise ParseError(
-            f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}", field="document"
+            f"unknown document {name!r}; known: {', '.join(DOCUMENTS)}",
+            field="document",
+            zh=f"未知的文档 {name!r}；已知文档：{', '.join(DOCUMENTS)}",
         )
     exact = _exact_json(text, source, name)
     read, data = exact if exact is not None else (text, None)
@@ -215,6 +222,6 @@ def _validated(model: type[Document], text: str, source: str, name: str) -> Any:
     try:
         return model.model_validate_json(text)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(document)"
-        raise ParseError(first["msg"], field=f"{source}: {where}", rule=name) from None
+        where, english, chinese = refusal(error)
+        field = f"{source}: {where or '(document)'}"
+        raise ParseError(english, field=field, rule=name, zh=chinese) from None

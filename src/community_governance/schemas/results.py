@@ -100,6 +100,7 @@ class PrecisionDoc(Document):
                 f"{self.n} answers from {self.population} households",
                 field=f"{where}.n",
                 rule="E-4",
+                zh=f"{self.population} 户给出了 {self.n} 份答卷",
             )
         variance = _value(self.variance)
         if (variance is None) != (self.n < 2) or (variance is not None and variance < 0):  # noqa: PLR2004
@@ -107,6 +108,7 @@ class PrecisionDoc(Document):
                 "a variance needs two answers or more, and is never negative",
                 field=f"{where}.variance",
                 rule="E-4",
+                zh="方差至少需要两份答卷，且不能为负数",
             )
         again = Precision.of(self.n, self.population, self.mean.value, self.z.value, variance)
         for name in ("standard_error", "margin", "low", "high"):
@@ -118,6 +120,7 @@ class PrecisionDoc(Document):
                     f"{written} is not what the exact mean and variance give",
                     field=f"{where}.{name}",
                     rule="E-4",
+                    zh=f"{written} 不是精确均值与方差所得的值",
                 )
         return again
 
@@ -300,6 +303,7 @@ def check_result(result: QuarterResult) -> None:
                 f"rank {card.rank} is not a place among {units} units",
                 field=f"{where}.rank",
                 rule="E-6",
+                zh=f"名次 {card.rank} 不在 {units} 个单位的名次之内",
             )
         _check_final(card.final, f"{where}.final")
         reported[card.unit_id] = card.final.reported
@@ -313,6 +317,7 @@ def check_result(result: QuarterResult) -> None:
                 f"{order.unit_id!r} with {order.score} is not a scored unit of this result",
                 field=where,
                 rule="E-6",
+                zh=f"{order.unit_id!r}（{order.score}）不是此结果中计分的单位",
             )
 
 
@@ -323,6 +328,7 @@ def _check_final(final: FinalScore, where: str) -> None:
             "the weights must be non-negative and sum to exactly 1",
             field=f"{where}.weights",
             rule="E-5",
+            zh="权重须为非负数且之和恰好为 1",
         )
     weighted = sum(
         (weights[c] * v for c, v in final.components.items() if v is not None and c in weights),
@@ -333,10 +339,12 @@ def _check_final(final: FinalScore, where: str) -> None:
             f"the exact score is not the weighted sum of its components ({weighted})",
             field=f"{where}.exact",
             rule="E-5",
+            zh=f"精确成绩不是各分项的加权和（{weighted}）",
         )
     if not rounds_to(final.exact, final.reported):
         raise ParseError(
             f"{final.reported} is not the exact score rounded",
             field=f"{where}.reported",
             rule="E-5",
+            zh=f"{final.reported} 不是精确成绩的舍入值",
         )

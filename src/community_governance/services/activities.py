@@ -51,6 +51,7 @@ class ActivityProject(ServiceRecord):
                     f"more {kind.en} took part ({count}) than were invited",
                     field=f"participants.{kind.code}",
                     rule="S-5",
+                    zh=f"参加的{kind.zh}（{count}）多于受邀人数",
                 )
 
     def rate(self, kind: ParticipantKind | None = None) -> Fraction | None:

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from community_governance.errors import GovernanceError, UnknownLabelError
+from community_governance.errors import GovernanceError, UnknownLabelError, strerror_zh
 from community_governance.explain import Text
 from community_governance.vocabulary import Lang, OrganisationKind, Pillar, Role, ServiceCategory
 
@@ -106,23 +106,33 @@ class Catalogue:
                 parent = self.entries.get(entry.parent)
                 if parent is None:
                     raise CatalogueError(
-                        f"unknown parent {entry.parent!r}", field=f"{where}.parent", rule=entry.rule
+                        f"unknown parent {entry.parent!r}",
+                        field=f"{where}.parent",
+                        rule=entry.rule,
+                        zh=f"未知的上级服务 {entry.parent!r}",
                     )
                 if parent.category is not entry.category:
                     raise CatalogueError(
                         "a sub-service shares its parent's category",
                         field=f"{where}.category",
                         rule=entry.rule,
+                        zh="子服务与上级服务属于同一类别",
                     )
             stray = [p for p in entry.providers if p not in known]
             if stray:
                 raise CatalogueError(
-                    f"unknown provider(s) {stray}", field=f"{where}.providers", rule=entry.rule
+                    f"unknown provider(s) {stray}",
+                    field=f"{where}.providers",
+                    rule=entry.rule,
+                    zh=f"未知的提供方 {stray}",
                 )
             missing = [g for g in entry.groups if g not in self.groups]
             if missing:
                 raise CatalogueError(
-                    f"undefined group(s) {missing}", field=f"{where}.groups", rule=entry.rule
+                    f"undefined group(s) {missing}",
+                    field=f"{where}.groups",
+                    rule=entry.rule,
+                    zh=f"未定义的分组 {missing}",
                 )
 
     def __len__(self) -> int:
@@ -138,7 +148,10 @@ class Catalogue:
             return self.entries[entry_id]
         except KeyError:
             raise UnknownLabelError(
-                f"no service {entry_id!r} in the catalogue", field="service", rule="S-1"
+                f"no service {entry_id!r} in the catalogue",
+                field="service",
+                rule="S-1",
+                zh=f"服务目录中没有服务 {entry_id!r}",
             ) from None
 
     def find(self, label: str) -> ServiceEntry:
@@ -154,7 +167,12 @@ class Catalogue:
                 or wanted.casefold() == entry.name.en.casefold()
             ):
                 return entry
-        raise UnknownLabelError(f"no service named {label!r}", field="service", rule="S-1")
+        raise UnknownLabelError(
+            f"no service named {label!r}",
+            field="service",
+            rule="S-1",
+            zh=f"没有名为 {label!r} 的服务",
+        )
 
     def select(
         self,
@@ -195,12 +213,19 @@ class Catalogue:
                     "set replace = true to replace it on purpose",
                     field=f"{source}: service[{entry.entry_id}]",
                     rule=entry.rule,
+                    zh=(
+                        f"{entry.entry_id!r} 已存在（来自 {merged[entry.entry_id].source}）；"
+                        "若要有意替换，请设 replace = true"
+                    ),
                 )
             merged[entry.entry_id] = entry
         clashing = sorted(set(groups) & set(self.groups))
         if clashing:
             raise CatalogueError(
-                f"group(s) {clashing} already defined", field=f"{source}: groups", rule="S-1"
+                f"group(s) {clashing} already defined",
+                field=f"{source}: groups",
+                rule="S-1",
+                zh=f"分组 {clashing} 已有定义",
             )
         for entry_id, name in labels.items():
             if entry_id not in merged:
@@ -208,6 +233,7 @@ class Catalogue:
                     f"a label for unknown service {entry_id!r}",
                     field=f"{source}: label",
                     rule="S-1",
+                    zh=f"标签指向未知服务 {entry_id!r}",
                 )
             merged[entry_id] = attrs.evolve(merged[entry_id], name=name)
         return Catalogue(merged, {**self.groups, **groups}, (*self.sources, source))
@@ -278,7 +304,9 @@ def _text(raw: object, where: str) -> Text:
         and isinstance(raw.get("en"), str)
     ):
         return Text(raw["zh"], raw["en"])
-    raise CatalogueError("expected a table {zh, en}", field=where, rule="S-1")
+    raise CatalogueError(
+        "expected a table {zh, en}", field=where, rule="S-1", zh="应为 {zh, en} 表"
+    )
 
 
 _ENTRY_KEYS = {
@@ -302,10 +330,17 @@ def _parse(
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"not valid TOML: {error}", field=source, rule="S-1") from None
+        raise CatalogueError(
+            f"not valid TOML: {error}", field=source, rule="S-1", zh=f"不是有效的 TOML：{error}"
+        ) from None
     unknown = set(document) - {"groups", "service", "label"}
     if unknown:
-        raise CatalogueError(f"unknown key(s) {sorted(unknown)}", field=source, rule="S-1")
+        raise CatalogueError(
+            f"unknown key(s) {sorted(unknown)}",
+            field=source,
+            rule="S-1",
+            zh=f"未知的键 {sorted(unknown)}",
+        )
     groups = {
         code: _text(raw, f"{source}: groups.{code}")
         for code, raw in document.get("groups", {}).items()
@@ -316,20 +351,33 @@ def _parse(
         where = f"{source}: service[{i}]"
         extra = set(raw) - _ENTRY_KEYS
         if extra:
-            raise CatalogueError(f"unknown key(s) {sorted(extra)}", field=where, rule="S-1")
+            raise CatalogueError(
+                f"unknown key(s) {sorted(extra)}",
+                field=where,
+                rule="S-1",
+                zh=f"未知的键 {sorted(extra)}",
+            )
         entry_id = raw.get("id")
         if not isinstance(entry_id, str) or not entry_id or entry_id in seen:
             raise CatalogueError(
-                "each entry has a unique, non-empty id", field=f"{where}.id", rule="S-1"
+                "each entry has a unique, non-empty id",
+                field=f"{where}.id",
+                rule="S-1",
+                zh="每个条目须有唯一的非空编号",
             )
         seen.add(entry_id)
         try:
             category = ServiceCategory.from_label(str(raw.get("category", "")))
         except UnknownLabelError as error:
-            raise CatalogueError(error.message, field=f"{where}.category", rule="S-1") from None
+            raise CatalogueError(
+                error.message, field=f"{where}.category", rule="S-1", zh=error.zh
+            ) from None
         if not isinstance(raw.get("zh"), str) or not isinstance(raw.get("en"), str):
             raise CatalogueError(
-                "an entry has zh and en names", field=f"{where}.zh", rule=category.rule
+                "an entry has zh and en names",
+                field=f"{where}.zh",
+                rule=category.rule,
+                zh="条目须有 zh 和 en 名称",
             )
         entries.append(
             (
@@ -350,7 +398,12 @@ def _parse(
     for i, raw in enumerate(document.get("label", [])):
         where = f"{source}: label[{i}]"
         if not isinstance(raw.get("id"), str):
-            raise CatalogueError("a label names the entry id", field=f"{where}.id", rule="S-1")
+            raise CatalogueError(
+                "a label names the entry id",
+                field=f"{where}.id",
+                rule="S-1",
+                zh="标签须写明条目编号",
+            )
         labels[raw["id"]] = _text(raw, where)
     return entries, groups, labels
 
@@ -368,7 +421,10 @@ def builtin_catalogue() -> Catalogue:
     catalogue = Catalogue({e.entry_id: e for e, _ in entries}, groups)
     if labels:
         raise CatalogueError(
-            "the built-in catalogue carries no local labels", field="builtin", rule="S-1"
+            "the built-in catalogue carries no local labels",
+            field="builtin",
+            rule="S-1",
+            zh="内置服务目录不含本地标签",
         )
     return catalogue
 
@@ -388,6 +444,7 @@ def _extension_texts() -> list[tuple[str, str]]:
                 f"entry point {point.name!r} must name a catalogue file: {error}",
                 field=f"entry-points[{ENTRY_POINT_GROUP}].{point.name}",
                 rule="S-1",
+                zh=f"入口点 {point.name!r} 须指向服务目录文件：{error}",
             ) from None
     return texts
 
@@ -407,7 +464,10 @@ def load_catalogue(*, installed: bool = True, files: Iterable[str | Path] = ()) 
             text = Path(path).read_text(encoding="utf-8")
         except OSError as error:
             raise CatalogueError(
-                f"cannot read: {error.strerror}", field=str(path), rule="S-1"
+                f"cannot read: {error.strerror}",
+                field=str(path),
+                rule="S-1",
+                zh=f"无法读取：{strerror_zh(error)}",
             ) from None
         catalogue = catalogue.extend(text, source=str(path))
     return catalogue

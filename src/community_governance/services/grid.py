@@ -52,13 +52,23 @@ class CodeScheme:
             ParseError: not digits, or a length that matches no level.
         """
         if not code.isdigit():
-            raise ParseError(f"{code!r} is not a grid code of digits", field="code", rule="S-1")
+            raise ParseError(
+                f"{code!r} is not a grid code of digits",
+                field="code",
+                rule="S-1",
+                zh=f"{code!r} 不是由数字组成的网格代码",
+            )
         total = 0
         for level, width in zip(_LEVELS, self.segments, strict=True):
             total += width
             if len(code) == total:
                 return level
-        raise ParseError(f"{code!r} has a length that names no level", field="code", rule="S-1")
+        raise ParseError(
+            f"{code!r} has a length that names no level",
+            field="code",
+            rule="S-1",
+            zh=f"{code!r} 的长度不对应任何层级",
+        )
 
     def ancestor(self, code: str, level: AdminLevel) -> str:
         """The code of ``code``'s unit at ``level`` (a prefix).
@@ -69,7 +79,12 @@ class CodeScheme:
         own = _LEVELS.index(self.level(code))
         wanted = _LEVELS.index(level)
         if wanted > own:
-            raise ParseError(f"{code!r} has no {level.en} below it", field="code", rule="S-1")
+            raise ParseError(
+                f"{code!r} has no {level.en} below it",
+                field="code",
+                rule="S-1",
+                zh=f"{code!r} 下面没有{level.zh}",
+            )
         return code[: sum(self.segments[: wanted + 1])]
 
 
@@ -163,7 +178,10 @@ def route_request(
     codes = scheme or CodeScheme()
     if codes.level(request.cell) is not AdminLevel.GRID_CELL:
         raise ParseError(
-            f"{request.cell!r} is not a grid-cell code", field="request.cell", rule="S-1"
+            f"{request.cell!r} is not a grid-cell code",
+            field="request.cell",
+            rule="S-1",
+            zh=f"{request.cell!r} 不是网格单元代码",
         )
     builder = ExplanationBuilder(
         Text(f"诉求 {request.request_id} 的派转", f"Routing request {request.request_id}")

@@ -55,21 +55,29 @@ class Programme(ServiceRecord):
             EligibilityError: full, already enrolled, or not eligible.
         """
         if child in self.enrolled:
-            raise EligibilityError(f"{child} is already enrolled", field="child", rule="S-3")
+            raise EligibilityError(
+                f"{child} is already enrolled", field="child", rule="S-3", zh=f"{child} 已报名"
+            )
         if len(self.enrolled) >= self.capacity:
             raise EligibilityError(
                 f"{self.programme_id} is full ({self.capacity} places)",
                 field="capacity",
                 rule="S-3",
+                zh=f"{self.programme_id} 已满（{self.capacity} 个名额）",
             )
         if not eligible(self.service_id, status, closed_to_migrants=closed_to_migrants):
             raise EligibilityError(
-                f"{self.service_id} is not open to {status.en}", field="status", rule="S-3"
+                f"{self.service_id} is not open to {status.en}",
+                field="status",
+                rule="S-3",
+                zh=f"{self.service_id} 不向{status.zh}开放",
             )
         return attrs.evolve(self, enrolled=(*self.enrolled, child))
 
     def withdraw(self, child: str) -> Programme:
         """Free a child's place."""
         if child not in self.enrolled:
-            raise EligibilityError(f"{child} is not enrolled", field="child", rule="S-3")
+            raise EligibilityError(
+                f"{child} is not enrolled", field="child", rule="S-3", zh=f"{child} 未报名"
+            )
         return attrs.evolve(self, enrolled=tuple(c for c in self.enrolled if c != child))

@@ -69,7 +69,16 @@ MICRO_WISH_WORKFLOW = Workflow(
             frozenset({WishState.RAISED}),
             Claim,
             WishState.CLAIMED,
-            (Guard("claimer_named", _claimer, GuardFailed, "a claim names who claims", "S-4"),),
+            (
+                Guard(
+                    "claimer_named",
+                    _claimer,
+                    GuardFailed,
+                    "a claim names who claims",
+                    "S-4",
+                    why_zh="认领须写明认领人",
+                ),
+            ),
         ),
         Transition(frozenset({WishState.CLAIMED}), Fulfil, WishState.FULFILLED),
         Transition(frozenset({WishState.RAISED, WishState.CLAIMED}), Withdraw, WishState.WITHDRAWN),
@@ -98,7 +107,9 @@ class MicroWish(ServiceRecord):
 def advance_wish(wish: MicroWish, event: Claim | Fulfil | Withdraw, *, at: dt.date) -> MicroWish:
     """The wish after ``event`` on ``at``; transitions never skip a state (S-4)."""
     if at < (wish.history[-1][0] if wish.history else wish.raised_on):
-        raise InvalidTransition("events go forward in time", field="at", rule="S-4")
+        raise InvalidTransition(
+            "events go forward in time", field="at", rule="S-4", zh="事件须按时间先后发生"
+        )
     row = MICRO_WISH_WORKFLOW.step(wish.state, wish, event, at)
     state = row.target if isinstance(row.target, WishState) else wish.state
     claimed = event.by if isinstance(event, Claim) else wish.claimed_by

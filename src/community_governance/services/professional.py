@@ -49,7 +49,10 @@ class ProfessionalCase(ServiceRecord):
         """The agency accepts the case."""
         if self.closed_on is not None or self.accepted:
             raise InvalidTransition(
-                "only an open, unaccepted case can be accepted", field="case", rule="S-2"
+                "only an open, unaccepted case can be accepted",
+                field="case",
+                rule="S-2",
+                zh="只有未受理的在办案件才能受理",
             )
         return attrs.evolve(self, accepted=True)
 
@@ -63,7 +66,10 @@ class ProfessionalCase(ServiceRecord):
         on = required_date("ProfessionalCase.refer", at=at, on=on, rule="S-2")
         if self.closed_on is not None or to_agency == self.agency or on < self.opened_on:
             raise InvalidTransition(
-                "refer an open case to another agency, after it opened", field="case", rule="S-2"
+                "refer an open case to another agency, after it opened",
+                field="case",
+                rule="S-2",
+                zh="转介须针对在办案件，且在其开启之后",
             )
         return attrs.evolve(
             self,
@@ -76,5 +82,10 @@ class ProfessionalCase(ServiceRecord):
         """Close an accepted case on ``at`` (``on``: deprecated name)."""
         on = required_date("ProfessionalCase.close", at=at, on=on, rule="S-2")
         if not self.accepted or self.closed_on is not None or on < self.opened_on:
-            raise InvalidTransition("only an accepted, open case closes", field="case", rule="S-2")
+            raise InvalidTransition(
+                "only an accepted, open case closes",
+                field="case",
+                rule="S-2",
+                zh="只有已受理的在办案件才能结案",
+            )
         return attrs.evolve(self, closed_on=on)

@@ -28,7 +28,10 @@ def _slots(
     for weekday, spans in raw.items():
         if weekday not in range(7):
             raise ParseError(
-                f"weekday {weekday} is not 0 (Monday) .. 6", field="weekly", rule="S-6"
+                f"weekday {weekday} is not 0 (Monday) .. 6",
+                field="weekly",
+                rule="S-6",
+                zh=f"星期 {weekday} 不在 0（星期一）至 6 之间",
             )
         ordered = tuple(sorted(spans))
         for start, end in ordered:
@@ -37,10 +40,13 @@ def _slots(
                     f"{start}-{end}: opening ends after it starts, within the day",
                     field="weekly",
                     rule="S-6",
+                    zh=f"{start}-{end}：开放时间须在当天内、开始之后结束",
                 )
         for (_, end), (start, _) in itertools.pairwise(ordered):
             if start < end:
-                raise ParseError("opening hours overlap", field="weekly", rule="S-6")
+                raise ParseError(
+                    "opening hours overlap", field="weekly", rule="S-6", zh="开放时间重叠"
+                )
         out[weekday] = ordered
     return out
 
@@ -100,7 +106,10 @@ def missing_facilities(present: Iterable[str]) -> tuple[str, ...]:
     unknown = have - set(PARK_FACILITIES)
     if unknown:
         raise ParseError(
-            f"unknown facility codes {sorted(unknown)}", field="facilities", rule="S-6"
+            f"unknown facility codes {sorted(unknown)}",
+            field="facilities",
+            rule="S-6",
+            zh=f"未知的设施代码 {sorted(unknown)}",
         )
     return tuple(code for code in PARK_FACILITIES if code not in have)
 
@@ -129,7 +138,9 @@ class Stewardship(ServiceRecord):
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise ParseError("a term ends after it starts", field="end", rule="S-6")
+            raise ParseError(
+                "a term ends after it starts", field="end", rule="S-6", zh="期限须在开始之后结束"
+            )
 
     def active_on(self, day: dt.date) -> bool:
         """Whether the term covers ``day``."""

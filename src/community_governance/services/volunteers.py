@@ -40,7 +40,10 @@ def _goals(values: Iterable[CommunityGoal | str]) -> frozenset[CommunityGoal]:
     )
     if not goals:
         raise ParseError(
-            "a contract serves at least one of the six goals", field="goals", rule="S-7"
+            "a contract serves at least one of the six goals",
+            field="goals",
+            rule="S-7",
+            zh="服务协议须至少服务六项目标之一",
         )
     return goals
 
@@ -60,7 +63,9 @@ class VolunteerContract(ServiceRecord):
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise ParseError("a term ends after it starts", field="end", rule="S-7")
+            raise ParseError(
+                "a term ends after it starts", field="end", rule="S-7", zh="期限须在开始之后结束"
+            )
 
     def active_on(self, day: dt.date) -> bool:
         """Whether the contract runs on ``day``."""
@@ -77,7 +82,9 @@ class VolunteerContract(ServiceRecord):
     def renew(self, new_end: dt.date) -> VolunteerContract:
         """The contract with its term extended to ``new_end``."""
         if new_end <= self.end:
-            raise EligibilityError("a renewal extends the term", field="new_end", rule="S-7")
+            raise EligibilityError(
+                "a renewal extends the term", field="new_end", rule="S-7", zh="续期须延长期限"
+            )
         return attrs.evolve(self, end=new_end)
 
 
@@ -104,7 +111,10 @@ def hours_served(
             continue
         if not contract.active_on(log.on):
             raise EligibilityError(
-                f"hours on {log.on} fall outside the contract's term", field="on", rule="S-7"
+                f"hours on {log.on} fall outside the contract's term",
+                field="on",
+                rule="S-7",
+                zh=f"{log.on} 的服务时长不在协议期限之内",
             )
         if start <= log.on <= end:
             total += log.hours

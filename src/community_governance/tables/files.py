@@ -50,6 +50,10 @@ def load_table(
                 f"sheets: {', '.join(sheet_names(data))}",
                 field=path,
                 rule=table_kind.rule,
+                zh=(
+                    f"工作簿中没有工作表 {table_kind.name}（{table_kind.zh}）；"
+                    f"现有工作表：{', '.join(sheet_names(data))}"
+                ),
             )
     return read_table(
         data,
@@ -87,4 +91,8 @@ def companion(path: str, kind: str) -> str:
         f"as a sheet of the workbook, or as {folder / (table_kind.name + '.csv')}",
         field=path,
         rule=table_kind.rule,
+        zh=(
+            f"没有与之配套的 {table_kind.name}（{table_kind.zh}）表：请用选项给出，"
+            f"或作为工作簿中的工作表，或放在 {folder / (table_kind.name + '.csv')}"
+        ),
     )

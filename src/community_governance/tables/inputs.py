@@ -23,7 +23,7 @@ from community_governance.evaluation.survey import Survey, SurveyResponse
 from community_governance.ids import check_lookalikes, clean_id
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.kinds import TABLES, split_list
-from community_governance.tables.read import MAX_LISTED, Row, Table, TableError
+from community_governance.tables.read import MAX_LISTED, Row, Table, TableError, place_zh
 from community_governance.vocabulary import Choice, Component, Dimension
 
 __all__ = [
@@ -40,8 +40,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _line(row: Row, error: GovernanceError, column: str | None = None) -> str:
-    """One line for a refused row: its place, the domain's words, the rule.
+def _line(row: Row, error: GovernanceError, column: str | None = None) -> Line:
+    """One line for a refused row, in English and Chinese: its place, the words, the rule.
 
     A label that matches no member of a vocabulary is blamed on the row's table's rule.
     """
@@ -53,18 +53,24 @@ def _line(row: Row, error: GovernanceError, column: str | None = None) -> str:
             if code in error.field.split(".")[-1] or error.field.endswith(code):
                 place = row.at(code)
                 break
-    return f"{place}: {error.message} [{error.rule}]"
+    return (
+        f"{place}: {error.message} [{error.rule}]",
+        f"{place_zh(place)}：{error.message_in('zh')} [{error.rule}]",
+    )
 
 
 def _vocabulary(error: GovernanceError, rule: str) -> GovernanceError:
     """``error``, its rule the table's when it is only a vocabulary's."""
     if error.rule == "vocabulary":
-        return ParseError(error.message, field=error.field, rule=rule)
+        return ParseError(error.message, field=error.field, rule=rule, zh=error.zh)
     return error
 
 
+#: A problem's line in English and in Chinese.
+Line = tuple[str, str]
+
 #: Problems found, by the position of their row (so that they are listed in row order).
-Problems = list[tuple[int, str]]
+Problems = list[tuple[int, Line]]
 
 
 def _each(table: Table, read: Callable[[Row], T]) -> tuple[list[tuple[int, Row, T]], Problems]:
@@ -82,7 +88,10 @@ def _each(table: Table, read: Callable[[Row], T]) -> tuple[list[tuple[int, Row, 
 def _finish(table: Table, problems: Problems, rule: str) -> None:
     """Raise every problem, in row order, if there is any."""
     if problems:
-        raise TableError([line for _, line in sorted(problems)], field=table.source, rule=rule)
+        lines = [line for _, line in sorted(problems)]
+        raise TableError(
+            [en for en, _ in lines], field=table.source, rule=rule, zh=[zh for _, zh in lines]
+        )
 
 
 def _batch(
@@ -131,6 +140,7 @@ def _one(table: Table, column: str, rule: str) -> str:
             [f"{table.source}: each row names one {column}; found {shown or 'none'} [{rule}]"],
             field=table.source,
             rule=rule,
+            zh=[f"{table.source}：每行须写同一个 {column}；实有 {shown or '无'} [{rule}]"],
         )
     return str(values.pop())
 
@@ -138,7 +148,7 @@ def _one(table: Table, column: str, rule: str) -> str:
 def _required(row: Row, column: str, rule: str) -> str:
     value = row.cells.get(column)
     if value is None:
-        raise ParseError("this cell is empty", field=column, rule=rule)
+        raise ParseError("this cell is empty", field=column, rule=rule, zh="此单元格为空")
     return value
 
 
@@ -151,7 +161,12 @@ def _yes(text: str | None, column: str, rule: str) -> bool:
         return False
     found = _YES.get(text.casefold(), {"1": True, "0": False}.get(text))
     if found is None:
-        raise ParseError(f"{text!r} is not yes or no (是/否)", field=column, rule=rule)
+        raise ParseError(
+            f"{text!r} is not yes or no (是/否)",
+            field=column,
+            rule=rule,
+            zh=f"{text!r} 不是“是”或“否”",
+        )
     return found
 
 
@@ -173,7 +188,10 @@ def _checked_ids(
         )
     except GovernanceError as error:
         raise TableError(
-            [f"{table.source}: {error.message} [{error.rule}]"], field=table.source, rule=error.rule
+            [f"{table.source}: {error.message} [{error.rule}]"],
+            field=table.source,
+            rule=error.rule,
+            zh=[f"{table.source}: {error.message_in('zh')} [{error.rule}]"],
         ) from None
 
 
@@ -213,15 +231,17 @@ def _households(table: Table, values: set[str | None], rule: str) -> int:
         return 0
     text = str(next(iter(values)))
     if len(values) != 1 or not text.isdecimal() or len(text) > 9:  # noqa: PLR2004
+        given = ", ".join(sorted(map(str, values)))
         raise TableError(
             [
                 (
                     f"{table.source}, households (住户数): the community's household count "
-                    f"is one whole number, not {', '.join(sorted(map(str, values)))} [{rule}]"
+                    f"is one whole number, not {given} [{rule}]"
                 )
             ],
             field=table.source,
             rule=rule,
+            zh=[f"{table.source}，住户数：社区的住户数须为同一个整数，而不是 {given} [{rule}]"],
         )
     return int(text)
 
@@ -272,8 +292,14 @@ def frame_from_table(table: Table, policy: PolicySnapshot) -> SamplingFrame:
                 (
                     position,
                     (
-                        f"{row.where}: household {household!r} is listed again "
-                        f"(first at {first.where}) [{rule}]"
+                        (
+                            f"{row.where}: household {household!r} is listed again "
+                            f"(first at {first.where}) [{rule}]"
+                        ),
+                        (
+                            f"{place_zh(row.where)}：住户 {household!r} 重复列出"
+                            f"（首次见于 {place_zh(first.where)}）[{rule}]"
+                        ),
                     ),
                 )
             )

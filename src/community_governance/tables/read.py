@@ -23,6 +23,7 @@ import contextvars
 import csv
 import datetime as dt
 import io
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,7 +33,7 @@ from typing import Literal
 
 import attrs
 
-from community_governance.errors import ParseError
+from community_governance.errors import ParseError, strerror_zh
 
 __all__ = [
     "ENCODINGS",
@@ -45,6 +46,7 @@ __all__ = [
     "decode",
     "excel_number",
     "header_key",
+    "place_zh",
     "read_table",
 ]
 
@@ -68,16 +70,48 @@ class TableError(ParseError):
     Its text lists the first ``MAX_LISTED`` problems, then how many more there are.
     """
 
-    def __init__(self, problems: Sequence[str] | str, *, field: str | None, rule: str | None):
-        self.problems = tuple(problems.splitlines() if isinstance(problems, str) else problems)
-        shown = list(self.problems[:MAX_LISTED])
-        if len(self.problems) > MAX_LISTED:
-            shown.append(f"… and {len(self.problems) - MAX_LISTED} more")
-        super().__init__("\n".join(shown), field=field, rule=rule)
+    def __init__(
+        self,
+        problems: Sequence[str] | str,
+        *,
+        field: str | None,
+        rule: str | None,
+        zh: Sequence[str] | str | None = None,
+    ):
+        self.problems = _lines(problems)
+        #: The same problems in Chinese, one for one.
+        self.problems_zh = self.problems if zh is None else _lines(zh)
+        more = len(self.problems) - MAX_LISTED
+        english = [*self.problems[:MAX_LISTED], *[f"… and {more} more"] * (more > 0)]
+        chinese = [*self.problems_zh[:MAX_LISTED], *[f"……另有 {more} 处"] * (more > 0)]
+        super().__init__("\n".join(english), field=field, rule=rule, zh="\n".join(chinese))
 
-    def _render(self) -> str:
+    def moved(self, field: str | None, rule: str | None = None) -> TableError:
+        """The same problems, naming another field (each line names its own place)."""
+        return TableError(self.problems, field=field, rule=rule or self.rule, zh=self.problems_zh)
+
+    def _render(self, lang: str = "en") -> str:
         # Each problem already names its file, place, column and rule.
-        return self.message
+        return self.message_in(lang)
+
+
+_ROW = re.compile(r":(?:(\S+) )?row (\d+)")
+
+
+def place_zh(place: str) -> str:
+    """A place in a table as said in Chinese (``file:row 7`` → ``file:第 7 行``)."""
+    return _ROW.sub(lambda m: f":{m[1] + ' ' if m[1] else ''}第 {m[2]} 行", place, count=1)
+
+
+def _lines(problems: Sequence[str] | str) -> tuple[str, ...]:
+    return tuple(problems.splitlines() if isinstance(problems, str) else problems)
+
+
+def _table_error(problems: Sequence[tuple[str, str]], source: str, rule: str) -> TableError:
+    """Problems given as (English, Chinese) lines, as one error."""
+    return TableError(
+        [en for en, _ in problems], field=source, rule=rule, zh=[zh for _, zh in problems]
+    )
 
 
 @attrs.frozen
@@ -190,6 +224,7 @@ def _undecodable(source: str, told: str, start: int, rule: str) -> ParseError:
         f"the file is not {told} text (byte {start}); save it as CSV UTF-8, or give --encoding",
         field=source,
         rule=rule,
+        zh=f"文件不是 {told} 文本（第 {start} 字节）；请另存为 CSV UTF-8，或给出 --encoding",
     )
 
 
@@ -229,24 +264,41 @@ def _matched(
         for name in (column.code, column.zh, column.en):
             known[header_key(name)] = column.code
     codes: list[str | None] = []
-    problems = []
+    problems: list[tuple[str, str]] = []
     for index, header in enumerate(headers, start=1):
         if header is None or not header.strip():
             codes.append(None)
             continue
         code = known.get(header_key(header))
         if code is None:
+            listed = ", ".join(f"{c.code} ({c.zh})" for c in columns)
             problems.append(
-                f"{source}: column {index} {header!r} is not a column of this table; "
-                f"columns: {', '.join(f'{c.code} ({c.zh})' for c in columns)} [{rule}]"
+                (
+                    (
+                        f"{source}: column {index} {header!r} is not a column of this table; "
+                        f"columns: {listed} [{rule}]"
+                    ),
+                    f"{source}：第 {index} 列 {header!r} 不是此表的列；各列为：{listed} [{rule}]",
+                )
             )
         elif code in codes:
-            problems.append(f"{source}: column {index} {header!r} is given twice [{rule}]")
+            problems.append(
+                (
+                    f"{source}: column {index} {header!r} is given twice [{rule}]",
+                    f"{source}：第 {index} 列 {header!r} 重复 [{rule}]",
+                )
+            )
         codes.append(code)
     missing = [c for c in columns if c.required and c.code not in codes]
-    problems += [f"{source}: the column {c.code} ({c.zh}) is missing [{rule}]" for c in missing]
+    problems += [
+        (
+            f"{source}: the column {c.code} ({c.zh}) is missing [{rule}]",
+            f"{source}：缺少列 {c.code}（{c.zh}）[{rule}]",
+        )
+        for c in missing
+    ]
     if problems:
-        raise TableError(problems, field=source, rule=rule)
+        raise _table_error(problems, source, rule)
     return codes
 
 
@@ -269,15 +321,19 @@ def _rows(
     """Rows of ``records`` (where, values); the first record is the header."""
     header = next(records, None)
     if header is None:
-        raise ParseError("the table is empty: no header row", field=source, rule=rule)
+        raise ParseError(
+            "the table is empty: no header row", field=source, rule=rule, zh="表格为空：没有表头行"
+        )
     headers = [None if h is None else str(h) for h in header[1]]
     codes = _matched(headers, columns, source, rule)
     labels = {c.code: c.zh for c in columns}
     rows: list[Row] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for where, values in records:
         if len(rows) >= MAX_ROWS:
-            raise ParseError(f"more than {MAX_ROWS} rows", field=source, rule=rule)
+            raise ParseError(
+                f"more than {MAX_ROWS} rows", field=source, rule=rule, zh=f"超过 {MAX_ROWS} 行"
+            )
         texts = [_cell_text(v) if not isinstance(v, str) else v for v in values]
         if all(t is None or not t.strip() for t in texts):
             continue
@@ -287,7 +343,12 @@ def _rows(
             code = codes[index] if index < len(codes) else None
             if code is None:
                 if text is not None and text.strip():
-                    problems.append(f"{where}: a value under no header: {text[:40]!r} [{rule}]")
+                    problems.append(
+                        (
+                            f"{where}: a value under no header: {text[:40]!r} [{rule}]",
+                            f"{place_zh(where)}：没有表头的值 {text[:40]!r} [{rule}]",
+                        )
+                    )
                 continue
             place = (
                 f"{cell_place}!{_column_letter(index + 1)}{where.rsplit(' ', 1)[-1]}"
@@ -296,13 +357,18 @@ def _rows(
             )
             places[code] = place
             if text is not None and len(text) > MAX_CELL:
-                problems.append(f"{place}: a cell of more than {MAX_CELL} characters [{rule}]")
+                problems.append(
+                    (
+                        f"{place}: a cell of more than {MAX_CELL} characters [{rule}]",
+                        f"{place_zh(place)}：单元格超过 {MAX_CELL} 个字符 [{rule}]",
+                    )
+                )
                 continue
             stripped = None if text is None else text.strip()
             cells[code] = stripped or None
         rows.append(Row(where, cells, places))
     if problems:
-        raise TableError(problems, field=source, rule=rule)
+        raise _table_error(problems, source, rule)
     return Table(source, tuple(c for c in codes if c is not None), tuple(rows), rule)
 
 
@@ -318,7 +384,12 @@ def _json_records(text: str, source: str, rule: str) -> Iterator[tuple[str, Sequ
 
     data = exact_json_value(text, source, rule)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ParseError("a table in JSON is an array of row objects", field=source, rule=rule)
+        raise ParseError(
+            "a table in JSON is an array of row objects",
+            field=source,
+            rule=rule,
+            zh="JSON 表格须为由行对象组成的数组",
+        )
     headers: list[str] = []
     for item in data:
         headers += [key for key in item if key not in headers]
@@ -332,6 +403,10 @@ def _json_records(text: str, source: str, rule: str) -> Iterator[tuple[str, Sequ
                     f"row {number}, {key}: a cell is text or a number, not {type(value).__name__}",
                     field=source,
                     rule=rule,
+                    zh=(
+                        f"第 {number} 行，{key}：单元格须为文本或数字，"
+                        f"而不是 {type(value).__name__}"
+                    ),
                 )
             values.append(value)
         yield f"{source}:row {number}", values
@@ -344,20 +419,29 @@ def _xlsx_records(
         import openpyxl  # noqa: PLC0415 - an optional extra
     except ModuleNotFoundError:  # pragma: no cover - exercised only without the extra
         raise ParseError(
-            "reading Excel workbooks needs the [excel] extra (openpyxl)", field=source, rule=rule
+            "reading Excel workbooks needs the [excel] extra (openpyxl)",
+            field=source,
+            rule=rule,
+            zh="读取 Excel 工作簿需要 [excel] 附加组件（openpyxl）",
         ) from None
     import zipfile  # noqa: PLC0415 - only workbooks need it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ParseError(f"not an Excel workbook: {error}", field=source, rule=rule) from None
+        raise ParseError(
+            f"not an Excel workbook: {error}",
+            field=source,
+            rule=rule,
+            zh=f"不是 Excel 工作簿：{error}",
+        ) from None
     name = sheet if sheet is not None else book.sheetnames[0]
     if name not in book.sheetnames:
         raise ParseError(
             f"the workbook has no sheet {name!r}; sheets: {', '.join(book.sheetnames)}",
             field=source,
             rule=rule,
+            zh=f"工作簿中没有工作表 {name!r}；现有工作表：{', '.join(book.sheetnames)}",
         )
     worksheet = book[name]
 
@@ -407,11 +491,18 @@ def read_table(
     if text.lstrip().startswith("["):
         return _rows(_json_records(text, source, rule), columns, source, rule, cell_place=None)
     if "\x00" in text:
-        raise ParseError("the file holds NUL characters: not a CSV file", field=source, rule=rule)
+        raise ParseError(
+            "the file holds NUL characters: not a CSV file",
+            field=source,
+            rule=rule,
+            zh="文件中含有 NUL 字符：不是 CSV 文件",
+        )
     try:
         return _rows(_csv_records(text, source), columns, source, rule, cell_place=None)
     except csv.Error as error:
-        raise ParseError(f"not CSV: {error}", field=source, rule=rule) from None
+        raise ParseError(
+            f"not CSV: {error}", field=source, rule=rule, zh=f"不是 CSV：{error}"
+        ) from None
 
 
 #: Files at least this large are read in chunks, each reported to the ``READING`` hook.
@@ -447,9 +538,16 @@ def read_path(path: str, *, rule: str) -> tuple[bytes, str]:
                 told(len(chunk))
         return b"".join(parts), path
     except IsADirectoryError:
-        raise ParseError("is a folder, not a file", field=path, rule=rule) from None
+        raise ParseError(
+            "is a folder, not a file", field=path, rule=rule, zh="是文件夹，不是文件"
+        ) from None
     except OSError as error:
-        raise ParseError(f"cannot read the file: {error.strerror}", field=path, rule=rule) from None
+        raise ParseError(
+            f"cannot read the file: {error.strerror}",
+            field=path,
+            rule=rule,
+            zh=f"无法读取文件：{strerror_zh(error)}",
+        ) from None
 
 
 def sheet_for(data: bytes, names: Sequence[str]) -> str | None:

@@ -77,7 +77,9 @@ def write_workbook(
         from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
     except ModuleNotFoundError:  # pragma: no cover - exercised only without the extra
         raise ParseError(
-            "writing Excel workbooks needs the [excel] extra (openpyxl)", field="xlsx"
+            "writing Excel workbooks needs the [excel] extra (openpyxl)",
+            field="xlsx",
+            zh="写出 Excel 工作簿需要 [excel] 附加组件（openpyxl）",
         ) from None
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
