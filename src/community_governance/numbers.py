@@ -69,11 +69,12 @@ class RoundingMode(BilingualEnum):
 def _refuse(value: object, field: str, rule: str) -> ExactnessError:
     kind = type(value).__name__
     hint = " (write it as a string such as '0.85' or '17/20')" if isinstance(value, float) else ""
+    hint_zh = "（请写成文本，如 '0.85' 或 '17/20'）" if isinstance(value, float) else ""
     return ExactnessError(
         f"expected an exact number (int, Fraction, Decimal or text), got {kind} {value!r}{hint}",
         field=field,
         rule=rule,
-        zh=f"应为精确数值（int、Fraction、Decimal 或文本），实为 {kind} {value!r}{hint}",
+        zh=f"应为精确数值（int、Fraction、Decimal 或文本），实为 {kind} {value!r}{hint_zh}",
     )
 
 

@@ -316,9 +316,12 @@ def test_a_score_checked_on_the_scale_names_whose_it_is_when_told() -> None:
         on_scale(Decimal(101), RULES.score_range, field="score")
     assert str(bare.value) == "score: 101 is outside the scale 0..100 [E-2]"
     with pytest.raises(ScoreOutOfRangeError) as named:
-        on_scale(Decimal("80.125"), RULES.score_range, field="s", who="A's rating of B: ")
+        on_scale(Decimal("80.125"), RULES.score_range, field="s", who=("A", "B"))
     assert str(named.value) == (
         "s: A's rating of B: score 80.125 has more decimal places than the scale's 2 [E-2]"
+    )
+    assert (
+        named.value.said("zh") == "s: A 对 B 的评分：分数 80.125 的小数位多于量表规定的 2 位 [E-2]"
     )
 
 

@@ -194,9 +194,14 @@ class CityColumns:
             GovernanceError: a unit's rule error (a missing component the policy does not
                 re-weight).
         """
-        for scale, recorded, wanted, rule in (
-            ("rating scale", self.score_range, snapshot.score_range, "E-2"),
-            ("survey answer scale", self.answer_scale, snapshot.survey_answer_scale, "E-4"),
+        for (scale, scale_zh), recorded, wanted, rule in (
+            (("rating scale", "评分量表"), self.score_range, snapshot.score_range, "E-2"),
+            (
+                ("survey answer scale", "测评答案量表"),
+                self.answer_scale,
+                snapshot.survey_answer_scale,
+                "E-4",
+            ),
         ):
             if recorded != wanted:
                 raise PolicyError(
@@ -204,7 +209,10 @@ class CityColumns:
                     f"this policy to score it with this policy's {scale}",
                     field="policy",
                     rule=rule,
-                    zh=f"全市数据是按另一{scale}登记的；须按本政策重新登记，才能用本政策的{scale}计分",
+                    zh=(
+                        f"全市数据是按另一{scale_zh}登记的；"
+                        f"须按本政策重新登记，才能用本政策的{scale_zh}计分"
+                    ),
                 )
         if self._arrays is not None:
             from community_governance.evaluation.city_vector import score_arrays  # noqa: PLC0415

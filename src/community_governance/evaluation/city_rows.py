@@ -342,7 +342,7 @@ def _read_ratings(
             raise _located(error, "ratings", row, "score") from None
         columns = city[str(community)].ratings.setdefault((rater, ratee), [None] * 6)
         if score is not None:
-            _store(columns, index, score, scale, row=row, who=f"{rater} already rated {ratee}")
+            _store(columns, index, score, scale, row=row, who=(rater, ratee))
     for community, entry in city.items():
         for (rater, ratee), columns in entry.ratings.items():
             if all(value is None for value in columns):
@@ -355,16 +355,22 @@ def _read_ratings(
 
 
 def _store(
-    columns: list[int | None], index: int, score: Decimal, scale: ScoreRange, *, row: int, who: str
+    columns: list[int | None],
+    index: int,
+    score: Decimal,
+    scale: ScoreRange,
+    *,
+    row: int,
+    who: tuple[str, str],
 ) -> None:
     """Check one score against the scale and keep it in the scale's smallest unit (E-2)."""
     units = on_scale(score, scale, field=_where("ratings", row, "score"))
     if columns[index] is not None:
         raise DuplicateRatingError(
-            f"{who} on {_DIMENSIONS[index].code}",
+            f"{who[0]} already rated {who[1]} on {_DIMENSIONS[index].code}",
             field=_where("ratings", row, "dimension"),
             rule="E-3",
-            zh=f"{who} 对 {_DIMENSIONS[index].code} 重复评分",
+            zh=f"{who[0]} 已就 {_DIMENSIONS[index].code} 评过 {who[1]}",
         )
     columns[index] = units
 

@@ -65,24 +65,37 @@ def int_weights(weights: Mapping[E, Fraction], order: Sequence[E]) -> tuple[int,
     return tuple(weights[key].numerator * (common // weights[key].denominator) for key in order)
 
 
-def scaled(score: Decimal, places: int, *, field: str, who: str) -> int:
+def _whose(pair: tuple[str, str] | None) -> tuple[str, str]:
+    """How a message names the rating of ``(rater, ratee)``, in English and Chinese."""
+    if pair is None:
+        return "", ""
+    rater, ratee = pair
+    return f"{rater}'s rating of {ratee}: ", f"{rater} 对 {ratee} 的评分："
+
+
+def scaled(score: Decimal, places: int, *, field: str, who: tuple[str, str] | None) -> int:
     """``score`` as an integer in units of ``10**-places`` (E-2).
+
+    ``who`` names the rating, ``(rater, ratee)``, in a refusal.
 
     Raises:
         ScoreOutOfRangeError: the score has more decimal places than the scale allows.
     """
     shifted = score.scaleb(places)
     if shifted != shifted.to_integral_value():
+        en, zh = _whose(who)
         raise ScoreOutOfRangeError(
-            f"{who}score {score} has more decimal places than the scale's {places}",
+            f"{en}score {score} has more decimal places than the scale's {places}",
             field=field,
             rule="E-2",
-            zh=f"{who}分数 {score} 的小数位多于量表规定的 {places} 位",
+            zh=f"{zh}分数 {score} 的小数位多于量表规定的 {places} 位",
         )
     return int(shifted)
 
 
-def on_scale(score: Decimal, scale: ScoreRange, *, field: str, who: str = "") -> int:
+def on_scale(
+    score: Decimal, scale: ScoreRange, *, field: str, who: tuple[str, str] | None = None
+) -> int:
     """``score`` checked against ``scale`` (range and places), in the scale's smallest unit.
 
     The one check a score meets when it is recorded, by a rating book or a city's tables.
@@ -92,11 +105,12 @@ def on_scale(score: Decimal, scale: ScoreRange, *, field: str, who: str = "") ->
     """
     if score not in scale:
         low, high = format_fraction(scale.minimum), format_fraction(scale.maximum)
+        en, zh = _whose(who)
         raise ScoreOutOfRangeError(
-            f"{who}{score} is outside the scale {low}..{high}",
+            f"{en}{score} is outside the scale {low}..{high}",
             field=field,
             rule="E-2",
-            zh=f"{who}{score} 超出量表范围 {low}..{high}",
+            zh=f"{zh}{score} 超出量表范围 {low}..{high}",
         )
     return scaled(score, scale.places, field=field, who=who)
 
@@ -109,11 +123,10 @@ def score_units(
     Raises:
         ScoreOutOfRangeError: a score has more decimal places than the scale allows.
     """
-    who = f"{rater}'s rating of {ratee}: "
     return tuple(
         None
         if (score := scores.get(d)) is None
-        else scaled(score, places, field=f"scores.{d.code}", who=who)
+        else scaled(score, places, field=f"scores.{d.code}", who=(rater, ratee))
         for d in _DIMENSIONS
     )
 

@@ -285,7 +285,7 @@ class RatingBook:
         self.community.check_units([rating.rater], "rater", "E-3")
         self.community.check_units([rating.ratee], "ratee", "E-3")
         scale = policy.score_range
-        who = f"{rating.rater}'s rating of {rating.ratee}: "
+        who = (rating.rater, rating.ratee)
         return tuple(
             None
             if (score := rating.scores.get(d)) is None

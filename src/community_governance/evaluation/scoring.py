@@ -129,7 +129,7 @@ def missing_component_error(
         field=f"{unit}.{missing[0].code}",
         rule="E-5",
         zh=(
-            f"单位 {unit} 没有{labels}（互评单位："
+            f"单位 {unit} 没有{'、'.join(c.zh for c in missing)}（互评单位："
             f"{peer_raters}，最少 {min_raters}）；政策不调整权重"
         ),
     )

@@ -84,38 +84,54 @@ def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                     rule="ledger",
                     zh=f"第 {number} 行不是账本记录",
                 )
-            problem = record_problem(record)
-            if problem is not None:
+            found = record_problem(record)
+            if found is not None:
+                problem, problem_zh = found
                 raise LedgerError(
                     f"line {number}: {problem}",
                     field=f"{path}: line {number}.{problem.split()[0]}",
                     rule="ledger",
-                    zh=f"第 {number} 行：{problem}",
+                    zh=f"第 {number} 行：{problem_zh}",
                 )
             yield record
 
 
-def record_problem(record: Mapping[str, Any]) -> str | None:  # noqa: PLR0911 - one per field
-    """What is wrong with the types of an exported record's fields, if anything."""
+def record_problem(record: Mapping[str, Any]) -> tuple[str, str] | None:  # noqa: PLR0911
+    """What is wrong with the types of an exported record's fields, if anything.
+
+    In English and in Chinese; ``None`` when nothing is (one return per field).
+    """
     for name in ("seq", "version"):
         value = record[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            return f"{name} is a positive whole number, not {value!r}"
+            return (
+                f"{name} is a positive whole number, not {value!r}",
+                f"{name} 须为正整数，而不是 {value!r}",
+            )
     if record.get("form", 1) not in {1, 2} or isinstance(record.get("form"), bool):
-        return f"form is 1 or 2, not {record['form']!r}"
+        form = record["form"]
+        return f"form is 1 or 2, not {form!r}", f"form 须为 1 或 2，而不是 {form!r}"
     for name in ("stream", "type"):
         if not isinstance(record[name], str) or not record[name].strip() or "\0" in record[name]:
-            return f"{name} is non-empty text without NUL, not {record[name]!r}"
+            return (
+                f"{name} is non-empty text without NUL, not {record[name]!r}",
+                f"{name} 须为不含 NUL 的非空文本，而不是 {record[name]!r}",
+            )
     at = record["at"]
+    bad_at = f"at is an ISO date, not {at!r}", f"at 须为 ISO 日期，而不是 {at!r}"
     if not isinstance(at, str):
-        return f"at is an ISO date, not {at!r}"
+        return bad_at
     try:
         when(at)
     except ValueError:
-        return f"at is an ISO date, not {at!r}"
+        return bad_at
     if not isinstance(record["data"], dict):
-        return f"data is a JSON object, not {type(record['data']).__name__}"
+        kind = type(record["data"]).__name__
+        return f"data is a JSON object, not {kind}", f"data 须为 JSON 对象，而不是 {kind}"
     digest = record["hash"]
     if not isinstance(digest, str) or len(digest) != 64 or set(digest) - set("0123456789abcdef"):  # noqa: PLR2004
-        return f"hash is 64 hexadecimal digits, not {digest!r}"
+        return (
+            f"hash is 64 hexadecimal digits, not {digest!r}",
+            f"hash 须为 64 位十六进制数，而不是 {digest!r}",
+        )
     return None

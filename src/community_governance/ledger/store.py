@@ -77,30 +77,34 @@ def table_statements(integer: str, form_default: int) -> tuple[str, str]:
     )
 
 
-def _name(value: object, field: str, what: str) -> bytes:
-    """A stream's or type's name as its UTF-8 bytes: non-empty text without NUL."""
+def _name(value: object, field: str, what: tuple[str, str]) -> bytes:
+    """A stream's or type's name as its UTF-8 bytes: non-empty text without NUL.
+
+    ``what`` names it in English and Chinese.
+    """
+    en, zh = what
     if not isinstance(value, str) or not value.strip() or "\0" in value:
         raise LedgerError(
-            f"{what} is non-empty text without NUL",
+            f"{en} is non-empty text without NUL",
             field=field,
             rule="ledger",
-            zh=f"{what} 须为不含 NUL 的非空文本",
+            zh=f"{zh}须为不含 NUL 的非空文本",
         )
     try:
         return value.encode()
     except UnicodeEncodeError:
         raise LedgerError(
-            f"{what} is not valid Unicode",
+            f"{en} is not valid Unicode",
             field=field,
             rule="ledger",
-            zh=f"{what} 不是有效的 Unicode",
+            zh=f"{zh}不是有效的 Unicode",
         ) from None
 
 
 def _prepared(index: int, event: NewEvent) -> tuple[bytes, bytes, bytes]:
     """An event's type, time and canonical data, as the bytes the chain hashes."""
     check_event(index, event)
-    type_ = _name(event.type, f"events[{index}].type", "an event's type")
+    type_ = _name(event.type, f"events[{index}].type", ("an event's type", "事件类型"))
     data: object = event.data
     field = f"events[{index}].data"
     if not isinstance(data, Mapping):
@@ -209,14 +213,17 @@ class ChainedLedger(abc.ABC):
 
     # -- personal data ---------------------------------------------------------------------
 
-    def _require_key(self, what: str) -> bytes:
-        """The pseudonym key; ``what`` (such as "pseudonyms need") says who asks for it."""
+    def _require_key(self, what: tuple[str, str]) -> bytes:
+        """The pseudonym key; ``what`` says who asks for it, in English and Chinese.
+
+        Such as ``("pseudonyms need", "生成假名需要")``.
+        """
         if self._key is None:
             raise LedgerError(
-                f"{what} the ledger's key; this ledger was opened read-only",
+                f"{what[0]} the ledger's key; this ledger was opened read-only",
                 field="key",
                 rule="ledger",
-                zh=f"{what}账本密钥；此账本以只读方式打开",
+                zh=f"{what[1]}账本密钥；此账本以只读方式打开",
             )
         return self._key
 
@@ -230,7 +237,7 @@ class ChainedLedger(abc.ABC):
         Raises:
             LedgerError: the ledger was opened without its key.
         """
-        key = self._require_key("pseudonyms need")
+        key = self._require_key(("pseudonyms need", "生成假名需要"))
         message = household_id if scope is None else f"{scope}\x1f{household_id}"
         digest = hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"hh-{digest[:24]}"
@@ -267,7 +274,7 @@ class ChainedLedger(abc.ABC):
             LedgerError: the ledger was opened without its key, or the details are not
                 plain data.
         """
-        key = self._require_key("keeping personal details needs")
+        key = self._require_key(("keeping personal details needs", "保存个人信息需要"))
         try:
             body = canonical(dict(details))
         except TypeError as error:
@@ -316,7 +323,7 @@ class ChainedLedger(abc.ABC):
             LedgerError: an invalid event (no type, a float, not plain data),
                 or any storage failure; nothing is written.
         """
-        stream_bytes = _name(stream, "stream", "a stream's name")
+        stream_bytes = _name(stream, "stream", ("a stream's name", "事件流的名称"))
         version_given: object = expected_version
         if isinstance(version_given, bool) or not isinstance(version_given, int):
             raise LedgerError(
