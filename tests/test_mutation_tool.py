@@ -139,6 +139,49 @@ def test_only_a_change_to_an_error_messages_wording_counts_as_message() -> None:
     assert verdicts == {1: True, 2: False, 3: False, 4: False, 5: False, 6: True, 7: False}
 
 
+_MUTATED_ZH = """
+def x_guard__mutmut_orig(value):
+    if value < 0:
+        raise ParseError("negative", field="value", rule="E-1", zh=f"{value} 是负数")
+    return Guard("g", check, GuardFailed, "why", "R-2", why_zh="原因")
+
+def x_guard__mutmut_1(value):
+    if value < 0:
+        raise ParseError("negative", field="value", rule="E-1", zh=f"XX{value} 是负数XX")
+    return Guard("g", check, GuardFailed, "why", "R-2", why_zh="原因")
+
+def x_guard__mutmut_2(value):
+    if value < 0:
+        raise ParseError("negative", field="value", rule="E-1", zh=None)
+    return Guard("g", check, GuardFailed, "why", "R-2", why_zh="原因")
+
+def x_guard__mutmut_3(value):
+    if value < 0:
+        raise ParseError("negative", field="value", rule="E-1")
+    return Guard("g", check, GuardFailed, "why", "R-2")
+
+def x_guard__mutmut_4(value):
+    if value < 0:
+        raise ParseError("negative", field="value", rule="E-2", zh=None)
+    return Guard("g", check, GuardFailed, "why", "R-2", why_zh="原因")
+
+def x_guard__mutmut_5(value):
+    if value <= 0:
+        raise ParseError("negative", field="value", rule="E-1", zh="XX")
+    return Guard("g", check, GuardFailed, "why", "R-2", why_zh="原因")
+"""
+
+
+def test_a_change_to_an_errors_chinese_alone_counts_as_message() -> None:
+    """Chinese reworded, dropped or None is wording; with any other change it is not."""
+    tool = _tool()
+    verdicts = {
+        number: tool.message_only(_MUTATED_ZH, f"pkg.module.x_guard__mutmut_{number}")
+        for number in range(1, 6)
+    }
+    assert verdicts == {1: True, 2: True, 3: True, 4: False, 5: False}
+
+
 def test_a_survivors_diff_shows_only_its_change() -> None:
     """The diff of a mutant is of its function against the original, under the original name."""
     tool = _tool()

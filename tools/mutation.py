@@ -12,8 +12,11 @@ score: killed over all mutants that are not equivalent. Survivors are listed wit
 A survivor whose only change is to the wording of an error's message (a string inside the
 first argument of a call to a ``...Error`` class, such as ``"XXlisted twiceXX"``) is counted
 as *message*: tests assert an error's class, ``field`` and ``rule``, not its wording, so such
-a mutant counts as killed. Anything else in the same call (the field, the rule, the class,
-the message dropped or replaced by ``None``) is still a mutant to kill.
+a mutant counts as killed. So does a survivor whose only change is to an error's Chinese
+(its ``zh=`` or a guard's ``why_zh=``: reworded, dropped or ``None``, so that the English is
+said instead): a test of the source requires every error to carry its Chinese. Anything
+else in the same call (the field, the rule, the class, the English message dropped or
+replaced by ``None``) is still a mutant to kill.
 
 A mutant listed as equivalent that a test kills is named too: its entry should go.
 
@@ -240,7 +243,7 @@ def _message_strings(tree: ast.AST) -> set[int]:
     return inside
 
 
-def message_only(source: str, mutant: str) -> bool:
+def message_only(source: str, mutant: str) -> bool:  # noqa: PLR0911 - one per verdict
     """Whether ``mutant`` (mutmut's function name) changes only an error message's wording.
 
     ``source`` is the mutated module as mutmut writes it, holding the original function
@@ -249,6 +252,8 @@ def message_only(source: str, mutant: str) -> bool:
     original, changed = _pair(source, mutant)
     if original is None or changed is None:
         return False
+    if _without_chinese(original) == _without_chinese(changed):
+        return True  # only the Chinese of a message differs
     messages = _message_strings(original)
     nodes_before, nodes_after = list(ast.walk(original)), list(ast.walk(changed))
     if len(nodes_before) != len(nodes_after):
@@ -269,6 +274,20 @@ def message_only(source: str, mutant: str) -> bool:
         if _shape(before) != _shape(after):
             return False
     return differences > 0
+
+
+#: The keywords that give an error's message in Chinese.
+CHINESE = frozenset({"zh", "why_zh"})
+
+
+def _without_chinese(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The function's arguments and body with every ``zh=``/``why_zh=`` keyword left out."""
+    copy = ast.parse(ast.unparse(function)).body[0]
+    for node in ast.walk(copy):
+        if isinstance(node, ast.Call):
+            node.keywords = [k for k in node.keywords if k.arg not in CHINESE]
+    assert isinstance(copy, ast.FunctionDef | ast.AsyncFunctionDef)
+    return ast.dump(copy.args) + ast.dump(ast.Module(body=copy.body, type_ignores=[]))
 
 
 def _shape(node: ast.AST) -> tuple[object, ...]:
