@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -217,6 +218,14 @@ def test_a_kept_run_is_read_again_without_running(tmp_path: Path) -> None:
     assert (counts["killed"], counts["not checked"], survivors) == (1, 1, [])
     with pytest.raises(SystemExit, match="no kept run"):
         tool.run_group("ledger", tmp_path, run=False)
+
+
+def test_no_group_named_means_every_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without groups the tool takes them all (argparse once refused its own default)."""
+    tool = _tool()
+    monkeypatch.setattr(sys, "argv", ["mutation.py", "--report", "--keep", str(tmp_path)])
+    with pytest.raises(SystemExit, match=f"no kept run.*{next(iter(tool.GROUPS))}"):
+        tool.main()
 
 
 def test_an_equivalent_that_a_test_kills_is_named(

@@ -375,7 +375,10 @@ def run_group(
 def main() -> None:
     """Run the chosen groups and print a table of counts and scores."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("groups", nargs="*", choices=[*GROUPS, *ALIASES], default=list(GROUPS))
+    # Checked below, not by ``choices``: argparse checks an empty list against the choices
+    # as one value, and refuses it.
+    known = [*GROUPS, *ALIASES]
+    parser.add_argument("groups", nargs="*", help=f"groups (default: all): {', '.join(known)}")
     parser.add_argument("--keep", type=Path, help="keep each group's run in DIR/GROUP")
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
     parser.add_argument(
@@ -392,8 +395,12 @@ def main() -> None:
     args = parser.parse_args()
     if (args.report or args.resume) and args.keep is None:
         parser.error("--report and --resume read the runs kept with --keep DIR")
+    unknown = [name for name in args.groups if name not in known]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)}; groups: {', '.join(known)}")
     table = {}
-    chosen = [part for name in args.groups for part in ALIASES.get(name, [name])]
+    named = args.groups or list(GROUPS)
+    chosen = [part for name in named for part in ALIASES.get(name, [name])]
     for name in chosen or list(GROUPS):
         counts, survivors = run_group(name, args.keep, run=not args.report, resume=args.resume)
         for survivor in survivors:
