@@ -7,6 +7,8 @@ when the caller names them and by default.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any
@@ -27,7 +29,7 @@ from community_governance import (
     round_exact,
 )
 from community_governance.errors import ExactnessError, ParseError
-from community_governance.numbers import MAX_DIGITS, round_ratio
+from community_governance.numbers import MAX_DIGITS, exact_json, json_number, round_ratio
 from tests.strategies import decimal_text, floats, fractions, scores
 
 
@@ -361,3 +363,85 @@ def test_parse_exact_spellings() -> None:
     assert as_fraction(Decimal(longest)) == int(longest)
     with pytest.raises(ParseError):
         as_fraction(Decimal(longest + "9"))
+
+
+# -- exact numbers in JSON ----------------------------------------------------------------------
+
+
+def test_exact_json_writes_every_kind_of_plain_data() -> None:
+    """exact: objects, arrays, their empty forms, text (Chinese kept), dates and numbers."""
+    data = {
+        "n": Decimal("92.50"),
+        "whole": 3,
+        "flag": True,
+        "none": None,
+        "name": "海滨",
+        "on": dt.date(2026, 9, 30),
+        "list": [1, {"a": Decimal("-0.05")}],
+        "empty": {},
+        "nothing": [],
+        7: "key as text",
+    }
+    assert exact_json(data) == (
+        "{\n"
+        '  "n": 92.50,\n'
+        '  "whole": 3,\n'
+        '  "flag": true,\n'
+        '  "none": null,\n'
+        '  "name": "海滨",\n'
+        '  "on": "2026-09-30",\n'
+        '  "list": [\n'
+        "    1,\n"
+        "    {\n"
+        '      "a": -0.05\n'
+        "    }\n"
+        "  ],\n"
+        '  "empty": {},\n'
+        '  "nothing": [],\n'
+        '  "7": "key as text"\n'
+        "}"
+    )
+    assert exact_json([Decimal(1)], indent=4) == "[\n    1\n]"
+    assert exact_json(Decimal("1E+3")) == "1000"  # never an exponent
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_exact_json_writes_any_decimal_digit_for_digit(value: Decimal) -> None:
+    """exact: read back from its digits, any finite decimal is the same number."""
+    text = exact_json({"v": value})
+    assert "e" not in text.lower()
+    assert json.loads(text, parse_float=Decimal)["v"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "words"),
+    [
+        (Decimal("NaN"), ValueError, "NaN is not a number JSON can hold"),
+        (Decimal("-Infinity"), ValueError, "-Infinity is not a number JSON can hold"),
+        (1.5, TypeError, "float is not plain data"),
+        (Fraction(1, 3), TypeError, "Fraction is not plain data"),
+    ],
+)
+def test_exact_json_refuses_what_json_cannot_hold_exactly(
+    value: object, error: type[Exception], words: str
+) -> None:
+    """exact: a float or a fraction is not written, nor a decimal JSON has no number for."""
+    with pytest.raises(error, match=words):
+        exact_json([value])
+
+
+@given(fractions)
+def test_json_number_is_a_number_exactly_when_the_value_has_a_decimal(value: Fraction) -> None:
+    """exact: 17/20 is 0.85; 1/3 stays the text 1/3; both read back the same value."""
+    written = json_number(value)
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1:
+        assert isinstance(written, Decimal)
+        assert Fraction(written) == value
+    else:
+        assert written == f"{value.numerator}/{value.denominator}"
+    assert json_number(Fraction(17, 20)) == Decimal("0.85")
+    assert json_number(Fraction(-1, 3)) == "-1/3"
