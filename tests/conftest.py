@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from community_governance.cli import EXIT_OK, main
+
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile(
     "ci",
@@ -111,3 +113,16 @@ def postgresql_server() -> Iterator[str]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``demo --export`` into a fresh folder, with the failing unit's case opened.
+
+    Tests read these files; a test that changes one copies it first.
+    """
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    assert main(["demo", "--export", str(folder)]) == EXIT_OK
+    case = ["case", "open", str(folder / "result.json"), "market", "--at", "2026-10-15"]
+    assert main([*case, "--out", str(folder / "case.json")]) == EXIT_OK
+    return folder

@@ -14,8 +14,10 @@ import json
 import re
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +27,13 @@ from community_governance.consultation import tally
 from community_governance.demo import demo_quarter
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.policy import default_policy
-from community_governance.schemas import ClosedMeetingDoc, RatingsDoc, TallyDoc, load_document
+from community_governance.schemas import (
+    ClosedMeetingDoc,
+    RatingsDoc,
+    TallyDoc,
+    json_schema,
+    load_document,
+)
 from tests.evaluation.test_columns import quarters
 from tests.strategies import valid_overrides
 
@@ -229,3 +237,29 @@ def test_an_exact_number_is_never_a_float() -> None:
         TallyDoc.model_validate(
             {**TallyDoc.from_domain(DEMO.meeting.tallies["bins-ab"]).model_dump(), "share": 0.85}
         )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "announcement.json",
+        "certificate.json",
+        "frame.json",
+        "meeting.json",
+        "ratings.json",
+        "result.json",
+        "survey.json",
+    ],
+)
+def test_every_written_document_holds_to_its_published_schema(exported: Path, name: str) -> None:
+    """E-1..E-6, C-3, R-1: each file of demo --export validates against `schema NAME`."""
+    data = json.loads((exported / name).read_text(encoding="utf-8"))
+    jsonschema.validate(data, json_schema(data["document"]))
+
+
+def test_a_tally_and_a_policy_hold_to_their_published_schemas() -> None:
+    """C-3, P-1: a tally written with its share as an object; the policy with its numbers."""
+    tally_doc = TallyDoc.from_domain(DEMO.meeting.tallies["bins-ab"])
+    jsonschema.validate(json.loads(tally_doc.to_json()), json_schema("tally"))
+    policy = json.loads(default_policy().to_json())
+    jsonschema.validate({"document": "policy", **policy}, json_schema("policy"))

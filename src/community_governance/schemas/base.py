@@ -60,8 +60,20 @@ def _as_text(value: str | int) -> str:
 
 
 #: An exact number as text; a JSON integer is taken too (and a JSON number with a point
-#: arrives as its text, see ``registry.load_document``). A boolean is refused.
-ExactText = Annotated[str | int, AfterValidator(_as_text)]
+#: arrives as its text, see ``registry.load_document``). A boolean is refused. Its JSON
+#: Schema says what a file may hold: a number, or the number's text.
+ExactText = Annotated[
+    str | int,
+    AfterValidator(_as_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "description": "an exact decimal as text, e.g. 87.5"},
+            ]
+        }
+    ),
+]
 
 
 class Document(BaseModel):
