@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any
@@ -222,6 +223,27 @@ def test_each_refusal_names_its_field_rule_and_value(
     with pytest.raises(error) as by_default:
         function(value)
     assert (by_default.value.field, by_default.value.rule) == (DEFAULT_FIELD[function], "exact")  # type: ignore[attr-defined]
+
+
+ZH_HINT = "（请写成文本，如 '0.85' 或 '17/20'）"
+
+
+@pytest.mark.parametrize(("function", "value", "error", "message"), CASES)
+def test_each_refusal_says_itself_in_chinese(
+    function: Any, value: Any, error: type[Exception], message: str
+) -> None:
+    """Exactness: each refusal's Chinese, with the hint to write text only for a float."""
+    with pytest.raises(error) as refused:
+        function(value)
+    chinese = refused.value.zh  # type: ignore[attr-defined]
+    assert re.search(r"[\u4e00-\u9fff]", chinese)
+    assert chinese != message
+    assert (ZH_HINT in chinese) == isinstance(value, float)
+    if error is ExactnessError:
+        shown = f"{type(value).__name__} {value!r}"
+        assert chinese == f"应为精确数值（int、Fraction、Decimal 或文本），实为 {shown}" + (
+            ZH_HINT if isinstance(value, float) else ""
+        )
 
 
 @pytest.mark.parametrize(
