@@ -12,7 +12,8 @@ inherit from both.
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -55,6 +56,7 @@ __all__ = [
     "UnknownUnitError",
     "UnresolvedObjectionError",
     "UnsampledHouseholdError",
+    "by_pattern",
     "read_in",
     "strerror_zh",
 ]
@@ -275,6 +277,18 @@ class GovernanceWarning(UserWarning):
 
 class PolicyDateWarning(GovernanceWarning):
     """A lenient policy lookup fell outside every validity window."""
+
+
+def by_pattern(text: str, table: Sequence[tuple[str, str]]) -> str | None:
+    """``text`` said again by the first pattern of ``table`` it matches whole, or ``None``.
+
+    For sentences another program writes in English only (Click's, the ledger chain's):
+    each row is a regular expression and its Chinese, which may refer to the groups.
+    """
+    for pattern, chinese in table:
+        if re.fullmatch(pattern, text, flags=re.DOTALL):
+            return re.sub(pattern, chinese, text, flags=re.DOTALL)
+    return None
 
 
 #: The operating system's reasons, in Chinese, by ``errno`` code.

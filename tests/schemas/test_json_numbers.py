@@ -35,20 +35,12 @@ from community_governance.schemas import (
     load_document,
 )
 from tests.evaluation.test_columns import quarters
+from tests.schemas.test_quarter_result_format import _numbers as _leaves
 from tests.strategies import valid_overrides
 
 DEMO = demo_quarter(127)
 DAY = dt.date(2026, 7, 1)
 NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?(/\d+)?")
-
-
-def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
-    """Every leaf of a document with its path."""
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{path}[{i}]")]
-    return [(path, value)]
 
 
 def _numbers_as_text(text: str, *, keep: tuple[str, ...] = ()) -> list[str]:

@@ -9,9 +9,9 @@ usage errors carry their Chinese (``UsageError``).
 
 from __future__ import annotations
 
-import re
-
 import click
+
+from community_governance.errors import by_pattern
 
 __all__ = ["UsageError", "usage_zh"]
 
@@ -54,10 +54,7 @@ _KINDS_ZH = {"argument": "参数", "option": "选项", "parameter": "参数"}
 
 
 def _sentence_zh(message: str) -> str:
-    for pattern, chinese in _SENTENCES_ZH:
-        if re.fullmatch(pattern, message, flags=re.DOTALL):
-            return re.sub(pattern, chinese, message, flags=re.DOTALL)
-    return message
+    return by_pattern(message, _SENTENCES_ZH) or message
 
 
 def _hint(error: click.BadParameter) -> str:

@@ -6,7 +6,7 @@ standard-library verifier's; people who read Chinese get them through ``reason_z
 
 from __future__ import annotations
 
-import re
+from community_governance.errors import by_pattern
 
 __all__ = ["reason_zh"]
 
@@ -41,7 +41,4 @@ _REASONS_ZH = (
 
 def reason_zh(reason: str) -> str:
     """A chain finding's reason in Chinese (unchanged if it has no translation)."""
-    for pattern, template in _REASONS_ZH:
-        if re.fullmatch(pattern, reason):
-            return re.sub(pattern, template, reason)
-    return reason
+    return by_pattern(reason, _REASONS_ZH) or reason
