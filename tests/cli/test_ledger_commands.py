@@ -203,6 +203,23 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
         ("signed by key ab12, which is not trusted", "由未受信任的密钥 ab12 签名"),
         ("key ab12 is listed under another key's id", "密钥 ab12 登记在另一密钥的编号下"),
         ("the signature of the head at sequence 7 is not valid", "第 7 条处链头的签名无效"),
+        (
+            "a key of type float has no canonical form in the ledger",
+            "账本无法规范地写出 float 类型的键",
+        ),
+        (
+            "a float has no canonical form in the ledger: 0.5",
+            "浮点数不精确，账本无法规范地写出：0.5",
+        ),
+        (
+            "two keys of the data are the same text in JSON (such as 1 and '1')",
+            "数据中有两个键在 JSON 中是同一文本（如 1 与 '1'）",
+        ),
+        ("set has no canonical form in the ledger", "账本无法规范地写出 set 类型的值"),
+        (
+            "record 3 holds data the ledger never writes: x",
+            "第 3 条记录含有账本从不写入的数据：x",
+        ),
         ("something new", "something new"),
     ],
 )

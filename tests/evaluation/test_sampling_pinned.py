@@ -126,20 +126,63 @@ def test_a_stratified_draw_is_known_and_explained() -> None:
     assert len(plain.explanation.steps) == 1
 
 
-@pytest.mark.parametrize(
-    ("change", "problem"),
-    [
-        ({"algorithm": "lottery"}, "unknown algorithm lottery v2"),
-        ({"frame_digest": "0" * 64}, "the frame's digest differs from the certificate's"),
-        ({"frame_size": 11}, "the frame has 10 households, the certificate says 11"),
-        ({"sample": ("H08", "H03", "H04", "H05")}, "the sample differs from the one the seed"),
-        ({"replacements": (("H08", "H00"),)}, "H08 should have been replaced by H09, not H00"),
+#: Each kind of tampering, its problem and the same in Chinese.
+TAMPERING: list[tuple[dict[str, object], str, str]] = [
+    ({"algorithm": "lottery"}, "unknown algorithm lottery v2", "未知的抽样算法 lottery v2"),
+    (
+        {"frame_digest": "0" * 64},
+        "the frame's digest differs from the certificate's",
+        "抽样框摘要与证书上的不同",
+    ),
+    (
+        {"frame_size": 11},
+        "the frame has 10 households, the certificate says 11",
+        "抽样框有 10 户，证书上写的是 11 户",
+    ),
+    (
+        {"sample": ("H08", "H03", "H04", "H05")},
+        "the sample differs from the one the seed",
+        "样本与随机种子和抽样框给出的不同",
+    ),
+    (
+        {"replacements": (("H08", "H00"),)},
+        "H08 should have been replaced by H09, not H00",
+        "H08 应由 H09 替换，而不是 H00",
+    ),
+    (
+        {"replacements": (("H01", "H00"),)},
+        "replacement of H01: H01 is not a current respondent",
+        "替换 H01：H01 不是当前受访户，不能替换",
+    ),
+    (
+        {"sample": ("X1", "X2", "X3", "X4", "X5", "X6", "X7")},
         (
-            {"replacements": (("H01", "H00"),)},
-            "replacement of H01: H01 is not a current respondent",
+            "the certificate names households not in the frame: 'X1', 'X2', 'X3', 'X4', 'X5' "
+            "and 2 more"
         ),
-    ],
-)
+        "证书列出了抽样框中没有的住户：'X1', 'X2', 'X3', 'X4', 'X5' 等（另有 2 户）",
+    ),
+    (
+        {"sample": ("X1", "H03")},
+        "the certificate names households not in the frame: 'X1'",
+        "证书列出了抽样框中没有的住户：'X1'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "problem", "chinese"), TAMPERING)
+def test_each_kind_of_tampering_is_said_in_chinese(
+    change: dict[str, object], problem: str, chinese: str
+) -> None:
+    """E-4: the first problem, word for word, in both languages."""
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]
+    check = verify_sample(attrs.evolve(certificate, **change), FRAME)  # type: ignore[arg-type]
+    assert check.problems[0].startswith(problem)
+    assert check.problems_zh[0] == chinese
+    assert len(check.problems_zh) == len(check.problems)
+
+
+@pytest.mark.parametrize(("change", "problem"), [(c, p) for c, p, _ in TAMPERING[:6]])
 def test_each_kind_of_tampering_is_named(change: dict[str, object], problem: str) -> None:
     """E-4: an unknown algorithm, another frame, a reordered sample, a wrong replacement."""
     certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]

@@ -210,6 +210,7 @@ def test_reading_verifying_and_exporting_need_no_key(tmp_path: Path) -> None:
     assert refused.value.message == (
         "pseudonyms need the ledger's key; this ledger was opened read-only"
     )
+    assert refused.value.zh == "生成假名需要账本密钥；此账本以只读方式打开"
     with pytest.raises(LedgerError):
         reader.store_personal("A-1-101", {"name": "x"}, retain_until=DAY)
     with pytest.raises(LedgerError) as keeping:
@@ -217,6 +218,7 @@ def test_reading_verifying_and_exporting_need_no_key(tmp_path: Path) -> None:
     assert keeping.value.message == (
         "keeping personal details needs the ledger's key; this ledger was opened read-only"
     )
+    assert keeping.value.zh == "保存个人信息需要账本密钥；此账本以只读方式打开"
 
 
 def test_deleted_personal_details_leave_neither_the_file_nor_its_log(tmp_path: Path) -> None:
