@@ -919,6 +919,10 @@ def test_a_recorded_city_is_scored_only_under_its_own_scales(
         f"the city was recorded under another {scale}; record it again under this policy "
         f"to score it with this policy's {scale}"
     )
+    chinese = {"E-2": "评分量表", "E-4": "测评答案量表"}[rule]
+    assert refused.value.zh == (
+        f"全市数据是按另一{chinese}登记的；须按本政策重新登记，才能用本政策的{chinese}计分"
+    )
 
 
 def test_the_evaluation_date_chooses_the_scale_the_scores_are_read_on() -> None:
