@@ -315,6 +315,7 @@ def test_a_score_checked_on_the_scale_names_whose_it_is_when_told() -> None:
     with pytest.raises(ScoreOutOfRangeError) as bare:
         on_scale(Decimal(101), RULES.score_range, field="score")
     assert str(bare.value) == "score: 101 is outside the scale 0..100 [E-2]"
+    assert bare.value.said("zh") == "score: 101 超出量表范围 0..100 [E-2]"
     with pytest.raises(ScoreOutOfRangeError) as named:
         on_scale(Decimal("80.125"), RULES.score_range, field="s", who=("A", "B"))
     assert str(named.value) == (
