@@ -424,6 +424,7 @@ def test_exact_json_writes_every_kind_of_plain_data() -> None:
         "}"
     )
     assert exact_json([Decimal(1)], indent=4) == "[\n    1\n]"
+    assert exact_json({"名称": "海滨"}) == '{\n  "名称": "海滨"\n}'  # keys kept as written too
     assert exact_json(Decimal("1E+3")) == "1000"  # never an exponent
 
 
