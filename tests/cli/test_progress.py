@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from community_governance.tables import read as reading
+from community_governance.tables import text as reading
 from community_governance.tables.read import READING, read_path
 
 
@@ -49,11 +49,11 @@ def test_small_files_and_no_hook_read_at_once(tmp_path: Path) -> None:
 
 SCRIPT = """
 import sys
-from community_governance.tables import read
+from community_governance.tables import text
 from community_governance.cli.progress import showing_progress, working
-read.LARGE_FILE = 1
+text.LARGE_FILE = 1
 with showing_progress():
-    data, _ = read.read_path(sys.argv[1], rule="E-4")
+    data, _ = text.read_path(sys.argv[1], rule="E-4")
 with working("drawing", large=True):
     pass
 print(len(data))

@@ -37,7 +37,14 @@ from community_governance.ledger.chain import (
 )
 from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import check_key
-from community_governance.ledger.records import check_event, read_export, when
+from community_governance.ledger.records import read_export
+from community_governance.ledger.rows import (
+    export_line,
+    name_bytes,
+    prepared,
+    row_event,
+    table_statements,
+)
 from community_governance.ledger.storage import ConcurrencyError, LedgerError
 from community_governance.ports import NewEvent, RecordedEvent
 
@@ -49,122 +56,6 @@ _INSERT = (
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _PERSONAL = "INSERT INTO personal (ref, details, retain_until) VALUES (?, ?, ?)"
-
-
-def table_statements(integer: str, form_default: int) -> tuple[str, str]:
-    """The ledger's two tables, with the database's integer type and the default form.
-
-    ``form_default`` is what a row written without a form (by a version before form 2)
-    gets: 1 on SQLite, whose ledgers may predate form 2; 2 on PostgreSQL, whose never do.
-    """
-    return (
-        f"""CREATE TABLE IF NOT EXISTS events (
-    seq {integer} PRIMARY KEY,
-    form {integer} NOT NULL DEFAULT {form_default},
-    stream TEXT NOT NULL,
-    version {integer} NOT NULL,
-    type TEXT NOT NULL,
-    at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    UNIQUE (stream, version)
-)""",
-        """CREATE TABLE IF NOT EXISTS personal (
-    ref TEXT PRIMARY KEY,
-    details TEXT NOT NULL,
-    retain_until TEXT NOT NULL
-)""",
-    )
-
-
-def _name(value: object, field: str, what: tuple[str, str]) -> bytes:
-    """A stream's or type's name as its UTF-8 bytes: non-empty text without NUL.
-
-    ``what`` names it in English and Chinese.
-    """
-    en, zh = what
-    if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise LedgerError(
-            f"{en} is non-empty text without NUL",
-            field=field,
-            rule="ledger",
-            zh=f"{zh}须为不含 NUL 的非空文本",
-        )
-    try:
-        return value.encode()
-    except UnicodeEncodeError:
-        raise LedgerError(
-            f"{en} is not valid Unicode",
-            field=field,
-            rule="ledger",
-            zh=f"{zh}不是有效的 Unicode",
-        ) from None
-
-
-def _prepared(index: int, event: NewEvent) -> tuple[bytes, bytes, bytes]:
-    """An event's type, time and canonical data, as the bytes the chain hashes."""
-    check_event(index, event)
-    type_ = _name(event.type, f"events[{index}].type", ("an event's type", "事件类型"))
-    data: object = event.data
-    field = f"events[{index}].data"
-    if not isinstance(data, Mapping):
-        raise LedgerError(
-            "an event's data is a mapping", field=field, rule="ledger", zh="事件数据须为映射"
-        )
-    try:
-        text = data_text(data).encode()
-    except RecursionError:
-        raise LedgerError(
-            "an event's data is nested too deeply",
-            field=field,
-            rule="ledger",
-            zh="事件数据嵌套过深",
-        ) from None
-    except (TypeError, ValueError) as error:
-        raise LedgerError(
-            str(error), field=field, rule="ledger", zh=reason_zh(str(error))
-        ) from None
-    return type_, event.at.isoformat().encode(), text
-
-
-def _row_event(row: Sequence[Any]) -> RecordedEvent:
-    seq, stream, version, type_, at, data, digest = row
-    return RecordedEvent(
-        seq=seq,
-        stream=stream,
-        version=version,
-        type=type_,
-        data=json.loads(data),
-        at=when(at),
-        hash=digest,
-    )
-
-
-def _quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def export_line(row: StoredRow) -> str | None:
-    """One record of an export from its stored bytes (``None`` when they cannot be read).
-
-    A form-2 record's data is written as the bytes its hash covers.
-    """
-    seq, form, stream, version, type_, at, data, digest = row
-    try:
-        fields = [bytes(f).decode() for f in (stream, type_, at, data, digest)]
-        parsed = json.loads(fields[3])
-    except ValueError:
-        return None
-    if not isinstance(parsed, dict):
-        return None
-    if form != 2:  # noqa: PLR2004 - form 1 stored its data with spaces; its export never had them
-        fields[3] = json.dumps(parsed, ensure_ascii=False, sort_keys=True)
-    extra = f'"form":{form},' if form != 1 else ""
-    return (
-        f'{{"at":{_quoted(fields[2])},"data":{fields[3]},{extra}"hash":{_quoted(fields[4])},'
-        f'"seq":{seq},"stream":{_quoted(fields[0])},"type":{_quoted(fields[1])},'
-        f'"version":{version}}}\n'
-    )
 
 
 class ChainedLedger(abc.ABC):
@@ -323,7 +214,7 @@ class ChainedLedger(abc.ABC):
             LedgerError: an invalid event (no type, a float, not plain data),
                 or any storage failure; nothing is written.
         """
-        stream_bytes = _name(stream, "stream", ("a stream's name", "事件流的名称"))
+        stream_bytes = name_bytes(stream, "stream", ("a stream's name", "事件流的名称"))
         version_given: object = expected_version
         if isinstance(version_given, bool) or not isinstance(version_given, int):
             raise LedgerError(
@@ -332,7 +223,7 @@ class ChainedLedger(abc.ABC):
                 rule="ledger",
                 zh="预期版本须为整数",
             )
-        prepared = [_prepared(i, event) for i, event in enumerate(events)]
+        encoded = [prepared(i, event) for i, event in enumerate(events)]
         with self._connection() as conn:
             cursor = conn.cursor()
             self._begin_write(cursor)
@@ -353,7 +244,7 @@ class ChainedLedger(abc.ABC):
             seq, previous = (last[0], last[1].encode()) if last else (0, GENESIS.encode())
             version = current
             rows = []
-            for type_, at, data in prepared:
+            for type_, at, data in encoded:
                 seq += 1
                 version += 1
                 previous = link_2(seq, previous, stream_bytes, version, type_, at, data)
@@ -381,12 +272,12 @@ class ChainedLedger(abc.ABC):
     def read(self, stream: str) -> list[RecordedEvent]:
         """Every event of ``stream``, oldest first."""
         statement = f"SELECT {_COLUMNS} FROM events WHERE stream = ? ORDER BY version"  # noqa: S608
-        return [_row_event(r) for r in self._select(statement, (stream,))]
+        return [row_event(r) for r in self._select(statement, (stream,))]
 
     def read_after(self, seq: int) -> list[RecordedEvent]:
         """Every event after global position ``seq``."""
         statement = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq"  # noqa: S608
-        return [_row_event(r) for r in self._select(statement, (seq,))]
+        return [row_event(r) for r in self._select(statement, (seq,))]
 
     def version(self, stream: str) -> int:
         """The stream's current version (0 if empty)."""

@@ -27,6 +27,7 @@ from community_governance.errors import (
     PolicyExactnessError,
 )
 from community_governance.numbers import as_fraction, format_fraction
+from community_governance.policy.scales import AnswerLevel, AnswerScale, GradeBand, ScoreRange
 from community_governance.vocabulary import BilingualEnum, Grade
 
 __all__ = [
@@ -43,81 +44,6 @@ T_co = TypeVar("T_co", covariant=True)
 #: How a kind writes an exact number: ``format_fraction`` (text, as in a policy file) or
 #: ``json_number`` (a JSON number where it has one).
 ExactWriter = Callable[[Fraction], object]
-
-
-@attrs.frozen
-class ScoreRange:
-    """The closed range of a score scale, e.g. 0–100, and its decimal places (E-2).
-
-    ``places`` is how finely a score may be given: hundredths (2) by default. Recorded
-    scores are kept as integers in that smallest unit (``unit = 10**places``).
-    """
-
-    minimum: Fraction
-    maximum: Fraction
-    places: int = 2
-
-    @property
-    def unit(self) -> int:
-        """How many of the scale's smallest steps make one point (100 for hundredths)."""
-        return int(10**self.places)
-
-    def __contains__(self, value: object) -> bool:
-        if isinstance(value, Decimal) and not value.is_finite():
-            return False
-        if isinstance(value, Decimal | int) and (
-            self.minimum.denominator == 1 and self.maximum.denominator == 1
-        ):
-            # Whole bounds (0..100): a decimal compares with an integer exactly, without
-            # building a Fraction for every score a book records.
-            return self.minimum.numerator <= value <= self.maximum.numerator
-        if not isinstance(value, Fraction | int | Decimal):
-            return False
-        return self.minimum <= Fraction(value) <= self.maximum
-
-
-@attrs.frozen
-class AnswerLevel:
-    """One answer of a satisfaction questionnaire and the score it is worth (E-4)."""
-
-    code: str
-    zh: str
-    en: str
-    score: Fraction
-
-
-@attrs.frozen
-class AnswerScale:
-    """A named satisfaction scale: its answers, best first, with exact scores (E-4)."""
-
-    name: str
-    levels: tuple[AnswerLevel, ...]
-
-    def level(self, answer: str) -> AnswerLevel:
-        """The level whose code, Chinese or English label is ``answer``.
-
-        Raises:
-            PolicyError: no level matches; the message lists the valid answers.
-        """
-        wanted = answer.strip()
-        for level in self.levels:
-            if wanted in (level.code, level.zh) or wanted.casefold() == level.en.casefold():
-                return level
-        valid = ", ".join(f"{lv.code} ({lv.zh} / {lv.en})" for lv in self.levels)
-        raise PolicyError(
-            f"{answer!r} is not an answer on scale {self.name!r}; valid: {valid}",
-            field="answer",
-            rule="E-4",
-            zh=f"{answer!r} 不是量表 {self.name!r} 上的答案；有效答案：{valid}",
-        )
-
-
-@attrs.frozen
-class GradeBand:
-    """The lowest score (inclusive) that earns ``grade`` (E-6)."""
-
-    grade: Grade
-    minimum: Fraction
 
 
 class Kind(Protocol[T_co]):

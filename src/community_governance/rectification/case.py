@@ -24,8 +24,9 @@ new case whose history has grown by one entry.
 [`case_at`][community_governance.rectification.case.case_at] replays the
 history to show the case on any date.
 
-One room for one concept, the case's workflow: the record, its named guards, the table
-and ``apply`` belong together, as each guard reads the record.
+One room for one concept, the case's workflow: the record, the table and ``apply``; the
+table's named guards, each a reading of the record, are in ``rectification.guards``, and
+working-day arithmetic in ``rectification.deadlines``.
 """
 
 from __future__ import annotations
@@ -39,19 +40,15 @@ import attrs
 from community_governance.community import Quarter
 from community_governance.deprecation import required_date
 from community_governance.errors import (
-    DeadlinePassedError,
-    GuardFailed,
     InvalidTransition,
-    MissingSignOffError,
-    OwnCaseSupervisionError,
     ParseError,
-    UnansweredDemandError,
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import FrozenMap, frozen_map
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.rectification.deadlines import add_days
 from community_governance.rectification.events import (
     AnswerDemand,
     CorrectionDemand,
@@ -67,8 +64,23 @@ from community_governance.rectification.events import (
     Supervise,
     Verify,
 )
+from community_governance.rectification.guards import (
+    ALL_SIGNED,
+    BEFORE_DEADLINE,
+    DEMANDS_ANSWERED,
+    EXTENSION_RECORDED,
+    LEVEL_REQUIRED,
+    NEW_DEMAND,
+    OPEN_DEMAND,
+    OTHER_MEMBER,
+    PAST_DEADLINE,
+    REASON_GIVEN,
+    REOPENS,
+    SUPERVISOR,
+    WITHIN_PERIOD,
+)
 from community_governance.vocabulary import BilingualEnum, DayCount, SupervisionLevel
-from community_governance.workflow import Guard, Transition, Workflow, advances
+from community_governance.workflow import Transition, Workflow, advances
 
 __all__ = [
     "CASE_WORKFLOW",
@@ -184,18 +196,6 @@ class RectificationCase:
         )
 
 
-def add_days(start: dt.date, days: int, day_count: DayCount) -> dt.date:
-    """``start`` plus ``days`` calendar days, or working days (Monday to Friday)."""
-    if day_count is DayCount.CALENDAR:
-        return start + dt.timedelta(days=days)
-    day, left = start, days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:  # noqa: PLR2004 - Saturday is 5
-            left -= 1
-    return day
-
-
 def open_case(
     case_id: str,
     unit_id: str,
@@ -275,168 +275,6 @@ def open_case(
         ),
     )
 
-
-# -- guards ------------------------------------------------------------------------------------
-
-
-def _before_deadline(case: RectificationCase, _: object, at: dt.date) -> bool:
-    return at <= case.deadline
-
-
-def _past_deadline(case: RectificationCase, _: object, at: dt.date) -> bool:
-    return at > case.deadline
-
-
-def _demands_answered(case: RectificationCase, _: object, __: dt.date) -> bool:
-    return not case.unanswered
-
-
-def _all_signed(case: RectificationCase, _: object, __: dt.date) -> bool:
-    return not case.missing_signoffs
-
-
-def _level_required(case: RectificationCase, event: SignOff, _: dt.date) -> bool:
-    return (
-        event.level in case.required_levels and event.level not in case.signoffs and bool(event.by)
-    )
-
-
-def _reason(_: RectificationCase, event: Return, __: dt.date) -> bool:
-    return bool(event.reason.strip() and event.by.strip())
-
-
-def _extension_recorded(_: RectificationCase, event: Extend, __: dt.date) -> bool:
-    return event.days > 0 and bool(event.reason.strip() and event.approver.strip())
-
-
-def _reopens(case: RectificationCase, event: Extend, at: dt.date) -> bool:
-    return add_days(case.deadline, event.days, case.day_count) >= at
-
-
-def _other_member(case: RectificationCase, event: PeerNote | CorrectionDemand, _: dt.date) -> bool:
-    return event.by_unit != case.unit_id and event.by_unit in case.member_units
-
-
-def _within_period(case: RectificationCase, _: object, at: dt.date) -> bool:
-    return case.issued_on <= at <= case.deadline
-
-
-def _new_demand(case: RectificationCase, event: CorrectionDemand, _: dt.date) -> bool:
-    return event.demand_id not in case.demands
-
-
-def _open_demand(case: RectificationCase, event: AnswerDemand, _: dt.date) -> bool:
-    return event.demand_id in case.unanswered and bool(event.answer.strip())
-
-
-def _supervisor(_: RectificationCase, event: Supervise, __: dt.date) -> bool:
-    return bool(event.by.strip())
-
-
-BEFORE_DEADLINE = Guard(
-    "before_deadline",
-    _before_deadline,
-    DeadlinePassedError,
-    "the deadline has passed",
-    "E-6",
-    why_zh="已过期限",
-)
-PAST_DEADLINE = Guard(
-    "past_deadline",
-    _past_deadline,
-    GuardFailed,
-    "the deadline has not passed",
-    "E-6",
-    why_zh="尚未到期限",
-)
-DEMANDS_ANSWERED = Guard(
-    "demands_answered",
-    _demands_answered,
-    UnansweredDemandError,
-    "a correction demand is unanswered",
-    "R-3",
-    why_zh="尚有未答复的整改要求",
-)
-ALL_SIGNED = Guard(
-    "all_signed_off",
-    _all_signed,
-    MissingSignOffError,
-    "a required level has not signed off",
-    "R-2",
-    why_zh="尚有须签认的层级未签认",
-)
-LEVEL_REQUIRED = Guard(
-    "level_required_and_unsigned",
-    _level_required,
-    GuardFailed,
-    "level not required, or already signed",
-    "R-2",
-    why_zh="该层级无须签认，或已签认",
-)
-REASON_GIVEN = Guard(
-    "reason_given",
-    _reason,
-    GuardFailed,
-    "a return names who and why",
-    "R-2",
-    why_zh="退回须写明退回人和理由",
-)
-EXTENSION_RECORDED = Guard(
-    "extension_recorded",
-    _extension_recorded,
-    GuardFailed,
-    "an extension needs days > 0, a reason and an approver",
-    "E-6",
-    why_zh="延期须有大于 0 的天数、理由和批准人",
-)
-REOPENS = Guard(
-    "extends_past_today",
-    _reopens,
-    GuardFailed,
-    "the new deadline is already past",
-    "E-6",
-    why_zh="新的期限已过",
-)
-OTHER_MEMBER = Guard(
-    "other_member_unit",
-    _other_member,
-    OwnCaseSupervisionError,
-    "only another member unit may supervise; never the rectifying unit itself",
-    "R-3",
-    why_zh="只有其他成员单位可以监督，整改单位不能监督自己",
-)
-WITHIN_PERIOD = Guard(
-    "within_period",
-    _within_period,
-    DeadlinePassedError,
-    "outside the rectification period",
-    "R-3",
-    why_zh="不在整改期内",
-)
-NEW_DEMAND = Guard(
-    "new_demand_id",
-    _new_demand,
-    GuardFailed,
-    "a demand with this id exists",
-    "R-3",
-    why_zh="已有此编号的整改要求",
-)
-OPEN_DEMAND = Guard(
-    "open_demand",
-    _open_demand,
-    GuardFailed,
-    "no such unanswered demand, or an empty answer",
-    "R-3",
-    why_zh="没有此项未答复的整改要求，或答复为空",
-)
-SUPERVISOR = Guard(
-    "supervisor_named",
-    _supervisor,
-    GuardFailed,
-    "a record names who made it",
-    "R-2",
-    why_zh="记录须写明记录人",
-)
 
 S = CaseState
 _OPEN = frozenset(set(S) - {S.VERIFIED})
