@@ -97,12 +97,15 @@ def policy_show(
     if on is not None:
         snapshot = loaded.at(on.date())
         if fmt == "json":
-            day = on.date()
-            parameters = {name: loaded.parameters[name] for name in snapshot.uses}
-            windows = {n: p.window_at(day) or p.nearest(day) for n, p in parameters.items()}
+
+            def typed(name: str) -> object:
+                # The value the snapshot holds, written by its kind, exact numbers as numbers.
+                value = snapshot.local[name] if name in snapshot.local else snapshot.value(name)
+                return loaded.parameters[name].kind.dump(value, json_number)
+
             shown = {
                 use.name: {
-                    "value": parameters[use.name].kind.dump(windows[use.name].value, json_number),
+                    "value": typed(use.name),
                     "rule": use.rule,
                     "valid_from": use.valid_from,
                 }
