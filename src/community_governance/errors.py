@@ -98,9 +98,9 @@ class GovernanceError(Exception):
         """The same error, its field prefixed by the file it came from (``source: field``)."""
         return self.moved(f"{source}: {self.field}" if self.field else source)
 
-    def moved(self, field: str | None, rule: str | None = None) -> GovernanceError:
-        """The same error (both languages) naming another field, and another rule if given."""
-        return type(self)(self.message, field=field, rule=rule or self.rule, zh=self.zh)
+    def moved(self, field: str | None) -> GovernanceError:
+        """The same error, in both languages and under its rule, naming another field."""
+        return type(self)(self.message, field=field, rule=self.rule, zh=self.zh)
 
     def message_in(self, lang: str) -> str:
         """The message in ``lang`` (``"zh"`` or ``"en"``); English where there is no Chinese."""

@@ -89,9 +89,7 @@ def _finish(table: Table, problems: Problems, rule: str) -> None:
     """Raise every problem, in row order, if there is any."""
     if problems:
         lines = [line for _, line in sorted(problems)]
-        raise TableError(
-            [en for en, _ in lines], field=table.source, rule=rule, zh=[zh for _, zh in lines]
-        )
+        raise TableError.of(lines, field=table.source, rule=rule)
 
 
 def _batch(

@@ -88,9 +88,14 @@ class TableError(ParseError):
         chinese = [*self.problems_zh[:MAX_LISTED], *[f"……另有 {more} 处"] * (more > 0)]
         super().__init__("\n".join(english), field=field, rule=rule, zh="\n".join(chinese))
 
-    def moved(self, field: str | None, rule: str | None = None) -> TableError:
+    @classmethod
+    def of(cls, lines: Sequence[tuple[str, str]], *, field: str, rule: str) -> TableError:
+        """The problems given as (English, Chinese) lines, as one error."""
+        return cls([en for en, _ in lines], field=field, rule=rule, zh=[zh for _, zh in lines])
+
+    def moved(self, field: str | None) -> TableError:
         """The same problems, naming another field (each line names its own place)."""
-        return TableError(self.problems, field=field, rule=rule or self.rule, zh=self.problems_zh)
+        return TableError(self.problems, field=field, rule=self.rule, zh=self.problems_zh)
 
     def _render(self, lang: str = "en") -> str:
         # Each problem already names its file, place, column and rule.
@@ -107,13 +112,6 @@ def place_zh(place: str) -> str:
 
 def _lines(problems: Sequence[str] | str) -> tuple[str, ...]:
     return tuple(problems.splitlines() if isinstance(problems, str) else problems)
-
-
-def _table_error(problems: Sequence[tuple[str, str]], source: str, rule: str) -> TableError:
-    """Problems given as (English, Chinese) lines, as one error."""
-    return TableError(
-        [en for en, _ in problems], field=source, rule=rule, zh=[zh for _, zh in problems]
-    )
 
 
 @attrs.frozen
@@ -229,7 +227,7 @@ def _matched(
         for c in missing
     ]
     if problems:
-        raise _table_error(problems, source, rule)
+        raise TableError.of(problems, field=source, rule=rule)
     return codes
 
 
@@ -299,7 +297,7 @@ def _rows(
             cells[code] = stripped or None
         rows.append(Row(where, cells, places))
     if problems:
-        raise _table_error(problems, source, rule)
+        raise TableError.of(problems, field=source, rule=rule)
     return Table(source, tuple(c for c in codes if c is not None), tuple(rows), rule)
 
 
