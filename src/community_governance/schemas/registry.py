@@ -77,9 +77,10 @@ class _ConstantError(ValueError):
     pass
 
 
-#: The objects whose values are exact numbers (a rating's scores, E-2; a result's own
-#: dimensions, E-5): a JSON number there is handed on as the text it was written as.
-EXACT_VALUES = frozenset({"scores", "self_dimensions"})
+#: The fields whose every number is exact, however deep: a rating's scores (E-2), a result's
+#: own dimensions (E-5), a policy parameter's value (P). A JSON number there is handed on as
+#: the text it was written as.
+EXACT_TREES = frozenset({"scores", "self_dimensions", "value"})
 
 #: The fields that hold an exact number as a JSON number (a result's reported numbers,
 #: E-4, E-5; a tally's share and threshold, C-3): handed on as the text they were
@@ -87,11 +88,6 @@ EXACT_VALUES = frozenset({"scores", "self_dimensions"})
 EXACT_FIELDS = frozenset(
     {"reported", "standard_error", "margin", "low", "high", "share", "threshold"}
 )
-
-
-#: The fields whose every number is exact, however deep (a policy parameter's value, P):
-#: handed on as the text they were written as.
-EXACT_TREES = frozenset({"value"})
 
 
 def _as_text(value: object) -> object:
@@ -103,7 +99,7 @@ def _as_text(value: object) -> object:
 
 
 def _exact_numbers(value: object, key: str = "") -> object:
-    """``value`` with the numbers of ``EXACT_VALUES`` objects as their exact text.
+    """``value`` with the numbers of ``EXACT_TREES`` and ``EXACT_FIELDS`` as their text.
 
     Any other number with a point or an exponent stays a number (a float), which the
     document then refuses where it holds text or a whole number, naming the field.
@@ -111,8 +107,6 @@ def _exact_numbers(value: object, key: str = "") -> object:
     if key in EXACT_TREES:
         return _as_text(value)
     if isinstance(value, dict):
-        if key in EXACT_VALUES:
-            return {k: str(v) if isinstance(v, Decimal) else v for k, v in value.items()}
         return {k: _exact_numbers(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_exact_numbers(v, key) for v in value]
@@ -173,11 +167,11 @@ def _exact_json(text: str, source: str, name: str) -> tuple[str, Any] | None:
     """``text`` with the exact numbers turned into their text, and its data; or ``None``.
 
     Numbers are read from their digits (``Decimal``), never through a binary float; where
-    a document holds an exact number (``EXACT_VALUES``) they are handed on as their text,
-    which is how the documents hold exact numbers; integers stay integers. Duplicate keys
-    (JSON would keep the last silently), ``NaN`` and ``Infinity`` and absurd nesting are
-    refused. ``None`` means the text is not JSON: the model's own parser then names the
-    place.
+    a document holds an exact number (``EXACT_TREES``, ``EXACT_FIELDS``) they are handed
+    on as their text, which is how the documents hold exact numbers; integers stay
+    integers. Duplicate keys (JSON would keep the last silently), ``NaN`` and ``Infinity``
+    and absurd nesting are refused. ``None`` means the text is not JSON: the model's own
+    parser then names the place.
     """
     try:
         data = _parsed(text, source, name)
