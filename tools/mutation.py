@@ -5,7 +5,7 @@ Run: ``python tools/mutation.py [GROUP ...] [--keep DIR]`` (groups: see ``GROUPS
 project (``src``, ``tests``, ``pyproject.toml``), with mutmut set to mutate only the group's
 modules and to select tests from the group's own tests only, so that a group fits in minutes
 and the working tree is never touched. It prints, per group, how many mutants were killed,
-survived, timed out or are listed as equivalent in ``mutation-equivalents.toml``, and the
+survived, timed out or are listed as equivalent in ``tools/mutation-equivalents.toml``, and the
 score: killed over all mutants that are not equivalent. Survivors are listed with
 ``mutmut show``'s diff.
 
@@ -48,7 +48,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EQUIVALENTS = ROOT / "mutation-equivalents.toml"
+EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.toml"
 
 _EVALUATION_RULE_TESTS = sorted(
     str(path.relative_to(ROOT))
