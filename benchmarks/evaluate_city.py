@@ -49,7 +49,8 @@ from community_governance.evaluation import (
     evaluate_city,
     evaluate_quarter,
 )
-from community_governance.evaluation.city import INPUT_COLUMNS, record_city
+from community_governance.evaluation.city import record_city
+from community_governance.evaluation.city_rows import INPUT_COLUMNS
 from community_governance.evaluation.ratings import Rating
 from community_governance.policy import default_policy
 from community_governance.policy.schema import PolicySnapshot

@@ -7,8 +7,7 @@ import json
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.errors import ParseError
 from community_governance.explain import SCHEMA, Explanation, ExplanationBuilder, Text

@@ -15,8 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
+from hypothesis import example, given, strategies as st
 
 from community_governance import (
     RoundingMode,

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import community_governance as cg
+from community_governance._lazy import exports_of
+
+PACKAGES = sorted(
+    ".".join(init.relative_to(Path(cg.__file__).parents[1]).parent.parts)
+    for init in Path(cg.__file__).parent.rglob("__init__.py")
+    if init.parent.name != "cli"
+)
 
 
 def test_all_is_sorted_and_every_name_resolves() -> None:
     """__all__ is sorted, and every listed name is importable from the package."""
-    names = [n for n in cg.__all__ if n != "__version__"]
-    assert names == sorted(names)
+    assert cg.__all__ == sorted(cg.__all__)
     for name in cg.__all__:
         assert getattr(cg, name) is not None
-    assert set(cg._EXPORTS) | cg._NAMESPACES == set(names)
     assert set(dir(cg)) >= set(cg.__all__)
+    assert {"errors", "vocabulary", "workflow", "evaluate_quarter"} <= set(cg.__all__)
 
 
 def test_the_facade_is_verbs_with_their_types_and_namespaces() -> None:
@@ -44,22 +52,34 @@ def test_the_facade_is_verbs_with_their_types_and_namespaces() -> None:
     assert "diff" not in cg.__all__
 
 
-@pytest.mark.parametrize(
-    ("name", "home"),
-    [
-        ("apply", "community_governance.workflow"),
-        ("diff", "community_governance.policy"),
-        ("PolicyError", "community_governance.errors"),
-        ("Dimension", "community_governance.vocabulary"),
-    ],
-)
-def test_names_the_facade_no_longer_exports_warn_and_still_work(name: str, home: str) -> None:
-    """Names moved out of the facade keep working for one minor version, with a warning."""
-    import importlib  # noqa: PLC0415
+@pytest.mark.parametrize("name", ["apply", "diff", "PolicyError", "Dimension", "deprecation"])
+def test_names_that_live_in_their_part_are_not_on_the_facade(name: str) -> None:
+    """The facade exports the verbs and their types; the rest is reached through its part."""
+    with pytest.raises(AttributeError, match=name):
+        getattr(cg, name)
 
-    with pytest.warns(DeprecationWarning, match=home.replace(".", r"\.")):
-        value = getattr(cg, name)
-    assert value is getattr(importlib.import_module(home), name)
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_exports_its_one_table_and_every_name_resolves(package: str) -> None:
+    """A package's ``__all__`` is its ``TYPE_CHECKING`` table, and every name in it loads."""
+    module = importlib.import_module(package)
+    table = exports_of(package, str(module.__file__))
+    assert table
+    assert module.__all__ == sorted(table)
+    for name, (home, original) in table.items():
+        value = getattr(module, name)
+        if home == package:
+            assert value is importlib.import_module(f"{package}.{original}")
+        else:
+            assert value is getattr(importlib.import_module(home), original)
+    assert set(module.__all__) <= set(dir(module))
+
+
+def test_no_module_of_the_package_still_speaks_of_deprecated_names() -> None:
+    """Nothing was released before 0.1.0, so no name is kept for an old spelling."""
+    source = Path(cg.__file__).parent
+    said = [p for p in source.rglob("*.py") if "deprecat" in p.read_text(encoding="utf-8").lower()]
+    assert said == []
 
 
 def test_an_unknown_attribute_is_an_attribute_error() -> None:

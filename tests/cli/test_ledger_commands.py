@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
-from community_governance.cli.ledger import reason_zh
 from community_governance.ledger import SQLiteLedger
+from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import load_key
 from tests.cli.shell import run
 from tests.ledger.builders import demo_ledger

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from community_governance.tables import text as reading
-from community_governance.tables.read import READING, read_path
+from community_governance.tables.text import READING, read_path
 
 
 def test_a_large_file_is_read_in_chunks_reported_to_the_hook(

@@ -6,8 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.consultation import (
     GRID_EVENT_CLASSES,

@@ -10,18 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from community_governance.consultation.meeting import (
-    Ballot,
-    ChangeVote,
-    Close,
-    Meeting,
-    RollCall,
-    Vote,
-    advance_meeting,
-)
+from community_governance.consultation.meeting import Ballot, Meeting, advance_meeting
+from community_governance.consultation.meeting_events import ChangeVote, Close, RollCall, Vote
 from community_governance.errors import (
     DuplicateBallotError,
     GovernanceError,

@@ -6,8 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.community import Community, MemberUnit, Quarter, Representative
 from community_governance.consultation import (

@@ -14,7 +14,6 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Community, Quarter
-from community_governance.deprecation import deprecated_alias
 from community_governance.evaluation.grading import (
     Award,
     RectificationOrder,
@@ -106,11 +105,10 @@ def reference_evaluate_quarter(
     *,
     policy: Policy | PolicySnapshot | None = None,
     at: dt.date | None = None,
-    on: dt.date | None = None,
 ) -> QuarterResult:
     """The evaluation of a quarter as plain Fraction arithmetic (the reference)."""
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    on = deprecated_alias("evaluate_quarter", at=at, on=on) or quarter.end
+    on = at or quarter.end
     _check_inputs(community, quarter, ratings, survey, on)
     snapshot = resolve(policy, on)
     unit_ids = community.unit_ids

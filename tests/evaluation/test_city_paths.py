@@ -17,17 +17,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.errors import GovernanceError, PolicyError
 from community_governance.evaluation import city, city_vector
-from community_governance.evaluation.city import (
-    INPUT_COLUMNS,
-    CityColumns,
-    evaluate_city,
-    record_city,
-)
+from community_governance.evaluation.city import CityColumns, evaluate_city, record_city
+from community_governance.evaluation.city_rows import INPUT_COLUMNS
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Dimension
 from tests.evaluation.test_city import _renamed, _tables

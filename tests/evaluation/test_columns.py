@@ -14,8 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
 from community_governance.errors import GovernanceError

@@ -6,8 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.evaluation import final_score, grade_of, rank
 from community_governance.policy import default_policy

@@ -7,8 +7,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
 from community_governance.errors import EligibilityError, MissingComponentError

@@ -347,14 +347,6 @@ def test_an_unknown_unit_is_a_key_error_naming_it() -> None:
     assert raised.value.args == ("Q",)
 
 
-def test_the_old_date_keyword_still_works_and_says_so() -> None:
-    """E-1: ``on=`` is the deprecated name of ``at=``; the warning names the function."""
-    book = RatingBook(COMMUNITY, Q3)
-    warned = pytest.warns(DeprecationWarning, match=r"evaluate_quarter\(on=\.\.\.\) is deprecated")
-    with warned, pytest.raises(MissingComponentError):
-        evaluate_quarter(COMMUNITY, Q3, book, None, policy=POLICY, on=dt.date(2026, 10, 9))
-
-
 def test_a_survey_of_another_quarter_is_refused() -> None:
     """E-1: the survey must be of the quarter evaluated, like the ratings."""
     result_inputs = RatingBook(COMMUNITY, Q3)

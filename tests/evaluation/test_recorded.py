@@ -15,8 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance import default_policy
 from community_governance.evaluation import Rating, RatingBook, evaluate_quarter

@@ -9,8 +9,7 @@ from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 
 from community_governance.errors import ParseError, SampleError
 from community_governance.evaluation import (

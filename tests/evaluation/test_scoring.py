@@ -8,8 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
+from hypothesis import example, given, strategies as st
 
 from community_governance.errors import ExactnessError, MissingComponentError, ScoreOutOfRangeError
 from community_governance.evaluation import final_score, peer_mean

@@ -11,8 +11,7 @@ import datetime as dt
 import hashlib
 
 from consistent_sampler import sampler
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance import default_policy
 from community_governance.evaluation import (

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from community_governance.demo import DemoQuarter, demo_quarter, run_demo
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import events as ev
+from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.record import record_quarter
 
 KEY = b"test-pseudonym-key-of-32-bytes!!"

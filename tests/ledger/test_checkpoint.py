@@ -17,12 +17,9 @@ from pathlib import Path
 import attrs
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import events as ev
-from community_governance.ledger import verify as stdlib_verifier
+from community_governance.ledger import SQLiteLedger, events as ev, verify as stdlib_verifier
 from community_governance.ledger.chain import data_text, past_final_head
 from community_governance.ledger.checkpoint import (
     SignedHead,

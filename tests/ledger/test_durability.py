@@ -14,8 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.errors import GovernanceError
 from community_governance.ledger import ConcurrencyError, LedgerError, SQLiteLedger

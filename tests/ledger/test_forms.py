@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import verify as stdlib_verifier
+from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
 from community_governance.ledger.chain import GENESIS, data_text, event_body, link
 from community_governance.ports import NewEvent
 

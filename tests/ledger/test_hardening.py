@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from community_governance.ledger import SQLiteLedger
-from community_governance.ledger.sqlite import ConcurrencyError, LedgerBusyError, LedgerError
+from community_governance.ledger.storage import ConcurrencyError, LedgerBusyError, LedgerError
 from community_governance.ports import NewEvent
 
 KEY = b"k" * 32

@@ -6,8 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.keys import MIN_KEY_BYTES, check_key, load_key, new_key_file

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import events as ev
+from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.storage import LedgerError
 from community_governance.services import MicroWish, ProfessionalCase, VolunteerContract
 

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import verify as stdlib_verifier
+from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
 from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_id, verify_against
 from community_governance.ledger.storage import LedgerError
 from tests.ledger.builders import AT, demo_ledger

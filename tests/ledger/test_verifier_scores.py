@@ -17,14 +17,12 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.demo import demo_quarter
 from community_governance.evaluation.ratings import RatingBook
 from community_governance.evaluation.scoring import peer_mean
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import verify as verifier
+from community_governance.ledger import SQLiteLedger, verify as verifier
 from community_governance.numbers import RoundingMode, round_exact
 from tests.ledger.builders import KEY, record_demo
 

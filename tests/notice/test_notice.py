@@ -17,15 +17,13 @@ from pathlib import Path
 import attrs
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.cli import main
 from community_governance.community import Community
 from community_governance.demo import DemoOutcome, DemoQuarter, demo_quarter, run_demo
 from community_governance.errors import GovernanceError
-from community_governance.ledger import SQLiteLedger
-from community_governance.ledger import events as ev
+from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_id, verify_head
 from community_governance.notice import Notice, build_notice, render_page, site_files, write_site
 from community_governance.notice.page import STYLE

@@ -10,8 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance import as_fraction
 from community_governance.errors import (
@@ -259,18 +258,6 @@ def test_policies_compare_by_parameters_not_provenance() -> None:
     assert renamed == BASE
     assert renamed.policy_id == "copy"
     assert isinstance(renamed, Policy)
-
-
-def test_the_diff_moved_to_its_own_module_with_a_warning() -> None:
-    """P-1: policy.model.diff still works for one minor version, warning of policy.diff."""
-    import importlib  # noqa: PLC0415
-
-    diff_module = importlib.import_module("community_governance.policy.diff")
-    model = importlib.import_module("community_governance.policy.model")
-    with pytest.warns(DeprecationWarning, match=r"community_governance\.policy\.diff\.diff"):
-        assert model.diff is diff_module.diff
-    with pytest.raises(AttributeError):
-        _ = model.not_a_name
 
 
 def test_a_date_before_the_policy_names_the_policy_not_a_parameter() -> None:

@@ -16,7 +16,6 @@ from community_governance.errors import (
     EligibilityError,
     GovernanceError,
     ObjectionWindowClosedError,
-    ParseError,
     UnknownUnitError,
     UnresolvedObjectionError,
 )
@@ -41,7 +40,6 @@ from community_governance.rectification import (
 from community_governance.rectification.announcement import objection_window
 from community_governance.vocabulary import DayCount
 from tests.rectification.test_scenario import COMMUNITY, POLICY, Q2, q2_inputs, q2_result
-from tests.warned import assert_points_at
 
 ANNOUNCED = dt.date(2026, 7, 6)
 WINDOW_ENDS = dt.date(2026, 7, 13)
@@ -107,19 +105,13 @@ def test_the_window_reads_the_policy_on_the_day_of_announcement() -> None:
 
 
 def test_announcing_needs_a_date_not_before_the_evaluation() -> None:
-    """R-1: the day of the evaluation is allowed; the day before, or no day, is refused."""
+    """R-1: the day of the evaluation is allowed; the day before is refused."""
     assert announce(COMMUNITY, RESULT, RESULT.evaluated_on, POLICY).announced_on == dt.date(
         2026, 7, 3
     )
     with pytest.raises(EligibilityError, match="after the evaluation") as early:
         announce(COMMUNITY, RESULT, dt.date(2026, 7, 2), POLICY)
     assert (early.value.field, early.value.rule) == ("at", "R-1")
-    with pytest.raises(ParseError, match="announce needs the date") as undated:
-        announce(COMMUNITY, RESULT, policy=POLICY)
-    assert (undated.value.field, undated.value.rule) == ("at", "R-1")
-    with pytest.warns(DeprecationWarning, match=r"announce\(on=") as old:
-        assert announce(COMMUNITY, RESULT, policy=POLICY, on=ANNOUNCED).announced_on == ANNOUNCED
-    assert_points_at(old[0], __file__)
 
 
 def test_objections_are_filed_on_the_first_and_last_day_of_the_window() -> None:
@@ -184,13 +176,6 @@ def test_dismissing_records_the_outcome_reason_and_day() -> None:
     assert done.pending == (second,)
     assert done.result is RESULT
     assert ObjectionOutcome.DISMISSED.zh == "异议不成立"
-    with pytest.raises(ParseError, match=r"Announcement\.dismiss needs the date") as undated:
-        board.dismiss("o1", reason="x")
-    assert (undated.value.field, undated.value.rule) == ("at", "R-1")
-    with pytest.warns(DeprecationWarning, match=r"Announcement\.dismiss\(on=") as old:
-        old_spelling = board.dismiss("o1", reason="counted correctly", on=ANNOUNCED)
-    assert_points_at(old[0], __file__)
-    assert old_spelling.objections == done.objections
 
 
 @pytest.mark.parametrize(
@@ -241,14 +226,13 @@ def test_upholding_re_announces_the_corrected_results() -> None:
     with pytest.raises(EligibilityError, match="another community or quarter") as raised:
         board.uphold("o1", reason="x", corrected=other, at=dt.date(2026, 7, 9), policy=POLICY)
     assert (raised.value.field, raised.value.rule) == ("corrected", "R-1")
-    with pytest.raises(ParseError, match=r"Announcement\.uphold needs the date") as undated:
-        board.uphold("o1", reason="x", corrected=corrected, policy=POLICY)
-    assert (undated.value.field, undated.value.rule) == ("at", "R-1")
-    with pytest.warns(DeprecationWarning, match=r"Announcement\.uphold\(on="):
-        old = board.uphold(
-            "o1", reason="recounted", corrected=corrected, on=dt.date(2026, 7, 9), policy=local
-        )
-    assert (old.announced_on, old.window_ends) == (dt.date(2026, 7, 9), dt.date(2026, 7, 11))
+    by_local = board.uphold(
+        "o1", reason="recounted", corrected=corrected, at=dt.date(2026, 7, 9), policy=local
+    )
+    assert (by_local.announced_on, by_local.window_ends) == (
+        dt.date(2026, 7, 9),
+        dt.date(2026, 7, 11),
+    )
 
 
 def test_results_take_effect_the_day_after_the_window_and_open_the_cases() -> None:

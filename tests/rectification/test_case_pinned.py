@@ -1,14 +1,13 @@
 """The rectification case at its exact edges: the order, each guard alone, the dated policy.
 
 E-6, R-2, R-3: the golden explanation of an order; the deadline day itself on both sides of
-every guard that reads it; each guard failing while every other condition holds; the
-deprecated spellings still work and say so; every refusal names its field and rule.
+every guard that reads it; each guard failing while every other condition holds; every
+refusal names its field and rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 
 import pytest
 
@@ -36,14 +35,12 @@ from community_governance.rectification import (
     StartRectifying,
     Submit,
     Supervise,
-    add_days,
     apply,
     case_at,
     open_case,
     status_at,
 )
 from community_governance.vocabulary import DayCount, SupervisionLevel
-from tests.warned import assert_points_at
 
 POLICY = default_policy()
 ISSUED = dt.date(2026, 7, 14)
@@ -135,110 +132,11 @@ def test_an_order_explains_its_deadline_and_sign_offs() -> None:
         _case(POLICY, dt.date(2020, 1, 1))
 
 
-def test_an_order_for_a_non_member_or_without_a_date_is_refused() -> None:
-    """E-6: the unit must be a member unit; the day of issue has no default."""
+def test_an_order_for_a_non_member_is_refused() -> None:
+    """E-6: the unit must be a member unit."""
     with pytest.raises(ParseError, match="Z is not a member unit") as stranger:
         open_case("c", "Z", Quarter(2026, 2), ISSUED, member_units=UNITS, policy=POLICY)
     assert (stranger.value.field, stranger.value.rule) == ("unit_id", "E-6")
-    with pytest.raises(ParseError, match="open_case needs the date") as undated:
-        open_case("c", "D", Quarter(2026, 2), member_units=UNITS, policy=POLICY)
-    assert (undated.value.field, undated.value.rule) == ("at", "E-6")
-    with pytest.raises(ParseError, match="status_at needs the date") as no_status_day:
-        status_at(_case())
-    assert (no_status_day.value.field, no_status_day.value.rule) == ("at", "R-2")
-    with pytest.raises(ParseError, match="case_at needs the date") as no_case_day:
-        case_at(_case())
-    assert (no_case_day.value.field, no_case_day.value.rule) == ("at", "R-2")
-
-
-def test_the_deprecated_spellings_still_work_and_say_so_at_the_callers_line() -> None:
-    """E-6, R-2: issued_on=, on= and the unpacked parameters warn, naming the new spelling."""
-    with pytest.warns(DeprecationWarning, match=r"open_case\(issued_on=\.\.\.\)") as issued:
-        old = open_case("c-D", "D", Quarter(2026, 2), member_units=UNITS, issued_on=ISSUED)
-    assert_points_at(issued[0], __file__)
-    assert old.issued_on == ISSUED
-    with pytest.warns(
-        DeprecationWarning,
-        match=r"^open_case\(deadline_days=, day_count=, required_levels=\) is deprecated; "
-        r"pass policy= and the policy's values are read$",
-    ) as unpacked:
-        mixed = open_case(
-            "c", "D", Quarter(2026, 2), ISSUED, member_units=UNITS, policy=POLICY, deadline_days=5
-        )
-    assert_points_at(unpacked[0], __file__)
-    assert "pass policy=" in str(unpacked[0].message)
-    assert (mixed.deadline, mixed.day_count, mixed.required_levels) == (
-        dt.date(2026, 7, 19),
-        DayCount.CALENDAR,
-        LEVELS,
-    )
-    with pytest.warns(DeprecationWarning, match="deprecated"):
-        given = open_case(
-            "c",
-            "D",
-            Quarter(2026, 2),
-            ISSUED,
-            member_units=UNITS,
-            policy=POLICY,
-            day_count=DayCount.WORKING,
-            required_levels=(SupervisionLevel.PARTY_ORGANISATION,),
-        )
-    assert (given.deadline, given.required_levels) == (
-        add_days(ISSUED, 30, DayCount.WORKING),
-        (SupervisionLevel.PARTY_ORGANISATION,),
-    )
-    assert "rectification.day_count" not in {p.name for p in _explained(given).parameters}
-    only_days_and_levels = (
-        {"deadline_days": 5, "required_levels": (SupervisionLevel.PARTY_ORGANISATION,)},
-        {"day_count": DayCount.WORKING},
-    )
-    for unpacked_values in only_days_and_levels:
-        with pytest.warns(DeprecationWarning, match="deprecated"):
-            partly = open_case(
-                "c", "D", Quarter(2026, 2), ISSUED, member_units=UNITS, **unpacked_values
-            )
-        assert _explained(partly).parameters[0].name.startswith("rectification.")
-    assert partly.deadline == add_days(ISSUED, 30, DayCount.WORKING)
-    with pytest.warns(DeprecationWarning, match="deprecated"):
-        unread = open_case(
-            "c",
-            "D",
-            Quarter(2026, 2),
-            ISSUED,
-            member_units=UNITS,
-            deadline_days=3,
-            day_count=DayCount.CALENDAR,
-            required_levels=LEVELS,
-        )
-    assert (unread.deadline, _explained(unread).parameters) == (dt.date(2026, 7, 17), ())
-    # With every value given, the policy is not read at all: not even on a date it does not
-    # cover.
-    with pytest.warns(DeprecationWarning, match="deprecated"):
-        before_the_policy = open_case(
-            "c",
-            "D",
-            Quarter(2020, 1),
-            dt.date(2020, 1, 1),
-            member_units=UNITS,
-            deadline_days=3,
-            day_count=DayCount.CALENDAR,
-            required_levels=LEVELS,
-        )
-    assert before_the_policy.deadline == dt.date(2020, 1, 4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with pytest.raises(DeprecationWarning, match="on"):
-            status_at(_case(), on=ISSUED)
-    with pytest.warns(DeprecationWarning, match=r"status_at\(on=") as status_warning:
-        assert status_at(_case(), on=ISSUED) is CaseState.ISSUED
-    assert_points_at(status_warning[0], __file__)
-    with pytest.warns(DeprecationWarning, match=r"case_at\(on="):
-        assert case_at(_case(), on=ISSUED) == _case()
-    with pytest.raises(ParseError, match="pass at= only") as both:
-        open_case(
-            "c", "D", Quarter(2026, 2), ISSUED, member_units=UNITS, policy=POLICY, issued_on=ISSUED
-        )
-    assert (both.value.field, both.value.rule) == ("at", "E-6")
 
 
 def test_the_state_before_the_case_opened_is_none() -> None:

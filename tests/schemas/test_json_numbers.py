@@ -19,8 +19,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.cli import EXIT_BAD_INPUT, main
 from community_governance.consultation import tally

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 
 import pytest
@@ -61,14 +60,3 @@ def test_domain_to_dict_and_the_ledger_write_the_document_model() -> None:
     recorded = events.service_recorded(hours, DAY)
     assert recorded.type == "service.VolunteerHours"
     assert recorded.data == ServiceRecordDoc.from_domain(hours).model_dump(mode="json")
-
-
-def test_the_old_documents_module_warns_and_gives_the_same_models() -> None:
-    """All: schemas.documents.X still works for one minor version, naming the new home."""
-    old = importlib.import_module("community_governance.schemas.documents")
-    with pytest.warns(DeprecationWarning, match=r"schemas\.evaluation\.CertificateDoc"):
-        assert old.CertificateDoc is CertificateDoc
-    with pytest.warns(DeprecationWarning, match=r"schemas\.registry\.load_document"):
-        assert callable(old.load_document)
-    with pytest.raises(AttributeError):
-        _ = old.NoSuchDocument

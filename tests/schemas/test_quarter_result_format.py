@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.cli import EXIT_BAD_INPUT, main
 from community_governance.demo import demo_quarter, run_demo
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation import evaluate_quarter
+from community_governance.numbers import exact_json
 from community_governance.schemas import QuarterResultDoc, load_document
-from community_governance.schemas.base import exact_json
 from community_governance.schemas.evaluation import QuarterResultDocV1
 from tests.evaluation.test_columns import Q3, quarters
 

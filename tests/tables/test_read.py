@@ -12,8 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from community_governance.demo import demo_quarter
 from community_governance.errors import ParseError

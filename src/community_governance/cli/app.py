@@ -31,7 +31,7 @@ from community_governance.policy import (
     diff,
     load_policy,
 )
-from community_governance.tables.read import Encoding
+from community_governance.tables.text import Encoding
 from community_governance.vocabulary import Lang
 
 __all__ = ["cli"]

@@ -118,7 +118,7 @@ def apply_command(case_path: str, events_path: str, out: Path | None) -> None:
     from community_governance.rectification.case import apply
     from community_governance.schemas.rectification import event_of
     from community_governance.schemas.registry import exact_json_value
-    from community_governance.tables.read import decode, read_path
+    from community_governance.tables.text import decode, read_path
 
     current = _case(case_path)
     data, source = read_path(events_path, rule="R-2")

@@ -21,7 +21,7 @@ from community_governance.evaluation.sampling import SamplingFrame
 from community_governance.evaluation.survey import Survey
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.files import companion, is_json, load_table
-from community_governance.tables.read import ENCODINGS, Encoding, read_path
+from community_governance.tables.text import ENCODINGS, Encoding, read_path
 
 __all__ = [
     "encoding_option",

@@ -20,7 +20,7 @@ from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.options import format_option, lang_option, policy_option
 from community_governance.ledger.findings import reason_zh
 
-__all__ = ["ledger", "reason_zh"]
+__all__ = ["ledger"]
 
 _POSTGRES = ("postgresql://", "postgres://")
 

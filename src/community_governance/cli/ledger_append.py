@@ -22,7 +22,7 @@ from community_governance.errors import ParseError
 from community_governance.ledger import events as ev
 from community_governance.ledger.keys import pseudonym_scope
 from community_governance.ports import NewEvent
-from community_governance.tables.read import read_path
+from community_governance.tables.text import read_path
 
 __all__ = ["APPENDABLE", "documents_to_events"]
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from community_governance.explain import render_value
 from community_governance.policy import Policy
-from community_governance.policy.diff import PolicyDiff
+from community_governance.policy.changes import PolicyDiff
 from community_governance.services.catalogue import Catalogue
 from community_governance.vocabulary import Lang
 

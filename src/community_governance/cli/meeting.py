@@ -19,7 +19,7 @@ from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.inputs import encoding_option
 from community_governance.cli.options import lang_option, messages_lang_option, policy_option
 from community_governance.cli.spreadsheet import emit, listing_options, write_rows
-from community_governance.tables.read import Encoding
+from community_governance.tables.text import Encoding
 from community_governance.vocabulary import Lang
 
 __all__ = ["meeting"]
@@ -48,7 +48,7 @@ TALLY_COLUMNS = {
 def _meeting(path: str, policy_name: str) -> Any:
     """The meeting of a ``meeting`` or ``closed-meeting`` document, replayed under the policy."""
     from community_governance.cli.options import document_from_bytes, document_kind, named_policy
-    from community_governance.tables.read import read_path
+    from community_governance.tables.text import read_path
 
     data, source = read_path(path, rule="C-3")
     name = "closed-meeting" if document_kind(data, source, "C-3") == "closed-meeting" else "meeting"
@@ -104,7 +104,7 @@ def tally_all(
     held, policy = _meeting(meeting_path, policy_name)
     tallies = [held.tally(p.proposal_id, policy) for p in held.agenda]
     if fmt == "json":
-        from community_governance.schemas.base import exact_json
+        from community_governance.numbers import exact_json
 
         documents = [TallyDoc.from_domain(t).json_data() for t in tallies]
         emit(exact_json(documents) + "\n", out)

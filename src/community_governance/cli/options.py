@@ -83,7 +83,7 @@ def load_document_file(path: str, name: str) -> Any:
     Raises:
         ParseError: the file cannot be read or decoded, or the document is invalid.
     """
-    from community_governance.tables.read import read_path
+    from community_governance.tables.text import read_path
 
     data, source = read_path(path, rule=name)
     return document_from_bytes(data, source, name)
@@ -93,7 +93,7 @@ def document_kind(data: bytes, source: str, rule: str) -> str | None:
     """The ``document`` field of the JSON document in ``data`` (its kind), or ``None``."""
     import json
 
-    from community_governance.tables.read import decode
+    from community_governance.tables.text import decode
 
     try:
         head = json.loads(decode(data, source, rule=rule))
@@ -106,6 +106,6 @@ def document_kind(data: bytes, source: str, rule: str) -> str | None:
 def document_from_bytes(data: bytes, source: str, name: str) -> Any:
     """Document ``name`` from the bytes of file ``source`` (UTF-8, with a BOM, or GBK)."""
     from community_governance.schemas import load_document
-    from community_governance.tables.read import decode
+    from community_governance.tables.text import decode
 
     return load_document(name, decode(data, source, rule=name), source=source)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from community_governance.tables.read import READING
+from community_governance.tables.text import READING
 
 __all__ = ["LARGE_FRAME", "showing_progress", "working"]
 

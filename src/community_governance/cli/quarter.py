@@ -23,7 +23,7 @@ from community_governance.cli.options import (
 )
 from community_governance.cli.spreadsheet import emit, listing_options
 from community_governance.cli.usage import UsageError
-from community_governance.tables.read import Encoding
+from community_governance.tables.text import Encoding
 from community_governance.vocabulary import Lang
 
 __all__ = ["evaluate", "explain", "template_command"]

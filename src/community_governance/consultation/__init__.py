@@ -6,89 +6,39 @@ from community_governance._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from community_governance.consultation.concerns import (
-        GRID_EVENT_CLASSES,
-        CategoryCount,
-        Concern,
-        ConcernDigest,
-        DuplicateLink,
-        digest,
+        GRID_EVENT_CLASSES as GRID_EVENT_CLASSES,
+        CategoryCount as CategoryCount,
+        Concern as Concern,
+        ConcernDigest as ConcernDigest,
+        DuplicateLink as DuplicateLink,
+        digest as digest,
     )
     from community_governance.consultation.meeting import (
-        Ballot,
-        ClosedMeeting,
-        Meeting,
-        Proposal,
+        Ballot as Ballot,
+        ClosedMeeting as ClosedMeeting,
+        Meeting as Meeting,
+        Proposal as Proposal,
     )
     from community_governance.consultation.projects import (
-        DEFAULT_PROGRESS,
-        Milestone,
-        ProjectRecord,
-        ProjectStatus,
-        completed_in,
+        DEFAULT_PROGRESS as DEFAULT_PROGRESS,
+        Milestone as Milestone,
+        ProjectRecord as ProjectRecord,
+        ProjectStatus as ProjectStatus,
+        completed_in as completed_in,
     )
     from community_governance.consultation.routing import (
-        Assignment,
-        assign_manually,
-        route,
+        Assignment as Assignment,
+        assign_manually as assign_manually,
+        route as route,
     )
     from community_governance.consultation.team import (
-        DeliberationTeam,
-        TeamMember,
-        check_team,
+        DeliberationTeam as DeliberationTeam,
+        TeamMember as TeamMember,
+        check_team as check_team,
     )
-    from community_governance.consultation.vote import Tally, tally
+    from community_governance.consultation.vote import (
+        Tally as Tally,
+        tally as tally,
+    )
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "Assignment": "community_governance.consultation.routing",
-        "Ballot": "community_governance.consultation.meeting",
-        "CategoryCount": "community_governance.consultation.concerns",
-        "ClosedMeeting": "community_governance.consultation.meeting",
-        "Concern": "community_governance.consultation.concerns",
-        "ConcernDigest": "community_governance.consultation.concerns",
-        "DEFAULT_PROGRESS": "community_governance.consultation.projects",
-        "DeliberationTeam": "community_governance.consultation.team",
-        "DuplicateLink": "community_governance.consultation.concerns",
-        "GRID_EVENT_CLASSES": "community_governance.consultation.concerns",
-        "Meeting": "community_governance.consultation.meeting",
-        "Milestone": "community_governance.consultation.projects",
-        "ProjectRecord": "community_governance.consultation.projects",
-        "ProjectStatus": "community_governance.consultation.projects",
-        "Proposal": "community_governance.consultation.meeting",
-        "Tally": "community_governance.consultation.vote",
-        "TeamMember": "community_governance.consultation.team",
-        "assign_manually": "community_governance.consultation.routing",
-        "check_team": "community_governance.consultation.team",
-        "completed_in": "community_governance.consultation.projects",
-        "digest": "community_governance.consultation.concerns",
-        "route": "community_governance.consultation.routing",
-        "tally": "community_governance.consultation.vote",
-    },
-)
-
-__all__ = [
-    "DEFAULT_PROGRESS",
-    "GRID_EVENT_CLASSES",
-    "Assignment",
-    "Ballot",
-    "CategoryCount",
-    "ClosedMeeting",
-    "Concern",
-    "ConcernDigest",
-    "DeliberationTeam",
-    "DuplicateLink",
-    "Meeting",
-    "Milestone",
-    "ProjectRecord",
-    "ProjectStatus",
-    "Proposal",
-    "Tally",
-    "TeamMember",
-    "assign_manually",
-    "check_team",
-    "completed_in",
-    "digest",
-    "route",
-    "tally",
-]
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

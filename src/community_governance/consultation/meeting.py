@@ -19,8 +19,7 @@ itself is decided by [`tally`][community_governance.consultation.vote.tally].
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 
 import attrs
 
@@ -54,14 +53,10 @@ from community_governance.workflow import Guard, Transition, Workflow, advances
 __all__ = [
     "MEETING_WORKFLOW",
     "Ballot",
-    "ChangeVote",
-    "Close",
     "ClosedMeeting",
     "Meeting",
     "MeetingState",
     "Proposal",
-    "RollCall",
-    "Vote",
     "advance_meeting",
 ]
 

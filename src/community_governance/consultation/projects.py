@@ -18,7 +18,6 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Project, Quarter
-from community_governance.deprecation import required_date
 from community_governance.errors import InvalidTransition, ParseError
 from community_governance.numbers import as_fraction
 from community_governance.vocabulary import BilingualEnum
@@ -241,10 +240,8 @@ class ProjectRecord:
             m for m in self.milestones if m.due < at and (m.done_on is None or m.done_on > at)
         )
 
-    def move(
-        self, status: ProjectStatus, at: dt.date | None = None, *, on: dt.date | None = None
-    ) -> ProjectRecord:
-        """Change status on ``at``; completing records the date (``on``: deprecated name).
+    def move(self, status: ProjectStatus, at: dt.date) -> ProjectRecord:
+        """Change status on ``at``; completing records the date.
 
         The same as ``apply(record, event, at=...)`` with the event that makes the move
         (``Start``, ``Suspend``, ``Resume``, ``Complete`` or ``Cancel``).
@@ -252,7 +249,7 @@ class ProjectRecord:
         Raises:
             InvalidTransition: the table does not allow it, naming both states.
         """
-        when = required_date("ProjectRecord.move", at=at, on=on, rule="C-4")
+        when = at
         event = _MOVES.get((self.status, status))
         if event is None:
             raise InvalidTransition(
@@ -263,16 +260,13 @@ class ProjectRecord:
             )
         return advance_project(self, event(), at=when)
 
-    def milestone_done(
-        self, name: str, at: dt.date | None = None, *, on: dt.date | None = None
-    ) -> ProjectRecord:
+    def milestone_done(self, name: str, at: dt.date) -> ProjectRecord:
         """Mark milestone ``name`` done on ``at`` (``apply(record, MilestoneDone(name), ...)``).
 
         Raises:
             ParseError: no such milestone.
         """
-        when = required_date("ProjectRecord.milestone_done", at=at, on=on, rule="C-4")
-        return advance_project(self, MilestoneDone(name), at=when)
+        return advance_project(self, MilestoneDone(name), at=at)
 
 
 @advances(ProjectRecord)

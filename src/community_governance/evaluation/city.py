@@ -35,7 +35,6 @@ from community_governance.errors import (
     PolicyError,
 )
 from community_governance.evaluation.city_rows import (
-    INPUT_COLUMNS,
     CommunityRows,
     Scored,
     public_parts,
@@ -46,12 +45,11 @@ from community_governance.frozen import Deferred, FrozenMap
 from community_governance.numbers import format_fraction
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
+from community_governance.policy.scales import AnswerScale, ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.policy.values import AnswerScale, ScoreRange
 from community_governance.vocabulary import Dimension
 
 __all__ = [
-    "INPUT_COLUMNS",
     "OUTPUT_COLUMNS",
     "CityColumns",
     "CityResult",
@@ -267,10 +265,11 @@ def record_city(
     scales = (snapshot.score_range, snapshot.survey_answer_scale)
     if _HAS_NUMPY:
         from community_governance.evaluation import city_arrays  # noqa: PLC0415 - needs NumPy
+        from community_governance.evaluation.city_codes import Declined  # noqa: PLC0415
 
         try:
             arrays = city_arrays.record_arrays(tables, quarter, snapshot)
-        except city_arrays.Declined:
+        except Declined:
             pass  # the row readers decide, and name the first invalid row
         else:
             return CityColumns(quarter, *scales, arrays=arrays)

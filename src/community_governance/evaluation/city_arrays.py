@@ -53,7 +53,7 @@ from community_governance.vocabulary import (
     Dimension,
 )
 
-__all__ = ["Declined", "Ratings", "Recorded", "Survey", "Units", "record_arrays"]
+__all__ = ["Ratings", "Recorded", "Survey", "Units", "record_arrays"]
 
 #: Every intermediate integer stays below this; past it the Python-int readers decide.
 _BOUND = 2**62

@@ -37,8 +37,8 @@ from community_governance.evaluation.columns import Ratio, int_weights, on_scale
 from community_governance.evaluation.grading import rank
 from community_governance.frozen import FrozenMap
 from community_governance.numbers import as_score, round_ratio
+from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.policy.values import ScoreRange
 from community_governance.vocabulary import Component, Dimension, GradeBasis, SurveyAttribution
 
 __all__ = [

@@ -25,8 +25,8 @@ import attrs
 from community_governance.errors import ScoreOutOfRangeError
 from community_governance.evaluation.scoring import missing_component_error
 from community_governance.numbers import format_fraction
+from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.policy.values import ScoreRange
 from community_governance.vocabulary import (
     BilingualEnum,
     Component,

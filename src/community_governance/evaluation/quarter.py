@@ -20,7 +20,6 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Community, Quarter
-from community_governance.deprecation import deprecated_alias
 from community_governance.evaluation.grading import (
     Award,
     RectificationOrder,
@@ -211,7 +210,6 @@ def evaluate_quarter(
     *,
     policy: Policy | PolicySnapshot | None = None,
     at: dt.date | None = None,
-    on: dt.date | None = None,
 ) -> QuarterResult:
     """Evaluate every member unit of ``community`` for ``quarter`` (E-1..E-6).
 
@@ -224,7 +222,6 @@ def evaluate_quarter(
         policy: the policy, or a snapshot of it; default the shipped policy.
         at: the evaluation date; default the quarter's last day. A
             [Policy][community_governance.policy.model.Policy] is read on it.
-        on: deprecated alias of ``at``.
 
     Raises:
         EligibilityError: the date is before the quarter's end, or the ratings
@@ -233,7 +230,7 @@ def evaluate_quarter(
             not re-weight.
     """
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    on = deprecated_alias("evaluate_quarter", at=at, on=on) or quarter.end
+    on = at or quarter.end
     check_inputs(community, quarter, ratings, survey, on)
     context = QuarterContext.make(community, quarter, on, ratings, survey, resolve(policy, on))
     snapshot = context.snapshot

@@ -44,8 +44,8 @@ from community_governance.frozen import FrozenMap, as_tuple, read_only
 from community_governance.numbers import as_score
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
+from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.policy.values import ScoreRange
 from community_governance.vocabulary import Component, Dimension
 
 __all__ = ["Rating", "RatingBook", "RatingEvent", "rating_score"]

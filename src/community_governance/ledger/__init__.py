@@ -18,51 +18,24 @@ Names load on first use, so that the verifier imports nothing but the
 standard library.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from community_governance._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from community_governance.ledger.chain import (
-        GENESIS,
-        TAG,
-        LedgerCheck,
-        canonical,
-        check_records,
-        event_body,
-        link,
+        GENESIS as GENESIS,
+        TAG as TAG,
+        LedgerCheck as LedgerCheck,
+        canonical as canonical,
+        check_records as check_records,
+        event_body as event_body,
+        link as link,
     )
-    from community_governance.ledger.sqlite import ConcurrencyError, LedgerError, SQLiteLedger
+    from community_governance.ledger.sqlite import SQLiteLedger as SQLiteLedger
+    from community_governance.ledger.storage import (
+        ConcurrencyError as ConcurrencyError,
+        LedgerError as LedgerError,
+    )
 
-_EXPORTS = {
-    "GENESIS": "community_governance.ledger.chain",
-    "TAG": "community_governance.ledger.chain",
-    "LedgerCheck": "community_governance.ledger.chain",
-    "canonical": "community_governance.ledger.chain",
-    "check_records": "community_governance.ledger.chain",
-    "event_body": "community_governance.ledger.chain",
-    "link": "community_governance.ledger.chain",
-    "ConcurrencyError": "community_governance.ledger.sqlite",
-    "LedgerError": "community_governance.ledger.sqlite",
-    "SQLiteLedger": "community_governance.ledger.sqlite",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'community_governance.ledger' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-__all__ = [
-    "GENESIS",
-    "TAG",
-    "ConcurrencyError",
-    "LedgerCheck",
-    "LedgerError",
-    "SQLiteLedger",
-    "canonical",
-    "check_records",
-    "event_body",
-    "link",
-]
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

@@ -40,9 +40,6 @@ from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
 __all__ = [
-    "CHECKPOINT_STREAM",
-    "CHECKPOINT_TYPE",
-    "HEAD_SCHEMA",
     "SignedHead",
     "checkpoint",
     "key_id",

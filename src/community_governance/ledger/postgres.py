@@ -28,13 +28,14 @@ from collections.abc import Generator
 from typing import Any
 
 from community_governance.ledger.chain import StoredRow
+from community_governance.ledger.rows import table_statements
 from community_governance.ledger.storage import (
     ConcurrencyError,
     LedgerBusyError,
     LedgerError,
     Pool,
 )
-from community_governance.ledger.store import ChainedLedger, table_statements
+from community_governance.ledger.store import ChainedLedger
 
 __all__ = ["PostgresLedger"]
 

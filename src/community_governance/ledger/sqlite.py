@@ -24,15 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from community_governance.ledger.chain import StoredRow
+from community_governance.ledger.rows import table_statements
 from community_governance.ledger.storage import (
-    ConcurrencyError,
     Connections,
     LedgerBusyError,
-    LedgerError,
 )
-from community_governance.ledger.store import ChainedLedger, table_statements
+from community_governance.ledger.store import ChainedLedger
 
-__all__ = ["ConcurrencyError", "LedgerBusyError", "LedgerError", "SQLiteLedger"]
+__all__ = ["SQLiteLedger"]
 
 _SCHEMA = table_statements("INTEGER", form_default=1)
 

@@ -43,12 +43,11 @@ from community_governance.ledger.rows import (
     name_bytes,
     prepared,
     row_event,
-    table_statements,
 )
 from community_governance.ledger.storage import ConcurrencyError, LedgerError
 from community_governance.ports import NewEvent, RecordedEvent
 
-__all__ = ["ChainedLedger", "export_line", "table_statements"]
+__all__ = ["ChainedLedger"]
 
 _COLUMNS = "seq, stream, version, type, at, data, hash"
 _INSERT = (

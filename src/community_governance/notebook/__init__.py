@@ -19,7 +19,20 @@ Results and explanations render as HTML in Jupyter by themselves
 ([`chart_fonts`][community_governance.notebook.fonts.chart_fonts]).
 """
 
-from community_governance.notebook.charts import balance, margins, radar, ranking
-from community_governance.notebook.frames import to_pandas, to_polars
+from typing import TYPE_CHECKING
 
-__all__ = ["balance", "margins", "radar", "ranking", "to_pandas", "to_polars"]
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.notebook.charts import (
+        balance as balance,
+        margins as margins,
+        radar as radar,
+        ranking as ranking,
+    )
+    from community_governance.notebook.frames import (
+        to_pandas as to_pandas,
+        to_polars as to_polars,
+    )
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

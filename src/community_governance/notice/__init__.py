@@ -13,17 +13,24 @@ The charts need the ``[notebook]`` extra (matplotlib and a Chinese font); withou
 ``write_site(..., charts=False)`` writes the tables alone.
 """
 
-from community_governance.notice.content import LedgerHead, Notice, OrderNotice, build_notice
-from community_governance.notice.page import render_page
-from community_governance.notice.site import notice_charts, site_files, write_site
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "LedgerHead",
-    "Notice",
-    "OrderNotice",
-    "build_notice",
-    "notice_charts",
-    "render_page",
-    "site_files",
-    "write_site",
-]
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.notice.content import (
+        LedgerHead as LedgerHead,
+        Notice as Notice,
+        OrderNotice as OrderNotice,
+        build_notice as build_notice,
+    )
+    from community_governance.notice.page import (
+        render_page as render_page,
+    )
+    from community_governance.notice.site import (
+        notice_charts as notice_charts,
+        site_files as site_files,
+        write_site as write_site,
+    )
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

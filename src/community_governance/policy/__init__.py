@@ -8,46 +8,47 @@ read from a
 TOML file, dated and overridable without touching code.
 """
 
-from community_governance.policy.diff import ParameterChange, PolicyDiff, diff
-from community_governance.policy.loader import (
-    DEFAULT_POLICY,
-    ENTRY_POINT_GROUP,
-    available_policies,
-    default_policy,
-    load_policy,
-    policy_at,
-    read_policy_text,
-    resolve,
-)
-from community_governance.policy.model import FORMAT, ParameterRow, Policy, policy_from_document
-from community_governance.policy.parameter import Parameter, ValueWindow
-from community_governance.policy.schema import LOCAL_PREFIX, SPECS, ParameterSpec, PolicySnapshot
-from community_governance.policy.values import AnswerLevel, AnswerScale, GradeBand, ScoreRange
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DEFAULT_POLICY",
-    "ENTRY_POINT_GROUP",
-    "FORMAT",
-    "LOCAL_PREFIX",
-    "SPECS",
-    "AnswerLevel",
-    "AnswerScale",
-    "GradeBand",
-    "Parameter",
-    "ParameterChange",
-    "ParameterRow",
-    "ParameterSpec",
-    "Policy",
-    "PolicyDiff",
-    "PolicySnapshot",
-    "ScoreRange",
-    "ValueWindow",
-    "available_policies",
-    "default_policy",
-    "diff",
-    "load_policy",
-    "policy_at",
-    "policy_from_document",
-    "read_policy_text",
-    "resolve",
-]
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.policy.changes import (
+        ParameterChange as ParameterChange,
+        PolicyDiff as PolicyDiff,
+        diff as diff,
+    )
+    from community_governance.policy.loader import (
+        DEFAULT_POLICY as DEFAULT_POLICY,
+        ENTRY_POINT_GROUP as ENTRY_POINT_GROUP,
+        available_policies as available_policies,
+        default_policy as default_policy,
+        load_policy as load_policy,
+        policy_at as policy_at,
+        read_policy_text as read_policy_text,
+        resolve as resolve,
+    )
+    from community_governance.policy.model import (
+        FORMAT as FORMAT,
+        ParameterRow as ParameterRow,
+        Policy as Policy,
+        policy_from_document as policy_from_document,
+    )
+    from community_governance.policy.parameter import (
+        Parameter as Parameter,
+        ValueWindow as ValueWindow,
+    )
+    from community_governance.policy.scales import (
+        AnswerLevel as AnswerLevel,
+        AnswerScale as AnswerScale,
+        GradeBand as GradeBand,
+        ScoreRange as ScoreRange,
+    )
+    from community_governance.policy.schema import (
+        LOCAL_PREFIX as LOCAL_PREFIX,
+        SPECS as SPECS,
+        ParameterSpec as ParameterSpec,
+        PolicySnapshot as PolicySnapshot,
+    )
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

@@ -421,18 +421,3 @@ class Policy:
         ``load_document("policy", ...)`` and ``Policy.override`` read both.
         """
         return exact_json(self.to_document(numbers=True), indent)
-
-
-_MOVED = {"ParameterChange", "PolicyDiff", "diff"}
-
-
-def __getattr__(name: str) -> Any:
-    # Deprecated: the diff moved to community_governance.policy.diff.
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib  # noqa: PLC0415
-
-    from community_governance.deprecation import warn_moved  # noqa: PLC0415
-
-    warn_moved(f"{__name__}.{name}", f"community_governance.policy.diff.{name}")
-    return getattr(importlib.import_module("community_governance.policy.diff"), name)

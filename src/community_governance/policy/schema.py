@@ -20,7 +20,6 @@ Rules: P-1, P-2, C-3, E-2..E-6, R-1, R-2 (each parameter names its own).
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Generic, TypeVar, overload
@@ -338,20 +337,6 @@ class PolicySnapshot:
     def use(self, name: str) -> ParameterUse:
         """The provenance of parameter ``name`` on this date."""
         return self.uses[name]
-
-    def cite(self, builder: ExplanationBuilder, *names: str) -> None:
-        """Record parameters ``names`` as read, in ``builder``.
-
-        Deprecated: read through ``snapshot.traced(builder)`` instead, which
-        records what is read, so nothing can be read without being cited.
-        """
-        warnings.warn(
-            "PolicySnapshot.cite is deprecated; read through snapshot.traced(builder)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        for name in names:
-            builder.parameter(self.uses[name])
 
 
 def _rebuild(

@@ -30,12 +30,7 @@ from community_governance.numbers import as_fraction, format_fraction
 from community_governance.policy.scales import AnswerLevel, AnswerScale, GradeBand, ScoreRange
 from community_governance.vocabulary import BilingualEnum, Grade
 
-__all__ = [
-    "AnswerLevel",
-    "AnswerScale",
-    "GradeBand",
-    "ScoreRange",
-]
+__all__ = []
 
 E = TypeVar("E", bound=BilingualEnum)
 V = TypeVar("V", bound=BilingualEnum)

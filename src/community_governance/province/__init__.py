@@ -8,56 +8,27 @@ Everything here needs the ``[scale]`` extra (pyarrow, NumPy, Dask); importing th
 loads none of it.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from community_governance._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from community_governance.province.dataset import (
-        Manifest,
-        Partition,
-        read_manifest,
-        read_partition,
-        write_dataset,
+        Manifest as Manifest,
+        Partition as Partition,
+        read_manifest as read_manifest,
+        read_partition as read_partition,
+        write_dataset as write_dataset,
     )
-    from community_governance.province.generate import generate_province
+    from community_governance.province.generate import (
+        generate_province as generate_province,
+    )
     from community_governance.province.run import (
-        ProvinceRun,
-        SchedulerError,
-        evaluate_partition,
-        evaluate_province,
-        province_frame,
+        ProvinceRun as ProvinceRun,
+        SchedulerError as SchedulerError,
+        evaluate_partition as evaluate_partition,
+        evaluate_province as evaluate_province,
+        province_frame as province_frame,
     )
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "Manifest": "community_governance.province.dataset",
-        "Partition": "community_governance.province.dataset",
-        "read_manifest": "community_governance.province.dataset",
-        "read_partition": "community_governance.province.dataset",
-        "write_dataset": "community_governance.province.dataset",
-        "generate_province": "community_governance.province.generate",
-        "ProvinceRun": "community_governance.province.run",
-        "SchedulerError": "community_governance.province.run",
-        "evaluate_partition": "community_governance.province.run",
-        "evaluate_province": "community_governance.province.run",
-        "province_frame": "community_governance.province.run",
-    },
-)
-
-__all__ = [
-    "Manifest",
-    "Partition",
-    "ProvinceRun",
-    "SchedulerError",
-    "evaluate_partition",
-    "evaluate_province",
-    "generate_province",
-    "province_frame",
-    "read_manifest",
-    "read_partition",
-    "write_dataset",
-]
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

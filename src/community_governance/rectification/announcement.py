@@ -19,7 +19,6 @@ import datetime as dt
 import attrs
 
 from community_governance.community import Community
-from community_governance.deprecation import required_date
 from community_governance.errors import (
     EligibilityError,
     ObjectionWindowClosedError,
@@ -30,7 +29,8 @@ from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.rectification.case import RectificationCase, add_days, open_case
+from community_governance.rectification.case import RectificationCase, open_case
+from community_governance.rectification.deadlines import add_days
 from community_governance.vocabulary import BilingualEnum, Role
 
 __all__ = ["Announcement", "Objection", "ObjectionOutcome", "announce", "objection_window"]
@@ -177,14 +177,10 @@ class Announcement:
         objection_id: str,
         *,
         reason: str,
-        at: dt.date | None = None,
-        on: dt.date | None = None,
+        at: dt.date,
     ) -> Announcement:
-        """Dismiss a pending objection on ``at``, with the reason (R-1).
-
-        ``on`` is the deprecated name of ``at``.
-        """
-        when = required_date("Announcement.dismiss", at=at, on=on, rule="R-1")
+        """Dismiss a pending objection on ``at``, with the reason (R-1)."""
+        when = at
         return attrs.evolve(
             self, objections=self._resolve(objection_id, ObjectionOutcome.DISMISSED, reason, when)
         )
@@ -195,15 +191,11 @@ class Announcement:
         *,
         reason: str,
         corrected: QuarterResult,
-        at: dt.date | None = None,
+        at: dt.date,
         policy: Policy | PolicySnapshot | None = None,
-        on: dt.date | None = None,
     ) -> Announcement:
-        """Uphold an objection: the corrected results are announced again on ``at`` (R-1).
-
-        ``on`` is the deprecated name of ``at``.
-        """
-        on = required_date("Announcement.uphold", at=at, on=on, rule="R-1")
+        """Uphold an objection: the corrected results are announced again on ``at`` (R-1)."""
+        on = at
         objections = self._resolve(objection_id, ObjectionOutcome.UPHELD, reason, on)
         if (corrected.community_id, corrected.quarter) != (
             self.result.community_id,
@@ -288,16 +280,11 @@ def objection_window(
 def announce(
     community: Community,
     result: QuarterResult,
-    at: dt.date | None = None,
+    at: dt.date,
     policy: Policy | PolicySnapshot | None = None,
-    *,
-    on: dt.date | None = None,
 ) -> Announcement:
-    """Announce ``result`` publicly on ``at`` for the policy's period (R-1).
-
-    ``on`` is the deprecated name of ``at``.
-    """
-    when = required_date("announce", at=at, on=on, rule="R-1")
+    """Announce ``result`` publicly on ``at`` for the policy's period (R-1)."""
+    when = at
     if when < result.evaluated_on:
         raise EligibilityError(
             "results are announced after the evaluation",

@@ -32,13 +32,11 @@ working-day arithmetic in ``rectification.deadlines``.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Mapping
 
 import attrs
 
 from community_governance.community import Quarter
-from community_governance.deprecation import required_date
 from community_governance.errors import (
     InvalidTransition,
     ParseError,
@@ -87,7 +85,6 @@ __all__ = [
     "CaseState",
     "Entry",
     "RectificationCase",
-    "add_days",
     "apply",
     "case_at",
     "open_case",
@@ -200,14 +197,10 @@ def open_case(
     case_id: str,
     unit_id: str,
     quarter: Quarter,
-    at: dt.date | None = None,
+    at: dt.date,
     *,
     member_units: frozenset[str],
     policy: Policy | PolicySnapshot | None = None,
-    issued_on: dt.date | None = None,
-    deadline_days: int | None = None,
-    day_count: DayCount | None = None,
-    required_levels: tuple[SupervisionLevel, ...] | None = None,
 ) -> RectificationCase:
     """A new case, issued on ``at`` with its deadline and sign-offs from the policy (E-6, R-2).
 
@@ -219,15 +212,11 @@ def open_case(
         member_units: the community's member units (R-3).
         policy: the policy in force (``rectification.deadline_days``,
             ``rectification.day_count``, ``rectification.signoff_levels``).
-        issued_on: deprecated alias of ``at``.
-        deadline_days: deprecated: the policy says it.
-        day_count: deprecated: the policy says it.
-        required_levels: deprecated: the policy says it.
 
     Raises:
-        ParseError: the unit is not a member unit, or no date is given.
+        ParseError: the unit is not a member unit.
     """
-    issued = required_date("open_case", at=at, on=issued_on, rule="E-6", old="issued_on")
+    issued = at
     if unit_id not in member_units:
         raise ParseError(
             f"{unit_id} is not a member unit",
@@ -238,19 +227,8 @@ def open_case(
     builder = ExplanationBuilder(Text(f"整改通知：{unit_id}", f"Rectification order: {unit_id}"))
     builder.input("unit", unit_id)
     builder.input("issued_on", issued)
-    unpacked = (deadline_days, day_count, required_levels)
-    if any(value is not None for value in unpacked):
-        warnings.warn(
-            "open_case(deadline_days=, day_count=, required_levels=) is deprecated; "
-            "pass policy= and the policy's values are read",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-    if deadline_days is None or day_count is None or required_levels is None:
-        p = resolve(policy, issued, builder)
-        deadline_days = p.deadline_days if deadline_days is None else deadline_days
-        day_count = p.day_count if day_count is None else day_count
-        required_levels = p.signoff_levels if required_levels is None else required_levels
+    p = resolve(policy, issued, builder)
+    deadline_days, day_count, required_levels = p.deadline_days, p.day_count, p.signoff_levels
     deadline = add_days(issued, deadline_days, day_count)
     builder.step(
         f"整改期限：{deadline_days} 个{day_count.zh}",
@@ -348,14 +326,9 @@ def apply(case: RectificationCase, event: Event, *, at: dt.date) -> Rectificatio
     return attrs.evolve(case, history=(*case.history, Entry(at, event, state)), **changes)  # type: ignore[arg-type]
 
 
-def case_at(
-    case: RectificationCase, at: dt.date | None = None, *, on: dt.date | None = None
-) -> RectificationCase | None:
-    """The case as it stood at the end of day ``at`` (``None`` before it opened).
-
-    ``on`` is the deprecated name of ``at``.
-    """
-    on = required_date("case_at", at=at, on=on, rule="R-2")
+def case_at(case: RectificationCase, at: dt.date) -> RectificationCase | None:
+    """The case as it stood at the end of day ``at`` (``None`` before it opened)."""
+    on = at
     if on < case.issued_on:
         return None
     replayed = case.initial()
@@ -366,12 +339,7 @@ def case_at(
     return replayed
 
 
-def status_at(
-    case: RectificationCase, at: dt.date | None = None, *, on: dt.date | None = None
-) -> CaseState | None:
-    """The case's state at the end of day ``at`` (``None`` before it opened).
-
-    ``on`` is the deprecated name of ``at``.
-    """
-    found = case_at(case, required_date("status_at", at=at, on=on, rule="R-2"))
+def status_at(case: RectificationCase, at: dt.date) -> CaseState | None:
+    """The case's state at the end of day ``at`` (``None`` before it opened)."""
+    found = case_at(case, at)
     return None if found is None else found.state

@@ -22,37 +22,45 @@ lives here only: the domain never imports it at module level.
 Schema of one.
 """
 
-from community_governance.schemas.base import Document
-from community_governance.schemas.community import CommunityDoc
-from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingDoc, TallyDoc
-from community_governance.schemas.evaluation import (
-    CertificateDoc,
-    FrameDoc,
-    RatingsDoc,
-    SurveyDoc,
-)
-from community_governance.schemas.policy import PolicyDoc
-from community_governance.schemas.rectification import AnnouncementDoc, CaseDoc
-from community_governance.schemas.registry import DOCUMENTS, json_schema, load_document
-from community_governance.schemas.results import QuarterResultDoc
-from community_governance.schemas.services import ServiceRecordDoc
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DOCUMENTS",
-    "AnnouncementDoc",
-    "CaseDoc",
-    "CertificateDoc",
-    "ClosedMeetingDoc",
-    "CommunityDoc",
-    "Document",
-    "FrameDoc",
-    "MeetingDoc",
-    "PolicyDoc",
-    "QuarterResultDoc",
-    "RatingsDoc",
-    "ServiceRecordDoc",
-    "SurveyDoc",
-    "TallyDoc",
-    "json_schema",
-    "load_document",
-]
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.schemas.base import (
+        Document as Document,
+    )
+    from community_governance.schemas.community import (
+        CommunityDoc as CommunityDoc,
+    )
+    from community_governance.schemas.consultation import (
+        ClosedMeetingDoc as ClosedMeetingDoc,
+        MeetingDoc as MeetingDoc,
+        TallyDoc as TallyDoc,
+    )
+    from community_governance.schemas.evaluation import (
+        CertificateDoc as CertificateDoc,
+        FrameDoc as FrameDoc,
+        RatingsDoc as RatingsDoc,
+        SurveyDoc as SurveyDoc,
+    )
+    from community_governance.schemas.policy import (
+        PolicyDoc as PolicyDoc,
+    )
+    from community_governance.schemas.rectification import (
+        AnnouncementDoc as AnnouncementDoc,
+        CaseDoc as CaseDoc,
+    )
+    from community_governance.schemas.registry import (
+        DOCUMENTS as DOCUMENTS,
+        json_schema as json_schema,
+        load_document as load_document,
+    )
+    from community_governance.schemas.results import (
+        QuarterResultDoc as QuarterResultDoc,
+    )
+    from community_governance.schemas.services import (
+        ServiceRecordDoc as ServiceRecordDoc,
+    )
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

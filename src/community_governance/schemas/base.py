@@ -48,7 +48,6 @@ __all__ = [
     "ExactText",
     "Number",
     "dec",
-    "exact_json",
     "frac",
     "undec",
     "unfrac",

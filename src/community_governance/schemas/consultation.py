@@ -8,14 +8,8 @@ from typing import Any, Literal
 import attrs
 
 from community_governance.community import Representative
-from community_governance.consultation.meeting import (
-    ChangeVote,
-    ClosedMeeting,
-    Meeting,
-    Proposal,
-    RollCall,
-    Vote,
-)
+from community_governance.consultation.meeting import ClosedMeeting, Meeting, Proposal
+from community_governance.consultation.meeting_events import ChangeVote, RollCall, Vote
 from community_governance.consultation.vote import Tally
 from community_governance.explain import Explanation
 from community_governance.numbers import format_fraction, parse_exact

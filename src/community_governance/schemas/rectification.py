@@ -9,8 +9,7 @@ import attrs
 
 from community_governance.community import Quarter
 from community_governance.errors import ParseError
-from community_governance.rectification import case as cases
-from community_governance.rectification import events
+from community_governance.rectification import case as cases, events
 from community_governance.rectification.announcement import Announcement
 from community_governance.schemas.base import Document
 from community_governance.vocabulary import DayCount, SupervisionLevel

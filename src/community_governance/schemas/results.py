@@ -47,7 +47,7 @@ from community_governance.schemas.base import (
 )
 from community_governance.vocabulary import Component, Dimension, Grade
 
-__all__ = ["ExactDoc", "QuarterResultDoc", "check_result"]
+__all__ = ["QuarterResultDoc", "check_result"]
 
 #: The places a result without any reported score is shown to (the shipped policy's).
 DEFAULT_PLACES = 2

@@ -6,7 +6,6 @@ import datetime as dt
 
 import attrs
 
-from community_governance.deprecation import required_date
 from community_governance.errors import InvalidTransition
 from community_governance.services.pillar import ServiceRecord
 from community_governance.vocabulary import BilingualEnum
@@ -56,14 +55,9 @@ class ProfessionalCase(ServiceRecord):
             )
         return attrs.evolve(self, accepted=True)
 
-    def refer(
-        self, to_agency: str, at: dt.date | None = None, *, on: dt.date | None = None
-    ) -> ProfessionalCase:
-        """Refer the case to another agency on ``at``; it must accept it afresh.
-
-        ``on`` is the deprecated name of ``at``.
-        """
-        on = required_date("ProfessionalCase.refer", at=at, on=on, rule="S-2")
+    def refer(self, to_agency: str, at: dt.date) -> ProfessionalCase:
+        """Refer the case to another agency on ``at``; it must accept it afresh."""
+        on = at
         if self.closed_on is not None or to_agency == self.agency or on < self.opened_on:
             raise InvalidTransition(
                 "refer an open case to another agency, after it opened",
@@ -78,9 +72,9 @@ class ProfessionalCase(ServiceRecord):
             referrals=(*self.referrals, (on, self.agency, to_agency)),
         )
 
-    def close(self, at: dt.date | None = None, *, on: dt.date | None = None) -> ProfessionalCase:
-        """Close an accepted case on ``at`` (``on``: deprecated name)."""
-        on = required_date("ProfessionalCase.close", at=at, on=on, rule="S-2")
+    def close(self, at: dt.date) -> ProfessionalCase:
+        """Close an accepted case on ``at``."""
+        on = at
         if not self.accepted or self.closed_on is not None or on < self.opened_on:
             raise InvalidTransition(
                 "only an accepted, open case closes",

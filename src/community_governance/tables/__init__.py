@@ -14,46 +14,36 @@
 Excel needs the ``[excel]`` extra (openpyxl).
 """
 
-from community_governance.tables.inputs import (
-    frame_from_table,
-    projects_from_table,
-    ratings_from_table,
-    survey_from_tables,
-    units_from_table,
-)
-from community_governance.tables.kinds import TABLES, TableKind, split_list
-from community_governance.tables.read import (
-    ENCODINGS,
-    MAX_CELL,
-    MAX_ROWS,
-    Column,
-    Row,
-    Table,
-    TableError,
-    decode,
-    excel_number,
-    read_table,
-)
-from community_governance.tables.write import write_table
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "ENCODINGS",
-    "MAX_CELL",
-    "MAX_ROWS",
-    "TABLES",
-    "Column",
-    "Row",
-    "Table",
-    "TableError",
-    "TableKind",
-    "decode",
-    "excel_number",
-    "frame_from_table",
-    "projects_from_table",
-    "ratings_from_table",
-    "read_table",
-    "split_list",
-    "survey_from_tables",
-    "units_from_table",
-    "write_table",
-]
+from community_governance._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from community_governance.tables.inputs import (
+        frame_from_table as frame_from_table,
+        projects_from_table as projects_from_table,
+        ratings_from_table as ratings_from_table,
+        survey_from_tables as survey_from_tables,
+        units_from_table as units_from_table,
+    )
+    from community_governance.tables.kinds import (
+        TABLES as TABLES,
+        TableKind as TableKind,
+        split_list as split_list,
+    )
+    from community_governance.tables.read import (
+        MAX_CELL as MAX_CELL,
+        MAX_ROWS as MAX_ROWS,
+        Column as Column,
+        Row as Row,
+        Table as Table,
+        TableError as TableError,
+        excel_number as excel_number,
+        read_table as read_table,
+    )
+    from community_governance.tables.text import ENCODINGS as ENCODINGS, decode as decode
+    from community_governance.tables.write import (
+        write_table as write_table,
+    )
+
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

@@ -13,14 +13,8 @@ from pathlib import Path
 
 from community_governance.errors import ParseError
 from community_governance.tables.kinds import TABLES
-from community_governance.tables.read import (
-    Encoding,
-    Table,
-    read_path,
-    read_table,
-    sheet_for,
-    sheet_names,
-)
+from community_governance.tables.read import Table, read_table, sheet_for, sheet_names
+from community_governance.tables.text import Encoding, read_path
 
 __all__ = ["companion", "is_json", "load_table"]
 

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
-from community_governance.consultation.meeting import ChangeVote, Meeting, Vote
+from community_governance.consultation.meeting import Meeting
+from community_governance.consultation.meeting_events import ChangeVote, Vote
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation.ratings import Rating, RatingBook
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame

@@ -31,30 +31,20 @@ import attrs
 
 from community_governance.errors import ParseError
 from community_governance.tables.text import (
-    ENCODINGS,
-    LARGE_FILE,
-    READING,
     Encoding,
     decode,
-    read_path,
 )
 
 __all__ = [
-    "ENCODINGS",
-    "LARGE_FILE",
     "MAX_CELL",
     "MAX_ROWS",
-    "READING",
     "Column",
-    "Encoding",
     "Row",
     "Table",
     "TableError",
-    "decode",
     "excel_number",
     "header_key",
     "place_zh",
-    "read_path",
     "read_table",
 ]
 
