@@ -33,6 +33,7 @@ __all__ = [
     "InvalidTransition",
     "MeetingClosedError",
     "MissingComponentError",
+    "MissingExtraError",
     "MissingSignOffError",
     "NoElectorateError",
     "NotOnAgendaError",
@@ -125,6 +126,10 @@ def _rebuild(
 ) -> GovernanceError:
     """An error rebuilt from its parts, as pickling hands them over."""
     return kind(message, field=field, rule=rule, zh=zh)
+
+
+class MissingExtraError(GovernanceError, ImportError):
+    """A feature needs an optional dependency that is not installed; names the extra."""
 
 
 class ExactnessError(GovernanceError, TypeError):

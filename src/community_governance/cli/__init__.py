@@ -17,13 +17,11 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from community_governance.errors import GovernanceError, GovernanceWarning
+from community_governance.extras import installed
 from community_governance.vocabulary import Lang
 
-_MISSING: ModuleNotFoundError | None = None
-try:
+if installed("click"):
     import click
-except ModuleNotFoundError as error:  # pragma: no cover - exercised only without the extra
-    _MISSING = error
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_OUTCOME", "main"]
 
@@ -45,12 +43,13 @@ def default_lang() -> Lang:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    if _MISSING is not None:  # pragma: no cover - exercised only without the extra
-        print(
-            "community-governance: the command line needs the [cli] extra: "
-            "pip install '.[cli]' in a clone, or 'community-governance[cli]' from an index",
-            file=sys.stderr,
-        )
+    if not installed("click"):  # pragma: no cover - exercised only without the extra
+        from community_governance.extras import require
+
+        try:
+            require("click", needed_for=("the command line", "命令行"), field="cli", rule="cli")
+        except GovernanceError as missing:
+            print(f"community-governance: {missing.said(_lang(argv))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     from community_governance.cli.app import cli
     from community_governance.cli.progress import showing_progress

@@ -139,18 +139,11 @@ def _demo_notice(on: dt.datetime | None, head: Any) -> Any:
 
 
 def _check_charts() -> None:
-    from community_governance.errors import ParseError
+    from community_governance.extras import require
 
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise ParseError(
-            "the charts need matplotlib: pip install 'community-governance[notebook]', "
-            "or pass --no-charts",
-            field="--charts",
-            rule="R-1",
-            zh=(
-                "图表需要 matplotlib："
-                "pip install 'community-governance[notebook]'，或加 --no-charts"
-            ),
-        ) from None
+    require(
+        "matplotlib",
+        needed_for=("the charts (or pass --no-charts)", "图表（或加 --no-charts）"),
+        field="--charts",
+        rule="R-1",
+    )

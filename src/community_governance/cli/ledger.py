@@ -331,17 +331,16 @@ def checkpoint_(
 ) -> None:
     """Sign and record the head."""
     from community_governance.errors import ParseError
+    from community_governance.extras import require
     from community_governance.ledger.checkpoint import checkpoint
 
-    try:
-        from cryptography.hazmat.primitives.serialization import load_pem_private_key
-    except ImportError:
-        raise ParseError(
-            "signing needs the cryptography package: pip install 'community-governance[ledger]'",
-            field="--signing-key",
-            rule="R-1",
-            zh="签名需要 cryptography 包：pip install 'community-governance[ledger]'",
-        ) from None
+    serialization: Any = require(
+        "cryptography.hazmat.primitives.serialization",
+        needed_for=("signing", "签名"),
+        field="--signing-key",
+        rule="R-1",
+    )
+    load_pem_private_key = serialization.load_pem_private_key
     try:
         key = load_pem_private_key(signing_key.read_bytes(), password=None)
     except (ValueError, TypeError) as error:

@@ -20,7 +20,6 @@ share the row-location of errors and the per-community structure they fill.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -41,6 +40,7 @@ from community_governance.evaluation.city_rows import (
     read_rows,
     score_community,
 )
+from community_governance.extras import installed
 from community_governance.frozen import Deferred, FrozenMap
 from community_governance.numbers import format_fraction
 from community_governance.policy.loader import resolve
@@ -73,7 +73,7 @@ OUTPUT_COLUMNS = (
 
 _DIMENSIONS = tuple(Dimension)
 #: Whether the NumPy path can run (the ``[fast]`` extra); tests switch it off.
-_HAS_NUMPY = importlib.util.find_spec("numpy") is not None
+_HAS_NUMPY = installed("numpy")
 
 
 @attrs.frozen

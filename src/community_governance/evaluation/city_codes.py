@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from community_governance.errors import GovernanceError
+from community_governance.extras import optional
 
 __all__ = [
     "Declined",
@@ -50,12 +51,8 @@ def is_arrow(column: object) -> bool:
 
 def arrow() -> tuple[Any, Any] | None:
     """Pyarrow and its compute module, where installed (the ``[scale]`` extra)."""
-    try:
-        import pyarrow as pa  # noqa: PLC0415 - an optional extra
-        import pyarrow.compute as pc  # noqa: PLC0415
-    except ImportError:
-        return None
-    return pa, pc
+    pa, pc = optional("pyarrow"), optional("pyarrow.compute")
+    return None if pa is None or pc is None else (pa, pc)
 
 
 def as_arrow(column: Any) -> Any:

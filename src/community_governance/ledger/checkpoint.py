@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from community_governance.extras import require
 from community_governance.ledger.chain import (
     CHECKPOINT_STREAM,
     CHECKPOINT_TYPE,
@@ -51,16 +52,12 @@ __all__ = [
 
 
 def _ed25519() -> Any:
-    try:
-        return importlib.import_module("cryptography.hazmat.primitives.asymmetric.ed25519")
-    except ImportError:
-        raise LedgerError(
-            "signed heads need the cryptography package: "
-            "pip install 'community-governance[ledger]'",
-            field="signing_key",
-            rule="R-1",
-            zh="签名的账本头需要 cryptography 包：pip install 'community-governance[ledger]'",
-        ) from None
+    return require(
+        "cryptography.hazmat.primitives.asymmetric.ed25519",
+        needed_for=("signed heads", "签名的账本头"),
+        field="signing_key",
+        rule="R-1",
+    )
 
 
 def _raw_public(public_key: Any) -> bytes:

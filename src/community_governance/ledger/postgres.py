@@ -22,11 +22,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import importlib
 import re
 from collections.abc import Generator
 from typing import Any
 
+from community_governance.extras import require
 from community_governance.ledger.chain import StoredRow
 from community_governance.ledger.rows import table_statements
 from community_governance.ledger.storage import (
@@ -51,15 +51,12 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def _psycopg() -> Any:
-    try:
-        return importlib.import_module("psycopg")
-    except ImportError:
-        raise LedgerError(
-            "the PostgreSQL ledger needs psycopg: pip install 'community-governance[postgres]'",
-            field="conninfo",
-            rule="ledger",
-            zh="PostgreSQL 账本需要 psycopg：pip install 'community-governance[postgres]'",
-        ) from None
+    return require(
+        "psycopg",
+        needed_for=("the PostgreSQL ledger", "PostgreSQL 账本"),
+        field="conninfo",
+        rule="ledger",
+    )
 
 
 class _Connections(Pool):

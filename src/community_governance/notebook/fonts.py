@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
 from community_governance.errors import GovernanceError
+from community_governance.extras import optional, require
 
 __all__ = ["ChartFontError", "chart_fonts", "chart_style"]
 
@@ -44,11 +44,10 @@ def chart_fonts() -> tuple[str, ...]:
     Raises:
         ChartFontError: neither the packaged Noto Sans SC nor an installed Chinese font.
     """
-    font_manager: Any = importlib.import_module("matplotlib.font_manager")
-    try:
-        package: Any = importlib.import_module("pylopdf_fonts_zh_cn")
-    except ImportError:
-        package = None
+    font_manager: Any = require(
+        "matplotlib.font_manager", needed_for=("charts", "图表"), field="font", rule="E-6"
+    )
+    package: Any = optional("pylopdf_fonts_zh_cn")
     if package is not None:
         path = str(package.sans_path())
         font_manager.fontManager.addfont(path)

@@ -10,9 +10,10 @@ the page, as a ``data:`` URL. A page of a dozen units carries about a hundred ki
 from __future__ import annotations
 
 import base64
-import importlib
 import io
 from typing import Any
+
+from community_governance.extras import optional
 
 __all__ = ["FAMILY", "font_face"]
 
@@ -25,11 +26,10 @@ def font_face(text: str) -> str | None:
 
     The same text gives the same bytes.
     """
-    try:
-        package: Any = importlib.import_module("pylopdf_fonts_zh_cn")
-        subset: Any = importlib.import_module("fontTools.subset")
-        ttlib: Any = importlib.import_module("fontTools.ttLib")
-    except ImportError:
+    package: Any = optional("pylopdf_fonts_zh_cn")
+    subset: Any = optional("fontTools.subset")
+    ttlib: Any = optional("fontTools.ttLib")
+    if package is None or subset is None or ttlib is None:
         return None
     options = subset.Options()
     options.name_IDs = ["*"]  # copyright, licence and its URL stay with the font (OFL-1.1)

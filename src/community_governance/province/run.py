@@ -37,6 +37,7 @@ import attrs
 
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation.city import OUTPUT_COLUMNS, evaluate_city
+from community_governance.extras import require
 from community_governance.policy import default_policy
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
@@ -192,13 +193,17 @@ def _in_process(
     return results
 
 
+#: What needs Dask, for the message that names the extra.
+_DASK = ("evaluating a province on Dask", "在 Dask 上评估全省")
+
+
 def local_cluster_config() -> Any:
     """The Dask settings of the local clusters the library starts, as a context manager.
 
     Workers' statistical profiler is off: it interrupts the computing thread every 10 ms
     to sample its stack, which costs a worker process a tenth of its time here.
     """
-    dask: Any = importlib.import_module("dask")
+    dask: Any = require("dask", needed_for=_DASK, field="scheduler", rule="scale")
     return dask.config.set({"distributed.worker.profile.enabled": False})
 
 
@@ -208,7 +213,7 @@ def local_cluster(workers: int) -> Any:
     Its settings are ``local_cluster_config``'s; its dashboard takes a free port, so that
     one already on 8787 does not get in the way.
     """
-    distributed: Any = importlib.import_module("distributed")  # the [scale] extra
+    distributed: Any = require("distributed", needed_for=_DASK, field="scheduler", rule="scale")
     with local_cluster_config():
         return distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
@@ -217,15 +222,7 @@ def local_cluster(workers: int) -> Any:
 
 def _client(scheduler: str) -> tuple[Any, Any]:
     """A Dask client for ``local``, ``local:N`` or a scheduler's address, and its cluster."""
-    try:
-        distributed: Any = importlib.import_module("distributed")  # the [scale] extra
-    except ImportError:
-        raise SchedulerError(
-            "Dask is not installed: pip install 'community-governance[scale]'",
-            field="scheduler",
-            rule="scale",
-            zh="未安装 Dask：pip install 'community-governance[scale]'",
-        ) from None
+    distributed: Any = require("distributed", needed_for=_DASK, field="scheduler", rule="scale")
     if scheduler == "local" or scheduler.startswith("local:"):
         count = scheduler.partition(":")[2]
         if count and not (count.isascii() and count.isdigit() and int(count) > 0):
@@ -418,8 +415,8 @@ def province_frame(directory: Path | str, *, policy: Policy | None = None) -> An
 
     Nothing is read until it is computed; each partition is evaluated where Dask runs it.
     """
-    dask: Any = importlib.import_module("dask")  # the [scale] extra
-    dd: Any = importlib.import_module("dask.dataframe")
+    dask: Any = require("dask", needed_for=_DASK, field="scheduler", rule="scale")
+    dd: Any = require("dask.dataframe", needed_for=_DASK, field="scheduler", rule="scale")
 
     source = str(Path(directory))
     manifest = read_manifest(source)

@@ -26,10 +26,12 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from community_governance.errors import ParseError
+from community_governance.extras import require
 from community_governance.tables.text import (
     Encoding,
     decode,
@@ -334,15 +336,12 @@ def _json_records(text: str, source: str, rule: str) -> Iterator[tuple[str, Sequ
 def _xlsx_records(
     data: bytes, source: str, sheet: str | None, rule: str
 ) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
-    try:
-        import openpyxl  # noqa: PLC0415 - an optional extra
-    except ModuleNotFoundError:  # pragma: no cover - exercised only without the extra
-        raise ParseError(
-            "reading Excel workbooks needs the [excel] extra (openpyxl)",
-            field=source,
-            rule=rule,
-            zh="读取 Excel 工作簿需要 [excel] 附加组件（openpyxl）",
-        ) from None
+    openpyxl: Any = require(
+        "openpyxl",
+        needed_for=("reading Excel workbooks", "读取 Excel 工作簿"),
+        field=source,
+        rule=rule,
+    )
     import zipfile  # noqa: PLC0415 - only workbooks need it
 
     try:

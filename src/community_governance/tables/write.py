@@ -13,9 +13,9 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
-from community_governance.errors import ParseError
+from community_governance.extras import require
 from community_governance.tables.kinds import TableKind
 
 __all__ = ["Sheet", "write_table", "write_workbook"]
@@ -71,16 +71,14 @@ def write_workbook(
     ``choices`` gives drop-down lists by column code; ``numbers`` a decimal range and
     places (a score's scale) by column code.
     """
-    try:
-        import openpyxl  # noqa: PLC0415 - an optional extra
-        from openpyxl.utils import get_column_letter  # noqa: PLC0415
-        from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
-    except ModuleNotFoundError:  # pragma: no cover - exercised only without the extra
-        raise ParseError(
-            "writing Excel workbooks needs the [excel] extra (openpyxl)",
-            field="xlsx",
-            zh="写出 Excel 工作簿需要 [excel] 附加组件（openpyxl）",
-        ) from None
+    openpyxl: Any = require(
+        "openpyxl",
+        needed_for=("writing Excel workbooks", "写出 Excel 工作簿"),
+        field="xlsx",
+        rule="E-1",
+    )
+    get_column_letter = openpyxl.utils.get_column_letter
+    DataValidation = openpyxl.worksheet.datavalidation.DataValidation  # noqa: N806 - a class
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
     lists = None
