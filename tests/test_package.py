@@ -109,3 +109,32 @@ def test_the_core_install_loads_no_scale_module() -> None:
     """The package, its evaluation and province layers load no Dask, pyarrow or NumPy."""
     imports = "community_governance, community_governance.evaluation, community_governance.province"
     assert _loaded(imports, ("dask", "distributed", "pyarrow", "numpy", "pandas")) == ""
+
+
+def test_the_version_is_a_release_and_the_changelog_has_its_section() -> None:
+    """The package's metadata carries a release version, and CHANGELOG.md its section."""
+    from importlib.metadata import version  # noqa: PLC0415
+
+    assert version("community-governance") == cg.__version__
+    major, minor, patch = (int(part) for part in cg.__version__.split("."))
+    assert (major, minor, patch) >= (0, 1, 0)
+    changelog = (Path(cg.__file__).parents[2] / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## {cg.__version__} — " in changelog
+
+
+def test_news_fragments_build_into_the_changelog() -> None:
+    """``towncrier build --draft`` gathers the fragments of changelog.d/ under their types."""
+    root = Path(cg.__file__).parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "towncrier", "build", "--draft", "--version", "9.9.9"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "## 9.9.9 — " in done.stdout
+    fragments = [p for p in (root / "changelog.d").iterdir() if p.name != "README.md"]
+    for fragment in fragments:
+        first = fragment.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first[:40] in done.stdout
