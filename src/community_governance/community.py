@@ -117,6 +117,12 @@ class Quarter:
             return Quarter(self.year + 1, 1)
         return Quarter(self.year, self.number + 1)
 
+    def previous(self) -> Quarter:
+        """The quarter before."""
+        if self.number == 1:
+            return Quarter(self.year - 1, 4)
+        return Quarter(self.year, self.number - 1)
+
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
 

@@ -35,6 +35,7 @@ LISTINGS: dict[str, Callable[[Path], list[str]]] = {
     "policy show": lambda _: ["policy", "show"],
     "policy diff": lambda d: ["policy", "diff", "xiamen-127", str(d / "changed.toml")],
     "catalogue": lambda _: ["catalogue"],
+    "rules": lambda _: ["rules"],
 }
 
 

@@ -22,12 +22,13 @@ from community_governance.cli.options import (
     named_policy,
     policy_option,
 )
-from community_governance.cli.spreadsheet import listing_options, write_rows
+from community_governance.cli.spreadsheet import emit, listing_options, write_rows
 from community_governance.numbers import exact_json, json_number
 from community_governance.policy import (
     DEFAULT_POLICY,
     PolicySnapshot,
     available_policies,
+    default_policy,
     diff,
     load_policy,
 )
@@ -214,6 +215,51 @@ def catalogue(
         for entry in shown.entries.values():
             indent = "  " if entry.parent else ""
             click.echo(f"{entry.rule}  {indent}{entry.entry_id}  {entry.name(language)}")
+
+
+@cli.command(
+    "rules", help="List the rules, the mechanism's and installed packages', with their parameters."
+)
+@listing_options()
+@lang_option
+@click.option(
+    "--policy",
+    "policy_name",
+    default=None,
+    help="Read the parameters from this installed policy or .toml file (default: the shipped).",
+)
+def rules(
+    fmt: str, excel: bool, out: Path | None, lang: Lang | None, policy_name: str | None
+) -> None:
+    """Show the rules: id, statement, parameters, where implemented."""
+    from community_governance.cli.listings import RULE_COLUMNS, rule_rows
+    from community_governance.rules import extend
+
+    language = lang or default_lang()
+    policy = extend(named_policy(policy_name) if policy_name else default_policy())
+    rows = rule_rows(policy, language)
+    if fmt in ("csv", "xlsx"):
+        write_rows(
+            RULE_COLUMNS,
+            rows,
+            fmt=fmt,
+            lang=language,
+            sheet=("规则", "rules"),
+            excel=excel,
+            out=out,
+        )
+        return
+    if fmt == "json":
+        emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", out)
+        return
+    labels = ("参数", "实现") if language == "zh" else ("parameters", "implemented by")
+    lines = []
+    for row in rows:
+        lines.append(f"{row['rule']:<6} {row['title']}")
+        for label, key in zip(labels, ("parameters", "implemented_by"), strict=True):
+            if row[key]:
+                lines.append(f"       {label}: {row[key]}")
+    emit("\n".join(lines) + "\n", out)
 
 
 @cli.command("demo", help="Run a whole quarter on the demo community and show the results.")

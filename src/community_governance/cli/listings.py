@@ -19,9 +19,11 @@ __all__ = [
     "CATALOGUE_COLUMNS",
     "DIFF_COLUMNS",
     "POLICY_COLUMNS",
+    "RULE_COLUMNS",
     "catalogue_rows",
     "diff_rows",
     "policy_rows",
+    "rule_rows",
 ]
 
 #: A policy's parameters, one row per validity window.
@@ -53,6 +55,35 @@ CATALOGUE_COLUMNS = {
     "groups": "服务对象",
     "source": "来源",
 }
+
+
+#: The rules, shipped and installed: one row per rule.
+RULE_COLUMNS = {
+    "rule": "规则",
+    "title": "内容",
+    "parameters": "参数",
+    "implemented_by": "实现",
+    "source": "出处",
+}
+
+
+def rule_rows(policy: Policy, lang: Lang) -> list[dict[str, object]]:
+    """Every rule, shipped then installed, with the policy's parameters that cite it."""
+    from community_governance.rules import all_rules
+
+    cited: dict[str, list[str]] = {}
+    for name, parameter in policy.parameters.items():
+        cited.setdefault(parameter.rule, []).append(name)
+    return [
+        {
+            "rule": rule.id,
+            "title": rule.title(lang),
+            "parameters": "; ".join(sorted(cited.get(rule.id, ()))),
+            "implemented_by": "; ".join(rule.implemented_by),
+            "source": rule.source,
+        }
+        for rule in all_rules()
+    ]
 
 
 def _day(value: dt.date | None) -> str | None:

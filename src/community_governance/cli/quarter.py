@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -185,8 +186,29 @@ def evaluate(
 @format_option(
     ("table", "json", "text"), "table for people (text is its former name), json for programs."
 )
-def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
-    """Explain a scorecard."""
+@click.option(
+    "--history",
+    "history",
+    multiple=True,
+    metavar="RESULT.json",
+    help="An earlier quarter's result of the same community (repeat it): the rules of "
+    "installed packages that look back are explained too.",
+)
+@click.option(
+    "--policy",
+    "policy_name",
+    default=None,
+    help="The installed policy or .toml file those rules read (default: the shipped).",
+)
+def explain(
+    result_path: str,
+    unit: str,
+    lang: Lang | None,
+    fmt: str,
+    history: tuple[str, ...],
+    policy_name: str | None,
+) -> None:
+    """Explain a scorecard, and what installed rule sets decide for the unit."""
     from community_governance.errors import UnknownUnitError
 
     result = load_document_file(result_path, "quarter-result").to_domain()
@@ -196,7 +218,32 @@ def explain(result_path: str, unit: str, lang: Lang | None, fmt: str) -> None:
         raise UnknownUnitError(
             f"{unit!r} is not in the result", field="unit", rule="E-1", zh=f"{unit!r} 不在此结果中"
         ) from None
+    explanations = [card.explanation]
+    if history:
+        explanations += _local_decisions(result, history, unit, policy_name)
     if fmt == "json":
-        click.echo(card.explanation.to_json())
+        if history:
+            click.echo("[" + ",\n".join(e.to_json() for e in explanations) + "]")
+        else:
+            click.echo(card.explanation.to_json())
     else:
-        click.echo(card.explanation.to_text(lang or default_lang()))
+        click.echo("\n\n".join(e.to_text(lang or default_lang()) for e in explanations))
+
+
+def _local_decisions(
+    result: Any, history: tuple[str, ...], unit: str, policy_name: str | None
+) -> list[Any]:
+    """What every installed rule set decides for ``unit`` over the community's history."""
+    from community_governance.evaluation import QuarterHistory
+    from community_governance.policy import default_policy
+    from community_governance.rules import extend, installed_rule_sets
+
+    earlier = [load_document_file(path, "quarter-result").to_domain() for path in history]
+    quarters = QuarterHistory.of([*earlier, result])
+    policy = extend(named_policy(policy_name) if policy_name else default_policy())
+    decided = (
+        s.explain_unit(quarters, policy, unit)
+        for s in installed_rule_sets()
+        if s.explain_unit is not None
+    )
+    return [explanation for explanation in decided if explanation is not None]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         grade_of as grade_of,
         rank as rank,
     )
+    from community_governance.evaluation.history import QuarterHistory as QuarterHistory
     from community_governance.evaluation.quarter import (
         QuarterResult as QuarterResult,
         Scorecard as Scorecard,

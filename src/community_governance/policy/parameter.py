@@ -23,6 +23,7 @@ from community_governance.explain import ParameterUse, Text, render_value
 from community_governance.numbers import format_fraction, json_number
 from community_governance.policy.schema import LOCAL_PREFIX, SPECS
 from community_governance.policy.values import AnyKind, Kind, fail
+from community_governance.rules import is_rule_id
 
 __all__ = [
     "Parameter",
@@ -37,11 +38,6 @@ __all__ = [
     "read_window",
 ]
 
-_RULE_IDS = frozenset(
-    f"{p}-{n}"
-    for p, top in zip("PMCERS", (2, 6, 4, 6, 3, 7), strict=True)
-    for n in range(1, top + 1)
-)
 _ANY = AnyKind()
 
 
@@ -188,7 +184,7 @@ def read_note(raw: object, where: str, rule: str) -> Text:
 
 
 def read_rule(raw: object, where: str, name: str) -> str:
-    """The rule ID a parameter implements: the mechanism's for a known name, else LOCAL-..."""
+    """The rule ID a parameter implements: the mechanism's for a known name, else a rule's."""
     if not isinstance(raw, str) or not raw.strip():
         raise fail(
             where,
@@ -204,14 +200,13 @@ def read_rule(raw: object, where: str, name: str) -> str:
             f"parameter {name} implements {spec.rule}, not {raw}",
             zh=f"参数 {name} 实现的是 {spec.rule}，不是 {raw}",
         )
-    if spec is None and raw in _RULE_IDS:
-        return raw
-    if spec is None and not raw.startswith("LOCAL-"):
+    if spec is None and not is_rule_id(raw):
         raise fail(
             where,
             "policy",
-            f"{raw!r} is neither a rule ID of the mechanism nor a LOCAL-... ID",
-            zh=f"{raw!r} 既不是本机制的规则编号，也不是 LOCAL-... 编号",
+            f"{raw!r} is not a rule of the mechanism or of an installed rule set, "
+            "nor a LOCAL-... ID",
+            zh=f"{raw!r} 既不是本机制或已安装规则集的规则编号，也不是 LOCAL-... 编号",
         )
     return raw
 

@@ -316,13 +316,16 @@ class PolicySnapshot:
         return view
 
     def value(self, name: str) -> Any:
-        """The value of parameter ``name`` (recorded, on a traced view).
+        """The value of parameter ``name``, the library's or a ``local.`` one (recorded).
+
+        A traced view records the read, so a rule set's parameters are cited in its
+        explanation as the library's are in its own.
 
         Raises:
-            PolicyError: no such parameter.
+            PolicyError: no such parameter on this date.
         """
         try:
-            value = self._values[name]
+            value = self.local[name] if name.startswith(LOCAL_PREFIX) else self._values[name]
         except KeyError:
             raise fail(
                 name,

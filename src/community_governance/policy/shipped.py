@@ -1,7 +1,7 @@
 """The shipped policies, parsed from ``data/*.toml`` (generated; P, all rules).
 
-Do not edit: ``python tests/policy/test_shipped.py`` rewrites this file from the TOML,
-and a test keeps the two equal. Loading the default policy from here needs no TOML
+Do not edit: ``python tools/generate.py`` rewrites this file from the TOML, and a
+test keeps the two equal. Loading the default policy from here needs no TOML
 parser and no file read.
 """
 
