@@ -24,6 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from community_governance.errors import ExactnessError, ParseError
+from community_governance.evaluation import kernel
 from community_governance.vocabulary import BilingualEnum
 
 __all__ = [
@@ -321,15 +322,9 @@ def round_ratio(
             rule="exact",
             zh="比值的分母须为正数",
         )
-    whole, remainder = divmod(abs(numerator) * 10**places, denominator)
-    twice = 2 * remainder
-    if twice > denominator or (
-        twice == denominator and (mode is RoundingMode.HALF_UP or whole % 2 == 1)
-    ):
-        whole += 1
-    sign = 1 if numerator < 0 and whole != 0 else 0
-    digits = tuple(int(d) for d in str(whole))
-    return Decimal((sign, digits, -places))
+    return kernel.round_ratio(
+        numerator, denominator, places, half_even=mode is RoundingMode.HALF_EVEN
+    )
 
 
 def format_fraction(value: Fraction) -> str:

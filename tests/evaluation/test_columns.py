@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ from community_governance.evaluation import (
     draw_sample,
     evaluate_quarter,
 )
-from community_governance.evaluation.columns import int_weights, peer_part, weighted_total
+from community_governance.evaluation.kernel import combine, int_weights, peer_mean
 from community_governance.numbers import round_exact, round_ratio
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Component, Dimension
@@ -179,10 +180,14 @@ def test_integer_weights_peer_parts_and_totals_are_exact() -> None:
     rules = BASE.at(Q3.end)
     assert int_weights(rules.dimension_weights, tuple(Dimension)) == (1, 1, 1, 1, 1, 1)
     assert int_weights(rules.component_weights, tuple(Component)) == (1, 4, 5)
-    part = peer_part([(80, 1), (85, 1), (78, 1), (87, 1)], trim=True)
-    assert part.ratio == (165, 2)
-    assert part.trimmed
-    assert weighted_total([(1, (90, 1)), (4, (165, 2)), (5, (442, 5))]) == (8620, 100)
+    assert peer_mean([(80, 1), (85, 1), (78, 1), (87, 1)], trim=True) == (165, 2)
+    combined = combine(
+        {"self": (90, 1), "peer": (165, 2), "public": (442, 5)},
+        {"self": Fraction(1, 10), "peer": Fraction(4, 10), "public": Fraction(5, 10)},
+        reweight=False,
+    )
+    assert combined is not None
+    assert (combined.numerator, combined.denominator, combined.missing) == (8620, 100, ())
 
 
 @given(

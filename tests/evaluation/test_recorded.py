@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance import default_policy
 from community_governance.evaluation import Rating, RatingBook, evaluate_quarter
-from community_governance.evaluation.columns import int_weights, rating_ratio
+from community_governance.evaluation.kernel import int_weights, rating_ratio
 from community_governance.frozen import FrozenMap, LazyMap
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, Dimension

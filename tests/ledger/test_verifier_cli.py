@@ -127,7 +127,8 @@ def _quarter(reported: str, exact: str, mode: str = "half_up") -> list[dict[str,
                     "final": {
                         "components": {"self": "2", "peer": "3", "public": None},
                         "weights": {"self": "1/2", "peer": "1/2", "public": "0"},
-                        "reweighted": False,
+                        # no survey part: re-weighted away, as the library records it
+                        "reweighted": True,
                         "exact": exact,
                         "reported": reported,
                     },
@@ -170,7 +171,7 @@ def test_a_tie_is_recomputed_in_the_recorded_mode(
 
 
 def test_weights_other_than_the_policys_are_named() -> None:
-    """E-5: a card not re-weighted must use the policy's weights; every such card is named."""
+    """E-5: a card's weights must be the policy's, re-weighted as recorded; each is named."""
     records = _quarter("3", "5/2")
     cards = records[-1]["data"]["result"]["scorecards"]
     cards[0]["final"]["weights"] = {"self": "1", "peer": "0", "public": "0"}

@@ -33,13 +33,14 @@ from community_governance.errors import (
     UnknownProjectError,
     UnknownUnitError,
 )
-from community_governance.evaluation.columns import Ratio, int_weights, on_scale, unit_final
-from community_governance.evaluation.grading import rank
+from community_governance.evaluation.columns import on_scale, unit_final
+from community_governance.evaluation.grading import grade_at, grade_basis, rank
+from community_governance.evaluation.kernel import Ratio, int_weights, public_mean
 from community_governance.frozen import FrozenMap
 from community_governance.numbers import as_score, round_ratio
 from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import Component, Dimension, GradeBasis, SurveyAttribution
+from community_governance.vocabulary import Component, Dimension, SurveyAttribution
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -206,8 +207,7 @@ def score_community(
         u: round_ratio(f.numerator, f.denominator, p.rounding_places, p.rounding_mode)
         for u, f in finals.items()
     }
-    rounded = p.grade_basis is GradeBasis.ROUNDED
-    basis = {u: Fraction(reported[u]) if rounded else f.exact for u, f in finals.items()}
+    basis = {u: grade_basis(f.exact, reported[u], p) for u, f in finals.items()}
     ranks = rank(basis)
     for unit in sorted(entry.units, key=lambda u: (ranks[u], u)):
         final = finals[unit]
@@ -221,7 +221,7 @@ def score_community(
         out.numerator.append(final.numerator // divisor)
         out.denominator.append(final.denominator // divisor)
         out.reported.append(int(reported[unit].scaleb(p.rounding_places)))
-        out.grade.append(next(b.grade for b in p.grade_bands if basis[unit] >= b.minimum).code)
+        out.grade.append(grade_at(basis[unit], p).code)
         out.rank.append(ranks[unit])
 
 
@@ -446,7 +446,7 @@ def public_parts(entry: CommunityRows, snapshot: PolicySnapshot) -> dict[str, Ra
             ]
         if scores:
             total = sum(scores, Fraction(0))
-            public[unit] = (total.numerator, total.denominator * len(scores))
+            public[unit] = public_mean(total.numerator, len(scores), total.denominator)
     return public
 
 

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from community_governance.evaluation.city_arrays import Recorded, Units
 from community_governance.evaluation.city_rows import CommunityRows, Scored, score_community
-from community_governance.evaluation.columns import int_weights
+from community_governance.evaluation.kernel import int_weights, public_mean
 from community_governance.numbers import RoundingMode
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import (
@@ -297,9 +297,8 @@ def _by_rows(
                     int(s) if s >= 0 else None for s in scores
                 ]
             if pub_count[ratee]:
-                public[ratee_name] = (
-                    int(pub_total[ratee]),
-                    survey.unit * int(pub_count[ratee]),
+                public[ratee_name] = public_mean(
+                    int(pub_total[ratee]), int(pub_count[ratee]), survey.unit
                 )
         score_community(units.communities[code], rows, public, p, out)
     return out

@@ -13,22 +13,26 @@ tests compare the two on random quarters.
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar, cast
+from typing import cast
 
 import attrs
 
 from community_governance.errors import ScoreOutOfRangeError
+from community_governance.evaluation.kernel import (
+    Ratio,
+    combine,
+    peer_mean,
+    rating_ratio,
+    trims,
+)
 from community_governance.evaluation.scoring import missing_component_error
 from community_governance.numbers import format_fraction
 from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import (
-    BilingualEnum,
     Component,
     Dimension,
     MissingComponentRule,
@@ -36,33 +40,16 @@ from community_governance.vocabulary import (
 )
 
 __all__ = [
-    "PeerPart",
-    "Ratio",
     "UnitFinal",
     "final_of_ratios",
-    "int_weights",
     "on_scale",
-    "peer_part",
-    "rating_ratio",
     "scaled",
     "score_units",
     "unit_final",
-    "weighted_total",
     "zero_weight_error",
 ]
 
-E = TypeVar("E", bound=BilingualEnum)
-
-#: An exact value as (numerator, denominator), denominator positive, not reduced.
-Ratio = tuple[int, int]
-
 _DIMENSIONS = tuple(Dimension)
-
-
-def int_weights(weights: Mapping[E, Fraction], order: Sequence[E]) -> tuple[int, ...]:
-    """``weights`` in ``order`` as integers over their common denominator (1/6 each → 1 each)."""
-    common = math.lcm(*(weights[key].denominator for key in order))
-    return tuple(weights[key].numerator * (common // weights[key].denominator) for key in order)
 
 
 def _whose(pair: tuple[str, str] | None) -> tuple[str, str]:
@@ -141,59 +128,6 @@ def zero_weight_error(rater: str, ratee: str) -> ScoreOutOfRangeError:
     )
 
 
-def rating_ratio(units: Sequence[int | None], weights: Sequence[int], unit: int) -> Ratio | None:
-    """A rating's score (E-2): the weighted mean of the rated dimensions, or ``None``.
-
-    ``None`` where every rated dimension has weight zero (the rule's error case).
-    """
-    if None not in units:  # the common case, summed in C
-        denominator = sum(weights)
-        if denominator == 0:
-            return None
-        return sum(map(operator.mul, units, weights)), denominator * unit
-    numerator = denominator = 0
-    for value, weight in zip(units, weights, strict=True):
-        if value is not None:
-            numerator += weight * value
-            denominator += weight
-    if denominator == 0:
-        return None
-    return numerator, denominator * unit
-
-
-@attrs.frozen
-class PeerPart:
-    """The peer component over a common denominator, and whether it was trimmed (E-3, E-5)."""
-
-    ratio: Ratio
-    trimmed: bool
-
-
-def peer_part(ratios: Sequence[Ratio], *, trim: bool) -> PeerPart:
-    """The mean of the peer rating scores; without one highest and one lowest if ``trim``."""
-    denominators = {den for _, den in ratios}
-    if len(denominators) == 1:  # every rating rates the same dimensions: no rescaling
-        (common,) = denominators
-        scaled = [num for num, _ in ratios]
-    else:
-        common = math.lcm(*denominators)
-        scaled = [num * (common // den) for num, den in ratios]
-    if trim:
-        scaled.sort()
-        scaled = scaled[1:-1]
-    return PeerPart((sum(scaled), common * len(scaled)), trim)
-
-
-def weighted_total(parts: Sequence[tuple[int, Ratio]]) -> Ratio:
-    """Σ weight·value over one common denominator; the weights are integers over their sum.
-
-    Returns (numerator, denominator) with the weights' sum folded into the denominator.
-    """
-    common = math.lcm(*(den for _, (_, den) in parts))
-    numerator = sum(weight * num * (common // den) for weight, (num, den) in parts)
-    return numerator, common * sum(weight for weight, _ in parts)
-
-
 @attrs.frozen
 class UnitFinal:
     """A unit's final score in integers (E-5): ``numerator / denominator``, not reduced.
@@ -257,7 +191,6 @@ def unit_final(
         peers=[(r, rating_ratio(s, dimension_weights, scale_unit)) for r, s in peers],
         public=public,
         policy=policy,
-        component_weights=int_weights(policy.component_weights, _COMPONENTS),
     )
 
 
@@ -268,7 +201,6 @@ def final_of_ratios(
     peers: Sequence[tuple[str, Ratio | None]],
     public: Ratio | None,
     policy: PolicySnapshot,
-    component_weights: Sequence[int],
 ) -> UnitFinal:
     """``unit_final`` from the ratings' scores (``rating_ratio``) already computed.
 
@@ -288,27 +220,22 @@ def final_of_ratios(
     if None in peer_ratios:
         raise zero_weight_error(next(r for r, ratio in peers if ratio is None), unit)
     if len(peer_ratios) >= policy.peer_min_raters:
-        trim = (
-            policy.peer_aggregation is PeerAggregation.TRIMMED
-            and len(peer_ratios) >= policy.trim_min_raters
+        trim = policy.peer_aggregation is PeerAggregation.TRIMMED and trims(
+            len(peer_ratios), policy.trim_min_raters
         )
-        ratios[Component.PEER] = peer_part(cast("list[Ratio]", peer_ratios), trim=trim).ratio
+        ratios[Component.PEER] = peer_mean(cast("list[Ratio]", peer_ratios), trim=trim)
     if public is not None:
         ratios[Component.PUBLIC] = public
-    weights: Mapping[Component, Fraction] = policy.component_weights
     missing = [c for c in _COMPONENTS if c not in ratios]
-    if missing:
-        present = sum((w for c, w in weights.items() if c in ratios), Fraction(0))
-        if policy.missing_component is MissingComponentRule.ERROR or present == 0:
-            raise missing_component_error(unit, missing, len(peers), policy.peer_min_raters)
-        weights = {c: (w / present if c in ratios else Fraction(0)) for c, w in weights.items()}
-    numerator, denominator = weighted_total(
-        [(w, ratios[c]) for c, w in zip(_COMPONENTS, component_weights, strict=True) if c in ratios]
-    )
+    # The rule is read only where it decides something: a component is missing.
+    reweight = bool(missing) and policy.missing_component is not MissingComponentRule.ERROR
+    combined = combine(ratios, policy.component_weights, reweight=reweight)
+    if combined is None:
+        raise missing_component_error(unit, missing, len(peers), policy.peer_min_raters)
     return UnitFinal(
-        numerator,
-        denominator,
+        combined.numerator,
+        combined.denominator,
         {c: ratios.get(c) for c in _COMPONENTS},
-        weights,
-        bool(missing),
+        combined.weights,
+        bool(combined.missing),
     )

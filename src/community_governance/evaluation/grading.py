@@ -13,13 +13,14 @@ takes up once the results take effect.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 import attrs
 
 from community_governance.community import Quarter
+from community_governance.errors import PolicyError
+from community_governance.evaluation import kernel
 from community_governance.evaluation.scoring import FinalScore
 from community_governance.explain import ExplanationBuilder
 from community_governance.policy.loader import resolve
@@ -27,7 +28,16 @@ from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Grade, GradeBasis
 
-__all__ = ["RANKING_RULE", "Award", "RectificationOrder", "grade_basis_value", "grade_of", "rank"]
+__all__ = [
+    "RANKING_RULE",
+    "Award",
+    "RectificationOrder",
+    "grade_at",
+    "grade_basis",
+    "grade_basis_value",
+    "grade_of",
+    "rank",
+]
 
 #: The tie rule of the ranking, in words.
 RANKING_RULE = (
@@ -66,6 +76,29 @@ class RectificationOrder:
     weakest: tuple[str, ...] = ()
 
 
+def grade_basis(exact: Fraction, reported: Decimal, policy: PolicySnapshot) -> Fraction:
+    """The score that grades and ranks compare: reported or exact, as the policy says (E-6)."""
+    return Fraction(reported) if policy.grade_basis is GradeBasis.ROUNDED else exact
+
+
+def grade_at(value: Fraction, policy: PolicySnapshot) -> Grade:
+    """The grade of the first band (best first) whose minimum ``value`` reaches (E-6).
+
+    Raises:
+        PolicyError: no band reaches down to ``value`` (a policy's bands must cover its scale).
+    """
+    bands = policy.grade_bands
+    index = kernel.band_of(value, [b.minimum for b in bands])
+    if index is None:
+        raise PolicyError(
+            f"{value} is below every grade band",
+            field="evaluation.grades.bands",
+            rule="E-6",
+            zh=f"{value} 低于所有等级分数线",
+        )
+    return bands[index].grade
+
+
 def grade_basis_value(
     final: FinalScore,
     policy: Policy | PolicySnapshot | None = None,
@@ -73,10 +106,8 @@ def grade_basis_value(
     at: dt.date | None = None,
     builder: ExplanationBuilder | None = None,
 ) -> Fraction:
-    """The score that grades and ranks compare: reported or exact, as the policy says (E-6)."""
-    if resolve(policy, at, builder).grade_basis is GradeBasis.ROUNDED:
-        return Fraction(final.reported)
-    return final.exact
+    """The score that grades and ranks compare for ``final`` (E-6)."""
+    return grade_basis(final.exact, final.reported, resolve(policy, at, builder))
 
 
 def grade_of(
@@ -89,18 +120,11 @@ def grade_of(
     """The grade whose band holds the unit's score (E-6)."""
     p = resolve(policy, at, builder)
     value = grade_basis_value(final, p, builder=builder)
-    grade = next(b.grade for b in p.grade_bands if value >= b.minimum)
+    grade = grade_at(value, p)
     if builder is not None:
         builder.step(f"定级：{grade.zh}", f"grade: {grade.en}", value, rule="E-6")
     return grade
 
 
-def rank(values: Mapping[str, Fraction | Decimal]) -> dict[str, int]:
-    """Standard competition ranking of ``values`` (highest first; ties share the best rank)."""
-    ordered = sorted(values, key=lambda unit: (-values[unit], unit))
-    ranks: dict[str, int] = {}
-    for position, unit in enumerate(ordered, start=1):
-        previous = ordered[position - 2] if position > 1 else None
-        same = previous is not None and values[previous] == values[unit]
-        ranks[unit] = ranks[previous] if same and previous is not None else position
-    return ranks
+#: Standard competition ranking (E-6); its one home is the kernel.
+rank = kernel.rank

@@ -23,6 +23,8 @@ from community_governance.community import Community, Quarter
 from community_governance.evaluation.grading import (
     Award,
     RectificationOrder,
+    grade_at,
+    grade_basis,
     rank,
 )
 from community_governance.evaluation.ratings import RatingBook
@@ -39,7 +41,6 @@ from community_governance.vocabulary import (
     Component,
     Dimension,
     Grade,
-    GradeBasis,
 )
 
 __all__ = ["QuarterResult", "Scorecard", "evaluate_quarter"]
@@ -243,20 +244,15 @@ def evaluate_quarter(
     }
     finals = {unit: context.final(unit, explanations[unit]) for unit in context.unit_ids}
     # What grades and ranks compare (E-6): the reported or the exact score; both are exact.
-    basis: dict[str, Fraction | Decimal] = (
-        {u: f.reported for u, f in finals.items()}
-        if snapshot.grade_basis is GradeBasis.ROUNDED
-        else {u: f.exact for u, f in finals.items()}
-    )
+    basis = {u: grade_basis(f.exact, f.reported, snapshot) for u, f in finals.items()}
     ranks.update(rank(basis))
-    bands = snapshot.grade_bands
     award_grades, order_grades = snapshot.award_grades, snapshot.rectification_grades
     cards: list[Scorecard] = []
     awards: list[Award] = []
     orders: list[RectificationOrder] = []
     for unit in sorted(context.unit_ids, key=lambda u: (ranks[u], u)):
         final = finals[unit]
-        grade = next(b.grade for b in bands if basis[unit] >= b.minimum)
+        grade = grade_at(basis[unit], snapshot)
         peer_dimensions = LazyMap(functools.partial(context.peer_dimensions, unit))
         if grade in award_grades:
             awards.append(Award(unit, quarter, grade, final.reported))

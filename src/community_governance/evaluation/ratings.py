@@ -32,13 +32,8 @@ from community_governance.errors import (
     ParseError,
     PeerRatesItselfError,
 )
-from community_governance.evaluation.columns import (
-    int_weights,
-    on_scale,
-    rating_ratio,
-    score_units,
-    zero_weight_error,
-)
+from community_governance.evaluation.columns import on_scale, score_units, zero_weight_error
+from community_governance.evaluation.kernel import int_weights, rating_ratio
 from community_governance.explain import ExplanationBuilder
 from community_governance.frozen import FrozenMap, as_tuple, read_only
 from community_governance.numbers import as_score

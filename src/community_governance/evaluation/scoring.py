@@ -25,6 +25,7 @@ from fractions import Fraction
 import attrs
 
 from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
+from community_governance.evaluation import kernel
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import Deferred, deferred, read_only
 from community_governance.numbers import as_fraction, as_score, round_exact
@@ -46,6 +47,10 @@ def _exact_scores(values: Iterable[object], field: str) -> tuple[Fraction, ...]:
     return tuple(out)
 
 
+def _ratio(value: Fraction) -> kernel.Ratio:
+    return value.numerator, value.denominator
+
+
 def peer_mean(
     scores: Iterable[Fraction | Decimal | int | str],
     policy: Policy | PolicySnapshot | None = None,
@@ -64,9 +69,10 @@ def peer_mean(
             "no peer ratings", field="peer_scores", rule="E-3", zh="没有互评"
         )
     p = resolve(policy, at, builder)
-    trimmed = p.peer_aggregation is PeerAggregation.TRIMMED and len(values) >= p.trim_min_raters
-    used = values[1:-1] if trimmed else values
-    mean = sum(used, Fraction(0)) / len(used)
+    trimmed = p.peer_aggregation is PeerAggregation.TRIMMED and kernel.trims(
+        len(values), p.trim_min_raters
+    )
+    mean = Fraction(*kernel.peer_mean([_ratio(v) for v in values], trim=trimmed))
     if builder is not None:
         if trimmed:
             builder.step(
@@ -204,31 +210,35 @@ def final_score(
     if len(peers) >= p.peer_min_raters:
         components[Component.PEER] = peer_mean(peers, p, b)
     if public:
-        components[Component.PUBLIC] = sum(public, Fraction(0)) / len(public)
+        total = sum(public, Fraction(0))
+        mean = kernel.public_mean(total.numerator, len(public), total.denominator)
+        components[Component.PUBLIC] = Fraction(*mean)
         b.step(
             f"{len(public)} 份民意测评答卷的平均分",
             f"mean of {len(public)} survey answers",
             components[Component.PUBLIC],
             rule="E-4",
         )
-    weights = dict(p.component_weights)
     missing = [c for c, v in components.items() if v is None]
-    reweighted = False
+    combined = kernel.combine(
+        {c: None if v is None else _ratio(v) for c, v in components.items()},
+        p.component_weights,
+        # The rule is read only where it decides something: a component is missing.
+        reweight=bool(missing) and p.missing_component is not MissingComponentRule.ERROR,
+    )
+    if combined is None:
+        raise missing_component_error(unit, missing, len(peers), p.peer_min_raters)
+    weights = combined.weights
+    reweighted = bool(missing)
     if missing:
-        labels = ", ".join(c.en for c in missing)
-        present = sum((w for c, w in weights.items() if c not in missing), Fraction(0))
-        if p.missing_component is MissingComponentRule.ERROR or present == 0:
-            raise missing_component_error(unit, missing, len(peers), p.peer_min_raters)
-        weights = {c: (Fraction(0) if c in missing else w / present) for c, w in weights.items()}
-        reweighted = True
         b.flag("reweighted")
         b.step(
             f"缺少{'、'.join(c.zh for c in missing)}，其余权重按比例放大",
-            f"missing {labels}; remaining weights scaled to sum to 1",
+            f"missing {', '.join(c.en for c in missing)}; remaining weights scaled to sum to 1",
             weights,
             rule="E-5",
         )
-    exact = sum((weights[c] * v for c, v in components.items() if v is not None), Fraction(0))
+    exact = Fraction(combined.numerator, combined.denominator)
     b.step("加权合计（精确值）", "weighted total (exact)", exact, rule="E-5")
     reported = round_exact(exact, p.rounding_places, p.rounding_mode)
     b.step("唯一一次修约", "the one rounding step", reported, rule="E-5")

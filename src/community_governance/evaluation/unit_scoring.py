@@ -20,10 +20,11 @@ import attrs
 
 from community_governance.community import Community, Quarter
 from community_governance.errors import EligibilityError
-from community_governance.evaluation.columns import final_of_ratios, int_weights, rating_ratio
+from community_governance.evaluation.columns import final_of_ratios
 from community_governance.evaluation.grading import (
     grade_of,
 )
+from community_governance.evaluation.kernel import int_weights, public_mean, rating_ratio
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
 from community_governance.evaluation.scoring import FinalScore, final_score
 from community_governance.evaluation.survey import Precision, Survey
@@ -122,7 +123,6 @@ class QuarterContext:
     _survey_reads: ExplanationBuilder | None = None
     #: Each rating's score (``rating_ratio``), computed once, where the columns allow.
     _ratios: Mapping[tuple[str, str], tuple[int, int] | None] = attrs.field(factory=dict)
-    _component_weights: tuple[int, ...] = ()
     #: Each unit's peer ratings as (rater, score), by rater.
     _peer_ratios: dict[str, list[tuple[str, tuple[int, int] | None]]] = attrs.field(factory=dict)
     _peers: dict[str, tuple[Rating, ...]] | None = None
@@ -167,7 +167,6 @@ class QuarterContext:
                 if kept is not None
                 else {key: rating_ratio(cols, dims, scale_unit) for key, cols in recorded.items()}
             )
-            made._component_weights = int_weights(snapshot.component_weights, tuple(Component))
             groups: dict[str, list[tuple[str, tuple[int, int] | None]]] = {u: [] for u in unit_ids}
             for (rater, ratee), ratio in made._ratios.items():
                 if rater != ratee and ratee in groups:
@@ -228,7 +227,6 @@ class QuarterContext:
             peers=self._peer_ratios[unit],
             public=self.public_means.get(unit),
             policy=self.snapshot,
-            component_weights=self._component_weights,
         )
         p = self.snapshot
         return FinalScore(
@@ -321,7 +319,7 @@ def _survey_sums(
             if unit in totals:
                 totals[unit] += sums[pid]
                 answered[unit] += counts[pid]
-    means = {u: (totals[u], common * n) if (n := answered[u]) else None for u in unit_ids}
+    means = {u: public_mean(totals[u], n, common) if (n := answered[u]) else None for u in unit_ids}
     return means, answered
 
 
@@ -339,7 +337,7 @@ def _integer_means(
     common = math.lcm(*(v.denominator for v in distinct))
     as_int = {v: v.numerator * (common // v.denominator) for v in distinct}
     return {
-        unit: (sum(as_int[v] for v in values), common * len(values)) if values else None
+        unit: public_mean(sum(as_int[v] for v in values), len(values), common) if values else None
         for unit, values in public.items()
     }
 

@@ -8,9 +8,10 @@ Usage::
 It recomputes the hash chain (naming the first bad sequence number, and
 catching truncation against a published head), then, for every evaluated
 quarter in the export, recomputes each unit's self, peer and survey components
-from the recorded ratings and survey responses, and the final score — exactly,
-with ``fractions`` — from the recorded parameters, and compares them with
-the recorded result. Given a signed head (the ``head.json`` an announcement publishes),
+from the recorded ratings and survey responses, and the final score, exactly, from the
+recorded parameters, with the library's own arithmetic (``evaluation.kernel``, which needs
+nothing but the standard library either), and compares them with the recorded result.
+Given a signed head (the ``head.json`` an announcement publishes),
 the chain must reach it with its hash; with the community's public key as well, the
 head's Ed25519 signature is checked when the ``cryptography`` package is installed (and
 said to be unchecked when it is not: the chain needs nothing but the standard library).
@@ -24,12 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from community_governance.evaluation import kernel
 from community_governance.ledger.chain import (
     HEAD_FIELDS,
     HEAD_SCHEMA,
@@ -62,22 +65,29 @@ def _fraction(text: str | None) -> Fraction | None:
     return None if text is None else Fraction(text)
 
 
-def _mean(values: Sequence[Fraction]) -> Fraction | None:
-    return sum(values, Fraction(0)) / len(values) if values else None
+def _rating(scores: Mapping[str, str | None], dims: Mapping[str, Fraction]) -> kernel.Ratio | None:
+    """A recorded rating's score (E-2), by the library's own arithmetic."""
+    order = tuple(dims)
+    values = [None if scores.get(d) is None else Fraction(scores[d]) for d in order]  # type: ignore[arg-type]
+    unit = math.lcm(*(v.denominator for v in values if v is not None))
+    units = [None if v is None else int(v * unit) for v in values]
+    return kernel.rating_ratio(units, kernel.int_weights(dims, order), unit)
 
 
-def _round(value: Fraction, places: int, mode: str) -> str:
-    # The library's one rounding step, redone with integers (this module imports no library code).
-    scaled = abs(value) * 10**places
-    whole, remainder = divmod(scaled.numerator, scaled.denominator)
-    twice = 2 * remainder
-    if twice > scaled.denominator or (
-        twice == scaled.denominator and (mode == "half_up" or whole % 2 == 1)
-    ):
-        whole += 1
-    sign = "-" if value < 0 and whole else ""
-    digits = str(whole).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
+def _peer(ratios: list[kernel.Ratio], peer: Mapping[str, Any]) -> kernel.Ratio | None:
+    """The peer part (E-3, E-5) from the recorded parameters, or ``None`` below the minimum."""
+    if len(ratios) < peer["min_raters"] or not ratios:
+        return None
+    trim = peer["aggregation"] == "trimmed" and kernel.trims(len(ratios), peer["trim_min_raters"])
+    return kernel.peer_mean(ratios, trim=trim)
+
+
+def _public(scores: list[Fraction]) -> kernel.Ratio | None:
+    """The survey part (E-4): the mean of the answers that count for the unit."""
+    if not scores:
+        return None
+    total = sum(scores, Fraction(0))
+    return kernel.public_mean(total.numerator, len(scores), total.denominator)
 
 
 def _current_ratings(ratings: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -86,21 +96,6 @@ def _current_ratings(ratings: Mapping[str, Any]) -> dict[tuple[str, str], dict[s
         rating = event["rating"]
         current[(rating["rater"], rating["ratee"])] = rating
     return current
-
-
-def _rating_score(scores: Mapping[str, str | None], weights: Mapping[str, Fraction]) -> Fraction:
-    rated = {d: Fraction(s) for d, s in scores.items() if s is not None}
-    total = sum((weights[d] for d in rated), Fraction(0))
-    return sum((weights[d] * s for d, s in rated.items()), Fraction(0)) / total
-
-
-def _peer_mean(scores: list[Fraction], peer: Mapping[str, Any]) -> Fraction | None:
-    if len(scores) < peer["min_raters"]:
-        return None
-    ordered = sorted(scores)
-    if peer["aggregation"] == "trimmed" and len(ordered) >= peer["trim_min_raters"]:
-        ordered = ordered[1:-1]
-    return _mean(ordered)
 
 
 def recompute_quarters(records: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -134,17 +129,12 @@ def _recompute(
     for card in evaluated["result"]["scorecards"]:
         unit = card["unit_id"]
         own = current.get((unit, unit))
-        components = {
-            "self": _rating_score(own["scores"], dims) if own else None,
-            "peer": _peer_mean(
-                [
-                    _rating_score(r["scores"], dims)
-                    for (a, b), r in current.items()
-                    if b == unit and a != unit
-                ],
-                params["peer"],
-            ),
-            "public": _mean(
+        peers = [r for (a, b), r in current.items() if b == unit and a != unit]
+        peer_ratios = [_rating(r["scores"], dims) for r in peers]
+        parts = {
+            "self": _rating(own["scores"], dims) if own else None,
+            "peer": None if None in peer_ratios else _peer(peer_ratios, params["peer"]),  # type: ignore[arg-type]
+            "public": _public(
                 [
                     scale[r["answer"]]
                     for r in survey["responses"]
@@ -152,18 +142,32 @@ def _recompute(
                 ]
             ),
         }
+        components = {k: None if v is None else Fraction(*v) for k, v in parts.items()}
         recorded = {k: _fraction(v) for k, v in card["final"]["components"].items()}
         if components != recorded:
             problems.append(
                 f"{stream}: {unit}: components {components} differ from the recorded {recorded}"
             )
             continue
+        combined = kernel.combine(parts, weights, reweight=True)
         used = {k: Fraction(w) for k, w in card["final"]["weights"].items()}
-        if not card["final"]["reweighted"] and used != weights:
+        if (
+            combined is None
+            or bool(combined.missing) != card["final"]["reweighted"]
+            or dict(combined.weights) != used
+        ):
             problems.append(f"{stream}: {unit}: weights differ from the policy's")
             continue
-        exact = sum((used[k] * v for k, v in components.items() if v is not None), Fraction(0))
-        reported = _round(exact, params["rounding"]["places"], params["rounding"]["mode"])
+        rounding = params["rounding"]
+        reported = str(
+            kernel.round_ratio(
+                combined.numerator,
+                combined.denominator,
+                rounding["places"],
+                half_even=rounding["mode"] == "half_even",
+            )
+        )
+        exact = Fraction(combined.numerator, combined.denominator)
         recorded_final = card["final"]["reported"]
         if exact != Fraction(card["final"]["exact"]) or reported != recorded_final:
             problems.append(f"{stream}: {unit}: final {reported} differs from {recorded_final}")
