@@ -50,10 +50,10 @@ from community_governance.evaluation import (
     evaluate_quarter,
 )
 from community_governance.evaluation.city import record_city
-from community_governance.evaluation.city_rows import INPUT_COLUMNS
 from community_governance.evaluation.ratings import Rating
 from community_governance.policy import default_policy
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.tables.city_rows import INPUT_COLUMNS
 from community_governance.vocabulary import Component, Dimension
 
 UNITS = 20

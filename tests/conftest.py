@@ -25,8 +25,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from community_governance.cli import EXIT_OK, main
-
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile(
     "ci",
@@ -119,8 +117,11 @@ def postgresql_server() -> Iterator[str]:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``demo --export`` into a fresh folder, with the failing unit's case opened.
 
-    Tests read these files; a test that changes one copies it first.
+    Tests read these files; a test that changes one copies it first. The command line is
+    imported here, when a test asks for the files, so the suite's root needs no [cli] extra.
     """
+    from community_governance.cli import EXIT_OK, main  # noqa: PLC0415
+
     folder = tmp_path_factory.mktemp("demo") / "data"
     assert main(["demo", "--export", str(folder)]) == EXIT_OK
     case = ["case", "open", str(folder / "result.json"), "market", "--at", "2026-10-15"]

@@ -1,4 +1,4 @@
-"""The benchmark scripts run from a fresh clone and end with the JSON their issues name.
+"""The benchmark scripts run from a fresh clone and end with the JSON keys they promise.
 
 Only that they run and report: their figures are measured by running them, never here.
 """

@@ -83,24 +83,26 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
         _EVALUATION_RULE_TESTS,
     ),
-    # A city in three parts, each within about an hour here: the row reader, the vectorised
-    # core, the column tables and their codes.
+    # A city in three parts, each within about an hour here: the city and its row reader,
+    # the NumPy accelerator, the whole-column reader.
     **{
         f"evaluation-city-{part}": (
-            [f"src/community_governance/evaluation/{name}.py" for name in names],
+            [f"src/community_governance/{name}.py" for name in names],
             _CITY_TESTS,
         )
         for part, names in (
-            ("rows", ("city", "city_rows")),
-            ("vector", ("city_vector",)),
-            ("arrays", ("city_arrays", "city_codes")),
+            ("rows", ("evaluation/city", "tables/city_rows")),
+            ("vector", ("evaluation/accelerated",)),
+            ("arrays", ("tables/city_arrays",)),
         )
     },
-    # The integer columns serve both a quarter (ratings, scores) and a city.
-    "evaluation-columns": (
-        ["src/community_governance/evaluation/columns.py"],
+    # The kernel serves a quarter (ratings, scores), a city and the verifier alike.
+    "evaluation-kernel": (
+        ["src/community_governance/evaluation/kernel.py"],
         [
             *_EVALUATION_RULE_TESTS,
+            "tests/test_numbers.py",
+            "tests/ledger/test_verifier_scores.py",
             "tests/evaluation/test_columns.py",
             "tests/evaluation/test_city_paths.py",
             "tests/evaluation/test_city_pinned.py",

@@ -16,8 +16,8 @@ announcement and rectification cases (R-1, E-6) and the 1:2:7 balance (P-2).
 Nothing here is hand-typed data: change the seed and everything changes
 consistently.
 
-One room for one concept, the demo quarter: its builders share the seeded random
-stream, so splitting them would scatter the order that makes the demo reproducible.
+The demo quarter's builders share one seeded random stream, in one order: that order
+makes the demo reproducible.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -78,11 +79,13 @@ def test_a_city_is_its_communities_evaluated_one_by_one(quarters_: list[Any], da
     policy = quarters_[0][3]
     parts = [_renamed(q, f"C{i}") for i, q in enumerate(quarters_)]
     expected: list[dict[str, Any]] = []
+    explained: dict[tuple[str, str], Any] = {}
     failure: GovernanceError | None = None
     try:
         for community, book, survey, _ in parts:
             result = evaluate_quarter(community, Q3, book, survey, policy=policy)
             for card in result.scorecards:
+                explained[community.community_id, card.unit_id] = card.explanation
                 components = [card.self_score, card.peer_mean, card.public_mean]
                 expected.append(
                     {
@@ -114,6 +117,19 @@ def test_a_city_is_its_communities_evaluated_one_by_one(quarters_: list[Any], da
     city = evaluate_city(tables, quarter=Q3, policy=policy)
     assert city.rows() == expected
     assert all(isinstance(value, Decimal) for value in city.columns["final"])
+    community, unit = data.draw(st.sampled_from(sorted(explained)))
+    assert city.explain(community, unit) == _without_precision(explained[community, unit])
+
+
+def _without_precision(explanation: Any) -> Any:
+    """A quarter's explanation less its survey-precision step, which a city does not carry."""
+    kept = tuple(s for s in explanation.steps if not s.text.en.startswith("survey precision"))
+    reads = {"evaluation.survey.z"}
+    return attrs.evolve(
+        explanation,
+        steps=kept,
+        parameters=tuple(p for p in explanation.parameters if p.name not in reads),
+    )
 
 
 def test_bad_rows_name_the_table_row_and_column() -> None:

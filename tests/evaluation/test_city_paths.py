@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.errors import GovernanceError, PolicyError
-from community_governance.evaluation import city, city_vector
+from community_governance.evaluation import accelerated as city_vector, city
 from community_governance.evaluation.city import CityColumns, evaluate_city, record_city
-from community_governance.evaluation.city_rows import INPUT_COLUMNS
 from community_governance.policy import default_policy
+from community_governance.tables.city_rows import INPUT_COLUMNS
 from community_governance.vocabulary import Dimension
 from tests.evaluation.test_city import _renamed, _tables
 from tests.evaluation.test_columns import Q3, quarters

@@ -754,7 +754,7 @@ def test_many_fine_denominators_past_int64_are_scored_in_python_ints(
     Scores to six places, averaged and weighted, need such denominators; no int64 final is
     computed for them at all (it could wrap around).
     """
-    from community_governance.evaluation import city_vector  # noqa: PLC0415
+    from community_governance.evaluation import accelerated as city_vector  # noqa: PLC0415
 
     def never(*_: Any, **__: Any) -> None:
         pytest.fail("a final past the int64 bound was computed in int64")
@@ -794,9 +794,9 @@ def test_a_city_of_no_units_scores_nothing_on_either_path() -> None:
 
 def test_numpy_without_pyarrow_gives_the_same_city(monkeypatch: pytest.MonkeyPatch) -> None:
     """E-1..E-6: with the [fast] extra alone (no pyarrow), the columns are Python lists."""
-    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+    from community_governance.tables import city_arrays  # noqa: PLC0415
 
-    for module in (city_arrays, city_codes):
+    for module in (city_arrays,):
         if hasattr(module, "arrow"):
             monkeypatch.setattr(module, "arrow", lambda: None)
     tables = _tables()
@@ -1141,12 +1141,12 @@ def test_integer_score_columns_without_pyarrow_give_the_same_city(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """E-2: a NumPy column of whole scores, read without pyarrow, scores as text does."""
-    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+    from community_governance.tables import city_arrays  # noqa: PLC0415
 
     tables = _tables()
     tables["ratings"]["score"] = ["90", "80", "70"]
     expected = evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT).rows()
-    for module in (city_arrays, city_codes):
+    for module in (city_arrays,):
         monkeypatch.setattr(module, "arrow", lambda: None)
     assert evaluate_city(_numbered(tables), quarter="2026Q3", policy=REWEIGHT).rows() == expected
     tables["ratings"]["score"] = ["90", "101", "70"]
@@ -1185,9 +1185,9 @@ def test_an_arrow_integer_column_with_nulls_reads_them_as_unable_to_rate() -> No
 
 def test_an_answer_given_twice_is_found_without_pyarrow(monkeypatch: pytest.MonkeyPatch) -> None:
     """E-4: without pyarrow, repeats are found by sorting: h1 answering P twice is refused."""
-    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+    from community_governance.tables import city_arrays  # noqa: PLC0415
 
-    for module in (city_arrays, city_codes):
+    for module in (city_arrays,):
         monkeypatch.setattr(module, "arrow", lambda: None)
     tables = _tables()
     tables["answers"]["household"] = ["h1", "h1"]

@@ -121,9 +121,9 @@ def test_without_pyarrow_the_columns_are_read_by_dictionaries(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """E-1..E-4: NumPy alone (the [fast] extra without [scale]) still reads by columns."""
-    from community_governance.evaluation import city_arrays, city_codes  # noqa: PLC0415
+    from community_governance.tables import city_arrays  # noqa: PLC0415
 
-    for module in (city_arrays, city_codes):
+    for module in (city_arrays,):
         monkeypatch.setattr(module, "arrow", lambda: None)
     assert _read_by_columns(_tables()) == ROWS
 

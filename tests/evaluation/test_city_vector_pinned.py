@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from community_governance.evaluation.city_vector import _exact_order, _within_bound
+from community_governance.evaluation.accelerated import _exact_order, _within_bound
 from community_governance.policy import PolicySnapshot, default_policy
 
 AT = dt.date(2026, 9, 30)

@@ -110,7 +110,7 @@ def test_a_history_reads_from_result_files_in_either_format_and_encoding(tmp_pat
     q2 = attrs.evolve(q3, quarter=Quarter(2026, 2))
     current = tmp_path / "q3.json"
     current.write_text(QuarterResultDoc.from_domain(q3).to_json(), encoding="gb18030")
-    from community_governance.schemas.evaluation import QuarterResultDocV1  # noqa: PLC0415
+    from community_governance.schemas.legacy import QuarterResultDocV1  # noqa: PLC0415
 
     earlier = tmp_path / "q2.json"
     earlier.write_text(QuarterResultDocV1.from_domain(q2).model_dump_json(), encoding="utf-8-sig")

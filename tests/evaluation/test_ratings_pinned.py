@@ -34,7 +34,7 @@ from community_governance.evaluation import (
     evaluate_quarter,
     rating_score,
 )
-from community_governance.evaluation.columns import on_scale
+from community_governance.evaluation.ratings import on_scale
 from community_governance.explain import ExplanationBuilder, Text
 from community_governance.policy import Policy, default_policy
 from community_governance.vocabulary import Dimension

@@ -1,7 +1,7 @@
 """Known answers and refusals of the household draw, its replacements and its check (E-4).
 
 The allocation to strata is Hamilton's largest-remainder method, checked on answers worked
-out by hand (the issue's {A: 5, B: 3, C: 2} with n = 4 gives {2, 1, 1}; smallest-first
+out by hand (the worked example's {A: 5, B: 3, C: 2} with n = 4 gives {2, 1, 1}; smallest-first
 would give {2, 2, 0}); the frame digest is recomputed from bytes written by hand; the ticket
 order itself is checked against the publisher's package in ``test_tickets``.
 """
@@ -24,6 +24,7 @@ from community_governance.evaluation import (
 )
 from community_governance.evaluation.tickets import ALGORITHM_V1, ticket_order
 from community_governance.policy import default_policy
+from community_governance.schemas.evaluation import CertificateDoc
 
 POLICY = default_policy()
 DAY = dt.date(2026, 9, 30)
@@ -98,7 +99,7 @@ def test_a_stratified_draw_is_known_and_explained() -> None:
     # Each replacement is the next unused household of the same stratum in ticket order.
     assert twice.replacements == (("H08", "H09"), ("H03", "H00"))
     assert twice.respondents == {"H09", "H00", "H05", "H04"}
-    assert twice.to_dict() == {
+    assert CertificateDoc.from_domain(twice).model_dump(mode="json") == {
         "document": "certificate",
         "algorithm": "consistent-sampler",
         "version": 2,

@@ -110,7 +110,7 @@ import json, sys
 from community_governance.ledger import SQLiteLedger, canonical
 from community_governance.policy import default_policy
 from community_governance.schemas import RatingsDoc, SurveyDoc
-from community_governance.schemas.evaluation import QuarterResultDocV1
+from community_governance.schemas.legacy import QuarterResultDocV1
 from community_governance.evaluation import evaluate_quarter
 ledger = SQLiteLedger(sys.argv[1], key=b"unused-for-replay" * 2)
 events = {e.type: e for e in ledger.read(sys.argv[2])}

@@ -1,4 +1,4 @@
-"""The full rectification scenario of the issue, end to end (E-6, R-1..R-3)."""
+"""A failing unit's whole rectification, end to end (E-6, R-1..R-3)."""
 
 from __future__ import annotations
 

@@ -50,10 +50,11 @@ def test_base_is_the_approval_base_code_in_the_cli_and_in_the_ledger(
     assert recorded == ClosedMeetingDoc.from_domain(DEMO.meeting).model_dump(mode="json")
 
 
-def test_domain_to_dict_and_the_ledger_write_the_document_model() -> None:
-    """E-4, R-1, S-4: to_dict and the event builders write the one model of each document."""
+def test_the_ledger_writes_the_document_model() -> None:
+    """E-4, R-1, S-4: the event builders write the one model of each document."""
     certificate = DEMO.survey.certificate
-    assert certificate.to_dict() == CertificateDoc.from_domain(certificate).model_dump(mode="json")
+    assert not hasattr(certificate, "to_dict")
+    assert "sample" in CertificateDoc.from_domain(certificate).model_dump(mode="json")
     announced = events.announcement_made(OUTCOME.announcement).data
     assert announced == AnnouncementDoc.from_domain(OUTCOME.announcement).model_dump(mode="json")
     hours = DEMO.volunteer_hours[0]

@@ -23,7 +23,7 @@ from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation import evaluate_quarter
 from community_governance.numbers import exact_json
 from community_governance.schemas import QuarterResultDoc, load_document
-from community_governance.schemas.evaluation import QuarterResultDocV1
+from community_governance.schemas.legacy import QuarterResultDocV1
 from tests.evaluation.test_columns import Q3, quarters
 
 DEMO = demo_quarter(127)

@@ -11,16 +11,21 @@ community evaluated here gets exactly the result it gets there.
 Every rule is per community, so one community's rows never need another's: a caller may
 split the tables by community and evaluate the parts anywhere.
 
-Tables are pyarrow tables, pandas DataFrames, or plain mappings of column name to values.
-
-One room for one concept, a city's tables: the readers of the four tables and the scorer
-share the row-location of errors and the per-community structure they fill.
+Tables are pyarrow tables, pandas DataFrames, or plain mappings of column name to values;
+the readers of ``tables.city_rows`` and ``tables.city_arrays`` turn them into integer
+columns. A community is scored here (``score_community``) with
+[`unit_final`][community_governance.evaluation.scoring.unit_final] and the
+[`kernel`][community_governance.evaluation.kernel]; with NumPy, whole columns are scored by
+the kernel's accelerator, ``evaluation.accelerated``. ``CityResult.explain`` explains any
+unit on demand.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
@@ -30,24 +35,26 @@ import attrs
 from community_governance.community import Quarter
 from community_governance.errors import (
     EligibilityError,
+    GovernanceError,
     ParseError,
     PolicyError,
+    UnknownUnitError,
 )
-from community_governance.evaluation.city_rows import (
-    CommunityRows,
-    Scored,
-    public_parts,
-    read_rows,
-    score_community,
-)
+from community_governance.evaluation.grading import grade_at, grade_basis, rank
+from community_governance.evaluation.kernel import Ratio, int_weights, public_mean, rating_ratio
+from community_governance.evaluation.ratings import zero_weight_error
+from community_governance.evaluation.scoring import unit_final
+from community_governance.evaluation.unit_scoring import explain_ranked, score_explained
+from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.extras import installed
 from community_governance.frozen import Deferred, FrozenMap
-from community_governance.numbers import format_fraction
+from community_governance.numbers import format_fraction, round_ratio
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.scales import AnswerScale, ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import Dimension
+from community_governance.tables.city_rows import CommunityRows, read_rows
+from community_governance.vocabulary import Component, Dimension, SurveyAttribution
 
 __all__ = [
     "OUTPUT_COLUMNS",
@@ -83,13 +90,44 @@ class CityResult:
     ``self``, ``peer`` and ``public`` are the exact components as canonical text (``None``
     where missing); ``exact_numerator`` / ``exact_denominator`` the exact final score in
     lowest terms; ``final`` the reported score (a ``Decimal``, rounded once). The columns
-    are built from the scored integers when first read.
+    are built from the scored integers when first read; ``explain`` gives any unit's
+    explanation when it is asked for.
     """
 
     scored: Scored = attrs.field(repr=False)
+    _explainer: Callable[[str, str, int], Explanation] | None = attrs.field(
+        default=None, alias="explainer", repr=False, eq=False
+    )
     _columns: Deferred[Mapping[str, tuple[Any, ...]]] = attrs.field(
         init=False, repr=False, eq=False
     )
+
+    def explain(self, community: str, unit: str) -> Explanation:
+        """The explanation of ``unit`` of ``community`` (E-1..E-6), built when asked for.
+
+        It is the explanation ``evaluate_quarter`` gives the same unit, from the same
+        inputs, but for the survey's precision, which a city's tables do not carry.
+
+        Raises:
+            UnknownUnitError: the city has no such unit.
+        """
+        s = self.scored
+        found = next(
+            (
+                i
+                for i, pair in enumerate(zip(s.community, s.unit, strict=True))
+                if pair == (community, unit)
+            ),
+            None,
+        )
+        if found is None or self._explainer is None:
+            raise UnknownUnitError(
+                f"no unit {unit!r} of {community!r} in the result",
+                field="unit",
+                rule="E-1",
+                zh=f"结果中没有 {community!r} 的单位 {unit!r}",
+            )
+        return self._explainer(community, unit, s.rank[found])
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_columns", Deferred(self._build))
@@ -137,15 +175,15 @@ class CityResult:
 
     def to_pandas(self) -> Any:
         """A pandas DataFrame (the ``[notebook]`` or ``[scale]`` extra)."""
-        import pandas as pd  # noqa: PLC0415 - an optional extra
+        from community_governance.tables.frames import pandas_frame  # noqa: PLC0415
 
-        return pd.DataFrame({name: list(values) for name, values in self.columns.items()})
+        return pandas_frame(self.columns)
 
     def to_arrow(self) -> Any:
         """A pyarrow table (the ``[scale]`` extra); ``final`` as a decimal column."""
-        import pyarrow as pa  # noqa: PLC0415 - an optional extra
+        from community_governance.tables.frames import arrow_table  # noqa: PLC0415
 
-        return pa.table({name: list(values) for name, values in self.columns.items()})
+        return arrow_table(self.columns)
 
 
 @attrs.frozen
@@ -213,14 +251,39 @@ class CityColumns:
                     ),
                 )
         if self._arrays is not None:
-            from community_governance.evaluation.city_vector import score_arrays  # noqa: PLC0415
+            from community_governance.evaluation.accelerated import score_arrays  # noqa: PLC0415
 
             return score_arrays(self._arrays, snapshot)
         out = Scored.empty(snapshot.rounding_places)
         for community in sorted(self._rows or {}):
             entry = (self._rows or {})[community]
-            score_community(community, entry, public_parts(entry, snapshot), snapshot, out)
+            score_community(community, entry, public_parts(entry, snapshot)[0], snapshot, out)
         return out
+
+    def inputs(
+        self, community: str, snapshot: PolicySnapshot
+    ) -> tuple[CommunityRows, Mapping[str, Ratio], Mapping[str, int], bool]:
+        """One community's rows, survey parts, answer counts and whether it was surveyed.
+
+        Raises:
+            UnknownUnitError: no such community was recorded.
+        """
+        try:
+            if self._arrays is not None:
+                from community_governance.evaluation.accelerated import (  # noqa: PLC0415
+                    recorded_inputs,
+                )
+
+                return recorded_inputs(self._arrays, community, snapshot)
+            entry = (self._rows or {})[community]
+        except KeyError:
+            raise UnknownUnitError(
+                f"no community {community!r} in the city",
+                field="community",
+                rule="E-1",
+                zh=f"全市数据中没有社区 {community!r}",
+            ) from None
+        return (entry, *public_parts(entry, snapshot), bool(entry.projects or entry.answers))
 
 
 def _when(quarter: Quarter | str, at: dt.date | None) -> tuple[Quarter, dt.date]:
@@ -264,12 +327,11 @@ def record_city(
     snapshot = resolve(policy, on)
     scales = (snapshot.score_range, snapshot.survey_answer_scale)
     if _HAS_NUMPY:
-        from community_governance.evaluation import city_arrays  # noqa: PLC0415 - needs NumPy
-        from community_governance.evaluation.city_codes import Declined  # noqa: PLC0415
+        from community_governance.tables import city_arrays  # noqa: PLC0415 - needs NumPy
 
         try:
             arrays = city_arrays.record_arrays(tables, quarter, snapshot)
-        except Declined:
+        except city_arrays.Declined:
             pass  # the row readers decide, and name the first invalid row
         else:
             return CityColumns(quarter, *scales, arrays=arrays)
@@ -317,4 +379,184 @@ def evaluate_city(
             )
         recorded = record_city(tables, quarter=quarter, policy=policy, at=at)
         _, on = _when(quarter, at)
-    return CityResult(recorded.score(resolve(policy, on)))
+    snapshot = resolve(policy, on)
+    explainer = functools.partial(_explain_unit, recorded, snapshot, on)
+    return CityResult(recorded.score(snapshot), explainer=explainer)
+
+
+def _explain_unit(  # noqa: PLR0917 - bound by evaluate_city, then asked by unit
+    recorded: CityColumns,
+    snapshot: PolicySnapshot,
+    on: dt.date,
+    community: str,
+    unit: str,
+    unit_rank: int,
+) -> Explanation:
+    """A unit's whole trace from its community's recorded rows (E-1..E-6)."""
+    rows, public, counts, surveyed = recorded.inputs(community, snapshot)
+    scale_unit = snapshot.score_range.unit
+    survey_reads = None
+    if surveyed:
+        # What reading a survey's scores reads, as the quarter's survey reads it (E-4).
+        survey_reads = ExplanationBuilder(Text("民意测评", "survey"))
+        traced = snapshot.traced(survey_reads)
+        _ = traced.survey_answer_scale, traced.survey_attribution
+
+    def scores(p: PolicySnapshot) -> tuple[Fraction | None, list[Fraction]]:
+        weights = int_weights(p.dimension_weights, _DIMENSIONS)
+
+        def score(rater: str) -> Fraction:
+            ratio = rating_ratio(rows.ratings[rater, unit], weights, scale_unit)
+            if ratio is None:
+                raise zero_weight_error(rater, unit)
+            return Fraction(*ratio)
+
+        raters = sorted(r for r, ratee in rows.ratings if ratee == unit and r != unit)
+        own = score(unit) if (unit, unit) in rows.ratings else None
+        return own, [score(r) for r in raters]
+
+    # The survey part is what the city keeps: its mean, over so many answers.
+    answers = [Fraction(*public[unit])] * counts[unit] if unit in public else []
+    scored = score_explained(
+        unit, recorded.quarter, on, scores, answers, snapshot, survey_reads=survey_reads
+    )
+    return explain_ranked(scored, unit_rank, snapshot)
+
+
+_COMPONENTS = (Component.SELF, Component.PEER, Component.PUBLIC)
+
+
+@attrs.define
+class Scored:
+    """Scored units as columns of Python ints and text, in the order of the result.
+
+    Filled community by community (``score_community`` appends to it), then read only.
+
+    Components are (numerator, denominator) columns with denominator 0 where missing; the
+    exact final is in lowest terms; ``reported`` is the rounded final in units of
+    ``10**-places``.
+    """
+
+    places: int
+    community: list[str] = attrs.field(factory=list)
+    unit: list[str] = attrs.field(factory=list)
+    component_numerators: tuple[list[int], ...] = attrs.field(factory=lambda: ([], [], []))
+    component_denominators: tuple[list[int], ...] = attrs.field(factory=lambda: ([], [], []))
+    numerator: list[int] = attrs.field(factory=list)
+    denominator: list[int] = attrs.field(factory=list)
+    reported: list[int] = attrs.field(factory=list)
+    grade: list[str] = attrs.field(factory=list)
+    rank: list[int] = attrs.field(factory=list)
+
+    @classmethod
+    def empty(cls, places: int) -> Scored:
+        """No units yet."""
+        return cls(places)
+
+    def merged(self, other: Scored) -> Scored:
+        """Both tables' units, communities in order; each community comes from one table."""
+        count = len(self.unit)
+        communities = self.community + other.community
+        order = sorted(range(len(communities)), key=communities.__getitem__)
+
+        def pick(mine: list[Any], theirs: list[Any]) -> list[Any]:
+            return [mine[i] if i < count else theirs[i - count] for i in order]
+
+        return Scored(
+            self.places,
+            pick(self.community, other.community),
+            pick(self.unit, other.unit),
+            tuple(
+                pick(a, b)
+                for a, b in zip(self.component_numerators, other.component_numerators, strict=True)
+            ),
+            tuple(
+                pick(a, b)
+                for a, b in zip(
+                    self.component_denominators, other.component_denominators, strict=True
+                )
+            ),
+            pick(self.numerator, other.numerator),
+            pick(self.denominator, other.denominator),
+            pick(self.reported, other.reported),
+            pick(self.grade, other.grade),
+            pick(self.rank, other.rank),
+        )
+
+
+def score_community(
+    community: str,
+    entry: CommunityRows,
+    public: Mapping[str, Ratio],
+    p: PolicySnapshot,
+    out: Scored,
+) -> None:
+    """Score one community's units (E-2..E-6) and append them to ``out`` in rank order.
+
+    ``public`` holds each unit's survey part as (sum, count·unit), where it has one.
+
+    Raises:
+        GovernanceError: a unit's rule error (a missing component the policy does not
+            re-weight), its field prefixed with the community.
+    """
+    dims = int_weights(p.dimension_weights, _DIMENSIONS)
+    peers: dict[str, list[tuple[str, Sequence[int | None]]]] = {u: [] for u in entry.units}
+    for (rater, ratee), columns in sorted(entry.ratings.items()):
+        if rater != ratee:
+            peers[ratee].append((rater, columns))
+    finals = {}
+    for unit in entry.units:
+        try:
+            finals[unit] = unit_final(
+                unit,
+                own=entry.ratings.get((unit, unit)),
+                peers=peers[unit],
+                public=public.get(unit),
+                policy=p,
+                dimension_weights=dims,
+            )
+        except GovernanceError as error:
+            raise error.moved(f"{community}: {error.field}") from None
+    reported = {
+        u: round_ratio(f.numerator, f.denominator, p.rounding_places, p.rounding_mode)
+        for u, f in finals.items()
+    }
+    basis = {u: grade_basis(f.exact, reported[u], p) for u, f in finals.items()}
+    ranks = rank(basis)
+    for unit in sorted(entry.units, key=lambda u: (ranks[u], u)):
+        final = finals[unit]
+        divisor = math.gcd(final.numerator, final.denominator)
+        out.community.append(community)
+        out.unit.append(unit)
+        for index, component in enumerate(_COMPONENTS):
+            ratio = final.components[component]
+            out.component_numerators[index].append(0 if ratio is None else ratio[0])
+            out.component_denominators[index].append(0 if ratio is None else ratio[1])
+        out.numerator.append(final.numerator // divisor)
+        out.denominator.append(final.denominator // divisor)
+        out.reported.append(int(reported[unit].scaleb(p.rounding_places)))
+        out.grade.append(grade_at(basis[unit], p).code)
+        out.rank.append(ranks[unit])
+
+
+def public_parts(
+    entry: CommunityRows, snapshot: PolicySnapshot
+) -> tuple[dict[str, Ratio], dict[str, int]]:
+    """Each unit's survey part, as (sum, count·unit), and how many answers count for it."""
+    public: dict[str, Ratio] = {}
+    counts: dict[str, int] = {}
+    for unit in entry.units:
+        if snapshot.survey_attribution is SurveyAttribution.ALL:
+            scores = [s for values in entry.answers.values() for s in values]
+        else:
+            scores = [
+                s
+                for project, values in entry.answers.items()
+                if unit in entry.projects[project]
+                for s in values
+            ]
+        if scores:
+            total = sum(scores, Fraction(0))
+            counts[unit] = len(scores)
+            public[unit] = public_mean(total.numerator, len(scores), total.denominator)
+    return public, counts

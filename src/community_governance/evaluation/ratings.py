@@ -31,19 +31,34 @@ from community_governance.errors import (
     ForeignSelfRatingError,
     ParseError,
     PeerRatesItselfError,
+    ScoreOutOfRangeError,
 )
-from community_governance.evaluation.columns import on_scale, score_units, zero_weight_error
-from community_governance.evaluation.kernel import int_weights, rating_ratio
+from community_governance.evaluation.kernel import (
+    int_weights,
+    rating_ratio,
+)
 from community_governance.explain import ExplanationBuilder
 from community_governance.frozen import FrozenMap, as_tuple, read_only
-from community_governance.numbers import as_score
+from community_governance.numbers import as_score, format_fraction
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import Component, Dimension
+from community_governance.vocabulary import (
+    Component,
+    Dimension,
+)
 
-__all__ = ["Rating", "RatingBook", "RatingEvent", "rating_score"]
+__all__ = [
+    "Rating",
+    "RatingBook",
+    "RatingEvent",
+    "on_scale",
+    "rating_score",
+    "scaled",
+    "score_units",
+    "zero_weight_error",
+]
 
 
 def _scores(
@@ -142,17 +157,15 @@ def rating_score(
         ScoreOutOfRangeError: the rated dimensions all have weight zero.
     """
     weights = resolve(policy, at, builder).dimension_weights
-    total_weight = Fraction(0)
-    weighted = Fraction(0)
-    for dimension, score in rating.scores.items():
-        if score is None:
-            continue
-        weight = weights[dimension]
-        total_weight += weight
-        weighted += weight * Fraction(score)
-    if total_weight == 0:
+    scores = [rating.scores.get(d) for d in _DIMENSIONS]
+    # The scores in a common smallest unit, so that the kernel's integer arithmetic applies.
+    places = max((-min(0, int(v.as_tuple().exponent)) for v in scores if v is not None), default=0)
+    unit = 10**places
+    units = [None if v is None else int(v.scaleb(places)) for v in scores]
+    ratio = rating_ratio(units, int_weights(weights, _DIMENSIONS), unit)
+    if ratio is None:
         raise zero_weight_error(rating.rater, rating.ratee)
-    return weighted / total_weight
+    return Fraction(*ratio)
 
 
 _DIMENSIONS = tuple(Dimension)
@@ -410,3 +423,82 @@ class RatingBook:
                 key=lambda r: r.rater,
             )
         )
+
+
+_DIMENSIONS = tuple(Dimension)
+
+
+def _whose(pair: tuple[str, str] | None) -> tuple[str, str]:
+    """How a message names the rating of ``(rater, ratee)``, in English and Chinese."""
+    if pair is None:
+        return "", ""
+    rater, ratee = pair
+    return f"{rater}'s rating of {ratee}: ", f"{rater} 对 {ratee} 的评分："
+
+
+def scaled(score: Decimal, places: int, *, field: str, who: tuple[str, str] | None) -> int:
+    """``score`` as an integer in units of ``10**-places`` (E-2).
+
+    ``who`` names the rating, ``(rater, ratee)``, in a refusal.
+
+    Raises:
+        ScoreOutOfRangeError: the score has more decimal places than the scale allows.
+    """
+    shifted = score.scaleb(places)
+    if shifted != shifted.to_integral_value():
+        en, zh = _whose(who)
+        raise ScoreOutOfRangeError(
+            f"{en}score {score} has more decimal places than the scale's {places}",
+            field=field,
+            rule="E-2",
+            zh=f"{zh}分数 {score} 的小数位多于量表规定的 {places} 位",
+        )
+    return int(shifted)
+
+
+def on_scale(
+    score: Decimal, scale: ScoreRange, *, field: str, who: tuple[str, str] | None = None
+) -> int:
+    """``score`` checked against ``scale`` (range and places), in the scale's smallest unit.
+
+    The one check a score meets when it is recorded, by a rating book or a city's tables.
+
+    Raises:
+        ScoreOutOfRangeError: the score is outside the scale or finer than its places.
+    """
+    if score not in scale:
+        low, high = format_fraction(scale.minimum), format_fraction(scale.maximum)
+        en, zh = _whose(who)
+        raise ScoreOutOfRangeError(
+            f"{en}{score} is outside the scale {low}..{high}",
+            field=field,
+            rule="E-2",
+            zh=f"{zh}{score} 超出量表范围 {low}..{high}",
+        )
+    return scaled(score, scale.places, field=field, who=who)
+
+
+def score_units(
+    scores: Mapping[Dimension, Decimal | None], places: int, rater: str, ratee: str
+) -> tuple[int | None, ...]:
+    """A rating's scores, dimension by dimension, as integers in units of ``10**-places``.
+
+    Raises:
+        ScoreOutOfRangeError: a score has more decimal places than the scale allows.
+    """
+    return tuple(
+        None
+        if (score := scores.get(d)) is None
+        else scaled(score, places, field=f"scores.{d.code}", who=(rater, ratee))
+        for d in _DIMENSIONS
+    )
+
+
+def zero_weight_error(rater: str, ratee: str) -> ScoreOutOfRangeError:
+    """The error of a rating that scores only dimensions of weight zero (E-2)."""
+    return ScoreOutOfRangeError(
+        f"{rater}'s rating of {ratee} scores only dimensions of weight zero",
+        field="scores",
+        rule="E-2",
+        zh=f"{rater} 对 {ratee} 的评分只给权重为零的维度打了分",
+    )

@@ -276,15 +276,6 @@ class SampleCertificate:
             "the reserve list is exhausted", field="household", rule="E-4", zh="备选名单已用完"
         )
 
-    def to_dict(self) -> dict[str, object]:
-        """The certificate as plain data (JSON-ready): its one document shape."""
-        # The certificate document is the one home of this JSON shape (schemas/evaluation.py);
-        # imported here, on use, so that the domain does not load pydantic at import.
-        from community_governance.schemas.evaluation import CertificateDoc  # noqa: PLC0415
-
-        data: dict[str, object] = CertificateDoc.from_domain(self).model_dump(mode="json")
-        return data
-
 
 def draw_sample(
     frame: SamplingFrame,

@@ -13,6 +13,10 @@ A missing component (no self-rating, fewer peer raters than
 [`MissingComponentError`][community_governance.errors.MissingComponentError], unless the policy
 says ``reweight``: then the remaining weights are scaled up to sum to 1 and the
 explanation is flagged ``reweighted``.
+
+The same rule serves a unit recorded as exact integer columns: ``unit_final`` scores its
+ratings' scores in the scale's smallest unit, as a city and a recorded quarter keep them.
+Both call the arithmetic of [`kernel`][community_governance.evaluation.kernel].
 """
 
 from __future__ import annotations
@@ -21,20 +25,35 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
 import attrs
 
 from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
 from community_governance.evaluation import kernel
+from community_governance.evaluation.ratings import zero_weight_error
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import Deferred, deferred, read_only
 from community_governance.numbers import as_fraction, as_score, round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import Component, MissingComponentRule, PeerAggregation
+from community_governance.vocabulary import (
+    Component,
+    MissingComponentRule,
+    PeerAggregation,
+)
 
-__all__ = ["FinalScore", "explained", "final_score", "missing_component_error", "peer_mean"]
+__all__ = [
+    "FinalScore",
+    "UnitFinal",
+    "explained",
+    "final_of_ratios",
+    "final_score",
+    "missing_component_error",
+    "peer_mean",
+    "unit_final",
+]
 
 
 def _exact_scores(values: Iterable[object], field: str) -> tuple[Fraction, ...]:
@@ -251,4 +270,119 @@ def final_score(
         weights=weights,
         reweighted=reweighted,
         explanation=b.build(Text(f"最终成绩 {reported}", f"final score {reported}")),
+    )
+
+
+@attrs.frozen
+class UnitFinal:
+    """A unit's final score in integers (E-5): ``numerator / denominator``, not reduced.
+
+    Attributes:
+        numerator: Σ weight · component over the common denominator.
+        denominator: the common denominator times the weights' sum.
+        components: each component as a ratio, or ``None`` where missing.
+        weights: the weights applied, as the rule states them (re-normalised if
+            re-weighted).
+        reweighted: whether a missing component was re-weighted away.
+    """
+
+    numerator: int
+    denominator: int
+    components: Mapping[Component, kernel.Ratio | None]
+    weights: Mapping[Component, Fraction]
+    reweighted: bool
+
+    @property
+    def exact(self) -> Fraction:
+        """The exact final score."""
+        return Fraction(self.numerator, self.denominator)
+
+    def component(self, component: Component) -> Fraction | None:
+        """One component as an exact fraction."""
+        ratio = self.components[component]
+        return None if ratio is None else Fraction(*ratio)
+
+
+_COMPONENTS = tuple(Component)
+
+
+def unit_final(
+    unit: str,
+    *,
+    own: Sequence[int | None] | None,
+    peers: Sequence[tuple[str, Sequence[int | None]]],
+    public: kernel.Ratio | None,
+    policy: PolicySnapshot,
+    dimension_weights: Sequence[int],
+) -> UnitFinal:
+    """A unit's final score from integer columns, as the rules E-2..E-5 decide it.
+
+    Args:
+        unit: the unit's id (for errors).
+        own: its self-rating's scores in the scale's unit, or ``None``.
+        peers: (rater, scores) of the other units' ratings of it, by rater.
+        public: the survey answers that count for it, as (sum, count·unit), or ``None``.
+        policy: the snapshot in force.
+        dimension_weights: the dimension weights as integers (``int_weights``).
+
+    Raises:
+        ScoreOutOfRangeError: a rating rates only dimensions of weight zero.
+        MissingComponentError: a component is missing and the policy does not re-weight.
+    """
+    scale_unit = policy.score_range.unit
+    return final_of_ratios(
+        unit,
+        own=None if own is None else (kernel.rating_ratio(own, dimension_weights, scale_unit),),
+        peers=[(r, kernel.rating_ratio(s, dimension_weights, scale_unit)) for r, s in peers],
+        public=public,
+        policy=policy,
+    )
+
+
+def final_of_ratios(
+    unit: str,
+    *,
+    own: tuple[kernel.Ratio | None] | None,
+    peers: Sequence[tuple[str, kernel.Ratio | None]],
+    public: kernel.Ratio | None,
+    policy: PolicySnapshot,
+) -> UnitFinal:
+    """``unit_final`` from the ratings' scores (``rating_ratio``) already computed.
+
+    ``own`` is ``None`` without a self-rating, else a 1-tuple of its score; a score of
+    ``None`` is a rating of weight-zero dimensions only, the rule's error.
+
+    Raises:
+        ScoreOutOfRangeError: a rating rates only dimensions of weight zero.
+        MissingComponentError: a component is missing and the policy does not re-weight.
+    """
+    ratios: dict[Component, kernel.Ratio] = {}
+    if own is not None:
+        if own[0] is None:
+            raise zero_weight_error(unit, unit)
+        ratios[Component.SELF] = own[0]
+    peer_ratios = [ratio for _, ratio in peers]
+    if None in peer_ratios:
+        raise zero_weight_error(next(r for r, ratio in peers if ratio is None), unit)
+    if len(peer_ratios) >= policy.peer_min_raters:
+        trim = policy.peer_aggregation is PeerAggregation.TRIMMED and kernel.trims(
+            len(peer_ratios), policy.trim_min_raters
+        )
+        ratios[Component.PEER] = kernel.peer_mean(
+            cast("list[kernel.Ratio]", peer_ratios), trim=trim
+        )
+    if public is not None:
+        ratios[Component.PUBLIC] = public
+    missing = [c for c in _COMPONENTS if c not in ratios]
+    # The rule is read only where it decides something: a component is missing.
+    reweight = bool(missing) and policy.missing_component is not MissingComponentRule.ERROR
+    combined = kernel.combine(ratios, policy.component_weights, reweight=reweight)
+    if combined is None:
+        raise missing_component_error(unit, missing, len(peers), policy.peer_min_raters)
+    return UnitFinal(
+        combined.numerator,
+        combined.denominator,
+        {c: ratios.get(c) for c in _COMPONENTS},
+        combined.weights,
+        bool(combined.missing),
     )

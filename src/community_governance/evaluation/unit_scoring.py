@@ -13,20 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
 
 from community_governance.community import Community, Quarter
 from community_governance.errors import EligibilityError
-from community_governance.evaluation.columns import final_of_ratios
 from community_governance.evaluation.grading import (
     grade_of,
 )
 from community_governance.evaluation.kernel import int_weights, public_mean, rating_ratio
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
-from community_governance.evaluation.scoring import FinalScore, final_score
+from community_governance.evaluation.scoring import FinalScore, final_of_ratios, final_score
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import Deferred
@@ -38,7 +37,13 @@ from community_governance.vocabulary import (
     SurveyAttribution,
 )
 
-__all__ = ["QuarterContext", "check_inputs", "weakest"]
+__all__ = [
+    "QuarterContext",
+    "check_inputs",
+    "explain_ranked",
+    "score_explained",
+    "weakest",
+]
 
 
 def _dimension_means(ratings: tuple[Rating, ...]) -> dict[Dimension, Fraction | None]:
@@ -67,6 +72,33 @@ def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
     *,
     survey_reads: ExplanationBuilder | None,
 ) -> _Scored:
+    def scores(p: PolicySnapshot) -> tuple[Fraction | None, list[Fraction]]:
+        own = ratings.self_rating(unit)
+        return (
+            rating_score(own, p) if own is not None else None,
+            [rating_score(r, p) for r in peers],
+        )
+
+    return score_explained(unit, quarter, on, scores, answers, snapshot, survey_reads=survey_reads)
+
+
+def score_explained(  # noqa: PLR0917 - a unit's inputs, as every path has them
+    unit: str,
+    quarter: Quarter,
+    on: dt.date,
+    scores: Callable[[PolicySnapshot], tuple[Fraction | None, list[Fraction]]],
+    answers: Sequence[Fraction],
+    snapshot: PolicySnapshot,
+    *,
+    survey_reads: ExplanationBuilder | None = None,
+) -> _Scored:
+    """A unit's final score (E-1..E-5) with its explanation so far, from its rating scores.
+
+    ``scores`` gives the self-rating's score (or ``None``) and the peers' scores, read
+    through the traced policy view it is given; ``answers`` are the survey scores that
+    count for the unit. One community through objects and a city through columns both
+    explain a unit this way.
+    """
     builder = ExplanationBuilder(
         Text(f"{quarter} 季度考评：{unit}", f"Quarterly evaluation {quarter}: {unit}")
     )
@@ -79,13 +111,11 @@ def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
     )
     builder.input("unit", unit)
     builder.input("evaluated_on", on)
-    own = ratings.self_rating(unit)
-    self_score = rating_score(own, p) if own is not None else None
-    peer_scores = [rating_score(r, p) for r in peers]
+    self_score, peer_scores = scores(p)
     builder.step(
         "六个维度加权得到每份评分（无法评价的维度不计入）",
         "each rating weighted over the dimensions it rates (unable-to-rate left out)",
-        len(peers) + (own is not None),
+        len(peer_scores) + (self_score is not None),
         rule="E-2",
     )
     if survey_reads is not None:
@@ -99,6 +129,36 @@ def _score_unit(  # noqa: PLR0917 - a private step of evaluate_quarter
         builder=builder,
     )
     return _Scored(final, builder)
+
+
+def explain_ranked(
+    scored: _Scored,
+    unit_rank: int,
+    snapshot: PolicySnapshot,
+    precision: Callable[[PolicySnapshot, ExplanationBuilder], object] | None = None,
+) -> Explanation:
+    """The unit's whole trace: its score, then its grade, rank and award or order (E-6)."""
+    builder, final = scored.builder, scored.final
+    p = snapshot.traced(builder)
+    grade = grade_of(final, p, builder)
+    builder.step(
+        f"名次 {unit_rank}（并列取最好名次）",
+        f"rank {unit_rank} (ties share the best)",
+        unit_rank,
+        rule="E-6",
+    )
+    if grade in p.award_grades:
+        builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
+    if grade in p.rectification_grades:
+        builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
+    if precision is not None:
+        precision(p, builder)
+    return builder.build(
+        Text(
+            f"{final.reported} 分，{grade.zh}，第 {unit_rank} 名",
+            f"{final.reported}, {grade.en}, rank {unit_rank}",
+        )
+    )
 
 
 @attrs.define
@@ -264,29 +324,12 @@ class QuarterContext:
 
     def explain(self, unit: str, ranks: Mapping[str, int]) -> Explanation:
         """The unit's whole trace (E-1..E-6), replayed from the quarter's inputs."""
-        unit_rank = ranks[unit]
-        scored = self._reference(unit)
-        builder, final = scored.builder, scored.final
-        p = self.snapshot.traced(builder)
-        grade = grade_of(final, p, builder)
-        builder.step(
-            f"名次 {unit_rank}（并列取最好名次）",
-            f"rank {unit_rank} (ties share the best)",
-            unit_rank,
-            rule="E-6",
-        )
-        if grade in p.award_grades:
-            builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
-        if grade in p.rectification_grades:
-            builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
-        if self.survey is not None:
-            self.survey.precision(p, unit, builder=builder)
-        return builder.build(
-            Text(
-                f"{final.reported} 分，{grade.zh}，第 {unit_rank} 名",
-                f"{final.reported}, {grade.en}, rank {unit_rank}",
-            )
-        )
+        survey = self.survey
+
+        def precision(p: PolicySnapshot, builder: ExplanationBuilder) -> object:
+            return None if survey is None else survey.precision(p, unit, builder=builder)
+
+        return explain_ranked(self._reference(unit), ranks[unit], self.snapshot, precision)
 
 
 def _survey_sums(

@@ -40,7 +40,7 @@ from community_governance.schemas import (
     ServiceRecordDoc,
     SurveyDoc,
 )
-from community_governance.schemas.evaluation import QuarterResultDocV1
+from community_governance.schemas.legacy import QuarterResultDocV1
 
 __all__ = [
     "PRIVATE_FIELDS",

@@ -12,7 +12,7 @@ from typing import Any
 
 from community_governance.errors import EligibilityError
 from community_governance.evaluation.history import QuarterHistory
-from community_governance.schemas.evaluation import QuarterResultDocV1
+from community_governance.schemas.legacy import QuarterResultDocV1
 
 __all__ = ["ledger_history"]
 

@@ -5,8 +5,8 @@ lists and tables; never floats) into a typed, exact value, validating as it
 goes, and writes the value back as plain data that reads back equal. Errors
 name the file and field (``where``) and the rule the parameter implements.
 
-One room for one concept, the kinds of parameter values: each kind reads and writes one
-value type, and they share the validation helpers and error form.
+Each kind of parameter value reads and writes one value type; the kinds share the
+validation helpers and the error form.
 """
 
 from __future__ import annotations

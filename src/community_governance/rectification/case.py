@@ -24,7 +24,7 @@ new case whose history has grown by one entry.
 [`case_at`][community_governance.rectification.case.case_at] replays the
 history to show the case on any date.
 
-One room for one concept, the case's workflow: the record, the table and ``apply``; the
+The case's workflow is its record, its table and ``apply``; the
 table's named guards, each a reading of the record, are in ``rectification.guards``, and
 working-day arithmetic in ``rectification.deadlines``.
 """

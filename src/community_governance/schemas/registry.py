@@ -18,10 +18,10 @@ from community_governance.schemas.consultation import ClosedMeetingDoc, MeetingD
 from community_governance.schemas.evaluation import (
     CertificateDoc,
     FrameDoc,
-    QuarterResultDocV1,
     RatingsDoc,
     SurveyDoc,
 )
+from community_governance.schemas.legacy import QuarterResultDocV1
 from community_governance.schemas.policy import PolicyDoc
 from community_governance.schemas.rectification import AnnouncementDoc, CaseDoc
 from community_governance.schemas.results import QuarterResultDoc

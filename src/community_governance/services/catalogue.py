@@ -17,8 +17,8 @@ silently replaces a built-in entry: reusing an id raises
 ``community-governance catalogue --format markdown --lang en`` (or ``zh``)
 prints the catalogue as Markdown; the docs' catalogue pages are generated that way.
 
-One room for one concept, the catalogue: its entries, its TOML reading and its
-extension by files and packages share one structure.
+The catalogue's entries, its TOML reading and its extension by files and packages share
+one structure.
 """
 
 from __future__ import annotations

@@ -1,21 +1,19 @@
-"""A city's communities as rows of Python ints, and the scored units of a city (E-1..E-6).
+"""A city's tables read row by row into checked integer columns (E-1..E-4; adapter).
 
-The row readers here (``read_rows``) read the tables of
+``read_rows`` reads the tables of
 [`record_city`][community_governance.evaluation.city.record_city] one row at a time, in
-Python ints, and raise the first invalid row's error, naming the table, the row and the
-column. They fill one ``CommunityRows`` per community; ``score_community`` scores it with the same
-per-unit integer code as ``evaluate_quarter``
-([`unit_final`][community_governance.evaluation.columns.unit_final]) and appends the
-units to a ``Scored`` table. The NumPy path of ``city_vector.py`` fills the same table
-from int64 columns, and hands the communities it does not score itself to
-``score_community``.
+Python ints, and raises the first invalid row's error, naming the table, the row and the
+column. Each score is checked by the one check every reader uses
+([`on_scale`][community_governance.evaluation.ratings.on_scale]); an id, a quarter and an
+answer by the readers' own helpers here, which the whole-column readers of
+``city_arrays`` call too. It fills one ``CommunityRows`` per community, which
+[`score_community`][community_governance.evaluation.city.score_community] scores.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -33,28 +31,22 @@ from community_governance.errors import (
     UnknownProjectError,
     UnknownUnitError,
 )
-from community_governance.evaluation.columns import on_scale, unit_final
-from community_governance.evaluation.grading import grade_at, grade_basis, rank
-from community_governance.evaluation.kernel import Ratio, int_weights, public_mean
+from community_governance.evaluation.ratings import on_scale
 from community_governance.frozen import FrozenMap
-from community_governance.numbers import as_score, round_ratio
+from community_governance.numbers import as_score
 from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
-from community_governance.vocabulary import Component, Dimension, SurveyAttribution
+from community_governance.vocabulary import Dimension
 
 __all__ = [
     "INPUT_COLUMNS",
     "CommunityRows",
-    "Scored",
-    "public_parts",
     "read_rows",
     "responsible_units",
-    "score_community",
     "whole_number",
 ]
 
 _DIMENSIONS = tuple(Dimension)
-_COMPONENTS = (Component.SELF, Component.PEER, Component.PUBLIC)
 
 
 def whole_number(value: object) -> object:
@@ -92,9 +84,12 @@ def responsible_units(value: object, row: int) -> tuple[str, ...]:
     return units
 
 
-@attrs.frozen
+@attrs.define
 class CommunityRows:
-    """One community's units, ratings in the scale's unit, and survey parts by unit."""
+    """One community's units, ratings in the scale's unit, and survey parts by unit.
+
+    Filled row by row by the readers, then read only.
+    """
 
     units: list[str] = attrs.field(factory=list)
     ratings: dict[tuple[str, str], list[int | None]] = attrs.field(factory=dict)
@@ -112,117 +107,6 @@ INPUT_COLUMNS: Mapping[str, tuple[str, ...]] = FrozenMap(
         "answers": ("community", "household", "project", "answer"),
     }
 )
-
-
-@attrs.frozen
-class Scored:
-    """Scored units as columns of Python ints and text, in the order of the result.
-
-    Components are (numerator, denominator) columns with denominator 0 where missing; the
-    exact final is in lowest terms; ``reported`` is the rounded final in units of
-    ``10**-places``.
-    """
-
-    places: int
-    community: list[str] = attrs.field(factory=list)
-    unit: list[str] = attrs.field(factory=list)
-    component_numerators: tuple[list[int], ...] = attrs.field(factory=lambda: ([], [], []))
-    component_denominators: tuple[list[int], ...] = attrs.field(factory=lambda: ([], [], []))
-    numerator: list[int] = attrs.field(factory=list)
-    denominator: list[int] = attrs.field(factory=list)
-    reported: list[int] = attrs.field(factory=list)
-    grade: list[str] = attrs.field(factory=list)
-    rank: list[int] = attrs.field(factory=list)
-
-    @classmethod
-    def empty(cls, places: int) -> Scored:
-        """No units yet."""
-        return cls(places)
-
-    def merged(self, other: Scored) -> Scored:
-        """Both tables' units, communities in order; each community comes from one table."""
-        count = len(self.unit)
-        communities = self.community + other.community
-        order = sorted(range(len(communities)), key=communities.__getitem__)
-
-        def pick(mine: list[Any], theirs: list[Any]) -> list[Any]:
-            return [mine[i] if i < count else theirs[i - count] for i in order]
-
-        return Scored(
-            self.places,
-            pick(self.community, other.community),
-            pick(self.unit, other.unit),
-            tuple(
-                pick(a, b)
-                for a, b in zip(self.component_numerators, other.component_numerators, strict=True)
-            ),
-            tuple(
-                pick(a, b)
-                for a, b in zip(
-                    self.component_denominators, other.component_denominators, strict=True
-                )
-            ),
-            pick(self.numerator, other.numerator),
-            pick(self.denominator, other.denominator),
-            pick(self.reported, other.reported),
-            pick(self.grade, other.grade),
-            pick(self.rank, other.rank),
-        )
-
-
-def score_community(
-    community: str,
-    entry: CommunityRows,
-    public: Mapping[str, Ratio],
-    p: PolicySnapshot,
-    out: Scored,
-) -> None:
-    """Score one community's units (E-2..E-6) and append them to ``out`` in rank order.
-
-    ``public`` holds each unit's survey part as (sum, count·unit), where it has one.
-
-    Raises:
-        GovernanceError: a unit's rule error (a missing component the policy does not
-            re-weight), its field prefixed with the community.
-    """
-    dims = int_weights(p.dimension_weights, _DIMENSIONS)
-    peers: dict[str, list[tuple[str, Sequence[int | None]]]] = {u: [] for u in entry.units}
-    for (rater, ratee), columns in sorted(entry.ratings.items()):
-        if rater != ratee:
-            peers[ratee].append((rater, columns))
-    finals = {}
-    for unit in entry.units:
-        try:
-            finals[unit] = unit_final(
-                unit,
-                own=entry.ratings.get((unit, unit)),
-                peers=peers[unit],
-                public=public.get(unit),
-                policy=p,
-                dimension_weights=dims,
-            )
-        except GovernanceError as error:
-            raise error.moved(f"{community}: {error.field}") from None
-    reported = {
-        u: round_ratio(f.numerator, f.denominator, p.rounding_places, p.rounding_mode)
-        for u, f in finals.items()
-    }
-    basis = {u: grade_basis(f.exact, reported[u], p) for u, f in finals.items()}
-    ranks = rank(basis)
-    for unit in sorted(entry.units, key=lambda u: (ranks[u], u)):
-        final = finals[unit]
-        divisor = math.gcd(final.numerator, final.denominator)
-        out.community.append(community)
-        out.unit.append(unit)
-        for index, component in enumerate(_COMPONENTS):
-            ratio = final.components[component]
-            out.component_numerators[index].append(0 if ratio is None else ratio[0])
-            out.component_denominators[index].append(0 if ratio is None else ratio[1])
-        out.numerator.append(final.numerator // divisor)
-        out.denominator.append(final.denominator // divisor)
-        out.reported.append(int(reported[unit].scaleb(p.rounding_places)))
-        out.grade.append(grade_at(basis[unit], p).code)
-        out.rank.append(ranks[unit])
 
 
 def _columns(tables: Mapping[str, Any], name: str, *, required: bool) -> dict[str, list[Any]]:
@@ -429,25 +313,6 @@ def _read_survey(
             ) from None
         entry.answered.add(key)
         entry.answers.setdefault(str(project), []).append(level.score)
-
-
-def public_parts(entry: CommunityRows, snapshot: PolicySnapshot) -> dict[str, Ratio]:
-    """Each unit's survey part: the answers that count for it, as (sum, count·unit)."""
-    public: dict[str, Ratio] = {}
-    for unit in entry.units:
-        if snapshot.survey_attribution is SurveyAttribution.ALL:
-            scores = [s for values in entry.answers.values() for s in values]
-        else:
-            scores = [
-                s
-                for project, values in entry.answers.items()
-                if unit in entry.projects[project]
-                for s in values
-            ]
-        if scores:
-            total = sum(scores, Fraction(0))
-            public[unit] = public_mean(total.numerator, len(scores), total.denominator)
-    return public
 
 
 def read_rows(

@@ -1,10 +1,12 @@
-"""A recorded city scored in int64: the integer core over whole columns (E-2..E-6).
+"""The NumPy accelerator of the kernel: a recorded city scored in int64 (E-2..E-6).
 
 [`evaluate_city`][community_governance.evaluation.city.evaluate_city] scores here what
-``city_arrays.py`` recorded. Every unit's final is the same integer sum over one common
-denominator as in [`unit_final`][community_governance.evaluation.columns.unit_final], in
-int64, rounded once in integers (half up or half even), and graded and ranked on exact
-values:
+``tables.city_arrays`` recorded, when NumPy is installed. It is the arithmetic of
+[`kernel`][community_governance.evaluation.kernel] over whole columns, and a property of
+the tests checks that it gives what the kernel gives, unit by unit. Every unit's final is
+the same integer sum over one common denominator as in
+[`unit_final`][community_governance.evaluation.scoring.unit_final], in int64, rounded once
+in integers (half up or half even), and graded and ranked on exact values:
 
 * an overflow bound is checked up front from the arrays' maxima; past it every
   community is scored unit by unit in Python ints, by the same code as
@@ -25,11 +27,12 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from community_governance.evaluation.city_arrays import Recorded, Units
-from community_governance.evaluation.city_rows import CommunityRows, Scored, score_community
+from community_governance.evaluation.city import Scored, score_community
 from community_governance.evaluation.kernel import int_weights, public_mean
 from community_governance.numbers import RoundingMode
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.tables.city_arrays import Recorded, UnitColumns
+from community_governance.tables.city_rows import CommunityRows
 from community_governance.vocabulary import (
     Component,
     Dimension,
@@ -38,7 +41,7 @@ from community_governance.vocabulary import (
     SurveyAttribution,
 )
 
-__all__ = ["score_arrays"]
+__all__ = ["community_inputs", "recorded_inputs", "score_arrays"]
 
 Ints = npt.NDArray[np.int64]
 
@@ -176,7 +179,7 @@ def _within_bound(dens: Sequence[Ints], p: PolicySnapshot) -> bool:
 
 
 def _finish(
-    units: Units,
+    units: UnitColumns,
     members: Ints,
     *,
     final: tuple[Ints, Ints],
@@ -278,27 +281,48 @@ def _exact_order(order: Ints, community: Ints, num: Ints, den: Ints, names: Sequ
     return fixed
 
 
+def community_inputs(
+    recorded: Recorded, code: int, pub_total: Ints, pub_count: Ints
+) -> tuple[CommunityRows, dict[str, tuple[int, int]], dict[str, int]]:
+    """One community's rows, survey parts and answer counts, as the row readers give them."""
+    units, ratings, survey = recorded.units, recorded.ratings, recorded.survey
+    rows = CommunityRows()
+    public: dict[str, tuple[int, int]] = {}
+    counts: dict[str, int] = {}
+    members = np.flatnonzero(units.community == code)
+    names = [units.names[int(g)] for g in members]
+    rows.units.extend(names)
+    for ratee, ratee_name in zip(members.tolist(), names, strict=True):
+        for place in np.flatnonzero(ratings.rated[ratee]).tolist():
+            scores = ratings.scores[ratee, place].tolist()
+            rows.ratings[names[place], ratee_name] = [int(s) if s >= 0 else None for s in scores]
+        if pub_count[ratee]:
+            counts[ratee_name] = int(pub_count[ratee])
+            public[ratee_name] = public_mean(int(pub_total[ratee]), counts[ratee_name], survey.unit)
+    return rows, public, counts
+
+
+def recorded_inputs(
+    recorded: Recorded, community: str, p: PolicySnapshot
+) -> tuple[CommunityRows, dict[str, tuple[int, int]], dict[str, int], bool]:
+    """``community_inputs`` of the community named ``community``, and whether it was surveyed.
+
+    Raises:
+        KeyError: no such community.
+    """
+    code = recorded.units.community_index[community]
+    pub_total, pub_count = _public(recorded, p)
+    surveyed = bool((recorded.survey.project_community == code).any())
+    return (*community_inputs(recorded, code, pub_total, pub_count), surveyed)
+
+
 def _by_rows(
     recorded: Recorded, pub_total: Ints, pub_count: Ints, communities: Ints, p: PolicySnapshot
 ) -> Scored:
     """Communities scored unit by unit in Python ints, by ``evaluate_quarter``'s code (E-5)."""
-    units, ratings, survey = recorded.units, recorded.ratings, recorded.survey
+    units = recorded.units
     out = Scored.empty(p.rounding_places)
     for code in sorted(communities.tolist(), key=units.communities.__getitem__):
-        rows = CommunityRows()
-        public: dict[str, tuple[int, int]] = {}
-        members = np.flatnonzero(units.community == code)
-        names = [units.names[int(g)] for g in members]
-        rows.units.extend(names)
-        for ratee, ratee_name in zip(members.tolist(), names, strict=True):
-            for place in np.flatnonzero(ratings.rated[ratee]).tolist():
-                scores = ratings.scores[ratee, place].tolist()
-                rows.ratings[names[place], ratee_name] = [
-                    int(s) if s >= 0 else None for s in scores
-                ]
-            if pub_count[ratee]:
-                public[ratee_name] = public_mean(
-                    int(pub_total[ratee]), int(pub_count[ratee]), survey.unit
-                )
+        rows, public, _ = community_inputs(recorded, code, pub_total, pub_count)
         score_community(units.communities[code], rows, public, p, out)
     return out
