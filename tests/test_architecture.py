@@ -116,3 +116,18 @@ def test_each_document_shape_has_one_home() -> None:
     assert [str(p.relative_to(SOURCE)) for p in domain if "def to_dict(" in p.read_text()] == [
         "explain.py"
     ]
+
+
+def test_no_test_module_imports_another() -> None:
+    """Tests share helpers through conftest.py, strategies and helper modules, not each other."""
+    tests = Path(__file__).parent
+    offenders = [
+        f"{path.relative_to(tests)}: {name}"
+        for path in sorted(tests.rglob("*.py"))
+        for name in _every_import(path)
+        if name.startswith("tests.") and name.rsplit(".", 1)[-1].startswith("test_")
+    ]
+    assert offenders == []
+    # The command line is imported only by the fixture that runs it, when a test asks.
+    root_conftest = _top_level_imports(tests / "conftest.py")
+    assert not [name for name in root_conftest if name.startswith(("click", f"{PACKAGE}.cli"))]

@@ -7,30 +7,12 @@ import json
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 from community_governance.errors import ParseError
 from community_governance.explain import SCHEMA, Explanation, ExplanationBuilder, Text
 from community_governance.policy import default_policy
-
-texts = st.text(min_size=1, max_size=20)
-
-
-@st.composite
-def explanations(draw: st.DrawFn) -> Explanation:
-    """Explanations built through the builder, as rules build them."""
-    builder = ExplanationBuilder(Text(draw(texts), draw(texts)))
-    snapshot = default_policy().at(draw(st.dates(dt.date(2021, 1, 21), dt.date(2030, 1, 1))))
-    traced = snapshot.traced(builder)
-    for name in draw(st.lists(st.sampled_from(sorted(snapshot.uses)), max_size=4)):
-        traced.value(name)
-    for name, value in draw(st.lists(st.tuples(texts, st.fractions()), max_size=3)):
-        builder.input(name, value)
-    for zh, en, value in draw(st.lists(st.tuples(texts, texts, st.fractions()), max_size=4)):
-        builder.step(zh, en, value, rule=draw(st.sampled_from([None, "E-5", "C-3"])))
-    if draw(st.booleans()):
-        builder.flag("reweighted")
-    return builder.build(Text(draw(texts), draw(texts)))
+from tests.strategies import explanations
 
 
 @given(explanations())

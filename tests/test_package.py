@@ -122,19 +122,26 @@ def test_the_version_is_a_release_and_the_changelog_has_its_section() -> None:
     assert f"\n## {cg.__version__} — " in changelog
 
 
-def test_news_fragments_build_into_the_changelog() -> None:
-    """``towncrier build --draft`` gathers the fragments of changelog.d/ under their types."""
+def test_news_fragments_build_into_the_changelog(tmp_path: Path) -> None:
+    """``towncrier build`` gathers a fragment of changelog.d/ under its type, by the config."""
     root = Path(cg.__file__).parents[2]
+    for name in ("pyproject.toml", "CHANGELOG.md"):
+        (tmp_path / name).write_bytes((root / name).read_bytes())
+    (tmp_path / "changelog.d").mkdir()
+    (tmp_path / "changelog.d" / "+sample.fixed.md").write_text(
+        "A sample fix, said for users.\n", encoding="utf-8"
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "towncrier", "build", "--draft", "--version", "9.9.9"],
-        cwd=root,
+        [sys.executable, "-m", "towncrier", "build", "--yes", "--version", "9.9.9"],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "## 9.9.9 — " in done.stdout
-    fragments = [p for p in (root / "changelog.d").iterdir() if p.name != "README.md"]
-    for fragment in fragments:
-        first = fragment.read_text(encoding="utf-8").split("\n", 1)[0]
-        assert first[:40] in done.stdout
+    changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = changelog.split("<!-- towncrier release notes start -->", 1)[1]
+    assert section.lstrip().startswith("## 9.9.9 — ")
+    assert "### Fixed\n\n- A sample fix, said for users." in section
+    assert section.index("## 9.9.9") < section.index("## 0.1.0")
+    assert not (tmp_path / "changelog.d" / "+sample.fixed.md").exists()

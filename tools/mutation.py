@@ -74,7 +74,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             f"src/community_governance/evaluation/{name}.py"
             for name in ("scoring", "unit_scoring", "grading", "quarter", "ratings")
         ],
-        _EVALUATION_RULE_TESTS,
+        # A unit's final in integers is scored for a quarter and a city alike.
+        [*_EVALUATION_RULE_TESTS, "tests/evaluation/test_columns.py"],
     ),
     "evaluation-sample": (
         [
@@ -105,7 +106,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/ledger/test_verifier_scores.py",
             "tests/evaluation/test_columns.py",
             "tests/evaluation/test_city_paths.py",
-            "tests/evaluation/test_city_pinned.py",
+            "tests/evaluation/test_city_scoring.py",
+            "tests/evaluation/test_city_tables.py",
         ],
     ),
     "consultation": (

@@ -21,8 +21,8 @@ from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from community_governance.errors import GovernanceError, ParseError
 from community_governance.schemas import load_document
 from community_governance.tables.read import MAX_LISTED
+from tests.cli.bad_rows import RATINGS_HEADER, TABLE, ratings_csv
 from tests.cli.shell import run
-from tests.cli.test_bad_input_table import RATINGS_HEADER, TABLE, _ratings_csv
 
 SOURCE = Path(community_governance.__file__).parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -193,7 +193,7 @@ def test_a_table_with_many_bad_rows_says_how_many_more_in_chinese(
     rows = "".join(
         f"2026Q3,clinic,school,peer,80,x{i},80,80,80,80\n" for i in range(MAX_LISTED + 3)
     )
-    ratings = _ratings_csv(tmp_path, exported, RATINGS_HEADER + rows)
+    ratings = ratings_csv(tmp_path, exported, RATINGS_HEADER + rows)
     code = main(["evaluate", ratings, str(exported / "survey.json"), "--lang", "zh"])
     lines = capsys.readouterr().err.splitlines()
     assert code == EXIT_BAD_INPUT

@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from community_governance.community import Representative
-from community_governance.consultation import ClosedMeeting, Meeting, Proposal, Tally, tally
+from community_governance.consultation import ClosedMeeting, Meeting, Tally, tally
 from community_governance.errors import (
     DuplicateBallotError,
     EligibilityError,
@@ -22,11 +22,9 @@ from community_governance.errors import (
     PolicyError,
     UnknownRepresentativeError,
 )
-from community_governance.policy import PolicySnapshot, default_policy
+from community_governance.policy import PolicySnapshot
 from community_governance.vocabulary import Choice
-
-POLICY = default_policy()
-RULES = POLICY.at(dt.date(2026, 7, 1))
+from tests.consultation.meetings import AGENDA, PEOPLE, POLICY, RULES, open_meeting
 
 
 def rules_with(**overrides: object) -> PolicySnapshot:
@@ -213,17 +211,6 @@ def test_quorum_from_the_policy() -> None:
 
 
 # -- the meeting workflow --------------------------------------------------------------------------
-
-PEOPLE = [Representative(f"R{i}", f"U{i}") for i in range(7)]
-AGENDA = [
-    Proposal("P1", "Bins", "public_affairs", compounds=["A"]),
-    Proposal("P2", "Talks", "mobilisation"),
-]
-
-
-def open_meeting() -> Meeting:
-    """A meeting of seven unit representatives with two proposals."""
-    return Meeting.open("M-1", dt.date(2026, 7, 15), PEOPLE, AGENDA, RULES)
 
 
 def test_each_ballot_violation_raises_its_own_error_and_changes_nothing() -> None:

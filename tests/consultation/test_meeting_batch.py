@@ -21,7 +21,7 @@ from community_governance.errors import (
     MeetingClosedError,
 )
 from community_governance.vocabulary import Choice
-from tests.consultation.test_meeting import open_meeting
+from tests.consultation.meetings import AGENDA, RULES, open_meeting
 
 PERSONS = ["R0", "R1", "R2", "R9"]  # R9 is not in the electorate
 PROPOSALS = ["P1", "P2", "P7"]  # P7 is not on the agenda
@@ -101,7 +101,6 @@ def test_a_closed_meeting_takes_no_batch_and_a_batch_does_not_close() -> None:
 def test_a_large_meeting_is_recorded_whole() -> None:
     """C-3: 2,000 representatives each vote on both proposals; one changes a ballot."""
     from community_governance.community import Representative  # noqa: PLC0415
-    from tests.consultation.test_meeting import AGENDA, RULES  # noqa: PLC0415
 
     people = [Representative(f"R{i}", f"U{i}") for i in range(2000)]
     meeting = Meeting.open("M-2", open_meeting().held_on, people, AGENDA, RULES)

@@ -16,68 +16,20 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from community_governance.community import Community
 from community_governance.errors import GovernanceError
-from community_governance.evaluation import RatingBook, evaluate_city, evaluate_quarter
+from community_governance.evaluation import evaluate_city, evaluate_quarter
 from community_governance.numbers import format_fraction
 from community_governance.vocabulary import Dimension
-from tests.evaluation.test_columns import Q3, quarters
-
-
-def _tables(parts: list[tuple[Community, RatingBook, Any]]) -> dict[str, dict[str, list[Any]]]:
-    """The tables of several communities' quarters, in long form."""
-    units: dict[str, list[Any]] = {"community": [], "unit": []}
-    ratings: dict[str, list[Any]] = {
-        c: [] for c in ("community", "quarter", "rater", "ratee", "dimension", "score")
-    }
-    projects: dict[str, list[Any]] = {"community": [], "project": [], "responsible_units": []}
-    answers: dict[str, list[Any]] = {"community": [], "household": [], "project": [], "answer": []}
-    for community, book, survey in parts:
-        cid = community.community_id
-        for unit in community.unit_ids:
-            units["community"].append(cid)
-            units["unit"].append(unit)
-        for rating in book.current.values():
-            for dimension in Dimension:
-                score = rating.scores.get(dimension)
-                if score is None:
-                    continue
-                for column, value in zip(
-                    ratings,
-                    (cid, str(Q3), rating.rater, rating.ratee, dimension.code, str(score)),
-                    strict=True,
-                ):
-                    ratings[column].append(value)
-        if survey is not None:
-            for project in survey.projects:
-                projects["community"].append(cid)
-                projects["project"].append(project.project_id)
-                projects["responsible_units"].append(";".join(project.responsible_units))
-            for response in survey.responses:
-                answers["community"].append(cid)
-                answers["household"].append(response.household)
-                answers["project"].append(response.project)
-                answers["answer"].append(response.answer)
-    return {"units": units, "ratings": ratings, "projects": projects, "answers": answers}
-
-
-def _renamed(quarter: Any, cid: str) -> tuple[Community, RatingBook, Any, Any]:
-    community, book, survey, policy = quarter
-    renamed = Community(cid, cid, list(community.units))
-    return (
-        renamed,
-        RatingBook(renamed, Q3).record_all(book.current.values(), policy),
-        survey,
-        policy,
-    )
+from tests.evaluation.cities import city_tables, renamed
+from tests.strategies import Q3, quarter_cases
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(quarters(), min_size=1, max_size=3), st.data())
+@given(st.lists(quarter_cases(), min_size=1, max_size=3), st.data())
 def test_a_city_is_its_communities_evaluated_one_by_one(quarters_: list[Any], data: Any) -> None:
     """E-1..E-6: evaluate_city equals evaluate_quarter for every community, unit by unit."""
     policy = quarters_[0][3]
-    parts = [_renamed(q, f"C{i}") for i, q in enumerate(quarters_)]
+    parts = [renamed(q, f"C{i}") for i, q in enumerate(quarters_)]
     expected: list[dict[str, Any]] = []
     explained: dict[tuple[str, str], Any] = {}
     failure: GovernanceError | None = None
@@ -105,10 +57,10 @@ def test_a_city_is_its_communities_evaluated_one_by_one(quarters_: list[Any], da
         failure = error
     if failure is not None:
         with pytest.raises(type(failure)) as raised:
-            evaluate_city(_tables([p[:3] for p in parts]), quarter=Q3, policy=policy)
+            evaluate_city(city_tables([p[:3] for p in parts]), quarter=Q3, policy=policy)
         assert raised.value.rule == failure.rule
         return
-    tables = _tables([p[:3] for p in parts])
+    tables = city_tables([p[:3] for p in parts])
     kind = data.draw(st.sampled_from(["dict", "pandas", "arrow"]))
     if kind == "pandas":
         tables = {name: pd.DataFrame(columns) for name, columns in tables.items()}

@@ -8,36 +8,21 @@ same error.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from community_governance.errors import GovernanceError, PolicyError
-from community_governance.evaluation import accelerated as city_vector, city
+from community_governance.evaluation import accelerated as city_vector
 from community_governance.evaluation.city import CityColumns, evaluate_city, record_city
 from community_governance.policy import default_policy
 from community_governance.tables.city_rows import INPUT_COLUMNS
 from community_governance.vocabulary import Dimension
-from tests.evaluation.test_city import _renamed, _tables
-from tests.evaluation.test_columns import Q3, quarters
-
-
-@contextlib.contextmanager
-def _without_numpy() -> Iterator[None]:
-    """The row readers and the Python-int scorer alone, as without the [fast] extra."""
-    saved = city._HAS_NUMPY
-    city._HAS_NUMPY = False
-    try:
-        yield
-    finally:
-        city._HAS_NUMPY = saved
+from tests.evaluation.cities import city_tables, renamed, shaped, without_numpy
+from tests.strategies import Q3, quarter_cases
 
 
 def _outcome(tables: Any, policy: Any) -> Any:
@@ -47,26 +32,18 @@ def _outcome(tables: Any, policy: Any) -> Any:
         return (type(error), error.field, error.rule, error.message)
 
 
-def _shaped(tables: dict[str, dict[str, list[Any]]], kind: str) -> Any:
-    if kind == "pandas":
-        return {name: pd.DataFrame(columns) for name, columns in tables.items()}
-    if kind == "arrow":
-        return {name: pa.table(columns) for name, columns in tables.items()}
-    return tables
-
-
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
-    st.lists(quarters(), min_size=1, max_size=3),
+    st.lists(quarter_cases(), min_size=1, max_size=3),
     st.sampled_from(["dict", "pandas", "arrow"]),
 )
 def test_the_numpy_path_equals_the_python_int_path(quarters_: list[Any], kind: str) -> None:
     """E-1..E-6: same scored units (or the same error), trimmed, re-weighted, unable to rate."""
     policy = quarters_[0][3]
-    parts = [_renamed(q, f"C{i}") for i, q in enumerate(quarters_)]
-    tables = _shaped(_tables([p[:3] for p in parts]), kind)
+    parts = [renamed(q, f"C{i}") for i, q in enumerate(quarters_)]
+    tables = shaped(city_tables([p[:3] for p in parts]), kind)
     fast = _outcome(tables, policy)
-    with _without_numpy():
+    with without_numpy():
         plain = _outcome(tables, policy)
     assert fast == plain
     if not isinstance(fast, tuple):
@@ -109,10 +86,10 @@ def test_ids_repeated_across_communities_are_read_within_each(
 ) -> None:
     """E-1, E-4: unit, project and household ids that repeat across communities."""
     rules = default_policy().override({"evaluation.missing_component": "reweight"}).at(Q3.end)
-    tables = _shaped(_two_communities(same_ids=same_ids), kind)
+    tables = shaped(_two_communities(same_ids=same_ids), kind)
     recorded = record_city(tables, quarter=Q3, policy=rules)
     assert recorded._arrays is not None
-    with _without_numpy():
+    with without_numpy():
         plain = evaluate_city(tables, quarter=Q3, policy=rules)
     assert evaluate_city(recorded, policy=rules) == plain
     assert evaluate_city(tables, quarter=Q3, policy=rules) == plain
@@ -129,8 +106,8 @@ def test_a_household_answering_twice_is_the_row_error_on_both_paths() -> None:
     for column in answers:
         answers[column].append(answers[column][0])
     with pytest.raises(GovernanceError) as fast:
-        evaluate_city(_shaped(tables, "arrow"), quarter=Q3)
-    with _without_numpy(), pytest.raises(GovernanceError) as plain:
+        evaluate_city(shaped(tables, "arrow"), quarter=Q3)
+    with without_numpy(), pytest.raises(GovernanceError) as plain:
         evaluate_city(tables, quarter=Q3)
     assert (fast.value.field, fast.value.rule) == (plain.value.field, plain.value.rule)
     assert fast.value.field == "answers[row 8].household"
@@ -139,7 +116,7 @@ def test_a_household_answering_twice_is_the_row_error_on_both_paths() -> None:
 def test_past_the_overflow_bound_python_ints_decide(monkeypatch: pytest.MonkeyPatch) -> None:
     """E-5: with the int64 bounds made tiny, every community is scored in Python ints."""
     rules = default_policy().override({"evaluation.missing_component": "reweight"}).at(Q3.end)
-    tables = _shaped(_two_communities(same_ids=False), "arrow")
+    tables = shaped(_two_communities(same_ids=False), "arrow")
     expected = evaluate_city(tables, quarter=Q3, policy=rules)
     monkeypatch.setattr(city_vector, "_EXACT_FLOAT", 1)
     assert evaluate_city(tables, quarter=Q3, policy=rules) == expected
@@ -161,7 +138,7 @@ def test_near_equal_finals_are_ranked_exactly() -> None:
 
 def test_a_recorded_city_is_scored_again_under_another_policy() -> None:
     """E-4, E-6: re-scoring the recorded arrays equals evaluating the tables afresh."""
-    tables = _shaped(_two_communities(same_ids=False), "arrow")
+    tables = shaped(_two_communities(same_ids=False), "arrow")
     first = default_policy().override({"evaluation.missing_component": "reweight"})
     recorded = record_city(tables, quarter=Q3, policy=first)
     assert isinstance(recorded, CityColumns)
@@ -178,7 +155,7 @@ def test_a_recorded_city_is_scored_again_under_another_policy() -> None:
 
 def test_another_scale_needs_the_city_recorded_again() -> None:
     """E-2: scores checked against one scale are not scored under another."""
-    tables = _shaped(_two_communities(same_ids=False), "arrow")
+    tables = shaped(_two_communities(same_ids=False), "arrow")
     recorded = record_city(tables, quarter=Q3)
     finer = default_policy().override({"evaluation.scale": {"min": "0", "max": "100", "places": 3}})
     with pytest.raises(PolicyError) as raised:
@@ -193,6 +170,6 @@ def test_a_null_score_in_an_integer_column_is_unable_to_rate() -> None:
     as_text = _two_communities(same_ids=False)
     as_text["ratings"]["score"] = ["" if s is None else str(s) for s in tables["ratings"]["score"]]
     rules = default_policy().override({"evaluation.missing_component": "reweight"}).at(Q3.end)
-    with_null = evaluate_city(_shaped(tables, "arrow"), quarter=Q3, policy=rules)
-    with _without_numpy():
+    with_null = evaluate_city(shaped(tables, "arrow"), quarter=Q3, policy=rules)
+    with without_numpy():
         assert with_null == evaluate_city(as_text, quarter=Q3, policy=rules)

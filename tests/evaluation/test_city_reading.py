@@ -21,8 +21,14 @@ from community_governance.community import Quarter
 from community_governance.errors import GovernanceError, ParseError, UnknownUnitError
 from community_governance.evaluation import evaluate_city, record_city
 from community_governance.policy import Policy
-from tests.evaluation.test_city_paths import _shaped, _without_numpy
-from tests.evaluation.test_city_pinned import REWEIGHT, ROWS, _both_paths, _tables
+from tests.evaluation.cities import (
+    REWEIGHT,
+    ROWS,
+    both_paths,
+    shaped,
+    small_city,
+    without_numpy,
+)
 
 Tables = dict[str, Any]
 
@@ -31,7 +37,7 @@ def _read_by_columns(tables: Tables, policy: Policy = REWEIGHT) -> list[tuple[An
     """The city's rows, after checking it is read by columns into the row readers' city."""
     recorded = record_city(tables, quarter="2026Q3", policy=policy)
     assert recorded.read_by == "columns"
-    fast, plain = _both_paths(tables, policy)
+    fast, plain = both_paths(tables, policy)
     assert fast == plain
     assert evaluate_city(recorded, policy=policy).rows() == fast
     return [tuple(row.values()) for row in fast]
@@ -41,7 +47,7 @@ def _refused_alike(tables: Tables, error: type[GovernanceError]) -> GovernanceEr
     """The error both paths raise, after checking it is the same type, field and rule."""
     with pytest.raises(error) as fast:
         evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
-    with _without_numpy(), pytest.raises(error) as plain:
+    with without_numpy(), pytest.raises(error) as plain:
         evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
     assert (fast.value.field, fast.value.rule, fast.value.message) == (
         plain.value.field,
@@ -53,23 +59,23 @@ def _refused_alike(tables: Tables, error: type[GovernanceError]) -> GovernanceEr
 
 def test_the_small_city_with_a_chinese_dimension_label_is_read_by_columns() -> None:
     """E-2: 服务态度 among the codes is read by the whole-column label lookup."""
-    assert _read_by_columns(_tables()) == ROWS
+    assert _read_by_columns(small_city()) == ROWS
 
 
 def test_the_row_readers_read_what_the_columns_decline() -> None:
     """E-1: an invalid row leaves the city to the row readers, which name it."""
-    tables = _tables()
+    tables = small_city()
     tables["ratings"]["score"][1] = "not a score"
     with pytest.raises(GovernanceError):
         record_city(tables, quarter="2026Q3", policy=REWEIGHT)
     tables["ratings"]["score"][1] = "80.5"
-    with _without_numpy():
+    with without_numpy():
         assert record_city(tables, quarter="2026Q3", policy=REWEIGHT).read_by == "rows"
 
 
 def test_quarters_given_as_quarter_objects_are_read_by_columns() -> None:
     """E-1: a quarter column of ``Quarter`` objects and text, as Python code builds it."""
-    tables = _tables()
+    tables = small_city()
     q3 = Quarter.parse("2026Q3")
     tables["ratings"]["quarter"] = [q3, "2026Q3", q3]
     assert _read_by_columns(tables) == ROWS
@@ -80,14 +86,14 @@ def test_quarters_given_as_quarter_objects_are_read_by_columns() -> None:
 
 def test_a_pandas_score_column_of_text_and_numbers_is_read_by_columns() -> None:
     """E-2: an object column mixing "80.5" and 70, which Arrow cannot give one type."""
-    tables = _shaped(_tables(), "pandas")
+    tables = shaped(small_city(), "pandas")
     tables["ratings"]["score"] = pd.Series(["90", "80.5", 70], dtype=object)
     assert _read_by_columns(tables) == ROWS
 
 
 def test_communities_listed_out_of_order_come_out_in_order() -> None:
     """E-6: D's unit listed before C's: the rows still come community by community, C first."""
-    tables = _tables()
+    tables = small_city()
     tables["units"] = {"community": ["D", "C", "C"], "unit": ["A", "A", "B"]}
     assert _read_by_columns(tables) == ROWS
 
@@ -96,7 +102,7 @@ def test_a_city_of_no_rows_in_typed_arrow_columns_is_read_by_columns() -> None:
     """E-1: Arrow tables of text columns and no rows: an empty city, not an error."""
     empty = {
         name: pa.table({column: pa.array([], pa.string()) for column in columns})
-        for name, columns in _tables().items()
+        for name, columns in small_city().items()
     }
     assert _read_by_columns(empty) == []
 
@@ -105,7 +111,7 @@ def test_arrow_columns_in_chunks_with_every_id_dictionary_encoded() -> None:
     """E-1..E-4: every Arrow column in two chunks, every id column dictionary-encoded."""
     ids = {"community", "unit", "rater", "ratee", "project", "household"}
     chunked: Tables = {}
-    for name, columns in _tables().items():
+    for name, columns in small_city().items():
         table = pa.table(columns)
         half = max(table.num_rows // 2, 1)
         table = pa.concat_tables([table.slice(0, half), table.slice(half)])
@@ -125,12 +131,12 @@ def test_without_pyarrow_the_columns_are_read_by_dictionaries(
 
     for module in (city_arrays,):
         monkeypatch.setattr(module, "arrow", lambda: None)
-    assert _read_by_columns(_tables()) == ROWS
+    assert _read_by_columns(small_city()) == ROWS
 
 
 def _repeated_names(c_order: list[str], d_order: list[str]) -> Tables:
     """Communities C and D with units of the same names, listed in the orders given."""
-    tables = _tables()
+    tables = small_city()
     tables["units"] = {"community": ["C"] * 2 + ["D"] * 2, "unit": c_order + d_order}
     ratings: dict[str, list[Any]] = {column: [] for column in tables["ratings"]}
     for community in ("C", "D"):
@@ -202,7 +208,7 @@ def test_a_name_of_another_community_in_the_last_one_is_a_stranger() -> None:
 
 def test_a_project_nobody_answered_about_counts_nothing() -> None:
     """E-4: Q, listed last, has no answers: A's public mean is P's alone."""
-    tables = _tables()
+    tables = small_city()
     tables["projects"] = {
         "community": ["C", "C"],
         "project": ["P", "Q"],
@@ -225,7 +231,7 @@ def test_answer_scores_with_fractions_are_summed_exactly() -> None:
             }
         }
     )
-    tables = _tables()
+    tables = small_city()
     tables["answers"]["answer"] = ["fair", "good"]
     rows = _read_by_columns(tables, halves)
     assert [r[4] for r in rows] == ["81.25", "81.25", None]
@@ -244,7 +250,7 @@ def test_answers_given_as_numbers_and_as_text_in_one_column() -> None:
             }
         }
     )
-    tables = _tables()
+    tables = small_city()
     tables["answers"]["answer"] = [5, "4"]
     rows = _read_by_columns(tables, numbered)
     assert [r[4] for r in rows] == ["90", "90", None]
@@ -271,7 +277,7 @@ def test_survey_totals_past_float_exactness_stay_exact() -> None:
             },
         }
     )
-    tables = _tables()
+    tables = small_city()
     tables["ratings"]["score"] = ["90", "80", "70"]
     tables["answers"] = {
         "community": ["C"] * 9,
@@ -279,14 +285,14 @@ def test_survey_totals_past_float_exactness_stay_exact() -> None:
         "project": ["P"] * 9,
         "answer": ["top"] * 9,
     }
-    fast, plain = _both_paths(tables, huge)
+    fast, plain = both_paths(tables, huge)
     assert fast == plain
     assert [r["public"] for r in fast] == [str(big), str(big), None]
 
 
 def test_a_null_among_arrow_responsible_units_is_the_row_error() -> None:
     """E-4: Q's responsible units are null in an Arrow text column: Q's row is named."""
-    tables = _shaped(_tables(), "arrow")
+    tables = shaped(small_city(), "arrow")
     tables["projects"] = pa.table(
         {
             "community": ["C", "C"],
@@ -300,7 +306,7 @@ def test_a_null_among_arrow_responsible_units_is_the_row_error() -> None:
 
 def test_an_uneven_mapping_after_an_arrow_table_is_refused() -> None:
     """E-1: units as an Arrow table, then ratings as a mapping with a short column."""
-    tables: Tables = _tables()
+    tables: Tables = small_city()
     tables["units"] = pa.table(tables["units"])
     tables["ratings"]["score"] = tables["ratings"]["score"][:2]
     refused = _refused_alike(tables, ParseError)

@@ -9,7 +9,6 @@ rounding ties — both give the same result, explanations included, or the same 
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,94 +16,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from community_governance.community import Community, MemberUnit, Project, Quarter
+from community_governance.community import Community, MemberUnit
 from community_governance.errors import GovernanceError
 from community_governance.evaluation import (
     Rating,
     RatingBook,
-    SamplingFrame,
-    Survey,
-    SurveyResponse,
-    draw_sample,
     evaluate_quarter,
 )
 from community_governance.evaluation.kernel import combine, int_weights, peer_mean
 from community_governance.numbers import round_exact, round_ratio
-from community_governance.policy import default_policy
 from community_governance.vocabulary import Component, Dimension
 from tests.evaluation.reference import reference_evaluate_quarter
-
-Q3 = Quarter.parse("2026Q3")
-BASE = default_policy()
-ANSWERS = ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied"]
-
-#: Policy variants: peer aggregation, trimming threshold, missing components, rounding.
-VARIANTS = [
-    BASE.override(
-        {
-            "evaluation.peer.aggregation": aggregation,
-            "evaluation.peer.trim_min_raters": trim,
-            "evaluation.peer.min_raters": min_raters,
-            "evaluation.missing_component": missing,
-            "rounding.mode": mode,
-            "rounding.places": places,
-        }
-    ).at(Q3.end)
-    for aggregation, trim, min_raters, missing, mode, places in itertools.product(
-        ["mean", "trimmed"], [3, 4], [1, 2], ["error", "reweight"], ["half_up", "half_even"], [0, 2]
-    )
-]
-
-#: Scores that make rounding ties likely, beside arbitrary ones in hundredths.
-SCORES = [Decimal(v) for v in ("0", "0.5", "1", "12.5", "50", "62.25", "99.5", "100")] + [
-    Decimal(n).scaleb(-2) for n in range(0, 10001, 137)
-]
-
-
-@st.composite
-def quarters(draw: st.DrawFn) -> tuple[Community, RatingBook, Survey | None, Any]:
-    """A random quarter: units, ratings (some dimensions unable to rate), maybe a survey."""
-    n = draw(st.integers(1, 40) if draw(st.booleans()) else st.integers(1, 6))
-    ids = [f"U{i:02d}" for i in range(n)]
-    community = Community("C-1", "c", [MemberUnit(u, u, "co_building_unit") for u in ids])
-    # Mostly quarters that evaluate; the rules' error cases too.
-    reweighting = [v for v in VARIANTS if v.missing_component.code == "reweight"]
-    policy = draw(st.sampled_from(reweighting if draw(st.integers(0, 3)) else VARIANTS))
-    pairs = [(a, b) for a in ids for b in ids]
-    rnd = draw(st.randoms(use_true_random=False))
-    full = draw(st.integers(0, 3)) > 0  # mostly a full peer matrix, as communities rate
-    size = rnd.randint(min(len(pairs), 150) // 2, min(len(pairs), 150))
-    chosen = pairs if full and n <= 20 else rnd.sample(pairs, size)
-    unable = draw(st.sampled_from([0.0, 0.1, 0.5]))
-    ratings = []
-    for rater, ratee in sorted(chosen):
-        dims = {d: None if rnd.random() < unable else rnd.choice(SCORES) for d in Dimension}
-        if all(v is None for v in dims.values()):
-            dims[Dimension.SERVICE_ATTITUDE] = rnd.choice(SCORES)
-        kind = Component.SELF if rater == ratee else Component.PEER
-        ratings.append(Rating(rater, ratee, Q3, kind, dims))
-    book = RatingBook(community, Q3).record_all(ratings, policy)
-    survey = None
-    if draw(st.integers(0, 3)):
-        frame = SamplingFrame([f"H-{i}" for i in range(30)])
-        certificate = draw_sample(
-            frame,
-            draw(st.text("0123456789", min_size=1, max_size=6)),
-            BASE.override({"evaluation.survey.size": 10}).at(Q3.end),
-            seed_source="test",
-        )
-        projects = [
-            Project(f"P{k}", f"p{k}", Q3, rnd.sample(ids, rnd.randint(1, n)))
-            for k in range(draw(st.integers(1, 3)))
-        ]
-        responses = [
-            SurveyResponse(h, p.project_id, rnd.choice(ANSWERS))
-            for h in certificate.sample
-            for p in projects
-            if rnd.random() < 0.8
-        ]
-        survey = Survey(Q3, certificate, projects).respond_all(responses, policy)
-    return community, book, survey, policy
+from tests.strategies import BASE, Q3, quarter_cases
 
 
 def _outcome(evaluate: Any, *args: Any, **kwargs: Any) -> Any:
@@ -115,7 +38,7 @@ def _outcome(evaluate: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(quarters())
+@given(quarter_cases())
 def test_the_integer_core_equals_the_fraction_reference(quarter: Any) -> None:
     """E-2..E-6: same finals, components, grades, ranks, awards, orders, errors, explanations."""
     community, book, survey, policy = quarter

@@ -23,7 +23,7 @@ from community_governance.evaluation.kernel import int_weights, rating_ratio
 from community_governance.frozen import FrozenMap, LazyMap
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, Dimension
-from tests.evaluation.test_columns import Q3, quarters
+from tests.strategies import Q3, quarter_cases
 
 _DIMENSIONS = tuple(Dimension)
 
@@ -34,7 +34,7 @@ def _afresh(book: RatingBook, weights: tuple[int, ...], unit: int) -> dict[Any, 
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(quarters(), st.data())
+@given(quarter_cases(), st.data())
 def test_kept_rating_scores_equal_scores_computed_afresh(quarter: Any, data: Any) -> None:
     """E-2: the kept scores are the rules' scores, also after a correction."""
     _, book, _, policy = quarter
@@ -82,7 +82,7 @@ def test_other_weights_at_evaluation_give_the_rules_result() -> None:
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(quarters())
+@given(quarter_cases())
 def test_answer_counts_are_the_recorded_answers_counted(quarter: Any) -> None:
     """E-4: a survey's counts by project and code are its responses counted, kept on copy."""
     survey = quarter[2]

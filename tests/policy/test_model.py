@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -26,7 +24,7 @@ from community_governance.policy import (
     diff,
     policy_from_document,
 )
-from tests.strategies import dates, policy_document, valid_overrides
+from tests.strategies import dates, invalid_documents, valid_overrides
 
 BASE = default_policy()
 
@@ -136,94 +134,6 @@ def test_the_listing_shows_every_parameter_in_both_languages() -> None:
 
 
 # -- generated invalid documents ---------------------------------------------------------------
-
-
-def _param(doc: dict[str, Any], name: str) -> dict[str, Any]:
-    parameter: dict[str, Any] = doc["parameters"][name]
-    return parameter
-
-
-def _first_value(doc: dict[str, Any], name: str) -> dict[str, Any]:
-    value: dict[str, Any] = _param(doc, name)["values"][0]
-    return value
-
-
-@st.composite
-def invalid_documents(draw: st.DrawFn) -> tuple[dict[str, Any], str]:  # noqa: PLR0911 - a branch per breakage
-    """A policy document broken in one way, with the field the error must name."""
-    doc = copy.deepcopy(policy_document())
-    weights = draw(
-        st.sampled_from(["evaluation.weights", "pillars.target", "evaluation.dimension_weights"])
-    )
-    how = draw(
-        st.sampled_from(
-            [
-                "weights",
-                "threshold",
-                "unknown_top",
-                "unknown_parameter",
-                "unknown_value_key",
-                "bands",
-                "deadline",
-                "no_rule",
-                "float",
-                "missing",
-                "overlap",
-                "bad_rule",
-            ]
-        )
-    )
-    if how == "weights":
-        table = _first_value(doc, weights)["value"]
-        key = draw(st.sampled_from(sorted(table)))
-        table[key] = str(Fraction(table[key]) + draw(st.fractions(0, 1).filter(bool)))
-        return doc, f"parameters[{weights}].values[0].value"
-    if how == "threshold":
-        bad = draw(
-            st.one_of(
-                st.fractions(max_value=0),
-                st.fractions(min_value=1).filter(lambda f: f > 1),
-            )
-        )
-        _first_value(doc, "consultation.approval.threshold")["value"] = (
-            f"{bad.numerator}/{bad.denominator}"
-        )
-        return doc, "parameters[consultation.approval.threshold].values[0].value"
-    if how == "unknown_top":
-        doc[draw(st.sampled_from(["paramters", "extra", "Policy"]))] = {}
-        return doc, "(top level)"
-    if how == "unknown_parameter":
-        doc["parameters"]["consultation.approval.treshold"] = _param(doc, "consultation.quorum")
-        return doc, "parameters[consultation.approval.treshold]"
-    if how == "unknown_value_key":
-        _first_value(doc, "evaluation.survey.size")["valid_form"] = "2021-01-01"
-        return doc, "parameters[evaluation.survey.size].values[0]"
-    if how == "bands":
-        bands = _first_value(doc, "evaluation.grades.bands")["value"]
-        i = draw(st.integers(0, len(bands) - 2))
-        bands[i + 1]["min"] = bands[i]["min"]
-        return doc, "parameters[evaluation.grades.bands].values[0].value"
-    if how == "deadline":
-        _first_value(doc, "rectification.deadline_days")["value"] = draw(st.integers(max_value=-1))
-        return doc, "parameters[rectification.deadline_days].values[0].value"
-    if how == "no_rule":
-        name = draw(st.sampled_from(sorted(SPECS)))
-        del _param(doc, name)["rule"]
-        return doc, f"parameters[{name}].rule"
-    if how == "float":
-        _first_value(doc, "consultation.quorum")["value"] = draw(st.floats(0, 1))
-        return doc, "parameters[consultation.quorum].values[0].value"
-    if how == "missing":
-        name = draw(st.sampled_from(sorted(SPECS)))
-        del doc["parameters"][name]
-        return doc, "parameters"
-    if how == "overlap":
-        param = _param(doc, "rounding.places")
-        param["values"].append({"valid_from": "2024-01-01", "value": 3})
-        return doc, "parameters[rounding.places].values"
-    name = draw(st.sampled_from(sorted(SPECS)))
-    _param(doc, name)["rule"] = draw(st.sampled_from(["X-1", "", "E-99"]))
-    return doc, f"parameters[{name}].rule"
 
 
 @given(invalid_documents())

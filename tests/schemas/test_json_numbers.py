@@ -19,7 +19,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from community_governance.cli import EXIT_BAD_INPUT, main
 from community_governance.consultation import tally
@@ -33,9 +33,8 @@ from community_governance.schemas import (
     json_schema,
     load_document,
 )
-from tests.evaluation.test_columns import quarters
-from tests.schemas.test_quarter_result_format import _numbers as _leaves
-from tests.strategies import valid_overrides
+from tests.schemas.documents import json_leaves as _leaves
+from tests.strategies import quarter_cases, tallies, valid_overrides
 
 DEMO = demo_quarter(127)
 DAY = dt.date(2026, 7, 1)
@@ -53,27 +52,6 @@ def _numbers_as_text(text: str, *, keep: tuple[str, ...] = ()) -> list[str]:
         and ".explanation." not in path
         and not path.endswith(keep)
     ]
-
-
-counts = st.integers(0, 60)
-
-
-@st.composite
-def tallies(draw: st.DrawFn) -> Any:
-    """A tally of any counts under any exact threshold."""
-    agree, disagree, abstain, away = (draw(counts) for _ in range(4))
-    threshold = draw(st.fractions(min_value=0, max_value=1, max_denominator=60).filter(bool))
-    present = agree + disagree + abstain
-    return tally(
-        entitled=max(present + away, 1),
-        present=present,
-        agree=agree,
-        disagree=disagree,
-        abstain=abstain,
-        threshold=threshold,
-        policy=default_policy(),
-        at=DAY,
-    )
 
 
 @given(tallies())
@@ -118,7 +96,7 @@ def test_a_closed_meeting_is_written_with_numbers_and_the_ledger_keeps_text() ->
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(quarters())
+@given(quarter_cases())
 def test_any_ratings_are_written_as_numbers_and_read_back_equal(quarter: Any) -> None:
     """E-2, E-3: every score a JSON number, digit for digit; the same book read back."""
     _, book, _, _ = quarter
@@ -230,6 +208,12 @@ def test_an_exact_number_is_never_a_float() -> None:
         )
 
 
+def _violations(data: Any, schema: dict[str, Any]) -> list[str]:
+    """Every place where ``data`` breaks ``schema``, as ``path: message`` (none: it holds)."""
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -245,12 +229,12 @@ def test_an_exact_number_is_never_a_float() -> None:
 def test_every_written_document_holds_to_its_published_schema(exported: Path, name: str) -> None:
     """E-1..E-6, C-3, R-1: each file of demo --export validates against `schema NAME`."""
     data = json.loads((exported / name).read_text(encoding="utf-8"))
-    jsonschema.validate(data, json_schema(data["document"]))
+    assert _violations(data, json_schema(data["document"])) == []
 
 
 def test_a_tally_and_a_policy_hold_to_their_published_schemas() -> None:
     """C-3, P-1: a tally written with its share as an object; the policy with its numbers."""
     tally_doc = TallyDoc.from_domain(DEMO.meeting.tallies["bins-ab"])
-    jsonschema.validate(json.loads(tally_doc.to_json()), json_schema("tally"))
+    assert _violations(json.loads(tally_doc.to_json()), json_schema("tally")) == []
     policy = json.loads(default_policy().to_json())
-    jsonschema.validate({"document": "policy", **policy}, json_schema("policy"))
+    assert _violations({"document": "policy", **policy}, json_schema("policy")) == []

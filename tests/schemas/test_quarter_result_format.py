@@ -24,24 +24,16 @@ from community_governance.evaluation import evaluate_quarter
 from community_governance.numbers import exact_json
 from community_governance.schemas import QuarterResultDoc, load_document
 from community_governance.schemas.legacy import QuarterResultDocV1
-from tests.evaluation.test_columns import Q3, quarters
+from tests.schemas.documents import json_leaves
+from tests.strategies import Q3, quarter_cases
 
 DEMO = demo_quarter(127)
 RESULT = run_demo(DEMO).result
 TEXT = QuarterResultDoc.from_domain(RESULT, 2).to_json()
 
 
-def _numbers(value: Any, path: str = "") -> list[tuple[str, Any]]:
-    """Every leaf of a document with its path."""
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in _numbers(v, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _numbers(v, f"{path}[{i}]")]
-    return [(path, value)]
-
-
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(quarters())
+@given(quarter_cases())
 def test_any_result_reads_back_equal_in_format_2(quarter: Any) -> None:
     """E-1..E-6: written, read and written again: the same text and the same result."""
     community, book, survey, policy = quarter
@@ -69,7 +61,7 @@ def test_every_number_is_a_json_number_to_the_policys_places() -> None:
     assert not re.search(r"\d[eE][+-]?\d", TEXT)
     data = json.loads(TEXT, parse_float=Decimal)
     assert (data["document"], data["format"], data["places"]) == ("quarter-result", 2, 2)
-    leaves = _numbers(data)
+    leaves = json_leaves(data)
     for path, value in leaves:
         if isinstance(value, str) and ".explanation." not in path:
             # Texts are ids, codes and dates, never a number (an explanation is its own

@@ -19,7 +19,6 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Quarter
-from community_governance.errors import PolicyError
 from community_governance.evaluation import kernel
 from community_governance.evaluation.scoring import FinalScore
 from community_governance.explain import ExplanationBuilder
@@ -82,21 +81,9 @@ def grade_basis(exact: Fraction, reported: Decimal, policy: PolicySnapshot) -> F
 
 
 def grade_at(value: Fraction, policy: PolicySnapshot) -> Grade:
-    """The grade of the first band (best first) whose minimum ``value`` reaches (E-6).
-
-    Raises:
-        PolicyError: no band reaches down to ``value`` (a policy's bands must cover its scale).
-    """
+    """The grade of the first band (best first) whose minimum ``value`` reaches (E-6)."""
     bands = policy.grade_bands
-    index = kernel.band_of(value, [b.minimum for b in bands])
-    if index is None:
-        raise PolicyError(
-            f"{value} is below every grade band",
-            field="evaluation.grades.bands",
-            rule="E-6",
-            zh=f"{value} 低于所有等级分数线",
-        )
-    return bands[index].grade
+    return bands[kernel.band_of(value, [b.minimum for b in bands])].grade
 
 
 def grade_basis_value(

@@ -28,6 +28,7 @@ __all__ = [
     "Ratio",
     "band_of",
     "combine",
+    "in_units",
     "int_weights",
     "peer_mean",
     "public_mean",
@@ -69,6 +70,16 @@ def rating_ratio(units: Sequence[int | None], weights: Sequence[int], unit: int)
     if denominator == 0:
         return None
     return numerator, denominator * unit
+
+
+def in_units(values: Sequence[Fraction | None]) -> tuple[list[int | None], int]:
+    """Exact values as integers over their least common denominator, and that denominator.
+
+    ``None`` (a dimension not rated) stays ``None``; the rating's score is then
+    ``rating_ratio`` of these, in this unit.
+    """
+    unit = math.lcm(*(v.denominator for v in values if v is not None))
+    return [None if v is None else v.numerator * (unit // v.denominator) for v in values], unit
 
 
 def trims(raters: int, trim_min_raters: int) -> bool:
@@ -157,12 +168,14 @@ def round_ratio(numerator: int, denominator: int, places: int, *, half_even: boo
     return Decimal((sign, tuple(int(d) for d in str(whole)), -places))
 
 
-def band_of(value: Fraction | Decimal, minimums: Sequence[Fraction]) -> int | None:
-    """The index of the first grade band whose minimum ``value`` reaches (E-6), or ``None``.
+def band_of(value: Fraction | Decimal, minimums: Sequence[Fraction]) -> int:
+    """The index of the first grade band whose minimum ``value`` reaches (E-6).
 
-    Bands are listed best first, so the first one reached is the unit's grade.
+    Bands are listed best first, so the first one reached is the unit's grade. A policy's
+    lowest band starts at its scale's minimum (checked when the policy is read), so every
+    score on the scale reaches one.
     """
-    return next((i for i, low in enumerate(minimums) if value >= low), None)
+    return next(i for i, low in enumerate(minimums) if value >= low)
 
 
 V = TypeVar("V", Fraction, Decimal)

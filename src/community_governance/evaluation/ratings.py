@@ -34,6 +34,7 @@ from community_governance.errors import (
     ScoreOutOfRangeError,
 )
 from community_governance.evaluation.kernel import (
+    in_units,
     int_weights,
     rating_ratio,
 )
@@ -157,11 +158,9 @@ def rating_score(
         ScoreOutOfRangeError: the rated dimensions all have weight zero.
     """
     weights = resolve(policy, at, builder).dimension_weights
-    scores = [rating.scores.get(d) for d in _DIMENSIONS]
-    # The scores in a common smallest unit, so that the kernel's integer arithmetic applies.
-    places = max((-min(0, int(v.as_tuple().exponent)) for v in scores if v is not None), default=0)
-    unit = 10**places
-    units = [None if v is None else int(v.scaleb(places)) for v in scores]
+    units, unit = in_units(
+        [None if (v := rating.scores.get(d)) is None else Fraction(v) for d in _DIMENSIONS]
+    )
     ratio = rating_ratio(units, int_weights(weights, _DIMENSIONS), unit)
     if ratio is None:
         raise zero_weight_error(rating.rater, rating.ratee)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -68,9 +67,9 @@ def _fraction(text: str | None) -> Fraction | None:
 def _rating(scores: Mapping[str, str | None], dims: Mapping[str, Fraction]) -> kernel.Ratio | None:
     """A recorded rating's score (E-2), by the library's own arithmetic."""
     order = tuple(dims)
-    values = [None if scores.get(d) is None else Fraction(scores[d]) for d in order]  # type: ignore[arg-type]
-    unit = math.lcm(*(v.denominator for v in values if v is not None))
-    units = [None if v is None else int(v * unit) for v in values]
+    units, unit = kernel.in_units(
+        [None if (s := scores.get(d)) is None else Fraction(s) for d in order]
+    )
     return kernel.rating_ratio(units, kernel.int_weights(dims, order), unit)
 
 

@@ -39,7 +39,7 @@ from community_governance.rectification import (
 )
 from community_governance.rectification.announcement import objection_window
 from community_governance.vocabulary import DayCount
-from tests.rectification.test_scenario import COMMUNITY, POLICY, Q2, q2_inputs, q2_result
+from tests.rectification.scenario import COMMUNITY, POLICY, Q2, q2_inputs, q2_result
 
 ANNOUNCED = dt.date(2026, 7, 6)
 WINDOW_ENDS = dt.date(2026, 7, 13)
