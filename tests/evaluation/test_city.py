@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import attrs
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -70,18 +69,7 @@ def test_a_city_is_its_communities_evaluated_one_by_one(quarters_: list[Any], da
     assert city.rows() == expected
     assert all(isinstance(value, Decimal) for value in city.columns["final"])
     community, unit = data.draw(st.sampled_from(sorted(explained)))
-    assert city.explain(community, unit) == _without_precision(explained[community, unit])
-
-
-def _without_precision(explanation: Any) -> Any:
-    """A quarter's explanation less its survey-precision step, which a city does not carry."""
-    kept = tuple(s for s in explanation.steps if not s.text.en.startswith("survey precision"))
-    reads = {"evaluation.survey.z"}
-    return attrs.evolve(
-        explanation,
-        steps=kept,
-        parameters=tuple(p for p in explanation.parameters if p.name not in reads),
-    )
+    assert city.explain(community, unit) == explained[community, unit]
 
 
 def test_bad_rows_name_the_table_row_and_column() -> None:

@@ -105,8 +105,7 @@ class CityResult:
     def explain(self, community: str, unit: str) -> Explanation:
         """The explanation of ``unit`` of ``community`` (E-1..E-6), built when asked for.
 
-        It is the explanation ``evaluate_quarter`` gives the same unit, from the same
-        inputs, but for the survey's precision, which a city's tables do not carry.
+        It is the explanation ``evaluate_quarter`` gives the same unit, from the same inputs.
 
         Raises:
             UnknownUnitError: the city has no such unit.
@@ -420,7 +419,7 @@ def _explain_unit(  # noqa: PLR0917 - bound by evaluate_city, then asked by unit
     scored = score_explained(
         unit, recorded.quarter, on, scores, answers, snapshot, survey_reads=survey_reads
     )
-    return explain_ranked(scored, unit_rank, snapshot)
+    return explain_ranked(scored, unit_rank, snapshot, answered=counts.get(unit, 0) > 0)
 
 
 _COMPONENTS = (Component.SELF, Component.PEER, Component.PUBLIC)

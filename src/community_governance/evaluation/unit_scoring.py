@@ -132,12 +132,13 @@ def score_explained(  # noqa: PLR0917 - a unit's inputs, as every path has them
 
 
 def explain_ranked(
-    scored: _Scored,
-    unit_rank: int,
-    snapshot: PolicySnapshot,
-    precision: Callable[[PolicySnapshot, ExplanationBuilder], object] | None = None,
+    scored: _Scored, unit_rank: int, snapshot: PolicySnapshot, *, answered: bool
 ) -> Explanation:
-    """The unit's whole trace: its score, then its grade, rank and award or order (E-6)."""
+    """The unit's whole trace: its score, then its grade, rank and award or order (E-6).
+
+    A unit whose score counts survey answers is reported with their precision, so its
+    explanation cites the confidence factor that precision reads (``evaluation.survey.z``).
+    """
     builder, final = scored.builder, scored.final
     p = snapshot.traced(builder)
     grade = grade_of(final, p, builder)
@@ -151,8 +152,8 @@ def explain_ranked(
         builder.step("颁发荣誉证书", "honour certificate awarded", grade, rule="E-6")
     if grade in p.rectification_grades:
         builder.step("限期整改", "ordered to rectify within a deadline", grade, rule="E-6")
-    if precision is not None:
-        precision(p, builder)
+    if answered:
+        _ = p.survey_z
     return builder.build(
         Text(
             f"{final.reported} 分，{grade.zh}，第 {unit_rank} 名",
@@ -324,12 +325,9 @@ class QuarterContext:
 
     def explain(self, unit: str, ranks: Mapping[str, int]) -> Explanation:
         """The unit's whole trace (E-1..E-6), replayed from the quarter's inputs."""
-        survey = self.survey
-
-        def precision(p: PolicySnapshot, builder: ExplanationBuilder) -> object:
-            return None if survey is None else survey.precision(p, unit, builder=builder)
-
-        return explain_ranked(self._reference(unit), ranks[unit], self.snapshot, precision)
+        return explain_ranked(
+            self._reference(unit), ranks[unit], self.snapshot, answered=self.public_count(unit) > 0
+        )
 
 
 def _survey_sums(
