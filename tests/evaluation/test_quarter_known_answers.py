@@ -8,6 +8,7 @@ three points low; its final is 5 + 4/10 x 739/15 + 30 = 4103/75, reported 54.71.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,6 +25,7 @@ from community_governance.evaluation import (
     SampleCertificate,
     SamplingFrame,
     Survey,
+    SurveyResponse,
     draw_sample,
     evaluate_quarter,
 )
@@ -33,6 +35,8 @@ from tests.evaluation.known_quarter import (
     POLICY,
     Q3,
     REWEIGHT,
+    SMALL,
+    SMALL_PROJECTS,
     THREE_LEVELS,
     rich_quarter,
     small_quarter,
@@ -409,3 +413,29 @@ def test_a_dimension_no_peer_rated_has_no_mean(recorded_under: object) -> None:
         **dict.fromkeys(Dimension),
         Dimension.SERVICE_ATTITUDE: Fraction(70),
     }
+
+
+def test_the_survey_z_is_cited_where_the_score_counts_an_answer() -> None:
+    """E-4, E-5: one answer is enough for the precision's z to be cited; none, and it is not."""
+    book = small_quarter(REWEIGHT.at(Q3.end)).scorecard("A")  # the quarter as known
+    assert "evaluation.survey.z" in {p.name for p in book.explanation.parameters}
+    rules = REWEIGHT.at(Q3.end)
+    ratings = RatingBook(SMALL, Q3).record_all(
+        [
+            Rating(a, b, Q3, "peer", dict.fromkeys(Dimension, 80))
+            for a, b in itertools.permutations("ABC", 2)
+        ],
+        rules,
+    )
+    frame = SamplingFrame([f"H{i}" for i in range(10)])
+    certificate = draw_sample(frame, 1, rules, seed_source="dice", at=Q3.end)
+    one = Survey(Q3, certificate, SMALL_PROJECTS).respond_all(
+        [SurveyResponse(certificate.sample[0], "P2", "satisfied")], rules, at=Q3.end
+    )
+    result = evaluate_quarter(SMALL, Q3, ratings, one, policy=rules, at=Q3.end)
+    cited = {
+        card.unit_id: "evaluation.survey.z" in {p.name for p in card.explanation.parameters}
+        for card in result.scorecards
+    }
+    assert cited == {"A": True, "B": True, "C": False}
+    assert [card.response_count for card in result.scorecards if card.unit_id == "B"] == [1]

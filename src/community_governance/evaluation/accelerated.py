@@ -5,7 +5,7 @@
 [`kernel`][community_governance.evaluation.kernel] over whole columns, and a property of
 the tests checks that it gives what the kernel gives, unit by unit. Every unit's final is
 the same integer sum over one common denominator as in
-[`unit_final`][community_governance.evaluation.scoring.unit_final], in int64, rounded once
+[`unit_final`][community_governance.evaluation.city.unit_final], in int64, rounded once
 in integers (half up or half even), and graded and ranked on exact values:
 
 * an overflow bound is checked up front from the arrays' maxima; past it every

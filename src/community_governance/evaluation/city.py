@@ -14,7 +14,7 @@ split the tables by community and evaluate the parts anywhere.
 Tables are pyarrow tables, pandas DataFrames, or plain mappings of column name to values;
 the readers of ``tables.city_rows`` and ``tables.city_arrays`` turn them into integer
 columns. A community is scored here (``score_community``) with
-[`unit_final`][community_governance.evaluation.scoring.unit_final] and the
+[`unit_final`][community_governance.evaluation.city.unit_final] and the
 [`kernel`][community_governance.evaluation.kernel]; with NumPy, whole columns are scored by
 the kernel's accelerator, ``evaluation.accelerated``. ``CityResult.explain`` explains any
 unit on demand.
@@ -43,18 +43,25 @@ from community_governance.errors import (
 from community_governance.evaluation.grading import grade_at, grade_basis, rank
 from community_governance.evaluation.kernel import Ratio, int_weights, public_mean, rating_ratio
 from community_governance.evaluation.ratings import zero_weight_error
-from community_governance.evaluation.scoring import unit_final
+from community_governance.evaluation.scoring import UnitFinal, final_of_ratios
 from community_governance.evaluation.unit_scoring import explain_ranked, score_explained
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.extras import installed
 from community_governance.frozen import Deferred, FrozenMap
-from community_governance.numbers import format_fraction, round_ratio
+from community_governance.numbers import (
+    format_fraction,
+    round_ratio,
+)
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.scales import AnswerScale, ScoreRange
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.city_rows import CommunityRows, read_rows
-from community_governance.vocabulary import Component, Dimension, SurveyAttribution
+from community_governance.vocabulary import (
+    Component,
+    Dimension,
+    SurveyAttribution,
+)
 
 __all__ = [
     "OUTPUT_COLUMNS",
@@ -62,6 +69,8 @@ __all__ = [
     "CityResult",
     "evaluate_city",
     "record_city",
+    "score_community",
+    "unit_final",
 ]
 
 #: The columns of the result, one row per unit.
@@ -559,3 +568,36 @@ def public_parts(
             counts[unit] = len(scores)
             public[unit] = public_mean(total.numerator, len(scores), total.denominator)
     return public, counts
+
+
+def unit_final(
+    unit: str,
+    *,
+    own: Sequence[int | None] | None,
+    peers: Sequence[tuple[str, Sequence[int | None]]],
+    public: Ratio | None,
+    policy: PolicySnapshot,
+    dimension_weights: Sequence[int],
+) -> UnitFinal:
+    """A unit's final score from integer columns, as the rules E-2..E-5 decide it.
+
+    Args:
+        unit: the unit's id (for errors).
+        own: its self-rating's scores in the scale's unit, or ``None``.
+        peers: (rater, scores) of the other units' ratings of it, by rater.
+        public: the survey answers that count for it, as (sum, count·unit), or ``None``.
+        policy: the snapshot in force.
+        dimension_weights: the dimension weights as integers (``int_weights``).
+
+    Raises:
+        ScoreOutOfRangeError: a rating rates only dimensions of weight zero.
+        MissingComponentError: a component is missing and the policy does not re-weight.
+    """
+    scale_unit = policy.score_range.unit
+    return final_of_ratios(
+        unit,
+        own=None if own is None else (rating_ratio(own, dimension_weights, scale_unit),),
+        peers=[(r, rating_ratio(s, dimension_weights, scale_unit)) for r, s in peers],
+        public=public,
+        policy=policy,
+    )

@@ -143,12 +143,12 @@ def combine(
     missing = tuple(k for k in order if parts.get(k) is None)
     applied: Mapping[K, Fraction] = weights
     if missing:
-        present = sum((w for k, w in weights.items() if k not in missing), Fraction(0))
+        present = sum(w for k, w in weights.items() if k not in missing)
         if not reweight or present == 0:
             return None
         applied = {k: (Fraction(0) if k in missing else w / present) for k, w in weights.items()}
     integer = int_weights(weights, order)
-    terms = [(w, parts[k]) for k, w in zip(order, integer, strict=True) if k not in missing]
+    terms = [(integer[i], parts[k]) for i, k in enumerate(order) if k not in missing]
     common = math.lcm(*(den for _, (_, den) in terms))  # type: ignore[misc]
     numerator = sum(w * num * (common // den) for w, (num, den) in terms)  # type: ignore[misc]
     return Combined(numerator, common * sum(w for w, _ in terms), applied, missing)

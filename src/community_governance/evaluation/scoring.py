@@ -14,9 +14,9 @@ A missing component (no self-rating, fewer peer raters than
 says ``reweight``: then the remaining weights are scaled up to sum to 1 and the
 explanation is flagged ``reweighted``.
 
-The same rule serves a unit recorded as exact integer columns: ``unit_final`` scores its
-ratings' scores in the scale's smallest unit, as a city and a recorded quarter keep them.
-Both call the arithmetic of [`kernel`][community_governance.evaluation.kernel].
+The same rule serves a unit recorded as exact integer columns: ``final_of_ratios`` scores
+its ratings' scores in the scale's smallest unit, as a city and a recorded quarter keep
+them. Both call the arithmetic of [`kernel`][community_governance.evaluation.kernel].
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import cast
 
 import attrs
 
@@ -52,7 +51,6 @@ __all__ = [
     "final_score",
     "missing_component_error",
     "peer_mean",
-    "unit_final",
 ]
 
 
@@ -229,7 +227,7 @@ def final_score(
     if len(peers) >= p.peer_min_raters:
         components[Component.PEER] = peer_mean(peers, p, b)
     if public:
-        total = sum(public, Fraction(0))
+        total = sum(public)
         mean = kernel.public_mean(total.numerator, len(public), total.denominator)
         components[Component.PUBLIC] = Fraction(*mean)
         b.step(
@@ -306,39 +304,6 @@ class UnitFinal:
 _COMPONENTS = tuple(Component)
 
 
-def unit_final(
-    unit: str,
-    *,
-    own: Sequence[int | None] | None,
-    peers: Sequence[tuple[str, Sequence[int | None]]],
-    public: kernel.Ratio | None,
-    policy: PolicySnapshot,
-    dimension_weights: Sequence[int],
-) -> UnitFinal:
-    """A unit's final score from integer columns, as the rules E-2..E-5 decide it.
-
-    Args:
-        unit: the unit's id (for errors).
-        own: its self-rating's scores in the scale's unit, or ``None``.
-        peers: (rater, scores) of the other units' ratings of it, by rater.
-        public: the survey answers that count for it, as (sum, count·unit), or ``None``.
-        policy: the snapshot in force.
-        dimension_weights: the dimension weights as integers (``int_weights``).
-
-    Raises:
-        ScoreOutOfRangeError: a rating rates only dimensions of weight zero.
-        MissingComponentError: a component is missing and the policy does not re-weight.
-    """
-    scale_unit = policy.score_range.unit
-    return final_of_ratios(
-        unit,
-        own=None if own is None else (kernel.rating_ratio(own, dimension_weights, scale_unit),),
-        peers=[(r, kernel.rating_ratio(s, dimension_weights, scale_unit)) for r, s in peers],
-        public=public,
-        policy=policy,
-    )
-
-
 def final_of_ratios(
     unit: str,
     *,
@@ -369,7 +334,7 @@ def final_of_ratios(
             len(peer_ratios), policy.trim_min_raters
         )
         ratios[Component.PEER] = kernel.peer_mean(
-            cast("list[kernel.Ratio]", peer_ratios), trim=trim
+            [ratio for ratio in peer_ratios if ratio is not None], trim=trim
         )
     if public is not None:
         ratios[Component.PUBLIC] = public
