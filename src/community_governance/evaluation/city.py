@@ -114,7 +114,9 @@ class CityResult:
     def explain(self, community: str, unit: str) -> Explanation:
         """The explanation of ``unit`` of ``community`` (E-1..E-6), built when asked for.
 
-        It is the explanation ``evaluate_quarter`` gives the same unit, from the same inputs.
+        It is the explanation ``evaluate_quarter`` gives the same unit, from the same inputs,
+        but for the parameters a sample certificate's check reads (``evaluation.survey.size``
+        and ``small_frame``): a city's tables carry answers, not certificates.
 
         Raises:
             UnknownUnitError: the city has no such unit.
