@@ -70,11 +70,11 @@ def test_a_city_is_its_communities_evaluated_one_by_one(quarters_: list[Any], da
     assert city.rows() == expected
     assert all(isinstance(value, Decimal) for value in city.columns["final"])
     community, unit = data.draw(st.sampled_from(sorted(explained)))
-    expected = explained[community, unit].explanation
+    said = explained[community, unit].explanation
     # A city's tables carry no sample certificate: what checking one reads is not cited.
     certificate = {"evaluation.survey.size", "evaluation.survey.small_frame"}
-    kept = tuple(p for p in expected.parameters if p.name not in certificate)
-    assert city.explain(community, unit) == attrs.evolve(expected, parameters=kept)
+    kept = tuple(p for p in said.parameters if p.name not in certificate)
+    assert city.explain(community, unit) == attrs.evolve(said, parameters=kept)
 
 
 def test_bad_rows_name_the_table_row_and_column() -> None:
