@@ -114,9 +114,9 @@ class CityResult:
     def explain(self, community: str, unit: str) -> Explanation:
         """The explanation of ``unit`` of ``community`` (E-1..E-6), built when asked for.
 
-        It is the explanation ``evaluate_quarter`` gives the same unit, from the same inputs,
-        but for the parameters a sample certificate's check reads (``evaluation.survey.size``
-        and ``small_frame``): a city's tables carry answers, not certificates.
+        It has the steps, outcome and rules of the explanation ``evaluate_quarter`` gives the
+        same unit, from the same inputs; of the survey's own parameters it cites those its
+        answers need (a city's tables carry answers, not a sample certificate).
 
         Raises:
             UnknownUnitError: the city has no such unit.
@@ -413,9 +413,10 @@ def _explain_unit(  # noqa: PLR0917 - bound by evaluate_city, then asked by unit
         _ = traced.survey_answer_scale, traced.survey_attribution
 
     def scores(p: PolicySnapshot) -> tuple[Fraction | None, list[Fraction]]:
-        weights = int_weights(p.dimension_weights, _DIMENSIONS)
-
         def score(rater: str) -> Fraction:
+            # Read per rating, as a rating's score reads the weights (and cites them) only
+            # where there is a rating to score.
+            weights = int_weights(p.dimension_weights, _DIMENSIONS)
             ratio = rating_ratio(rows.ratings[rater, unit], weights, scale_unit)
             if ratio is None:
                 raise zero_weight_error(rater, unit)
