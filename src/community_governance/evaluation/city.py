@@ -123,11 +123,7 @@ class CityResult:
         """
         s = self.scored
         found = next(
-            (
-                i
-                for i, pair in enumerate(zip(s.community, s.unit, strict=True))
-                if pair == (community, unit)
-            ),
+            (i for i in range(len(s.unit)) if (s.community[i], s.unit[i]) == (community, unit)),
             None,
         )
         if found is None or self._explainer is None:
@@ -567,7 +563,7 @@ def public_parts(
                 for s in values
             ]
         if scores:
-            total = sum(scores, Fraction(0))
+            total = sum(scores)
             counts[unit] = len(scores)
             public[unit] = public_mean(total.numerator, len(scores), total.denominator)
     return public, counts
