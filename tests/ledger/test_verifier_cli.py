@@ -250,3 +250,28 @@ def test_without_cryptography_the_signature_is_said_to_be_unchecked(
     assert verifier._signature_note(head, (b"k" * 32).hex()) == (
         "signature not checked: the cryptography package is not installed"
     )
+
+
+def test_a_forged_rating_of_weightless_dimensions_is_named_not_raised() -> None:
+    """E-2: a peer rating scoring only a dimension of weight 0 has no score: a mismatch."""
+    records = _quarter("3", "5/2")
+    params = records[-1]["data"]["parameters"]
+    params["dimension_weights"] = {"d": "1", "e": "0"}
+    history = records[1]["data"]["history"]
+    history[1]["rating"]["scores"] = {"e": "3"}
+    found = verifier.recompute_quarters(records)
+    assert found == [
+        (
+            "q: U: components {'self': Fraction(2, 1), 'peer': None, 'public': None} differ from "
+            "the recorded {'self': Fraction(2, 1), 'peer': Fraction(3, 1), 'public': None}"
+        )
+    ]
+
+
+def test_a_card_with_every_component_missing_is_named_not_raised() -> None:
+    """E-5: nothing to weigh (no rating, no answer) is a weights problem, not a crash."""
+    records = _quarter("3", "5/2")
+    records[1]["data"]["history"] = []
+    card = records[-1]["data"]["result"]["scorecards"][0]
+    card["final"]["components"] = {"self": None, "peer": None, "public": None}
+    assert verifier.recompute_quarters(records) == ["q: U: weights differ from the policy's"]

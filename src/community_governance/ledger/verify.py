@@ -85,7 +85,7 @@ def _public(scores: list[Fraction]) -> kernel.Ratio | None:
     """The survey part (E-4): the mean of the answers that count for the unit."""
     if not scores:
         return None
-    total = sum(scores, Fraction(0))
+    total = sum(scores)
     return kernel.public_mean(total.numerator, len(scores), total.denominator)
 
 
