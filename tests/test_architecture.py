@@ -58,6 +58,26 @@ def test_the_kernel_needs_nothing_but_the_standard_library() -> None:
     assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names)
 
 
+def test_a_city_is_scored_through_three_modules_of_the_evaluation() -> None:
+    """E-1..E-6: evaluate_city reads city, scoring and kernel; the rest is lazy or an accelerator.
+
+    ``accelerated`` replaces the per-community loop when NumPy is installed and
+    ``unit_scoring`` builds an explanation when one is asked for; both are imported on use.
+    """
+
+    def evaluation_modules(name: str) -> set[str]:
+        prefix = f"{PACKAGE}.evaluation."
+        return {
+            imported.removeprefix(prefix).split(".")[0]
+            for imported in _top_level_imports(SOURCE / "evaluation" / f"{name}.py")
+            if imported.startswith(prefix)
+        }
+
+    assert evaluation_modules("city") == {"scoring", "kernel"}
+    assert evaluation_modules("scoring") == {"kernel"}
+    assert evaluation_modules("kernel") == set()
+
+
 def test_no_module_imports_itself_back_through_others() -> None:
     """No import circle anywhere in the package, counting what a module imports on load."""
     modules = {_module(path): path for path in SOURCE.rglob("*.py")}

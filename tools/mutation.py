@@ -72,7 +72,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "evaluation-scores": (
         [
             f"src/community_governance/evaluation/{name}.py"
-            for name in ("scoring", "unit_scoring", "grading", "quarter", "ratings")
+            for name in ("scoring", "unit_scoring", "quarter", "ratings")
         ],
         # A unit's final in integers is scored for a quarter and a city alike.
         [*_EVALUATION_RULE_TESTS, "tests/evaluation/test_columns.py"],

@@ -301,8 +301,8 @@ SHIPPED: tuple[Rule, ...] = (
         "Excellent units receive an honour certificate; failing units must rectify within a "
         "deadline.",
         _E,
-        f"{_CG}.evaluation.grading.grade_of",
-        f"{_CG}.evaluation.grading.rank",
+        f"{_CG}.evaluation.scoring.grade_of",
+        f"{_CG}.evaluation.scoring.rank",
         f"{_CG}.rectification.case.open_case",
     ),
     _r(

@@ -18,16 +18,17 @@ import attrs
 
 from community_governance.community import Community, Quarter
 from community_governance.errors import MissingComponentError, ScoreOutOfRangeError
-from community_governance.evaluation.grading import (
+from community_governance.evaluation.quarter import QuarterResult, Scorecard
+from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
+from community_governance.evaluation.scoring import (
     Award,
+    FinalScore,
     RectificationOrder,
     grade_basis_value,
     grade_of,
+    missing_component_error,
     rank,
 )
-from community_governance.evaluation.quarter import QuarterResult, Scorecard
-from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
-from community_governance.evaluation.scoring import FinalScore, missing_component_error
 from community_governance.evaluation.survey import Survey
 from community_governance.evaluation.unit_scoring import check_inputs as _check_inputs
 from community_governance.explain import ExplanationBuilder, Text

@@ -21,8 +21,12 @@ from community_governance.errors import (
     PolicyDateError,
     ScoreOutOfRangeError,
 )
-from community_governance.evaluation.grading import grade_basis_value, grade_of
-from community_governance.evaluation.scoring import final_score, peer_mean
+from community_governance.evaluation.scoring import (
+    final_score,
+    grade_basis_value,
+    grade_of,
+    peer_mean,
+)
 from community_governance.explain import ExplanationBuilder, Text
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Component, Grade

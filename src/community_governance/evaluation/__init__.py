@@ -17,13 +17,6 @@ if TYPE_CHECKING:
         evaluate_city as evaluate_city,
         record_city as record_city,
     )
-    from community_governance.evaluation.grading import (
-        RANKING_RULE as RANKING_RULE,
-        Award as Award,
-        RectificationOrder as RectificationOrder,
-        grade_of as grade_of,
-        rank as rank,
-    )
     from community_governance.evaluation.history import QuarterHistory as QuarterHistory
     from community_governance.evaluation.quarter import (
         QuarterResult as QuarterResult,
@@ -45,9 +38,14 @@ if TYPE_CHECKING:
         verify_sample as verify_sample,
     )
     from community_governance.evaluation.scoring import (
+        RANKING_RULE as RANKING_RULE,
+        Award as Award,
         FinalScore as FinalScore,
+        RectificationOrder as RectificationOrder,
         final_score as final_score,
+        grade_of as grade_of,
         peer_mean as peer_mean,
+        rank as rank,
     )
     from community_governance.evaluation.survey import (
         CONVENTION as CONVENTION,

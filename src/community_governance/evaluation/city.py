@@ -14,10 +14,13 @@ split the tables by community and evaluate the parts anywhere.
 Tables are pyarrow tables, pandas DataFrames, or plain mappings of column name to values;
 the readers of ``tables.city_rows`` and ``tables.city_arrays`` turn them into integer
 columns. A community is scored here (``score_community``) with
-[`unit_final`][community_governance.evaluation.city.unit_final] and the
-[`kernel`][community_governance.evaluation.kernel]; with NumPy, whole columns are scored by
-the kernel's accelerator, ``evaluation.accelerated``. ``CityResult.explain`` explains any
-unit on demand.
+[`unit_final`][community_governance.evaluation.city.unit_final], which calls
+[`scoring`][community_governance.evaluation.scoring] (E-5 and E-6) and its
+[`kernel`][community_governance.evaluation.kernel]: these three modules are the whole path.
+With NumPy, whole columns are scored by the kernel's accelerator,
+``evaluation.accelerated``, in place of the per-community loop and equal to it.
+``CityResult.explain`` explains any unit on demand, with the quarter's explainer
+(``evaluation.unit_scoring``).
 """
 
 from __future__ import annotations
@@ -40,11 +43,15 @@ from community_governance.errors import (
     PolicyError,
     UnknownUnitError,
 )
-from community_governance.evaluation.grading import grade_at, grade_basis, rank
 from community_governance.evaluation.kernel import Ratio, int_weights, public_mean, rating_ratio
-from community_governance.evaluation.ratings import zero_weight_error
-from community_governance.evaluation.scoring import UnitFinal, final_of_ratios
-from community_governance.evaluation.unit_scoring import explain_ranked, score_explained
+from community_governance.evaluation.scoring import (
+    UnitFinal,
+    final_of_ratios,
+    grade_at,
+    grade_basis,
+    rank,
+    zero_weight_error,
+)
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.extras import installed
 from community_governance.frozen import Deferred, FrozenMap
@@ -424,6 +431,12 @@ def _explain_unit(  # noqa: PLR0917 - bound by evaluate_city, then asked by unit
 
     # The survey part is what the city keeps: its mean, over so many answers.
     answers = [Fraction(*public[unit])] * counts[unit] if unit in public else []
+    # The quarter's explainer, loaded when an explanation is asked for, not to score.
+    from community_governance.evaluation.unit_scoring import (  # noqa: PLC0415
+        explain_ranked,
+        score_explained,
+    )
+
     scored = score_explained(
         unit, recorded.quarter, on, scores, answers, snapshot, survey_reads=survey_reads
     )

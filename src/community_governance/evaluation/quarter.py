@@ -20,15 +20,16 @@ from fractions import Fraction
 import attrs
 
 from community_governance.community import Community, Quarter
-from community_governance.evaluation.grading import (
+from community_governance.evaluation.ratings import RatingBook
+from community_governance.evaluation.scoring import (
     Award,
+    FinalScore,
     RectificationOrder,
+    explained,
     grade_at,
     grade_basis,
     rank,
 )
-from community_governance.evaluation.ratings import RatingBook
-from community_governance.evaluation.scoring import FinalScore, explained
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.evaluation.unit_scoring import QuarterContext, check_inputs, weakest
 from community_governance.explain import Explanation

@@ -38,6 +38,7 @@ from community_governance.evaluation.kernel import (
     int_weights,
     rating_ratio,
 )
+from community_governance.evaluation.scoring import zero_weight_error
 from community_governance.explain import ExplanationBuilder
 from community_governance.frozen import FrozenMap, as_tuple, read_only
 from community_governance.numbers import as_score, format_fraction
@@ -58,7 +59,6 @@ __all__ = [
     "rating_score",
     "scaled",
     "score_units",
-    "zero_weight_error",
 ]
 
 
@@ -490,14 +490,4 @@ def score_units(
         if (score := scores.get(d)) is None
         else scaled(score, places, field=f"scores.{d.code}", who=(rater, ratee))
         for d in _DIMENSIONS
-    )
-
-
-def zero_weight_error(rater: str, ratee: str) -> ScoreOutOfRangeError:
-    """The error of a rating that scores only dimensions of weight zero (E-2)."""
-    return ScoreOutOfRangeError(
-        f"{rater}'s rating of {ratee} scores only dimensions of weight zero",
-        field="scores",
-        rule="E-2",
-        zh=f"{rater} 对 {ratee} 的评分只给权重为零的维度打了分",
     )

@@ -20,12 +20,14 @@ import attrs
 
 from community_governance.community import Community, Quarter
 from community_governance.errors import EligibilityError
-from community_governance.evaluation.grading import (
-    grade_of,
-)
 from community_governance.evaluation.kernel import int_weights, public_mean, rating_ratio
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
-from community_governance.evaluation.scoring import FinalScore, final_of_ratios, final_score
+from community_governance.evaluation.scoring import (
+    FinalScore,
+    final_of_ratios,
+    final_score,
+    grade_of,
+)
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import Deferred

@@ -13,9 +13,8 @@ import datetime as dt
 from typing import Any, Literal
 
 from community_governance.community import Quarter
-from community_governance.evaluation.grading import Award, RectificationOrder
 from community_governance.evaluation.quarter import QuarterResult, Scorecard
-from community_governance.evaluation.scoring import FinalScore
+from community_governance.evaluation.scoring import Award, FinalScore, RectificationOrder
 from community_governance.evaluation.survey import Precision
 from community_governance.explain import Explanation
 from community_governance.numbers import as_score, format_fraction, parse_exact
