@@ -10,17 +10,18 @@ import pytest
 from hypothesis import given
 
 from community_governance.errors import ParseError
-from community_governance.explain import SCHEMA, Explanation, ExplanationBuilder, Text
+from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.policy import default_policy
+from community_governance.schemas.explanation import SCHEMA, explanation_json, read_explanation
 from tests.strategies import explanations
 
 
 @given(explanations())
 def test_json_round_trips(explanation: Explanation) -> None:
     """The JSON form reads back into an equal explanation and carries its schema tag."""
-    data = json.loads(explanation.to_json())
+    data = json.loads(explanation_json(explanation))
     assert data["schema"] == SCHEMA
-    assert Explanation.from_dict(data) == explanation
+    assert read_explanation(data) == explanation
 
 
 @given(explanations())
@@ -58,6 +59,6 @@ def test_builder_records_rules_from_parameters_and_steps() -> None:
 def test_an_explanation_of_another_schema_is_refused() -> None:
     """Reading JSON of an unknown schema version fails with a ParseError naming 'schema'."""
     with pytest.raises(ParseError, match="schema"):
-        Explanation.from_dict({"schema": "community-governance/explanation/999"})
+        read_explanation({"schema": "community-governance/explanation/999"})
     with pytest.raises(ParseError, match="malformed"):
-        Explanation.from_dict({"schema": SCHEMA})
+        read_explanation({"schema": SCHEMA})

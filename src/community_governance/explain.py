@@ -5,12 +5,11 @@ Every rule of the library returns, beside its result, an
 that says which rule IDs applied, which policy parameters were read (with the
 date their value took effect), the inputs that mattered, and the ordered steps
 with their exact intermediate values. It renders as text in Chinese or
-English, as JSON with a versioned schema (``SCHEMA``), and as HTML in a
-notebook.
+English, and as HTML in a notebook; its JSON form is a document of
+[`schemas.explanation`][community_governance.schemas.explanation].
 
 Values are stored as canonical text (``"1/3"``, ``"86.20"``): exact, readable,
-and the same in every rendering. The JSON form reads back into an equal
-Explanation ([`Explanation.from_dict`][community_governance.explain.Explanation.from_dict]).
+and the same in every rendering.
 """
 
 from __future__ import annotations
@@ -19,16 +18,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 import attrs
 
-from community_governance.errors import ParseError
 from community_governance.numbers import format_fraction
 from community_governance.vocabulary import BilingualEnum, Lang
 
 __all__ = [
-    "SCHEMA",
     "Explanation",
     "ExplanationBuilder",
     "ParameterUse",
@@ -36,9 +32,6 @@ __all__ = [
     "Text",
     "render_value",
 ]
-
-#: The identifier and version of the JSON form; bumped on incompatible change.
-SCHEMA = "community-governance/explanation/1"
 
 
 def render_value(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
@@ -161,76 +154,6 @@ class Explanation:
 
     def __str__(self) -> str:
         return self.to_text("en")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form, tagged with ``SCHEMA``."""
-        return {
-            "schema": SCHEMA,
-            "title": attrs.asdict(self.title),
-            "outcome": attrs.asdict(self.outcome),
-            "rules": list(self.rules),
-            "parameters": [
-                {
-                    "name": p.name,
-                    "value": p.value,
-                    "valid_from": p.valid_from.isoformat(),
-                    "rule": p.rule,
-                }
-                for p in self.parameters
-            ],
-            "inputs": [{"name": name, "value": value} for name, value in self.inputs],
-            "steps": [
-                {"zh": s.text.zh, "en": s.text.en, "value": s.value, "rule": s.rule}
-                for s in self.steps
-            ],
-            "flags": list(self.flags),
-        }
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The JSON form as text (UTF-8 friendly: Chinese is not escaped)."""
-        import json  # noqa: PLC0415 - kept off the import path of the package
-
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Explanation:
-        """Read the JSON form back.
-
-        Raises:
-            ParseError: the schema tag is missing or of another version, or a
-                field is malformed.
-        """
-        if data.get("schema") != SCHEMA:
-            raise ParseError(
-                f"expected schema {SCHEMA!r}, got {data.get('schema')!r}",
-                field="schema",
-                rule="explain",
-                zh=f"应为 {SCHEMA!r} 格式，实为 {data.get('schema')!r}",
-            )
-        try:
-            return cls(
-                title=Text(**data["title"]),
-                outcome=Text(**data["outcome"]),
-                rules=tuple(data["rules"]),
-                parameters=tuple(
-                    ParameterUse(
-                        name=p["name"],
-                        value=p["value"],
-                        valid_from=dt.date.fromisoformat(p["valid_from"]),
-                        rule=p["rule"],
-                    )
-                    for p in data["parameters"]
-                ),
-                inputs=tuple((i["name"], i["value"]) for i in data["inputs"]),
-                steps=tuple(
-                    Step(Text(s["zh"], s["en"]), s["value"], s["rule"]) for s in data["steps"]
-                ),
-                flags=tuple(data["flags"]),
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise ParseError(
-                f"malformed explanation: {error}", field="explanation", zh=f"说明格式有误：{error}"
-            ) from error
 
     def html_steps(self, lang: Lang | None = None) -> str:
         """The steps as HTML list items, in ``lang`` or (``None``) in both languages."""

@@ -29,6 +29,7 @@ from community_governance.evaluation import (
     draw_sample,
     evaluate_quarter,
 )
+from community_governance.schemas.explanation import explanation_dict
 from community_governance.vocabulary import Component, Dimension, Grade
 from tests.evaluation.known_quarter import (
     COMMUNITY,
@@ -286,7 +287,7 @@ def test_a_small_quarter_is_known_on_both_paths(recorded_under: object) -> None:
     c = result.scorecard("C")
     assert dict(c.self_dimensions) == dict.fromkeys(Dimension)
     assert dict(result.scorecard("A").peer_dimensions) == dict.fromkeys(Dimension, Fraction(85))
-    assert c.final.explanation.to_dict() == c.explanation.to_dict()
+    assert explanation_dict(c.final.explanation) == explanation_dict(c.explanation)
     assert "<tr><td>1</td><td>C</td><td>-</td><td>80.00</td><td>-</td>" in result._repr_html_()
     assert c.final.weights[Component.PEER] == 1
 

@@ -24,6 +24,7 @@ from community_governance.cli.options import (
 )
 from community_governance.cli.spreadsheet import emit, listing_options
 from community_governance.cli.usage import UsageError
+from community_governance.schemas.explanation import explanation_json
 from community_governance.tables.text import Encoding
 from community_governance.vocabulary import Lang
 
@@ -223,9 +224,9 @@ def explain(
         explanations += _local_decisions(result, history, unit, policy_name)
     if fmt == "json":
         if history:
-            click.echo("[" + ",\n".join(e.to_json() for e in explanations) + "]")
+            click.echo("[" + ",\n".join(explanation_json(e) for e in explanations) + "]")
         else:
-            click.echo(card.explanation.to_json())
+            click.echo(explanation_json(card.explanation))
     else:
         click.echo("\n\n".join(e.to_text(lang or default_lang()) for e in explanations))
 

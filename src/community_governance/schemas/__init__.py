@@ -5,9 +5,10 @@ module of its part: ``community``, ``evaluation`` (ratings, frame, certificate, 
 quarter result), ``consultation`` (meeting, tally), ``rectification`` (case,
 announcement), ``services`` (service records) and ``policy``; ``base`` holds what
 they share. Each has ``from_domain(obj)`` and, where it can be read back,
-``to_domain(...)``; exported JSON imports back equal. The command line, the ledger's
-event builders and the domain's ``to_dict`` helpers all write these models, so a
-key means one thing everywhere.
+``to_domain(...)``; exported JSON imports back equal. The command line and the ledger's
+event builders write these models, and ``explanation`` writes and reads every
+explanation's JSON form; the domain has no ``to_dict`` of its own, so a key means one
+thing everywhere.
 
 Exact numbers travel as text (``"17/20"``, ``"86.20"``), or, in a quarter result
 (format 2), as JSON numbers read from their digits and fractions as ``num``/``den``

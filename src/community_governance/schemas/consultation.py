@@ -11,10 +11,10 @@ from community_governance.community import Representative
 from community_governance.consultation.meeting import ClosedMeeting, Meeting, Proposal
 from community_governance.consultation.meeting_events import ChangeVote, RollCall, Vote
 from community_governance.consultation.vote import Tally
-from community_governance.explain import Explanation
 from community_governance.numbers import format_fraction, parse_exact
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.schemas.base import Document, ExactFraction, frac, unfrac
+from community_governance.schemas.explanation import explanation_dict, read_explanation
 from community_governance.vocabulary import (
     ApprovalBase,
 )
@@ -174,7 +174,7 @@ class TallyDoc(Document):
             approved=t.approved,
             votes_needed=t.votes_needed,
             votes_short=t.votes_short,
-            explanation=t.explanation.to_dict(),
+            explanation=explanation_dict(t.explanation),
         )
 
     def to_domain(self) -> Tally:
@@ -196,7 +196,7 @@ class TallyDoc(Document):
             approved=self.approved,
             votes_needed=self.votes_needed,
             votes_short=self.votes_short,
-            explanation=Explanation.from_dict(self.explanation),
+            explanation=read_explanation(self.explanation),
         )
 
 
@@ -218,5 +218,5 @@ class ClosedMeetingDoc(Document):
             tallies={pid: TallyDoc.from_domain(t) for pid, t in closed.tallies.items()},
             approved=[p.proposal_id for p in closed.approved],
             review_on=closed.review_on,
-            explanation=closed.explanation.to_dict(),
+            explanation=explanation_dict(closed.explanation),
         )

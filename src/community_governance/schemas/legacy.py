@@ -16,9 +16,9 @@ from community_governance.community import Quarter
 from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.evaluation.scoring import Award, FinalScore, RectificationOrder
 from community_governance.evaluation.survey import Precision
-from community_governance.explain import Explanation
 from community_governance.numbers import as_score, format_fraction, parse_exact
 from community_governance.schemas.base import Document, dec, frac, undec, unfrac
+from community_governance.schemas.explanation import explanation_dict, read_explanation
 from community_governance.vocabulary import Component, Dimension, Grade
 
 __all__ = ["FinalDocV1", "OrderDocV1", "PrecisionDocV1", "QuarterResultDocV1", "ScorecardDocV1"]
@@ -109,7 +109,7 @@ class ScorecardDocV1(Document):
             ),
             grade=c.grade.code,
             rank=c.rank,
-            explanation=c.explanation.to_dict(),
+            explanation=explanation_dict(c.explanation),
             survey_precision=PrecisionDocV1.from_domain(c.survey_precision)
             if c.survey_precision
             else None,
@@ -117,7 +117,7 @@ class ScorecardDocV1(Document):
 
     def to_domain(self) -> Scorecard:
         """Import."""
-        explanation = Explanation.from_dict(self.explanation)
+        explanation = read_explanation(self.explanation)
         final = FinalScore(
             exact=parse_exact(self.final.exact),
             reported=as_score(self.final.reported, field="final.reported", rule="E-5"),

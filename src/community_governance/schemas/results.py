@@ -35,7 +35,6 @@ from community_governance.errors import ParseError
 from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.evaluation.scoring import Award, FinalScore, RectificationOrder
 from community_governance.evaluation.survey import Precision
-from community_governance.explain import Explanation
 from community_governance.schemas.base import (
     Document,
     ExactDoc,
@@ -44,6 +43,7 @@ from community_governance.schemas.base import (
     rounds_to,
     shown,
 )
+from community_governance.schemas.explanation import explanation_dict, read_explanation
 from community_governance.vocabulary import Component, Dimension, Grade
 
 __all__ = ["QuarterResultDoc", "check_result"]
@@ -166,7 +166,7 @@ class ScorecardDoc(Document):
             ),
             grade=c.grade.code,
             rank=c.rank,
-            explanation=c.explanation.to_dict(),
+            explanation=explanation_dict(c.explanation),
             survey_precision=PrecisionDoc.from_domain(c.survey_precision, places)
             if c.survey_precision
             else None,
@@ -174,7 +174,7 @@ class ScorecardDoc(Document):
 
     def to_domain(self, where: str) -> Scorecard:
         """Import."""
-        explanation = Explanation.from_dict(self.explanation)
+        explanation = read_explanation(self.explanation)
         final = FinalScore(
             exact=self.final.exact.value,
             reported=self.final.reported,
