@@ -284,6 +284,10 @@ class PolicyDateWarning(GovernanceWarning):
     """A lenient policy lookup fell outside every validity window."""
 
 
+class FormulaValueWarning(GovernanceWarning):
+    """Workbook cells held formulas; the values Excel last computed for them were read."""
+
+
 def by_pattern(text: str, table: Sequence[tuple[str, str]]) -> str | None:
     """``text`` said again by the first pattern of ``table`` it matches whole, or ``None``.
 

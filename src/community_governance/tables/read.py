@@ -24,13 +24,14 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from community_governance.errors import ParseError
+from community_governance.errors import FormulaValueWarning, ParseError
 from community_governance.extras import require
 from community_governance.tables.text import (
     Encoding,
@@ -362,13 +363,56 @@ def _xlsx_records(
             zh=f"工作簿中没有工作表 {name!r}；现有工作表：{', '.join(book.sheetnames)}",
         )
     worksheet = book[name]
+    # The same sheet as written: a formula arrives as its text ("=B2*2"). A value read from
+    # a formula is the one Excel cached when it last saved the file; a workbook written by a
+    # program (openpyxl, a report generator) has none, and ``data_only`` reads it as an
+    # empty cell, which would silently drop a score.
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    place = f"{source}:{name}"
 
     def records() -> Iterator[tuple[str, Sequence[object]]]:
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield f"{source}:{name} row {number}", values
-        book.close()
+        cached: list[str] = []
+        try:
+            rows = zip(
+                worksheet.iter_rows(values_only=True),
+                formulas[name].iter_rows(values_only=True),
+                strict=False,
+            )
+            for number, (values, written) in enumerate(rows, start=1):
+                for index, (value, text) in enumerate(zip(values, written, strict=False)):
+                    if isinstance(text, str) and text.startswith("="):
+                        cell = f"{place}!{_column_letter(index + 1)}{number}"
+                        if value is None:
+                            raise ParseError(
+                                f"the formula {text[:40]!r} has no value saved; "
+                                "open and save the workbook in Excel or WPS, or type the value",
+                                field=cell,
+                                rule=rule,
+                                zh=(
+                                    f"公式 {text[:40]!r} 未保存计算结果；"
+                                    "请在 Excel 或 WPS 中打开并保存，或直接填写数值"
+                                ),
+                            )
+                        cached.append(cell)
+                yield f"{place} row {number}", values
+        finally:
+            book.close()
+            formulas.close()
+        if cached:
+            listed = ", ".join(cached[:MAX_LISTED]) + (
+                f" (+{len(cached) - MAX_LISTED})" if len(cached) > MAX_LISTED else ""
+            )
+            warnings.warn(
+                FormulaValueWarning(
+                    f"{place}: {len(cached)} formula cell(s) read as the values Excel saved "
+                    f"for them: {listed} [{rule}]",
+                    zh=f"{place_zh(place)}：{len(cached)} 个公式单元格按 Excel 保存的计算结果读取："
+                    f"{listed} [{rule}]",
+                ),
+                stacklevel=2,
+            )
 
-    return f"{source}:{name}", records()
+    return place, records()
 
 
 def sheet_names(data: bytes) -> tuple[str, ...]:
