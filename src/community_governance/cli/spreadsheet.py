@@ -10,7 +10,9 @@ service catalogue), so they all read alike:
 * with ``--lang zh`` the headers and yes/no are Chinese; ids stay as written (``007``
   stays text in a workbook, never the number 7);
 * ``--excel`` starts the CSV with a byte-order mark, so that Excel on a Chinese Windows
-  reads it as UTF-8 rather than GBK; a workbook's numbers are number cells.
+  reads it as UTF-8 rather than GBK; a workbook's numbers are number cells;
+* no cell can run as a formula (``tables.cells``): text beginning with ``=``, ``+``, ``-``,
+  ``@``, TAB or CR gets a leading ``'`` in CSV, and is a text cell in a workbook.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import click
 from community_governance.cli.options import format_option
 from community_governance.cli.usage import UsageError
 from community_governance.numbers import RoundingMode, round_exact
+from community_governance.tables.cells import as_text_cells, neutralised
 from community_governance.vocabulary import Lang
 
 if TYPE_CHECKING:
@@ -122,6 +125,11 @@ def _text(value: object, lang: Lang) -> str:
     return str(value)
 
 
+def _csv_text(value: object, lang: Lang) -> str:
+    """A value as a CSV cell: text that could run as a formula is neutralised."""
+    return neutralised(value) if isinstance(value, str) else _text(value, lang)
+
+
 def _cell(value: object, lang: Lang) -> object:
     """A value as a workbook cell: numbers as numbers, text (ids above all) as text."""
     if value is None:
@@ -153,7 +161,7 @@ def rows_csv(
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_header(columns, lang))
-    writer.writerows([_text(row.get(key), lang) for key in columns] for row in rows)
+    writer.writerows([_csv_text(row.get(key), lang) for key in columns] for row in rows)
     text = out.getvalue()
     return "\ufeff" + text if excel else text
 
@@ -173,6 +181,7 @@ def rows_xlsx(
     page.append(_header(columns, lang))
     for row in rows:
         page.append([_cell(row.get(key), lang) for key in columns])
+        as_text_cells(page[page.max_row])
     page.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

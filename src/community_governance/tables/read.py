@@ -33,6 +33,7 @@ import attrs
 
 from community_governance.errors import FormulaValueWarning, ParseError
 from community_governance.extras import require
+from community_governance.tables.cells import restored
 from community_governance.tables.text import (
     Encoding,
     decode,
@@ -297,7 +298,7 @@ def _rows(
 def _csv_records(text: str, source: str) -> Iterator[tuple[str, Sequence[object]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     for number, values in enumerate(reader, start=1):
-        yield f"{source}:row {number}", values
+        yield f"{source}:row {number}", [restored(value) for value in values]
 
 
 def _json_records(text: str, source: str, rule: str) -> Iterator[tuple[str, Sequence[object]]]:
@@ -375,12 +376,15 @@ def _xlsx_records(
         try:
             rows = zip(
                 worksheet.iter_rows(values_only=True),
-                formulas[name].iter_rows(values_only=True),
+                formulas[name].iter_rows(),
                 strict=False,
             )
             for number, (values, written) in enumerate(rows, start=1):
-                for index, (value, text) in enumerate(zip(values, written, strict=False)):
-                    if isinstance(text, str) and text.startswith("="):
+                for index, (value, formula) in enumerate(zip(values, written, strict=False)):
+                    # A text cell that begins with "=" is text (``tables.cells`` writes ids
+                    # so); only a cell of the formula type was computed.
+                    if getattr(formula, "data_type", None) == "f":
+                        text = str(formula.value)
                         cell = f"{place}!{_column_letter(index + 1)}{number}"
                         if value is None:
                             raise ParseError(

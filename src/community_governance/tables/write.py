@@ -4,7 +4,7 @@ Rules: E-1..E-4, C-3 (the tables of ``kinds``).
 
 A workbook's drop-down lists (answer levels, dimensions' kinds, unit ids) are kept on a
 hidden sheet and referred to by range, so that a list of any length works (Excel caps a
-list written inside the rule at 255 characters).
+list written inside the rule at 255 characters). No cell written can run: see ``cells``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from community_governance.extras import require
+from community_governance.tables.cells import as_text_cells, neutralised
 from community_governance.tables.kinds import TableKind
 
 __all__ = ["Sheet", "write_table", "write_workbook"]
@@ -33,6 +34,10 @@ def _header(kind: TableKind, lang: str) -> list[str]:
 
 def _values(kind: TableKind, row: Mapping[str, str | None]) -> list[str]:
     return [row.get(column.code) or "" for column in kind.columns]
+
+
+def _csv_values(kind: TableKind, row: Mapping[str, str | None]) -> list[str]:
+    return [neutralised(value) for value in _values(kind, row)]
 
 
 def write_table(
@@ -54,7 +59,7 @@ def write_table(
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_header(kind, lang))
-    writer.writerows(_values(kind, row) for row in rows)
+    writer.writerows(_csv_values(kind, row) for row in rows)
     text = out.getvalue()
     return (("\ufeff" + text) if excel else text).encode()
 
@@ -91,6 +96,7 @@ def write_workbook(
         lists[f"{at}1"] = code
         for index, value in enumerate(values, start=2):
             lists[f"{at}{index}"] = value
+        as_text_cells(lists[at])
         places[code] = f"{LISTS_SHEET}!${at}$2:${at}${len(values) + 1}"
     for kind, rows in sheets:
         sheet = book.create_sheet(
@@ -99,6 +105,7 @@ def write_workbook(
         sheet.append(_header(kind, lang))
         for row in rows:
             sheet.append(_values(kind, row))
+            as_text_cells(sheet[sheet.max_row])
         for index, column in enumerate(kind.columns, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(12, 2 * len(column.label(lang)) + 2)
