@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
 from community_governance.consultation import tally
+from community_governance.errors import ParseError
 from community_governance.evaluation import (
     Rating,
     RatingBook,
@@ -22,6 +23,7 @@ from community_governance.evaluation import (
     draw_sample,
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.ids import clean_id
 from community_governance.policy import (
     SPECS,
     default_policy,
@@ -430,6 +432,17 @@ def invalid_documents(draw: st.DrawFn) -> tuple[dict[str, Any], str]:  # noqa: P
 
 #: Short non-empty text, as a label or a step.
 short_texts = st.text(min_size=1, max_size=20)
+
+
+def _is_clean(text: str) -> bool:
+    try:
+        return clean_id(text, field="id") == text
+    except ParseError:
+        return False
+
+
+#: Any id every route accepts as written: composed, without outer spaces or hidden characters.
+clean_ids = st.text(min_size=1, max_size=12).filter(_is_clean)
 
 
 @st.composite

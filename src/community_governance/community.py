@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import attrs
 
 from community_governance.errors import ParseError, UnknownUnitError
+from community_governance.ids import as_id, as_ids
 from community_governance.vocabulary import OrganisationKind, Role
 
 __all__ = [
@@ -32,14 +33,24 @@ _QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*")
 _QUARTER_MONTHS = 3
 
 
-def _identifier(field: str) -> attrs._ValidatorType[str]:
-    def check(_: object, __: attrs.Attribute[str], value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ParseError(
-                "an id is non-empty text", field=field, rule="E-1", zh="编号须为非空文本"
-            )
+def _unit_id(value: object) -> str:
+    return as_id(value, field="unit_id", rule="E-1")
 
-    return check
+
+def _person_id(value: object) -> str:
+    return as_id(value, field="person_id", rule="C-3")
+
+
+def _project_id(value: object) -> str:
+    return as_id(value, field="project_id", rule="E-4")
+
+
+def _community_id(value: object) -> str:
+    return as_id(value, field="community_id", rule="E-1")
+
+
+def _responsible_units(value: Iterable[object]) -> tuple[str, ...]:
+    return as_ids(value, field="project.responsible_units", rule="E-4")
 
 
 @attrs.frozen(order=True)
@@ -168,7 +179,7 @@ class MemberUnit:
             or a property company's), for routing public-affairs work (C-4).
     """
 
-    unit_id: str = attrs.field(validator=_identifier("unit_id"))
+    unit_id: str = attrs.field(converter=_unit_id)
     name: str
     kind: OrganisationKind = attrs.field(converter=_organisation_kind)
     responsibilities: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
@@ -183,7 +194,7 @@ class Representative:
     People appear by an opaque id; their roles say what they may do.
     """
 
-    person_id: str = attrs.field(validator=_identifier("person_id"))
+    person_id: str = attrs.field(converter=_person_id)
     unit_id: str | None = None
     roles: frozenset[Role] = attrs.field(factory=frozenset, converter=_roles)
 
@@ -197,10 +208,10 @@ class Project:
     (policy ``evaluation.survey.attribution``).
     """
 
-    project_id: str = attrs.field(validator=_identifier("project_id"))
+    project_id: str = attrs.field(converter=_project_id)
     title: str
     quarter: Quarter = attrs.field(converter=to_quarter)
-    responsible_units: tuple[str, ...] = attrs.field(converter=string_tuple)
+    responsible_units: tuple[str, ...] = attrs.field(converter=_responsible_units)
 
     @responsible_units.validator
     def _check_units(self, _: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
@@ -232,15 +243,25 @@ class Community:
             size when no frame is given).
     """
 
-    community_id: str = attrs.field(validator=_identifier("community_id"))
+    community_id: str = attrs.field(converter=_community_id)
     name: str
     units: tuple[MemberUnit, ...] = attrs.field(converter=_member_units)
-    household_count: int = 0
+    household_count: int = attrs.field(default=0)
     # Looked up for every rating and answer a book or survey records: built once.
     _known: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_known", frozenset(u.unit_id for u in self.units))
+
+    @household_count.validator
+    def _check_households(self, _: attrs.Attribute[int], value: object) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ParseError(
+                f"a household count is a whole number of at least 0, not {value!r}",
+                field="community.household_count",
+                rule="E-4",
+                zh=f"住户数须为不小于 0 的整数，而不是 {value!r}",
+            )
 
     @units.validator
     def _check_units(

@@ -25,7 +25,14 @@ from collections.abc import Iterable
 from community_governance.errors import GovernanceWarning, ParseError
 from community_governance.vocabulary import LookalikeRule
 
-__all__ = ["LookalikeWarning", "check_lookalikes", "clean_id", "skeleton"]
+__all__ = [
+    "LookalikeWarning",
+    "as_id",
+    "as_ids",
+    "check_lookalikes",
+    "clean_id",
+    "skeleton",
+]
 
 #: Letters of other alphabets drawn like Latin ones, to their Latin twin.
 _TWINS = str.maketrans(
@@ -48,6 +55,10 @@ def clean_id(value: str, *, field: str, rule: str = "E-4") -> str:
         ParseError: the id is empty or holds a control or format character; the message
             names the character by its code point.
     """
+    if value.isascii() and value.isprintable():  # the common case: nothing to compose or hide
+        text = value.strip()
+        if text:
+            return text
     text = unicodedata.normalize("NFC", value).strip()
     if not text:
         raise ParseError("an id is non-empty text", field=field, rule=rule, zh="编号须为非空文本")
@@ -64,6 +75,34 @@ def clean_id(value: str, *, field: str, rule: str = "E-4") -> str:
                 ),
             )
     return text
+
+
+def as_id(value: object, *, field: str, rule: str) -> str:
+    """An id field of a domain object, cleaned as ``clean_id`` cleans it.
+
+    Every route builds the same objects (Python, JSON documents, tables, the service), and
+    their id fields convert with this, so an id is checked once, whatever it came from.
+    """
+    if not isinstance(value, str):
+        raise ParseError(
+            f"an id is text, not {type(value).__name__}",
+            field=field,
+            rule=rule,
+            zh=f"编号须为文本，而不是 {type(value).__name__}",
+        )
+    return clean_id(value, field=field, rule=rule)
+
+
+def as_ids(values: Iterable[object], *, field: str, rule: str) -> tuple[str, ...]:
+    """A list of ids, each cleaned as ``as_id`` cleans one."""
+    if isinstance(values, str):
+        raise ParseError(
+            "a list of ids is a list, not one text",
+            field=field,
+            rule=rule,
+            zh="编号列表须为列表，而不是单个文本",
+        )
+    return tuple(as_id(value, field=field, rule=rule) for value in values)
 
 
 def _scripts(text: str) -> set[str]:

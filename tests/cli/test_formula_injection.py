@@ -95,9 +95,9 @@ def test_a_csv_result_with_a_quoted_id_reads_back_as_the_id(
     shutil.copytree(folder, quoted)
     for path in quoted.glob("*.csv"):
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-        out = io.StringIO(newline="")
-        csv.writer(out).writerows([[neutralised(c) for c in row] for row in rows])
-        path.write_text(out.getvalue(), encoding="utf-8")
+        text = io.StringIO(newline="")
+        csv.writer(text).writerows([[neutralised(c) for c in row] for row in rows])
+        path.write_text(text.getvalue(), encoding="utf-8")
     assert "'" + HOSTILE.replace('"', '""') in (quoted / "units.csv").read_text(encoding="utf-8")
     results = []
     for where in (folder, quoted):

@@ -230,7 +230,9 @@ def test_a_small_frame_is_a_census_or_an_error_as_the_policy_says() -> None:
 @pytest.mark.parametrize(
     ("households", "strata", "error", "field"),
     [
-        (["H1", " H2"], {}, ParseError, "frame.households"),
+        (["H1", " H1"], {}, ParseError, "frame.households"),
+        (["H1", "H\n2"], {}, ParseError, "frame.households"),
+        (["H1", "H\x002"], {}, ParseError, "frame.households"),
         (["H1", ""], {}, ParseError, "frame.households"),
         (["H1", 2], {}, ParseError, "frame.households"),
         (["H1", "H1"], {}, ParseError, "frame.households"),
@@ -241,10 +243,19 @@ def test_a_small_frame_is_a_census_or_an_error_as_the_policy_says() -> None:
 def test_a_bad_frame_names_its_field(
     households: list[object], strata: dict[str, str], error: type[GovernanceError], field: str
 ) -> None:
-    """E-4: ids are non-empty text without outer spaces, listed once; strata name them all."""
+    """E-4: ids are non-empty visible text, listed once; strata name them all.
+
+    Outer spaces are not part of an id, so " H1" is H1 again.
+    """
     with pytest.raises(error) as raised:
         SamplingFrame(households, strata)
     assert (raised.value.field, raised.value.rule) == (field, "E-4")
+
+
+def test_a_frame_reads_ids_as_every_route_does() -> None:
+    """E-4: outer spaces dropped and the composed form kept, as a table's cells are read."""
+    frame = SamplingFrame([" H1 ", "Cafe\u0301"])
+    assert frame.households == ("Caf\u00e9", "H1")
 
 
 def test_replacing_needs_the_frame_a_respondent_and_a_reserve() -> None:
@@ -368,8 +379,8 @@ def test_a_refused_draw_says_why(
 
 def test_a_bad_frame_says_which_households() -> None:
     """E-4: the first three missing or unknown households are named."""
-    with pytest.raises(ParseError, match="' H2' is not a household id"):
-        SamplingFrame(["H1", " H2"])
+    with pytest.raises(ParseError, match="holds the invisible character U\\+200B"):
+        SamplingFrame(["H1", "H\u200b2"])
     with pytest.raises(ParseError) as raised:
         SamplingFrame(
             ["H1", "H2", "H3", "H4", "H5"],

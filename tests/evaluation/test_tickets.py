@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pytest
 from consistent_sampler import sampler
 from hypothesis import given, strategies as st
 
 from community_governance import default_policy
+from community_governance.errors import ParseError
 from community_governance.evaluation import (
     ALGORITHM,
     ALGORITHM_VERSION,
@@ -25,6 +27,7 @@ from community_governance.evaluation import (
     verify_sample,
 )
 from community_governance.evaluation.tickets import ALGORITHM_V1, TicketOrder, frame_digest
+from tests.strategies import clean_ids
 
 RULES = default_policy().at(dt.date(2026, 9, 30))
 SIX = ["A-1", "A-2", "A-3", "B-1", "B-2", "B-3"]
@@ -62,7 +65,7 @@ def test_the_publishers_examples() -> None:
     assert first_fraction("cat", "xy()134!g2n").startswith("0.24866413894129579898")
 
 
-ids = st.text(min_size=1, max_size=12).filter(lambda t: t == t.strip())
+ids = clean_ids
 text_seeds = st.text(min_size=1, max_size=24)
 
 
@@ -104,12 +107,17 @@ def test_seeds_are_text_hashed_as_announced() -> None:
 
 
 def test_the_frame_digest_is_unambiguous() -> None:
-    """E-4: ids with newlines cannot make two frames share a digest (netstrings, version 2)."""
-    one, two = SamplingFrame(["a\nb", "c"]), SamplingFrame(["a", "b\nc"])
-    assert one.digest != two.digest
-    assert one.digest_for(1) == two.digest_for(1)  # the ambiguity of version 1
-    data = b"".join(b"%d:%s," % (len(h.encode()), h.encode()) for h in sorted(["a\nb", "c"]))
-    assert one.digest == hashlib.sha256(data).hexdigest()
+    """E-4: ids with newlines cannot make two lists share a digest (netstrings, version 2).
+
+    A frame refuses such ids (they hide a character), and the digest does not rely on it.
+    """
+    one, two = ["a\nb", "c"], ["a", "b\nc"]
+    assert frame_digest(one) != frame_digest(two)
+    assert frame_digest(one, 1) == frame_digest(two, 1)  # the ambiguity of version 1
+    data = b"".join(b"%d:%s," % (len(h.encode()), h.encode()) for h in sorted(one))
+    assert frame_digest(one) == hashlib.sha256(data).hexdigest()
+    with pytest.raises(ParseError, match="U\\+000A"):
+        SamplingFrame(one)
     assert frame_digest(["A-1"]) == hashlib.sha256(b"3:A-1,").hexdigest()
 
 

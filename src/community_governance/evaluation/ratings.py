@@ -41,6 +41,7 @@ from community_governance.evaluation.kernel import (
 from community_governance.evaluation.scoring import zero_weight_error
 from community_governance.explain import ExplanationBuilder
 from community_governance.frozen import FrozenMap, as_tuple, read_only
+from community_governance.ids import as_id
 from community_governance.numbers import as_score, format_fraction
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -84,6 +85,14 @@ def _kind(value: Component | str) -> Component:
     return Component.coerce(value)
 
 
+def _rater(value: object) -> str:
+    return as_id(value, field="rater", rule="E-2")
+
+
+def _ratee(value: object) -> str:
+    return as_id(value, field="ratee", rule="E-2")
+
+
 @attrs.frozen
 class Rating:
     """One unit's rating of one unit for one quarter, dimension by dimension (E-2, E-3).
@@ -102,8 +111,8 @@ class Rating:
         ExactnessError: a float score.
     """
 
-    rater: str
-    ratee: str
+    rater: str = attrs.field(converter=_rater)
+    ratee: str = attrs.field(converter=_ratee)
     quarter: Quarter = attrs.field(converter=to_quarter)
     kind: Component = attrs.field(converter=_kind)
     scores: Mapping[Dimension, Decimal | None] = attrs.field(converter=_scores)

@@ -42,7 +42,8 @@ from community_governance.evaluation.tickets import (
     ticket_order,
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
-from community_governance.frozen import as_tuple, read_only
+from community_governance.frozen import read_only
+from community_governance.ids import as_ids
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
@@ -65,15 +66,7 @@ def _valid_seed(seed: object) -> bool:
 
 
 def _frame_ids(ids: Iterable[object]) -> tuple[str, ...]:
-    collected = tuple(ids)
-    for household in collected:
-        if not isinstance(household, str) or not household or household != household.strip():
-            raise ParseError(
-                f"{household!r} is not a household id (non-empty text without outer spaces)",
-                field="frame.households",
-                rule="E-4",
-                zh=f"{household!r} 不是住户编号（应为首尾无空格的非空文本）",
-            )
+    collected = as_ids(ids, field="frame.households", rule="E-4")
     unique = tuple(sorted({str(h) for h in collected}))
     if len(unique) != len(collected):
         raise ParseError(
@@ -184,8 +177,12 @@ def _select(
     return tuple(chosen), allocation
 
 
+def _sample(value: Iterable[object]) -> tuple[str, ...]:
+    return as_ids(value, field="certificate.sample", rule="E-4")
+
+
 def _pairs(items: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
-    pairs = [tuple(pair) for pair in items]
+    pairs = [as_ids(pair, field="replacements", rule="E-4") for pair in items]
     if any(len(pair) != 2 for pair in pairs):  # noqa: PLR2004 - (replaced, replacing)
         raise SampleError(
             "a replacement is a pair of households",
@@ -222,7 +219,7 @@ class SampleCertificate:
     seed: int | str
     seed_source: str
     size: int
-    sample: tuple[str, ...] = attrs.field(converter=as_tuple)
+    sample: tuple[str, ...] = attrs.field(converter=_sample)
     algorithm: str = ALGORITHM
     version: int = ALGORITHM_VERSION
     stratified: bool = False

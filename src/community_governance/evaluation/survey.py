@@ -37,6 +37,7 @@ from community_governance.errors import (
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
 from community_governance.explain import ExplanationBuilder
 from community_governance.frozen import FrozenMap, as_tuple
+from community_governance.ids import as_id
 from community_governance.numbers import round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
@@ -53,12 +54,20 @@ CONVENTION = (
 _CONTEXT = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
 
 
+def _household(value: object) -> str:
+    return as_id(value, field="household", rule="E-4")
+
+
+def _project(value: object) -> str:
+    return as_id(value, field="project", rule="E-4")
+
+
 @attrs.frozen
 class SurveyResponse:
     """One household's answer about one project (E-4); the household is an opaque id."""
 
-    household: str
-    project: str
+    household: str = attrs.field(converter=_household)
+    project: str = attrs.field(converter=_project)
     answer: str
 
 
