@@ -259,7 +259,7 @@ class Community:
             raise ParseError(
                 f"a household count is a whole number of at least 0, not {value!r}",
                 field="community.household_count",
-                rule="E-4",
+                rule="E-1",
                 zh=f"住户数须为不小于 0 的整数，而不是 {value!r}",
             )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -321,8 +322,21 @@ def strerror_zh(error: OSError) -> str:
 
 
 def read_in(source: str, read: Callable[[], T]) -> T:
-    """``read()``; a refusal names the file ``source`` before its field (see ``in_file``)."""
-    try:
-        return read()
-    except GovernanceError as error:
-        raise error.in_file(source) from None
+    """``read()``; a refusal or a warning names the file ``source`` first (see ``in_file``)."""
+    failure: GovernanceError | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = read()
+        except GovernanceError as error:
+            failure = error.in_file(source)
+    # Said again outside the record, under the caller's filters, with the file named.
+    for said in caught:
+        message = said.message
+        if isinstance(message, GovernanceWarning):
+            zh = f"{source}: {message.zh}" if message.zh else None
+            message = type(message)(f"{source}: {message}", zh=zh)
+        warnings.warn(message, stacklevel=2)
+    if failure is not None:
+        raise failure from None
+    return result

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from community_governance.errors import GovernanceWarning, ParseError
 from community_governance.vocabulary import LookalikeRule
@@ -122,13 +122,19 @@ def skeleton(text: str) -> str:
 
 
 def check_lookalikes(
-    ids: Iterable[str], *, field: str, rule: str = "E-4", on_lookalike: LookalikeRule
+    ids: Iterable[str],
+    *,
+    field: str,
+    rule: str = "E-4",
+    on_lookalike: LookalikeRule | Callable[[], LookalikeRule],
 ) -> None:
     """Refuse (or warn about, per ``on_lookalike``) look-alike ids among ``ids``.
 
     An id mixing Latin letters with Cyrillic or Greek ones is a look-alike by itself; two
     different ids with the same ``skeleton`` are a pair of look-alikes. Linear in the
-    number of ids.
+    number of ids. ``on_lookalike`` may be a function that reads the policy: it is called
+    only when a look-alike is found, so that a trace cites the parameter only where it
+    decided something.
 
     Raises:
         ParseError: under ``LookalikeRule.ERROR``, for the first look-alike found.
@@ -151,6 +157,8 @@ def check_lookalikes(
                 problem_zh = f"编号 {twin!r} 与 {text!r} 看似相同，实则不同（{code}）"
         if problem is None:
             continue
+        if callable(on_lookalike):
+            on_lookalike = on_lookalike()
         if on_lookalike is LookalikeRule.ERROR:
             raise ParseError(
                 f"{problem}; write each id in one way (policy input.ids.lookalikes)",

@@ -187,7 +187,7 @@ TABLE: dict[str, tuple[Row, int, str]] = {
             "s",
         ],
         EXIT_BAD_INPUT,
-        "{dir}/frame.csv: the ids 'A12' and '\u041012' look alike but differ (U+0410); write each id in one way (policy input.ids.lookalikes) [E-4]",
+        "{dir}/frame.csv: frame.households: the ids 'A12' and '\u041012' look alike but differ (U+0410); write each id in one way (policy input.ids.lookalikes) [E-4]",
     ),
     "every bad row listed": (
         lambda f, e: [

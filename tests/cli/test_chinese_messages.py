@@ -246,13 +246,13 @@ def test_a_warning_is_one_line_in_chinese(
     code, _, err = run(capsys, *argv, "--policy", str(policy), "--lang", "zh")
     assert code == EXIT_OK, err
     assert err == (
-        f"community-governance: 警告: {frame}: 编号 'A12' 与 '\u041012' 看似相同，"
-        "实则不同（U+0410） [E-4]\n"
+        f"community-governance: 警告: {frame}: frame.households: "
+        "编号 'A12' 与 '\u041012' 看似相同，实则不同（U+0410） [E-4]\n"
     )
     code, _, err = run(capsys, *argv, "--policy", str(policy), "--lang", "en")
     assert err == (
-        f"community-governance: warning: {frame}: the ids 'A12' and '\u041012' look alike "
-        "but differ (U+0410) [E-4]\n"
+        f"community-governance: warning: {frame}: frame.households: "
+        "the ids 'A12' and '\u041012' look alike but differ (U+0410) [E-4]\n"
     )
 
 

@@ -245,8 +245,8 @@ def reference_evaluate_quarter(
     """The evaluation of a quarter as plain Fraction arithmetic (the reference)."""
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     on = at or quarter.end
-    _check_inputs(community, quarter, ratings, survey, on)
     snapshot = resolve(policy, on)
+    _check_inputs(community, quarter, ratings, survey, on, snapshot=snapshot)
     unit_ids = community.unit_ids
     survey_reads = None
     public: dict[str, tuple[Fraction, ...]] = {}

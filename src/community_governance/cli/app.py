@@ -420,17 +420,20 @@ def sample_draw(
 ) -> None:
     """Draw a sample."""
     from community_governance.cli.inputs import frame_input
+    from community_governance.errors import read_in
     from community_governance.evaluation import draw_sample
     from community_governance.schemas import CertificateDoc
 
     rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
-    frame = frame_input(frame_path, rules, encoding=encoding)
+    frame = frame_input(frame_path, encoding=encoding)
     # The seed is text, hashed exactly as announced: "007" stays "007" (E-4).
     from community_governance.cli.progress import LARGE_FRAME, working
 
     with working(f"抽样 / drawing from {len(frame):,} households", large=len(frame) >= LARGE_FRAME):
-        certificate = draw_sample(
-            frame, seed, rules, seed_source=seed_source, stratified=stratified
+        # A refusal of the frame's households names the file they came from.
+        certificate = read_in(
+            frame_path,
+            lambda: draw_sample(frame, seed, rules, seed_source=seed_source, stratified=stratified),
         )
     click.echo(CertificateDoc.from_domain(certificate).to_json(), nl=False)
 
@@ -451,8 +454,9 @@ def sample_verify(
     from community_governance.evaluation import verify_sample
 
     certificate = load_document_file(certificate_path, "certificate").to_domain()
-    rules = _rules(policy_name, dt.date.today())  # noqa: DTZ011 - a local date
-    frame = frame_input(frame_path, rules, encoding=encoding)
+    # Verifying reads no parameter; a --policy that names no policy is still refused.
+    _rules(policy_name, dt.date.today())  # noqa: DTZ011 - a local date
+    frame = frame_input(frame_path, encoding=encoding)
     outcome = verify_sample(certificate, frame)
     zh = (lang or default_lang()) == "zh"
     problems = outcome.problems_zh if zh else outcome.problems

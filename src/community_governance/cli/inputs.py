@@ -68,7 +68,7 @@ def ratings_input(
         return book
     table = load_table(source, "ratings", encoding=encoding, data=data)
     units_path = units or companion(source, "units")
-    community = units_from_table(load_table(units_path, "units", encoding=encoding), rules)
+    community = units_from_table(load_table(units_path, "units", encoding=encoding))
     return ratings_from_table(table, community, rules)
 
 
@@ -96,23 +96,19 @@ def survey_input(
     return survey_from_tables(listed, answers, drawn, rules)
 
 
-def frame_input(path: str, rules: PolicySnapshot, *, encoding: Encoding) -> SamplingFrame:
+def frame_input(path: str, *, encoding: Encoding) -> SamplingFrame:
     """The frame at ``path``: a frame document, or a frame table."""
-    from community_governance.ids import check_lookalikes
     from community_governance.tables.inputs import frame_from_table
 
     data, source = read_path(path, rule="E-4")
     if is_json(data):
         document = _document(data, source, "frame")
         frame: SamplingFrame = read_in(source, document.to_domain)
-        check_lookalikes(
-            frame.households, field=f"{source}: households", on_lookalike=rules.id_lookalikes
-        )
         return frame
-    return frame_from_table(load_table(source, "frame", encoding=encoding, data=data), rules)
+    return frame_from_table(load_table(source, "frame", encoding=encoding, data=data))
 
 
-def unit_ids_of(path: str, rules: PolicySnapshot) -> tuple[str, ...]:
+def unit_ids_of(path: str) -> tuple[str, ...]:
     """The unit ids of a units table, or of a ratings or community document."""
     from community_governance.tables.inputs import units_from_table
 
@@ -125,7 +121,7 @@ def unit_ids_of(path: str, rules: PolicySnapshot) -> tuple[str, ...]:
         community = document.community if name == "ratings" else document
         return tuple(unit.unit_id for unit in community.units)
     table = load_table(source, "units", data=data)
-    return units_from_table(table, rules).unit_ids
+    return units_from_table(table).unit_ids
 
 
 def _beside(path: str, name: str) -> str:

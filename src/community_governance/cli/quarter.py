@@ -66,7 +66,7 @@ def template_command(
     if units is not None:
         from community_governance.cli.inputs import unit_ids_of
 
-        unit_ids = unit_ids_of(units, rules)
+        unit_ids = unit_ids_of(units)
     language = lang or default_lang()
     content = template(
         kind,

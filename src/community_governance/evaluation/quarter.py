@@ -233,9 +233,9 @@ def evaluate_quarter(
     """
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     on = at or quarter.end
-    check_inputs(community, quarter, ratings, survey, on)
-    context = QuarterContext.make(community, quarter, on, ratings, survey, resolve(policy, on))
-    snapshot = context.snapshot
+    snapshot = resolve(policy, on)
+    check_inputs(community, quarter, ratings, survey, on, snapshot=snapshot)
+    context = QuarterContext.make(community, quarter, on, ratings, survey, snapshot)
     # Each unit's trace is replayed from the stored inputs when it is first read (E-1..E-6);
     # it names the unit's rank, which is known once every final is (``ranks`` is filled below,
     # before any trace can be read).

@@ -43,7 +43,7 @@ from community_governance.evaluation.tickets import (
 )
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import read_only
-from community_governance.ids import as_ids
+from community_governance.ids import as_ids, check_lookalikes
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
@@ -319,6 +319,13 @@ def draw_sample(
     builder = ExplanationBuilder(Text("抽取民意测评住户", "Draw the survey households"))
     builder.rule("E-4")
     p = resolve(policy, at, builder)
+    # The policy is read (and cited) only where a look-alike makes it decide.
+    check_lookalikes(
+        frame.households,
+        field="frame.households",
+        rule="E-4",
+        on_lookalike=lambda: p.id_lookalikes,
+    )
     size = p.survey_size
     small_frame = p.survey_small_frame
     if len(frame) < size and small_frame is SmallFrameRule.ERROR:

@@ -31,6 +31,7 @@ from community_governance.evaluation.scoring import (
 from community_governance.evaluation.survey import Precision, Survey
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import Deferred
+from community_governance.ids import check_lookalikes
 from community_governance.numbers import round_ratio
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import (
@@ -392,9 +393,33 @@ _rater = operator.attrgetter("rater")
 
 
 def check_inputs(
-    community: Community, quarter: Quarter, ratings: RatingBook, survey: Survey | None, on: dt.date
+    community: Community,
+    quarter: Quarter,
+    ratings: RatingBook,
+    survey: Survey | None,
+    on: dt.date,
+    *,
+    snapshot: PolicySnapshot,
 ) -> None:
-    """Refuse a date before the quarter's end, and inputs of another quarter or community."""
+    """Refuse what no quarter can be evaluated from (E-1).
+
+    A date before the quarter's end, ratings or a survey of another quarter or community,
+    a community of no member units, and unit ids that look alike (refused or warned about
+    as ``input.ids.lookalikes`` says).
+    """
+    if not community.units:
+        raise EligibilityError(
+            f"community {community.community_id} has no member units to evaluate",
+            field="community.units",
+            rule="E-1",
+            zh=f"社区 {community.community_id} 没有可考评的成员单位",
+        )
+    check_lookalikes(
+        community.unit_ids,
+        field="community.units",
+        rule="E-1",
+        on_lookalike=lambda: snapshot.id_lookalikes,
+    )
     if on < quarter.end:
         raise EligibilityError(
             f"{quarter} is evaluated after it ends ({quarter.end}), not on {on}",

@@ -11,7 +11,7 @@ and linear when the table is right.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TypeVar
 
 from community_governance.community import Community, MemberUnit, Project, Quarter
@@ -21,7 +21,7 @@ from community_governance.errors import GovernanceError, ParseError
 from community_governance.evaluation.ratings import Rating, RatingBook
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
 from community_governance.evaluation.survey import Survey, SurveyResponse
-from community_governance.ids import check_lookalikes, clean_id
+from community_governance.ids import clean_id
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.kinds import TABLES, split_list
 from community_governance.tables.read import MAX_LISTED, Row, Table, TableError, place_zh
@@ -173,28 +173,7 @@ def _id(row: Row, column: str, rule: str) -> str:
     return clean_id(_required(row, column, rule), field=column, rule=rule)
 
 
-def _checked_ids(
-    table: Table,
-    rows: Sequence[tuple[int, Row, T]],
-    ids: Callable[[T], str],
-    policy: PolicySnapshot,
-) -> None:
-    try:
-        check_lookalikes(
-            (ids(item) for _, _, item in rows),
-            field=table.source,
-            on_lookalike=policy.id_lookalikes,
-        )
-    except GovernanceError as error:
-        raise TableError(
-            [f"{table.source}: {error.message} [{error.rule}]"],
-            field=table.source,
-            rule=error.rule,
-            zh=[f"{table.source}: {error.message_in('zh')} [{error.rule}]"],
-        ) from None
-
-
-def units_from_table(table: Table, policy: PolicySnapshot) -> Community:
+def units_from_table(table: Table) -> Community:
     """The community and its member units from a ``units`` table (E-1, C-3)."""
     rule = TABLES["units"].rule
 
@@ -209,7 +188,6 @@ def units_from_table(table: Table, policy: PolicySnapshot) -> Community:
         )
 
     units = _each(table, unit)
-    _checked_ids(table, units[0], lambda u: u.unit_id, policy)
     households = {row.cells.get("households") for row in table.rows} - {None}
     count = _households(table, households, rule)
     return _batch(
@@ -276,13 +254,12 @@ def ratings_from_table(table: Table, community: Community, policy: PolicySnapsho
     return _batch(table, ratings, lambda chosen: book.record_all(chosen, policy), rule)
 
 
-def frame_from_table(table: Table, policy: PolicySnapshot) -> SamplingFrame:
+def frame_from_table(table: Table) -> SamplingFrame:
     """A sampling frame from a ``frame`` table (E-4): households, and strata if given."""
     rule = TABLES["frame"].rule
     rows, problems = _each(
         table, lambda row: (_id(row, "household", rule), row.cells.get("stratum"))
     )
-    _checked_ids(table, rows, lambda pair: pair[0], policy)
     seen: dict[str, Row] = {}
     for position, row, (household, _) in rows:
         first = seen.setdefault(household, row)
