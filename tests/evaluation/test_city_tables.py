@@ -8,6 +8,7 @@ table, row, column and rule, alike on the column path and by the row readers.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import pytest
@@ -259,12 +260,12 @@ def test_a_project_listed_again_is_checked_like_any_other(
 
 
 def test_numpy_without_pyarrow_gives_the_same_city(monkeypatch: pytest.MonkeyPatch) -> None:
-    """E-1..E-6: with the [fast] extra alone (no pyarrow), the columns are Python lists."""
-    from community_governance.tables import city_arrays  # noqa: PLC0415
+    """E-1..E-6: with the [fast] extra alone (no pyarrow), the columns are Python lists.
 
-    for module in (city_arrays,):
-        if hasattr(module, "arrow"):
-            monkeypatch.setattr(module, "arrow", lambda: None)
+    pyarrow is made unimportable, as where it is not installed (``None`` in ``sys.modules``).
+    """
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
     tables = small_city()
     tables["projects"] = {
         "community": ["C", "C"],
