@@ -37,7 +37,7 @@ def load_table(
         data, path = read_path(path, rule=table_kind.rule)
     sheet = None
     if data.startswith(b"PK\x03\x04"):
-        sheet = sheet_for(data, table_kind.sheet_names())
+        sheet = sheet_for(data, table_kind.sheet_names(), source=path, rule=table_kind.rule)
         if sheet is None:
             raise ParseError(
                 f"the workbook has no sheet {table_kind.name} ({table_kind.zh}); "
@@ -69,8 +69,9 @@ def companion(path: str, kind: str) -> str:
     here = Path(path)
     if path != "-" and here.suffix.lower() == ".xlsx" and here.is_file():
         data = here.read_bytes()
-        sheets = [s for s in sheet_names(data) if s != "lists"]
-        if len(sheets) > 1 and sheet_for(data, table_kind.sheet_names()) is not None:
+        named = {"source": path, "rule": table_kind.rule}
+        sheets = [s for s in sheet_names(data, **named) if s != "lists"]
+        if len(sheets) > 1 and sheet_for(data, table_kind.sheet_names(), **named) is not None:
             return path
     folder = Path() if path == "-" else here.parent
     suffixes = [here.suffix.lower()] if here.suffix.lower() in (".csv", ".xlsx") else []

@@ -41,7 +41,10 @@ from community_governance.tables.text import (
 
 __all__ = [
     "MAX_CELL",
+    "MAX_PARTS",
     "MAX_ROWS",
+    "MAX_SHARED_STRINGS",
+    "MAX_UNZIPPED",
     "Column",
     "Row",
     "Table",
@@ -58,6 +61,13 @@ MAX_CELL = 10_000
 MAX_ROWS = 5_000_000
 #: How many row errors one error lists before it says how many more there are.
 MAX_LISTED = 20
+#: The most a workbook may unzip to, all its parts together, in bytes (Excel's own limit of
+#: 1,048,576 rows fits well within it).
+MAX_UNZIPPED = 256 * 2**20
+#: The most parts (files inside the zip) a workbook may have.
+MAX_PARTS = 10_000
+#: The most shared strings a workbook may have; all are held in memory while it is read.
+MAX_SHARED_STRINGS = 2_000_000
 
 
 class TableError(ParseError):
@@ -335,26 +345,125 @@ def _json_records(text: str, source: str, rule: str) -> Iterator[tuple[str, Sequ
         yield f"{source}:row {number}", values
 
 
-def _xlsx_records(
-    data: bytes, source: str, sheet: str | None, rule: str
-) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
+def _not_a_workbook(source: str, rule: str, why: str, why_zh: str) -> ParseError:
+    return ParseError(
+        f"not an Excel workbook: {why}",
+        field=source,
+        rule=rule,
+        zh=f"不是 Excel 工作簿：{why_zh}",
+    )
+
+
+def _reason(error: BaseException) -> str:
+    """``error`` in one line, with the first cause that says what was wrong.
+
+    openpyxl wraps a refused or malformed part in a message of several lines that hides the
+    reason; the innermost error says it (an entity refused, a bad CRC, a tag not closed).
+    """
+    root = error
+    while (inner := root.__cause__ or root.__context__) is not None:
+        root = inner
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if root is not error:
+        text = f"{text} ({type(root).__name__}: {root})"
+    return " ".join(text.split())[:300]
+
+
+def _checked_zip(data: bytes, source: str, rule: str) -> None:
+    """Refuse a workbook that is no zip, lacks its parts, or unzips past the limits.
+
+    Sizes are the ones the zip's directory declares; Python's reader never inflates a part
+    past its declared size (it stops, and the CRC check refuses the part), so checking
+    them bounds what reading can allocate before a byte is inflated.
+    """
+    import zipfile  # noqa: PLC0415 - only workbooks need it
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        reason = _reason(error)
+        raise _not_a_workbook(source, rule, reason, reason) from None
+    with archive:
+        parts = archive.infolist()
+        names = {part.filename for part in parts}
+        if len(parts) > MAX_PARTS:
+            raise _not_a_workbook(
+                source, rule, f"more than {MAX_PARTS} parts", f"部件超过 {MAX_PARTS} 个"
+            )
+        if "[Content_Types].xml" not in names:
+            raise _not_a_workbook(
+                source, rule, "it has no [Content_Types].xml", "缺少 [Content_Types].xml"
+            )
+        unzipped = sum(part.file_size for part in parts)
+        if unzipped > MAX_UNZIPPED:
+            raise _not_a_workbook(
+                source,
+                rule,
+                f"it unzips to {unzipped:,} bytes, more than {MAX_UNZIPPED:,}",
+                f"解压后 {unzipped:,} 字节，超过上限 {MAX_UNZIPPED:,}",
+            )
+        strings = next((p for p in parts if p.filename == "xl/sharedStrings.xml"), None)
+        if strings is not None:
+            # Bounded above; every shared string is held in memory while a sheet is read.
+            count = _inflated(archive, strings, source, rule).count(b"<si")
+            if count > MAX_SHARED_STRINGS:
+                raise _not_a_workbook(
+                    source,
+                    rule,
+                    f"{count:,} shared strings, more than {MAX_SHARED_STRINGS:,}",
+                    f"共享字符串 {count:,} 个，超过上限 {MAX_SHARED_STRINGS:,}",
+                )
+
+
+def _inflated(archive: Any, part: Any, source: str, rule: str) -> bytes:
+    import zipfile  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    try:
+        data: bytes = archive.read(part)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as error:
+        reason = _reason(error)
+        raise _not_a_workbook(source, rule, reason, reason) from None
+    return data
+
+
+def _workbook_failures() -> tuple[type[BaseException], ...]:
+    """What reading a broken or hostile workbook raises, each said as one line."""
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - the module's usual name
+    import zipfile  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        ET.ParseError,
+        KeyError,
+        ValueError,  # defusedxml's refusals of entities and DTDs are ValueErrors
+        OSError,
+        EOFError,
+        NotImplementedError,
+    )
+
+
+def _open_workbook(data: bytes, source: str, rule: str, *, data_only: bool) -> Any:
     openpyxl: Any = require(
         "openpyxl",
         needed_for=("reading Excel workbooks", "读取 Excel 工作簿"),
         field=source,
         rule=rule,
     )
-    import zipfile  # noqa: PLC0415 - only workbooks need it
-
+    _checked_zip(data, source, rule)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ParseError(
-            f"not an Excel workbook: {error}",
-            field=source,
-            rule=rule,
-            zh=f"不是 Excel 工作簿：{error}",
-        ) from None
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except _workbook_failures() as error:
+        reason = _reason(error)
+        raise _not_a_workbook(source, rule, reason, reason) from None
+
+
+def _xlsx_records(
+    data: bytes, source: str, sheet: str | None, rule: str
+) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
+    book = _open_workbook(data, source, rule, data_only=True)
     name = sheet if sheet is not None else book.sheetnames[0]
     if name not in book.sheetnames:
         raise ParseError(
@@ -368,7 +477,7 @@ def _xlsx_records(
     # a formula is the one Excel cached when it last saved the file; a workbook written by a
     # program (openpyxl, a report generator) has none, and ``data_only`` reads it as an
     # empty cell, which would silently drop a score.
-    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    formulas = _open_workbook(data, source, rule, data_only=False)
     place = f"{source}:{name}"
 
     def records() -> Iterator[tuple[str, Sequence[object]]]:
@@ -399,6 +508,10 @@ def _xlsx_records(
                             )
                         cached.append(cell)
                 yield f"{place} row {number}", values
+        except _workbook_failures() as error:
+            # A part that is broken inside (a bad CRC, malformed XML) is met only here.
+            reason = _reason(error)
+            raise _not_a_workbook(place, rule, reason, reason) from None
         finally:
             book.close()
             formulas.close()
@@ -419,13 +532,16 @@ def _xlsx_records(
     return place, records()
 
 
-def sheet_names(data: bytes) -> tuple[str, ...]:
-    """The sheets of a workbook, or ``()`` when ``data`` is not one."""
+def sheet_names(data: bytes, *, source: str = "workbook", rule: str = "input") -> tuple[str, ...]:
+    """The sheets of a workbook, or ``()`` when ``data`` is not one.
+
+    Raises:
+        ParseError: ``data`` looks like a workbook but is broken or past the limits; the
+            message names ``source`` and ``rule``.
+    """
     if not data.startswith(b"PK\x03\x04"):
         return ()
-    import openpyxl  # noqa: PLC0415 - an optional extra
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    book = _open_workbook(data, source, rule, data_only=True)
     try:
         return tuple(book.sheetnames)
     finally:
@@ -471,13 +587,15 @@ def read_table(
         ) from None
 
 
-def sheet_for(data: bytes, names: Sequence[str]) -> str | None:
+def sheet_for(
+    data: bytes, names: Sequence[str], *, source: str = "workbook", rule: str = "input"
+) -> str | None:
     """The sheet of a workbook named one of ``names`` (headers' folding), or ``None``.
 
     A workbook of one sheet (its hidden lists aside) gives that sheet whatever its name.
     ``None`` too when ``data`` is not a workbook.
     """
-    sheets = [s for s in sheet_names(data) if s != "lists"]
+    sheets = [s for s in sheet_names(data, source=source, rule=rule) if s != "lists"]
     wanted = {header_key(n) for n in names}
     for sheet in sheets:
         if header_key(sheet) in wanted:
