@@ -508,6 +508,8 @@ def _xlsx_records(
                             )
                         cached.append(cell)
                 yield f"{place} row {number}", values
+        except ParseError:
+            raise  # the library's own refusal of a cell, already said
         except _workbook_failures() as error:
             # A part that is broken inside (a bad CRC, malformed XML) is met only here.
             reason = _reason(error)
