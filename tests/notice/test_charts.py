@@ -88,3 +88,28 @@ def test_the_legend_sits_beside_the_plot(demo: tuple[DemoQuarter, DemoOutcome]) 
 def test_the_chinese_font_is_the_packaged_one() -> None:
     """The [notebook] extra's Noto Sans SC is found, whatever the machine has installed."""
     assert chart_fonts() == ("DejaVu Sans", "Noto Sans SC")
+
+
+@pytest.mark.parametrize("name", ["$", "a $5 fee", "$x^2$", "100%$ \\$"])
+def test_a_dollar_in_a_name_is_drawn_as_written(
+    demo: tuple[DemoQuarter, DemoOutcome], name: str
+) -> None:
+    """E-6: a name with ``$`` neither breaks a chart nor becomes math; it reads as written."""
+    data, outcome = demo
+    names = {u.unit_id: f"{u.unit_id} {name}" for u in data.community.units}
+    result = outcome.result
+    for figure in (
+        ranking(result, data.policy, lang="en", names=names),
+        radar(result.scorecards[-1], lang="en", names=names),
+        margins(result, lang="en", names=names),
+    ):
+        figure.savefig("/dev/null", format="svg")
+        drawn = [
+            t._preprocess_math(t.get_text())
+            for t in figure.findobj(lambda a: hasattr(a, "get_text"))
+            if "$" in t.get_text()
+        ]
+        plt.close(figure)
+        assert drawn
+        assert all(math is False for _, math in drawn)
+        assert any(f" {name}" in text for text, _ in drawn)

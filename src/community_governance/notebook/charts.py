@@ -37,7 +37,12 @@ def _pyplot() -> Any:
 
 
 def _name(unit_id: str, names: Mapping[str, str] | None) -> str:
-    return (names or {}).get(unit_id, unit_id)
+    """A unit's label as drawn: its own characters, never matplotlib's math.
+
+    A ``$`` would start mathtext: ``$x^2$`` drawn as a formula, and a lone ``$`` raising
+    while the chart is drawn. Escaped, each ``$`` is drawn as the character it is.
+    """
+    return (names or {}).get(unit_id, unit_id).replace("$", r"\$")
 
 
 def _words(lang: Lang, zh: str, en: str) -> str:
