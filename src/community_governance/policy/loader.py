@@ -25,12 +25,14 @@ from typing import Any
 
 from community_governance.errors import PolicyDateError, PolicyError, strerror_zh
 from community_governance.explain import ExplanationBuilder
+from community_governance.numbers import MAX_DIGITS
 from community_governance.policy.model import Policy, policy_from_document
 from community_governance.policy.schema import PolicySnapshot
 
 __all__ = [
     "DEFAULT_POLICY",
     "ENTRY_POINT_GROUP",
+    "MAX_POLICY_TEXT",
     "available_policies",
     "default_policy",
     "load_policy",
@@ -44,10 +46,40 @@ _EXTENDING: ContextVar[tuple[str, ...]] = ContextVar("extending", default=())
 
 #: The id of the policy used when none is named.
 DEFAULT_POLICY = "xiamen-127"
+#: The longest policy text read, in characters (the shipped policy has about 13,000), so
+#: that parsing is bounded before it starts.
+MAX_POLICY_TEXT = 1_000_000
 #: Installed packages contribute policies under this entry-point group.
 ENTRY_POINT_GROUP = "community_governance.policies"
 
 _SHIPPED = ("xiamen-127",)
+
+
+def _too_long(source: str) -> PolicyError:
+    return PolicyError(
+        f"a number of more than {MAX_DIGITS} digits cannot be a policy value",
+        field=source,
+        rule="policy",
+        zh=f"超过 {MAX_DIGITS} 位的数字不可能是政策取值",
+    )
+
+
+def _check_integers(document: object, source: str) -> None:
+    """Refuse an integer of more than ``MAX_DIGITS`` digits anywhere in the document.
+
+    Decimals and text are bounded where they are read; an integer arrives from tomllib
+    already made, so it is bounded here, walking the document once (no recursion).
+    """
+    bound = 10**MAX_DIGITS
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) >= bound:
+            raise _too_long(source)
 
 
 def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None = None) -> Policy:
@@ -65,6 +97,14 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
     """
     import tomllib  # noqa: PLC0415 - only needed when a policy is first read
 
+    if len(text) > MAX_POLICY_TEXT:
+        raise PolicyError(
+            f"{len(text):,} characters, more than a policy file may have ({MAX_POLICY_TEXT:,})",
+            field=source,
+            rule="policy",
+            zh=f"共 {len(text):,} 个字符，超过政策文件的上限（{MAX_POLICY_TEXT:,}）",
+        )
+
     try:
         document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
@@ -78,6 +118,11 @@ def read_policy_text(text: str, *, source: str = "<text>", base: Policy | None =
             rule="policy",
             zh="数组或表嵌套过深，不可能是政策文件",
         ) from None
+    except ValueError:
+        # tomllib turns an integer literal into an int before any check of ours; past
+        # Python's limit on the digits of an int read from text, it raises ValueError.
+        raise _too_long(source) from None
+    _check_integers(document, source)
     meta = document.get("policy")
     if isinstance(meta, dict) and "extends" in meta:
         parent = meta["extends"]

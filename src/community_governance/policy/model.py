@@ -44,6 +44,7 @@ from community_governance.vocabulary import Lang
 
 __all__ = [
     "FORMAT",
+    "MAX_PARAMETERS",
     "ParameterRow",
     "Policy",
     "policy_from_document",
@@ -51,6 +52,9 @@ __all__ = [
 
 #: Version of the policy document format (the ``format`` key of ``[policy]``).
 FORMAT = 1
+#: The most parameters one policy file may list, local ones included: the shipped policy
+#: has a few dozen, and a policy is read whole before anything is checked against it.
+MAX_PARAMETERS = 1_000
 
 _CACHED_DATES = 256
 
@@ -95,6 +99,13 @@ def _policy_from_document(document: Mapping[str, Any], source: str, base: Policy
     raw_parameters = top.get("parameters")
     if not isinstance(raw_parameters, Mapping):
         raise fail("parameters", "policy", "expected a table of parameters", zh="应为参数表")
+    if len(raw_parameters) > MAX_PARAMETERS:
+        raise fail(
+            "parameters",
+            "policy",
+            f"{len(raw_parameters):,} parameters, more than {MAX_PARAMETERS:,}",
+            zh=f"参数 {len(raw_parameters):,} 个，超过上限 {MAX_PARAMETERS:,}",
+        )
     parameters = dict(base.parameters) if base is not None else {}
     for name, raw in raw_parameters.items():
         where = f"parameters[{name}]"

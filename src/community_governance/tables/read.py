@@ -460,6 +460,16 @@ def _open_workbook(data: bytes, source: str, rule: str, *, data_only: bool) -> A
         raise _not_a_workbook(source, rule, reason, reason) from None
 
 
+def _refuse_unsaved_formula(cell: str, text: str, rule: str) -> None:
+    raise ParseError(
+        f"the formula {text[:40]!r} has no value saved; "
+        "open and save the workbook in Excel or WPS, or type the value",
+        field=cell,
+        rule=rule,
+        zh=f"公式 {text[:40]!r} 未保存计算结果；请在 Excel 或 WPS 中打开并保存，或直接填写数值",
+    )
+
+
 def _xlsx_records(
     data: bytes, source: str, sheet: str | None, rule: str
 ) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
@@ -496,16 +506,7 @@ def _xlsx_records(
                         text = str(formula.value)
                         cell = f"{place}!{_column_letter(index + 1)}{number}"
                         if value is None:
-                            raise ParseError(
-                                f"the formula {text[:40]!r} has no value saved; "
-                                "open and save the workbook in Excel or WPS, or type the value",
-                                field=cell,
-                                rule=rule,
-                                zh=(
-                                    f"公式 {text[:40]!r} 未保存计算结果；"
-                                    "请在 Excel 或 WPS 中打开并保存，或直接填写数值"
-                                ),
-                            )
+                            _refuse_unsaved_formula(cell, text, rule)
                         cached.append(cell)
                 yield f"{place} row {number}", values
         except ParseError:
