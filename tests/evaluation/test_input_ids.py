@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import warnings
 
+import attrs
 import pytest
 
 from community_governance.community import Community, MemberUnit
 from community_governance.errors import EligibilityError, ParseError
-from community_governance.evaluation import Rating, RatingBook, evaluate_quarter
+from community_governance.evaluation import (
+    Rating,
+    RatingBook,
+    SamplingFrame,
+    SurveyResponse,
+    draw_sample,
+    evaluate_quarter,
+)
 from community_governance.evaluation.unit_scoring import check_inputs
 from community_governance.ids import LookalikeWarning
 from community_governance.policy import default_policy
 from community_governance.vocabulary import Dimension
-from tests.evaluation.known_quarter import Q3
+from tests.evaluation.known_quarter import Q3, RULES
 
 SCORES = dict.fromkeys(Dimension, "90")
 
@@ -70,3 +78,49 @@ def test_look_alike_unit_ids_are_warned_about_where_the_policy_says_warn() -> No
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_inputs(plain, Q3, RatingBook(plain, Q3), None, Q3.end, snapshot=warn)
+
+
+@pytest.mark.parametrize(("field", "bad"), [("household", "H\u200b1"), ("project", "P\n1")])
+def test_a_survey_answer_s_ids_are_refused_naming_the_field(field: str, bad: str) -> None:
+    """E-4: an answer's household and project are ids, refused with their field and E-4."""
+    ids = {"household": "H1", "project": "P1"} | {field: bad}
+    with pytest.raises(ParseError) as refused:
+        SurveyResponse(ids["household"], ids["project"], "satisfied")
+    assert (refused.value.field, refused.value.rule) == (field, "E-4")
+
+
+def test_a_certificate_s_sample_and_replacements_are_ids() -> None:
+    """E-4: a sampled household hiding a character is refused, naming certificate.sample."""
+    drawn = draw_sample(SamplingFrame(["H1", "H2", "H3"]), 1, RULES, seed_source="dice")
+    with pytest.raises(ParseError) as refused:
+        attrs.evolve(drawn, sample=("H1", "H\u200b2"))
+    assert (refused.value.field, refused.value.rule) == ("certificate.sample", "E-4")
+    with pytest.raises(ParseError) as pair:
+        attrs.evolve(drawn, replacements=[("H1", "H\x002")])
+    assert (pair.value.field, pair.value.rule) == ("replacements", "E-4")
+    assert attrs.evolve(drawn, sample=(" H1 ",)).sample == ("H1",)
+
+
+LOOKALIKE_FRAME = SamplingFrame(["A12", "\u041012", "B7"])
+
+
+def test_a_frame_of_look_alikes_is_not_drawn_from() -> None:
+    """E-4: under the default policy the draw refuses, naming frame.households and E-4."""
+    with pytest.raises(ParseError, match="look alike") as refused:
+        draw_sample(LOOKALIKE_FRAME, 1, RULES, seed_source="dice")
+    assert (refused.value.field, refused.value.rule) == ("frame.households", "E-4")
+
+
+def test_a_draw_warned_about_look_alikes_cites_the_parameter() -> None:
+    """E-4: under warn the draw goes on, citing input.ids.lookalikes.
+
+    A frame of plain ids never reads the parameter, so its draw does not cite it.
+    """
+    warn = default_policy().override({"input.ids.lookalikes": "warn"}).at(Q3.end)
+    with pytest.warns(LookalikeWarning, match=r"frame\.households.*\[E-4\]"):
+        drawn = draw_sample(LOOKALIKE_FRAME, 1, warn, seed_source="dice")
+    assert drawn.explanation is not None
+    assert "input.ids.lookalikes" in {p.name for p in drawn.explanation.parameters}
+    plain = draw_sample(SamplingFrame(["A12", "B7"]), 1, warn, seed_source="dice")
+    assert plain.explanation is not None
+    assert "input.ids.lookalikes" not in {p.name for p in plain.explanation.parameters}
