@@ -20,6 +20,7 @@ from community_governance.ids import as_id, as_ids
 from community_governance.vocabulary import OrganisationKind, Role
 
 __all__ = [
+    "MAX_NAME",
     "Community",
     "MemberUnit",
     "Project",
@@ -51,6 +52,26 @@ def _community_id(value: object) -> str:
 
 def _responsible_units(value: Iterable[object]) -> tuple[str, ...]:
     return as_ids(value, field="project.responsible_units", rule="E-4")
+
+
+#: The longest name of a unit or a community, in characters, whatever the policy: the
+#: longest official names run to a few dozen characters, and every name is drawn on the
+#: announcement and its charts.
+MAX_NAME = 200
+
+
+def _bounded_name(field: str) -> attrs._ValidatorType[str]:
+    def check(_: object, __: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str) or len(value) > MAX_NAME:
+            shown = value[:40] + "…" if isinstance(value, str) else repr(value)
+            raise ParseError(
+                f"a name is text of at most {MAX_NAME} characters, not {shown!r}",
+                field=field,
+                rule="E-1",
+                zh=f"名称须为不超过 {MAX_NAME} 个字符的文本，而不是 {shown!r}",
+            )
+
+    return check
 
 
 @attrs.frozen(order=True)
@@ -180,7 +201,7 @@ class MemberUnit:
     """
 
     unit_id: str = attrs.field(converter=_unit_id)
-    name: str
+    name: str = attrs.field(validator=_bounded_name("unit.name"))
     kind: OrganisationKind = attrs.field(converter=_organisation_kind)
     responsibilities: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
     business_lines: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
@@ -244,7 +265,7 @@ class Community:
     """
 
     community_id: str = attrs.field(converter=_community_id)
-    name: str
+    name: str = attrs.field(validator=_bounded_name("community.name"))
     units: tuple[MemberUnit, ...] = attrs.field(converter=_member_units)
     household_count: int = attrs.field(default=0)
     # Looked up for every rating and answer a book or survey records: built once.

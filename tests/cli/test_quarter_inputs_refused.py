@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from community_governance.cli import EXIT_BAD_INPUT
-from community_governance.community import Community
+from community_governance.community import MAX_NAME, Community, MemberUnit
 from community_governance.errors import GovernanceError
 from community_governance.evaluation import RatingBook, evaluate_quarter
 from tests.cli.shell import run
@@ -74,3 +74,29 @@ def test_a_negative_household_count_is_refused(
     with pytest.raises(GovernanceError) as refused:
         Community("c1", "c1", [], household_count=-5)
     assert (refused.value.field, refused.value.rule) == ("community.household_count", "E-1")
+
+
+def test_a_name_past_its_bound_is_refused_on_every_route(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-1: a unit's name of MAX_NAME + 1 characters, from a units table, JSON or objects."""
+    long_name = "名" * (MAX_NAME + 1)
+    folder = Path(shutil.copytree(exported / "csv", tmp_path / "csv"))
+    rows = list(csv.reader(io.StringIO((folder / "units.csv").read_text(encoding="utf-8-sig"))))
+    rows[1][rows[0].index("name")] = long_name
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows)
+    (folder / "units.csv").write_text(text.getvalue(), encoding="utf-8")
+    err = _refused_once(capsys, "evaluate", str(folder / "ratings.csv"), str(folder / "survey.csv"))
+    assert f"at most {MAX_NAME} characters" in err
+    document = json.loads((exported / "ratings.json").read_text(encoding="utf-8"))
+    document["community"]["units"][0]["name"] = long_name
+    (tmp_path / "ratings.json").write_text(json.dumps(document), encoding="utf-8")
+    err = _refused_once(
+        capsys, "evaluate", str(tmp_path / "ratings.json"), str(exported / "survey.json")
+    )
+    assert f"at most {MAX_NAME} characters" in err
+    with pytest.raises(GovernanceError) as refused:
+        MemberUnit("u1", long_name, "residents_committee")
+    assert (refused.value.field, refused.value.rule) == ("unit.name", "E-1")
+    assert MemberUnit("u1", "名" * MAX_NAME, "residents_committee").name == "名" * MAX_NAME
