@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -150,18 +151,89 @@ def read_manifest(directory: Path | str) -> Manifest:
             f"manifest version {document.get('version')!r}; this library reads {VERSION}",
             zh=f"清单版本为 {document.get('version')!r}；本库读取的是 {VERSION}",
         )
+    _only_keys(path, "the manifest", document, _KEYS)
     try:
-        partitions = tuple(
-            Partition(str(p["quarter"]), str(p["group"])) for p in document["partitions"]
-        )
-        files = {str(k): str(v) for k, v in document["files"].items()}
+        entries = _of_type(document["partitions"], list)
         policy = document["policy"]
+        raw_files = _of_type(document["files"], dict)
+        _only_keys(path, "policy", policy, {"id", "sha256"})
         policy_id, policy_sha = str(policy["id"]), str(policy["sha256"])
+        partitions = tuple(_partition(path, entry) for entry in entries)
+        files = {str(k): str(v) for k, v in raw_files.items()}
     except (KeyError, TypeError, AttributeError):
         raise _refuse(
             path, "a manifest entry is missing or malformed", zh="清单条目缺失或格式有误"
         ) from None
+    seen: set[Partition] = set()
+    for partition in partitions:
+        if partition in seen:
+            raise _refuse(
+                path,
+                f"the partition {partition.path} is listed twice",
+                zh=f"分区 {partition.path} 被列出两次",
+            )
+        seen.add(partition)
+    expected = {f"{p.path}/{table}.parquet" for p in partitions for table in TABLES}
+    for name, digest in files.items():
+        if name not in expected:
+            raise _refuse(
+                path,
+                f"the file {name!r} belongs to no listed partition",
+                zh=f"文件 {name!r} 不属于所列的任何分区",
+            )
+        if not _HEX64.fullmatch(digest):
+            raise _refuse(
+                path, f"{name}: {digest!r} is not a SHA-256", zh=f"{name}：{digest!r} 不是 SHA-256"
+            )
     return Manifest(policy_id, policy_sha, partitions, files, hashlib.sha256(raw).hexdigest())
+
+
+#: The keys of a manifest; any other is refused, so that a misspelt key is not ignored.
+_KEYS = {"schema", "version", "policy", "partitions", "files"}
+#: A group's name: letters (any script), digits, ``_`` and ``-``; it names a folder, so no
+#: separator, dot or control character can reach the file system.
+_GROUP = re.compile(r"[^\W][\w-]{0,63}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _of_type(item: Any, kind: type) -> Any:
+    if not isinstance(item, kind):
+        raise TypeError
+    return item
+
+
+def _only_keys(path: Path, what: str, item: object, allowed: set[str]) -> None:
+    if not isinstance(item, dict):
+        raise TypeError
+    unknown = sorted(set(item) - allowed)
+    if unknown:
+        raise _refuse(
+            path,
+            f"{what} has unknown key(s) {unknown}; known: {sorted(allowed)}",
+            zh=f"{what} 含有未知的键 {unknown}；可用的键：{sorted(allowed)}",
+        )
+
+
+def _partition(path: Path, entry: object) -> Partition:
+    _only_keys(path, "a partition", entry, {"quarter", "group"})
+    assert isinstance(entry, dict)  # noqa: S101 - checked by _only_keys, for the type checker
+    quarter, group = entry["quarter"], entry["group"]
+    if not isinstance(quarter, str) or not _QUARTER.fullmatch(quarter):
+        raise _refuse(
+            path,
+            f"{quarter!r} is not a quarter such as 2026Q3",
+            zh=f"{quarter!r} 不是季度（如 2026Q3）",
+        )
+    if not isinstance(group, str) or not _GROUP.fullmatch(group):
+        raise _refuse(
+            path,
+            f"{group!r} is not a group name (letters, digits, _ and -, at most 64)",
+            zh=f"{group!r} 不是分组名（字母、数字、_ 和 -，至多 64 个）",
+        )
+    return Partition(quarter, group)
+
+
+_QUARTER = re.compile(r"[0-9]{4}Q[1-4]")
 
 
 def read_partition(

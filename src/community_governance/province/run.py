@@ -42,6 +42,7 @@ from community_governance.policy import default_policy
 from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.province.dataset import (
+    MANIFEST,
     Manifest,
     Partition,
     policy_digest,
@@ -354,6 +355,20 @@ def evaluate_province(
         )
     manifest = read_manifest(source)
     rules = policy or default_policy()
+    used = (rules.policy_id, policy_digest(rules))
+    if (manifest.policy_id, manifest.policy_sha256) != used:
+        # A dataset names the policy it was prepared under; scoring it under another
+        # would give numbers no one asked for, silently.
+        raise ParseError(
+            f"the dataset was prepared under policy {manifest.policy_id} "
+            f"(SHA-256 {manifest.policy_sha256[:12]}…), not {used[0]} ({used[1][:12]}…)",
+            field=str(source / MANIFEST),
+            rule="E-1",
+            zh=(
+                f"数据集按政策 {manifest.policy_id}（SHA-256 {manifest.policy_sha256[:12]}…）准备，"
+                f"而非 {used[0]}（{used[1][:12]}…）"
+            ),
+        )
     snapshots = _snapshots(manifest, rules)
     staging = Staging(target) if target is not None else None
     work = functools.partial(run_partition, task, str(staging.path) if staging else None)
