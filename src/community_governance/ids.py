@@ -142,8 +142,13 @@ def check_lookalikes(
     Warns:
         LookalikeWarning: under ``LookalikeRule.WARN``, once per look-alike.
     """
+    listed = ids if isinstance(ids, list | tuple) else list(ids)
+    if all(text.isascii() for text in listed):
+        # ASCII letters are Latin only, and NFKC and the twins' table leave ASCII as it
+        # is: distinct ASCII ids never look alike, and most ids are ASCII.
+        return
     seen: dict[str, str] = {}
-    for text in ids:
+    for text in listed:
         problem = problem_zh = None
         if len(_scripts(text)) > 1:
             problem = f"the id {text!r} mixes Latin letters with Cyrillic or Greek ones"
