@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from typing import TextIO
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = _lang(argv)
     try:
         # Without standalone mode click returns the code of an early exit (--help, Exit(n)).
-        with showing_progress(), _warnings_said(lang):
+        with _terminations_interrupt(), showing_progress(), _warnings_said(lang):
             code = cli.main(args=argv, prog_name="community-governance", standalone_mode=False)
     except (
         GovernanceError,
@@ -154,6 +156,29 @@ def _stopped(stopped: BaseException, lang: Lang = "en") -> int:
         return EXIT_BAD_INPUT if stopped.exit_code == EXIT_BAD_INPUT else stopped.exit_code
     print(f"community-governance: {'已中止' if lang == 'zh' else 'aborted'}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+@contextlib.contextmanager
+def _terminations_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does, so that it cleans up after itself.
+
+    A run's temporary output is removed on the way out (``finally``); Python's default for
+    these signals ends the process on the spot, leaving it behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in wanted}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 @contextlib.contextmanager

@@ -162,6 +162,17 @@ def checksums(results: Iterable[PartitionResult]) -> bytes:
     return "".join(f"{r.sha256}  {r.name}\n" for r in results).encode()
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process of this id runs (one of another user counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @attrs.define
 class Staging:
     """The run's temporary folder beside ``target``: renamed to it at the end, or removed."""
@@ -173,8 +184,15 @@ class Staging:
         self.path = self.target.with_name(f".{self.target.name}.partial-{os.getpid()}")
 
     def open(self) -> None:
-        """Create the folder (removing a stale one of this process id)."""
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Create the folder, first removing what killed runs left beside the target.
+
+        A run stopped by a signal removes its own folder; one killed outright (SIGKILL, a
+        power cut) cannot, so a folder of this target whose process is gone is removed here.
+        """
+        for stale in self.target.parent.glob(f".{self.target.name}.partial-*"):
+            pid = stale.name.rsplit("-", 1)[-1]
+            if stale == self.path or (pid.isdigit() and not _alive(int(pid))):
+                shutil.rmtree(stale, ignore_errors=True)
         (self.path / RESULTS).mkdir(parents=True)
 
     def finish(self, files: Mapping[str, bytes]) -> None:
