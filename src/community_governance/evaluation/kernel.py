@@ -178,10 +178,7 @@ def band_of(value: Fraction | Decimal, minimums: Sequence[Fraction]) -> int:
     return next(i for i, low in enumerate(minimums) if value >= low)
 
 
-V = TypeVar("V", Fraction, Decimal)
-
-
-def rank(values: Mapping[str, V]) -> dict[str, int]:
+def rank(values: Mapping[str, Fraction | Decimal]) -> dict[str, int]:
     """Standard competition ranking of ``values`` (E-6): highest first, ties share the best.
 
     Equal values share the best rank ("1, 2, 2, 4"); the order among them is by key.

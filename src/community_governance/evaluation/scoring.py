@@ -420,12 +420,17 @@ class RectificationOrder:
     weakest: tuple[str, ...] = ()
 
 
-def grade_basis(exact: Fraction, reported: Decimal, policy: PolicySnapshot) -> Fraction:
-    """The score that grades and ranks compare: reported or exact, as the policy says (E-6)."""
-    return Fraction(reported) if policy.grade_basis is GradeBasis.ROUNDED else exact
+def grade_basis(exact: Fraction, reported: Decimal, policy: PolicySnapshot) -> Fraction | Decimal:
+    """The score that grades and ranks compare: reported or exact, as the policy says (E-6).
+
+    The reported score stays the ``Decimal`` it is: it compares exactly with the bands'
+    minimums and with other reported scores, and a city's thousands of units compare it
+    without making a ``Fraction`` of each.
+    """
+    return reported if policy.grade_basis is GradeBasis.ROUNDED else exact
 
 
-def grade_at(value: Fraction, policy: PolicySnapshot) -> Grade:
+def grade_at(value: Fraction | Decimal, policy: PolicySnapshot) -> Grade:
     """The grade of the first band (best first) whose minimum ``value`` reaches (E-6)."""
     bands = policy.grade_bands
     return bands[kernel.band_of(value, [b.minimum for b in bands])].grade
@@ -438,8 +443,8 @@ def grade_basis_value(
     at: dt.date | None = None,
     builder: ExplanationBuilder | None = None,
 ) -> Fraction:
-    """The score that grades and ranks compare for ``final`` (E-6)."""
-    return grade_basis(final.exact, final.reported, resolve(policy, at, builder))
+    """The score that grades and ranks compare for ``final``, as a fraction (E-6)."""
+    return Fraction(grade_basis(final.exact, final.reported, resolve(policy, at, builder)))
 
 
 def grade_of(
