@@ -152,6 +152,17 @@ SIGNED = REWEIGHT.override(
 )
 
 
+#: The six dimensions' codes as a table's dimension column spells them, in the policy's order.
+DIMENSION_CODES = (
+    "service_attitude",
+    "professional_level",
+    "execution_ability",
+    "coordination_ability",
+    "task_completion",
+    "public_satisfaction",
+)
+
+
 #: The result's columns as the docs promise them, written out: the library's own tuple
 #: is what is checked against this list.
 COLUMNS = [
@@ -253,14 +264,7 @@ def full_city() -> dict[str, dict[str, list[Any]]]:
     }
     for i, rater in enumerate(names):
         for j, ratee in enumerate(names):
-            for dimension in (
-                "service_attitude",
-                "professional_level",
-                "execution_ability",
-                "coordination_ability",
-                "task_completion",
-                "public_satisfaction",
-            ):
+            for dimension in DIMENSION_CODES:
                 for key, value in zip(
                     ratings,
                     ("F", "2026Q3", rater, ratee, dimension, str(60 + 10 * j + i)),
@@ -286,14 +290,7 @@ def two_units(scores_a: list[str], scores_b: list[str]) -> dict[str, dict[str, l
     A's self-rating and B's rating of A give ``scores_a`` dimension by dimension, A's rating
     of B and B's self-rating ``scores_b``; one household answers about P, run by both.
     """
-    dimensions = [
-        "service_attitude",
-        "professional_level",
-        "execution_ability",
-        "coordination_ability",
-        "task_completion",
-        "public_satisfaction",
-    ]
+    dimensions = list(DIMENSION_CODES)
     pairs = [("A", "A", scores_a), ("B", "A", scores_a), ("A", "B", scores_b), ("B", "B", scores_b)]
     return {
         "units": {"community": ["G", "G"], "unit": ["A", "B"]},

@@ -445,14 +445,22 @@ def _workbook_failures() -> tuple[type[BaseException], ...]:
     )
 
 
-def _open_workbook(data: bytes, source: str, rule: str, *, data_only: bool) -> Any:
-    openpyxl: Any = require(
+def _open_workbook(data: bytes, source: str, rule: str) -> Any:
+    """The workbook read for its values, once its zip has passed ``_checked_zip``."""
+    require(
         "openpyxl",
         needed_for=("reading Excel workbooks", "读取 Excel 工作簿"),
         field=source,
         rule=rule,
     )
     _checked_zip(data, source, rule)
+    return _loaded(data, source, rule, data_only=True)
+
+
+def _loaded(data: bytes, source: str, rule: str, *, data_only: bool) -> Any:
+    """The read-only workbook of ``data``, its zip already checked; failures in one line."""
+    import openpyxl  # noqa: PLC0415 - an optional extra, required by the caller
+
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except _workbook_failures() as error:
@@ -473,7 +481,7 @@ def _refuse_unsaved_formula(cell: str, text: str, rule: str) -> None:
 def _xlsx_records(
     data: bytes, source: str, sheet: str | None, rule: str
 ) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
-    book = _open_workbook(data, source, rule, data_only=True)
+    book = _open_workbook(data, source, rule)
     name = sheet if sheet is not None else book.sheetnames[0]
     if name not in book.sheetnames:
         raise ParseError(
@@ -487,7 +495,7 @@ def _xlsx_records(
     # a formula is the one Excel cached when it last saved the file; a workbook written by a
     # program (openpyxl, a report generator) has none, and ``data_only`` reads it as an
     # empty cell, which would silently drop a score.
-    formulas = _open_workbook(data, source, rule, data_only=False)
+    formulas = _loaded(data, source, rule, data_only=False)
     place = f"{source}:{name}"
 
     def records() -> Iterator[tuple[str, Sequence[object]]]:
@@ -544,7 +552,7 @@ def sheet_names(data: bytes, *, source: str = "workbook", rule: str = "input") -
     """
     if not data.startswith(b"PK\x03\x04"):
         return ()
-    book = _open_workbook(data, source, rule, data_only=True)
+    book = _open_workbook(data, source, rule)
     try:
         return tuple(book.sheetnames)
     finally:
