@@ -98,7 +98,7 @@ def test_a_certificate_s_sample_and_replacements_are_ids() -> None:
     with pytest.raises(ParseError) as pair:
         attrs.evolve(drawn, replacements=[("H1", "H\x002")])
     assert (pair.value.field, pair.value.rule) == ("replacements", "E-4")
-    assert attrs.evolve(drawn, sample=(" H1 ",)).sample == ("H1",)
+    assert attrs.evolve(drawn, sample=(" H1 ", "H2", "H3")).sample == ("H1", "H2", "H3")
 
 
 LOOKALIKE_FRAME = SamplingFrame(["A12", "\u041012", "B7"])

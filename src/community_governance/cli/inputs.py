@@ -92,7 +92,9 @@ def survey_input(
     listed = load_table(projects or companion(source, "projects"), "projects", encoding=encoding)
     certificate_path = certificate or _beside(source, "certificate.json")
     certificate_data, certificate_source = read_path(certificate_path, rule="E-4")
-    drawn = _document(certificate_data, certificate_source, "certificate").to_domain()
+    drawn = read_in(
+        certificate_source, _document(certificate_data, certificate_source, "certificate").to_domain
+    )
     return survey_from_tables(listed, answers, drawn, rules)
 
 

@@ -122,6 +122,13 @@ def template_command(
     help="The sample certificate (JSON), for a survey answers table "
     "(default: certificate.json beside the answers).",
 )
+@click.option(
+    "--frame",
+    "frame_path",
+    default=None,
+    help="The sampling frame (a frame document or table): the survey's certificate must "
+    "verify against it, or nothing is evaluated (E-4).",
+)
 @encoding_option
 @click.option(
     "--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Evaluation date."
@@ -135,6 +142,7 @@ def evaluate(
     units: str | None,
     projects: str | None,
     certificate: str | None,
+    frame_path: str | None,
     encoding: Encoding,
     on: dt.datetime | None,
     policy_name: str,
@@ -145,12 +153,14 @@ def evaluate(
 ) -> None:
     """Evaluate a quarter."""
     from community_governance.cli.inputs import (
+        frame_input,
         policy_day,
         ratings_input,
         ratings_quarter,
         survey_input,
     )
-    from community_governance.evaluation import evaluate_quarter
+    from community_governance.errors import read_in
+    from community_governance.evaluation import check_drawn, evaluate_quarter
     from community_governance.schemas import QuarterResultDoc
 
     quarter, data, source = ratings_quarter(ratings_path, encoding)
@@ -161,6 +171,9 @@ def evaluate(
     survey = survey_input(
         survey_path, rules, projects=projects, certificate=certificate, encoding=encoding
     )
+    if frame_path is not None:
+        frame = frame_input(frame_path, encoding=encoding)
+        read_in(frame_path, lambda: check_drawn(survey.certificate, frame))
     result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
     language = lang or default_lang()
     if fmt == "json":

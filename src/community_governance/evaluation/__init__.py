@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SampleCertificate as SampleCertificate,
         SamplingFrame as SamplingFrame,
         Verification as Verification,
+        check_drawn as check_drawn,
         draw_sample as draw_sample,
         sample_order as sample_order,
         verify_sample as verify_sample,

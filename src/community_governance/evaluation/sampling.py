@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 
 import attrs
@@ -53,6 +53,7 @@ __all__ = [
     "SampleCertificate",
     "SamplingFrame",
     "Verification",
+    "check_drawn",
     "draw_sample",
     "sample_order",
     "verify_sample",
@@ -228,6 +229,15 @@ class SampleCertificate:
     replacements: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     explanation: Explanation | None = attrs.field(default=None, eq=False, repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        # A certificate that contradicts itself is refused whether or not a frame is at
+        # hand to verify it against: its answers would be counted for households no draw
+        # could have given.
+        problem = next(_contradictions(self), None)
+        if problem is not None:
+            field, message, zh = problem
+            raise SampleError(message, field=f"certificate.{field}", rule="E-4", zh=zh)
+
     @property
     def respondents(self) -> frozenset[str]:
         """Households whose answers count: the sample less the replaced, plus replacements."""
@@ -271,6 +281,62 @@ class SampleCertificate:
             return attrs.evolve(self, replacements=(*self.replacements, (household, candidate)))
         raise SampleError(
             "the reserve list is exhausted", field="household", rule="E-4", zh="备选名单已用完"
+        )
+
+
+def _contradictions(certificate: SampleCertificate) -> Iterator[tuple[str, str, str]]:
+    """The ways ``certificate`` contradicts itself, first found first: (field, English, Chinese).
+
+    A draw names ``size`` distinct households out of ``frame_size``, allocated to strata
+    only when stratified; each replacement replaces a current respondent by a household
+    not named before, so a certificate never names more households than its frame holds.
+    """
+    sample, size, frame_size = certificate.sample, certificate.size, certificate.frame_size
+    if len(sample) != size:
+        yield (
+            "sample",
+            f"the sample names {len(sample)} households, but its size is {size}",
+            f"样本列出 {len(sample)} 户，而样本量为 {size}",
+        )
+    if size > frame_size:
+        yield (
+            "size",
+            f"a sample of {size} from a frame of {frame_size} households",
+            f"从 {frame_size} 户的抽样框中抽取 {size} 户",
+        )
+    named = set(sample)
+    if len(named) != len(sample):
+        twice = _first_twice(sample)
+        yield ("sample", f"household {twice!r} is sampled twice", f"住户 {twice!r} 被抽中两次")
+    allocated = sum(certificate.allocation.values())
+    if certificate.stratified and allocated != size:
+        yield (
+            "allocation",
+            f"the allocation to strata sums to {allocated}, not the sample size {size}",
+            f"分层分配合计 {allocated} 户，不等于样本量 {size}",
+        )
+    current = set(sample)
+    for old, new in certificate.replacements:
+        if old not in current:
+            yield (
+                "replacements",
+                f"{old!r} is replaced, but it is not a current respondent",
+                f"{old!r} 被替换，但它不是当前受访户",
+            )
+        if new in named:
+            yield (
+                "replacements",
+                f"{new!r} replaces {old!r}, but it is named already",
+                f"{new!r} 替换 {old!r}，但它已被列出",
+            )
+        current.discard(old)
+        current.add(new)
+        named.add(new)
+    if len(named) > frame_size:
+        yield (
+            "replacements",
+            f"the certificate names {len(named)} households, more than its frame's {frame_size}",
+            f"证书列出 {len(named)} 户，多于其抽样框的 {frame_size} 户",
         )
 
 
@@ -491,3 +557,24 @@ def verify_sample(certificate: SampleCertificate, frame: SamplingFrame) -> Verif
         builder.build(outcome),
         tuple(zh for _, zh in problems),
     )
+
+
+def check_drawn(certificate: SampleCertificate, frame: SamplingFrame) -> None:
+    """Refuse a certificate that does not verify against ``frame`` (E-4).
+
+    What every route that is given both does before it counts an answer: ``evaluate
+    --frame`` and a province's partitions alike.
+
+    Raises:
+        SampleError: the first problem
+            [`verify_sample`][community_governance.evaluation.sampling.verify_sample] finds,
+            in both languages; ``field`` is ``certificate``.
+    """
+    check = verify_sample(certificate, frame)
+    if not check.ok:
+        raise SampleError(
+            f"the certificate does not verify against the frame: {check.problems[0]}",
+            field="certificate",
+            rule="E-4",
+            zh=f"证书与抽样框核对不符：{check.problems_zh[0]}",
+        )
