@@ -14,6 +14,7 @@ import click
 
 from community_governance.cli.options import messages_lang_option, named_policy
 from community_governance.policy import DEFAULT_POLICY
+from community_governance.province.dataset import MAX_FILE_BYTES, MAX_ROWS, MAX_TABLE_BYTES
 
 __all__ = ["city"]
 
@@ -91,10 +92,39 @@ def generate(
     show_default=True,
     help="The policy the province is evaluated under.",
 )
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=MAX_ROWS,
+    show_default=True,
+    help="The most rows a table of a partition may declare.",
+)
+@click.option(
+    "--max-file-mib",
+    type=click.IntRange(min=1),
+    default=MAX_FILE_BYTES >> 20,
+    show_default=True,
+    help="The largest file of the dataset read, in MiB.",
+)
+@click.option(
+    "--max-table-mib",
+    type=click.IntRange(min=1),
+    default=MAX_TABLE_BYTES >> 20,
+    show_default=True,
+    help="The most MiB a table may declare once decompressed.",
+)
 def evaluate(
-    directory: Path, out: Path, scheduler: str | None, progress: bool, policy_name: str
+    directory: Path,
+    out: Path,
+    scheduler: str | None,
+    progress: bool,
+    policy_name: str,
+    max_rows: int,
+    max_file_mib: int,
+    max_table_mib: int,
 ) -> None:
     """Evaluate a province."""
+    from community_governance.province.dataset import Limits
     from community_governance.province.run import evaluate_province
 
     def report(done: int, total: int) -> None:
@@ -111,6 +141,9 @@ def evaluate(
         scheduler=scheduler,
         policy=named_policy(policy_name),
         progress=report if progress else None,
+        limits=Limits(
+            file_bytes=max_file_mib << 20, rows=max_rows, table_bytes=max_table_mib << 20
+        ),
     )
     click.echo(
         f"{out}: {run.certificate['units']} units from {run.certificate['partitions']} "

@@ -44,7 +44,7 @@ from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import SurveyAttribution
 
-__all__ = ["CONVENTION", "Precision", "Survey", "SurveyResponse", "precision"]
+__all__ = ["CONVENTION", "Precision", "Survey", "SurveyResponse", "precision", "unsampled"]
 
 #: How survey precision is computed, in words.
 CONVENTION = (
@@ -189,12 +189,7 @@ class Survey:
         added: list[SurveyResponse] = []
         for response in responses:
             if response.household not in respondents:
-                raise UnsampledHouseholdError(
-                    f"household {response.household!r} was not sampled (nor validly replaced one)",
-                    field="response.household",
-                    rule="E-4",
-                    zh=f"住户 {response.household!r} 未被抽中（也不是有效的替换户）",
-                )
+                raise unsampled(response.household, field="response.household")
             if response.project not in projects:
                 self.project(response.project)
             key = (response.household, response.project)
@@ -378,6 +373,19 @@ class Precision:
             "low": show(self.low),
             "high": show(self.high),
         }
+
+
+def unsampled(household: str, *, field: str) -> UnsampledHouseholdError:
+    """The refusal of an answer by ``household``, which the certificate does not count (E-4).
+
+    One wording for every route: a survey's responses and a province's answers tables.
+    """
+    return UnsampledHouseholdError(
+        f"household {household!r} was not sampled (nor validly replaced one)",
+        field=field,
+        rule="E-4",
+        zh=f"住户 {household!r} 未被抽中（也不是有效的替换户）",
+    )
 
 
 def _decimal(value: Fraction) -> Decimal:

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -35,15 +37,23 @@ from community_governance.policy.model import Policy
 
 __all__ = [
     "MANIFEST",
+    "MAX_FILE_BYTES",
+    "MAX_MANIFEST_BYTES",
+    "MAX_ROWS",
+    "MAX_TABLE_BYTES",
     "SCHEMA",
     "TABLES",
     "VERSION",
+    "Limits",
     "Manifest",
     "Partition",
+    "check_whole_communities",
     "file_digest",
     "policy_digest",
+    "read_bounded",
     "read_manifest",
     "read_partition",
+    "read_table",
     "write_dataset",
 ]
 
@@ -81,6 +91,31 @@ def policy_digest(policy: Policy) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: The defaults of ``Limits``: a file's bytes, a table's declared rows and decompressed
+#: bytes, and the manifest's bytes.
+MAX_FILE_BYTES = 1 << 30
+MAX_ROWS = 20_000_000
+MAX_TABLE_BYTES = 4 << 30
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on a dataset's files, checked before their contents are allocated (E-1).
+
+    A file larger than ``file_bytes`` is refused before it is read; a Parquet table whose
+    metadata declares more than ``rows`` rows or more than ``table_bytes`` bytes once
+    decompressed is refused before it is decoded. The defaults hold a partition of a few
+    thousand communities many times over; a province with larger partitions raises them
+    (``evaluate_province(limits=...)``, or ``city evaluate --max-rows/--max-table-mib``).
+    """
+
+    file_bytes: int = MAX_FILE_BYTES
+    rows: int = MAX_ROWS
+    table_bytes: int = MAX_TABLE_BYTES
+    manifest_bytes: int = MAX_MANIFEST_BYTES
+
+
 @attrs.frozen
 class Partition:
     """One partition: a quarter and a group of whole communities."""
@@ -103,6 +138,7 @@ class Manifest:
     partitions: tuple[Partition, ...]
     files: Mapping[str, str]
     digest: str
+    limits: Limits = attrs.field(factory=Limits)
 
     @property
     def quarters(self) -> tuple[str, ...]:
@@ -124,21 +160,15 @@ def _refuse(path: Path | str, message: str, *, zh: str) -> ParseError:
     return ParseError(message, field=str(path), rule="E-1", zh=zh)
 
 
-def read_manifest(directory: Path | str) -> Manifest:
-    """The dataset's manifest, checked.
+def read_manifest(directory: Path | str, *, limits: Limits | None = None) -> Manifest:
+    """The dataset's manifest, checked; its files are to be read within ``limits``.
 
     Raises:
         ParseError: no manifest, another schema or version, or a malformed entry.
     """
+    limits = limits or Limits()
     path = Path(directory) / MANIFEST
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise _refuse(
-            path,
-            f"cannot read the manifest ({error.strerror})",
-            zh=f"无法读取清单（{strerror_zh(error)}）",
-        ) from None
+    raw, _ = read_bounded(Path(directory), path, limits.manifest_bytes)
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):
@@ -185,7 +215,9 @@ def read_manifest(directory: Path | str) -> Manifest:
             raise _refuse(
                 path, f"{name}: {digest!r} is not a SHA-256", zh=f"{name}：{digest!r} 不是 SHA-256"
             )
-    return Manifest(policy_id, policy_sha, partitions, files, hashlib.sha256(raw).hexdigest())
+    return Manifest(
+        policy_id, policy_sha, partitions, files, hashlib.sha256(raw).hexdigest(), limits
+    )
 
 
 #: The keys of a manifest; any other is refused, so that a misspelt key is not ignored.
@@ -236,51 +268,175 @@ def _partition(path: Path, entry: object) -> Partition:
 _QUARTER = re.compile(r"[0-9]{4}Q[1-4]")
 
 
-def read_partition(
-    directory: Path | str, manifest: Manifest, partition: Partition
-) -> dict[str, Any]:
-    """A partition's tables as pyarrow tables, each file checked against its digest.
+def _inside(root: Path, path: Path) -> Path:
+    """``path`` resolved, refused unless it stays inside ``root`` (symlinks resolved too)."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise _refuse(
+            path,
+            "the file leads out of the dataset's folder",
+            zh="此文件指向数据集文件夹之外",
+        )
+    return resolved
+
+
+def read_bounded(root: Path, path: Path, limit: int) -> tuple[bytes, str]:
+    """A regular file inside ``root``, at most ``limit`` bytes, and its SHA-256 (E-1).
+
+    The file is opened without blocking and checked by its descriptor before a byte is
+    read, so a FIFO, a device or a link to one is refused rather than waited on or read
+    without end; the digest is computed block by block as the bytes come.
 
     Raises:
-        ParseError: a file is missing, differs from its digest, or is not Parquet.
+        ParseError: the file is missing, leads out of ``root``, is not a regular file, or
+            is larger than ``limit``.
     """
+    resolved = _inside(root, path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(resolved, flags)
+    except OSError as error:
+        raise _refuse(
+            path,
+            f"cannot read the file ({error.strerror})",
+            zh=f"无法读取文件（{strerror_zh(error)}）",
+        ) from None
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise _refuse(path, "not a regular file", zh="不是普通文件")
+        if status.st_size > limit:
+            raise _refuse(
+                path,
+                f"the file has {status.st_size:,} bytes, more than the limit of {limit:,}",
+                zh=f"文件有 {status.st_size:,} 字节，超过上限 {limit:,}",
+            )
+        digest = hashlib.sha256()
+        blocks = []
+        size = 0
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            size += len(block)
+            if size > limit:  # grown since it was measured
+                raise _refuse(
+                    path, f"the file grew past the limit of {limit:,} bytes", zh="文件增长超过上限"
+                )
+            digest.update(block)
+            blocks.append(block)
+    return b"".join(blocks), digest.hexdigest()
+
+
+def _parquet(path: Path, data: bytes, limits: Limits) -> Any:
+    """The Parquet table in ``data``, its declared size checked against ``limits`` first."""
     import pyarrow as pa  # noqa: PLC0415 - the [scale] extra
     import pyarrow.parquet as pq  # noqa: PLC0415
 
+    try:
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        metadata = parquet.metadata
+        declared = sum(
+            metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)
+        )
+        if metadata.num_rows > limits.rows or declared > limits.table_bytes:
+            raise _refuse(
+                path,
+                f"the table declares {metadata.num_rows:,} rows and {declared:,} bytes; "
+                f"the limits are {limits.rows:,} rows and {limits.table_bytes:,} bytes",
+                zh=(
+                    f"此表声明 {metadata.num_rows:,} 行、{declared:,} 字节；"
+                    f"上限为 {limits.rows:,} 行、{limits.table_bytes:,} 字节"
+                ),
+            )
+        return parquet.read(use_threads=False)
+    except (pa.ArrowException, OSError) as error:
+        raise _refuse(
+            path,
+            f"not a readable Parquet file ({_first_line(error)})",
+            zh=f"不是可读取的 Parquet 文件（{_first_line(error)}）",
+        ) from None
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def read_table(directory: Path | str, manifest: Manifest, relative: str) -> Any:
+    """One table of the dataset, checked against its digest and the manifest's limits (E-1).
+
+    Raises:
+        ParseError: the file is not in the manifest, is not a regular file inside the
+            dataset, is too large, differs from its digest, or is not Parquet within the
+            limits.
+    """
+    root = Path(directory)
+    path = root / relative
+    expected = manifest.files.get(relative)
+    if expected is None:
+        raise _refuse(path, "the file is not in the manifest", zh="此文件不在清单中")
+    data, digest = read_bounded(root, path, manifest.limits.file_bytes)
+    if digest != expected:
+        raise _refuse(
+            path,
+            "the file's SHA-256 differs from the manifest's",
+            zh="文件的 SHA-256 与清单中的不同",
+        )
+    return _parquet(path, data, manifest.limits)
+
+
+def read_partition(
+    directory: Path | str, manifest: Manifest, partition: Partition
+) -> dict[str, Any]:
+    """A partition's tables as pyarrow tables, each file checked before it is decoded.
+
+    Raises:
+        ParseError: a file is missing, not a regular file inside the dataset, too large,
+            differs from its digest, lacks a column, or is not Parquet.
+    """
     tables: dict[str, Any] = {}
     for name, columns in TABLES.items():
         relative = f"{partition.path}/{name}.parquet"
-        path = Path(directory) / relative
-        expected = manifest.files.get(relative)
-        if expected is None:
-            raise _refuse(path, "the file is not in the manifest", zh="此文件不在清单中")
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise _refuse(
-                path,
-                f"cannot read the file ({error.strerror})",
-                zh=f"无法读取文件（{strerror_zh(error)}）",
-            ) from None
-        if hashlib.sha256(data).hexdigest() != expected:
-            raise _refuse(
-                path,
-                "the file's SHA-256 differs from the manifest's",
-                zh="文件的 SHA-256 与清单中的不同",
-            )
-        try:
-            table = pq.read_table(pa.BufferReader(data), use_threads=False)
-        except (pa.ArrowException, OSError) as error:
-            raise _refuse(
-                path,
-                f"not a readable Parquet file ({error})",
-                zh=f"不是可读取的 Parquet 文件（{error}）",
-            ) from None
+        table = read_table(directory, manifest, relative)
         missing = [c for c in columns if c not in table.column_names]
         if missing:
-            raise _refuse(path, f"missing column(s) {missing}", zh=f"缺少列：{missing}")
+            raise _refuse(
+                Path(directory) / relative, f"missing column(s) {missing}", zh=f"缺少列：{missing}"
+            )
         tables[name] = table
     return tables
+
+
+def check_whole_communities(directory: Path | str, manifest: Manifest) -> None:
+    """Refuse a community placed in two partitions of one quarter, or twice in one (E-1).
+
+    Only the partitions' ``communities`` tables are read: a community in two groups would
+    be scored twice, and its units counted twice in the summary.
+
+    Raises:
+        ParseError: naming the second file that holds the community.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    for partition in manifest.partitions:
+        relative = f"{partition.path}/communities.parquet"
+        table = read_table(directory, manifest, relative)
+        if "community" not in table.column_names:
+            raise _refuse(
+                Path(directory) / relative,
+                "missing column(s) ['community']",
+                zh="缺少列：['community']",
+            )
+        here: set[str] = set()
+        for row, community in enumerate(table.column("community").to_pylist()):
+            key = str(community)
+            earlier = seen.get((partition.quarter, key))
+            if key in here or earlier is not None:
+                place = earlier or relative
+                raise ParseError(
+                    f"community {key!r} is also in {place}",
+                    field=f"{Path(directory) / relative}: communities[row {row}].community",
+                    rule="E-1",
+                    zh=f"社区 {key!r} 也在 {place} 中",
+                )
+            here.add(key)
+        seen.update(dict.fromkeys(((partition.quarter, key) for key in here), partition.path))
 
 
 def write_dataset(

@@ -27,6 +27,7 @@ import functools
 import hashlib
 import importlib
 import os
+import struct
 import uuid
 from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
@@ -43,8 +44,10 @@ from community_governance.policy.model import Policy
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.province.dataset import (
     MANIFEST,
+    Limits,
     Manifest,
     Partition,
+    check_whole_communities,
     policy_digest,
     read_manifest,
     read_partition,
@@ -62,15 +65,18 @@ from community_governance.province.output import (
     run_partition,
     summary_of,
 )
+from community_governance.province.samples import check_samples
 
 __all__ = [
     "RESULT_COLUMNS",
+    "SCHEDULER_TIMEOUT",
     "ProvinceRun",
     "SchedulerError",
     "evaluate_partition",
     "evaluate_province",
     "local_cluster",
     "local_cluster_config",
+    "probe_scheduler",
     "province_frame",
 ]
 
@@ -90,7 +96,7 @@ def _located(error: GovernanceError, directory: str, partition: Partition) -> Go
     field = error.field or ""
     table = field.split("[", 1)[0].split(".", 1)[0]
     where = f"{directory}/{partition.path}"
-    if table in {"units", "ratings", "projects", "answers"}:
+    if table in {"units", "ratings", "projects", "answers", "frames", "certificates"}:
         where = f"{where}/{table}.parquet"
     return error.moved(f"{where}: {field}")
 
@@ -111,6 +117,7 @@ def evaluate_partition(
 
     tables = read_partition(Path(directory), manifest, partition)
     try:
+        check_samples(tables)
         result = evaluate_city(
             tables, quarter=partition.quarter, policy=snapshots[partition.quarter]
         )
@@ -244,8 +251,9 @@ def _client(scheduler: str) -> tuple[Any, Any]:
                 zh=f"无法启动含 {workers} 个工作进程的本地集群（{error}）",
             ) from None
         return distributed.Client(cluster), cluster
+    probe_scheduler(scheduler)
     try:
-        return distributed.Client(scheduler, timeout="10s"), None
+        return distributed.Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT}s"), None
     except (OSError, TimeoutError, ValueError) as error:
         raise SchedulerError(
             f"cannot reach the Dask scheduler at {scheduler} ({error.__class__.__name__})",
@@ -253,6 +261,98 @@ def _client(scheduler: str) -> tuple[Any, Any]:
             rule="scale",
             zh=f"无法连接 {scheduler} 上的 Dask 调度器（{error.__class__.__name__}）",
         ) from None
+
+
+#: Seconds a scheduler has to accept a connection and greet, and a client to connect.
+SCHEDULER_TIMEOUT = 10
+#: The most frames, and bytes in one frame, a Dask scheduler's greeting can hold here.
+_GREETING_FRAMES = 64
+_GREETING_BYTES = 1 << 20
+#: The smallest first part: a frame count and one frame's length.
+_PRELUDE_BYTES = 16
+
+
+def _scheduler_error(scheduler: str, english: str, chinese: str) -> SchedulerError:
+    return SchedulerError(
+        f"cannot reach the Dask scheduler at {scheduler} ({english})",
+        field="scheduler",
+        rule="scale",
+        zh=f"无法连接 {scheduler} 上的 Dask 调度器（{chinese}）",
+    )
+
+
+def probe_scheduler(scheduler: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """Check that ``tcp://HOST:PORT`` greets as a Dask scheduler does, within ``timeout``.
+
+    A scheduler speaks first: on a new connection it sends its handshake, a small message
+    that opens with its first part's byte count, the frame count and each frame's length
+    (8-byte little-endian integers). Anything else (silence past the deadline, an HTTP
+    server, a prelude promising more than a greeting holds) is refused here, by a plain
+    socket with a real deadline, before Dask's client would wait on it or allocate what it
+    promises.
+
+    Raises:
+        SchedulerError: the address is not ``tcp://HOST:PORT``, or what answers there does
+            not greet as a scheduler does within ``timeout`` seconds.
+    """
+    import socket  # noqa: PLC0415 - only for a remote scheduler
+    import time  # noqa: PLC0415
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        parts = urlsplit(scheduler)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if parts.scheme != "tcp" or not host or port is None:
+        raise _scheduler_error(
+            scheduler, "the address is not tcp://HOST:PORT", "地址不是 tcp://主机:端口"
+        )
+    deadline = time.monotonic() + timeout
+
+    def read(connection: socket.socket, size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            connection.settimeout(max(0.001, deadline - time.monotonic()))
+            block = connection.recv(size - len(data))
+            if not block:
+                raise ConnectionError
+            data += block
+        return data
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as connection:
+            greeted = _greets(functools.partial(read, connection))
+    except TimeoutError:
+        raise _scheduler_error(
+            scheduler, f"no greeting within {timeout:g} s", f"{timeout:g} 秒内无应答"
+        ) from None
+    except OSError as error:
+        raise _scheduler_error(
+            scheduler, error.__class__.__name__, error.__class__.__name__
+        ) from None
+    if not greeted:
+        raise _scheduler_error(
+            scheduler,
+            "what answers there does not speak Dask's protocol",
+            "对方不使用 Dask 协议",
+        )
+
+
+def _greets(read: Callable[[int], bytes]) -> bool:
+    """Whether the first bytes ``read`` gives open a Dask message of a greeting's size.
+
+    A message opens with the byte count of its first part, then that part's prelude: the
+    frame count and each frame's length.
+    """
+    (total,) = struct.unpack("<Q", read(8))
+    if not _PRELUDE_BYTES <= total <= _GREETING_BYTES:
+        return False
+    (frames,) = struct.unpack("<Q", read(8))
+    if not 0 < frames <= _GREETING_FRAMES or 8 + 8 * frames > total:
+        return False
+    lengths = struct.unpack(f"<{frames}Q", read(8 * frames))
+    return all(length <= _GREETING_BYTES for length in lengths)
 
 
 def _on_dask(
@@ -326,6 +426,7 @@ def evaluate_province(
     policy: Policy | None = None,
     progress: Progress | None = None,
     task: Task = evaluate_partition,
+    limits: Limits | None = None,
 ) -> ProvinceRun:
     """Evaluate every partition of a province dataset (E-1..E-6).
 
@@ -342,6 +443,7 @@ def evaluate_province(
         policy: the policy; default the shipped one.
         progress: called with (partitions done, partitions) as they finish.
         task: the function run per partition: ``evaluate_partition``, or a wrapper of it.
+        limits: the bounds on the dataset's files (default ``Limits()``).
 
     Raises:
         GovernanceError: a file or a row is invalid (naming the file, and the row and
@@ -353,7 +455,7 @@ def evaluate_province(
         raise ParseError(
             "the output folder exists already", field=str(target), rule="E-1", zh="输出文件夹已存在"
         )
-    manifest = read_manifest(source)
+    manifest = read_manifest(source, limits=limits)
     rules = policy or default_policy()
     used = (rules.policy_id, policy_digest(rules))
     if (manifest.policy_id, manifest.policy_sha256) != used:
@@ -369,6 +471,7 @@ def evaluate_province(
                 f"而非 {used[0]}（{used[1][:12]}…）"
             ),
         )
+    check_whole_communities(source, manifest)
     snapshots = _snapshots(manifest, rules)
     staging = Staging(target) if target is not None else None
     work = functools.partial(run_partition, task, str(staging.path) if staging else None)
@@ -435,6 +538,7 @@ def province_frame(directory: Path | str, *, policy: Policy | None = None) -> An
 
     source = str(Path(directory))
     manifest = read_manifest(source)
+    check_whole_communities(source, manifest)
     # One node for the policy, shared by every partition's task; each task carries only
     # its own partition's part of the manifest.
     snapshots = dask.delayed(_snapshots(manifest, policy or default_policy()), traverse=False)
