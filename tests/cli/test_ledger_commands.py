@@ -305,3 +305,44 @@ def test_append_refuses_what_it_cannot_place(
     assert code == EXIT_BAD_INPUT
     assert words in err
     assert _head(db)[0] == 0
+
+
+def test_checkpoint_refuses_to_sign_a_rewritten_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R-1: record 3 edited and every later hash recomputed: the next checkpoint is refused.
+
+    The chain alone checks out; the ledger no longer reaches its latest signed head, so
+    the office's key signs nothing, and the ledger is left as it was.
+    """
+    from tests.ledger.tamper import RawTable  # noqa: PLC0415
+
+    path = tmp_path / "l.db"
+    demo_ledger(path).close()
+    pem = tmp_path / "office.pem"
+    pem.write_bytes(
+        OFFICE.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    sign = ["ledger", "checkpoint", str(path), "--signing-key", str(pem), "--at", AT]
+    for name in ("h1.json", "h2.json"):
+        code, _, err = run(capsys, *sign, "-o", str(tmp_path / name))
+        assert code == EXIT_OK, err
+    conn = sqlite3.connect(path)
+    table = RawTable(conn)
+    table.set(3, "data", table.rows()[2][6].replace("}", ',"forged":true}', 1))
+    table.rewrite_from(3)
+    table.commit()
+    conn.close()
+    before = path.read_bytes()
+    code, out, err = run(capsys, *sign, "-o", str(tmp_path / "h3.json"))
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "will not sign: the ledger breaks at sequence" in lines[0]
+    assert "differs from the published head" in lines[0]
+    assert not (tmp_path / "h3.json").exists()
+    assert path.read_bytes() == before

@@ -304,3 +304,42 @@ def test_the_stdlib_verifier_names_bad_head_options(
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("first_changed", [1, 3, 6])
+def test_a_rewritten_history_is_not_signed(tmp_path: Path, first_changed: int) -> None:
+    """R-1: after a rewrite that fools the chain, checkpoint refuses and writes nothing."""
+    path = tmp_path / "l.db"
+    ledger = _ledger(path)
+    checkpoint(ledger, OFFICE, AT)
+    _rewrite_tail(path, first_changed)
+    assert ledger.verify().ok
+    before = ledger.head()
+    with pytest.raises(LedgerError, match="will not sign") as refused:
+        checkpoint(ledger, OFFICE, AT)
+    assert (refused.value.field, refused.value.rule) == ("ledger", "R-1")
+    assert "differs from the published head" in refused.value.message
+    assert "拒绝签名" in (refused.value.zh or "")
+    assert ledger.head() == before
+
+
+def test_a_broken_chain_is_not_signed_and_another_key_s_head_needs_trusting(
+    tmp_path: Path,
+) -> None:
+    """R-1: a hash mismatch with no head yet is refused; a rotated key names the old one."""
+    path = tmp_path / "l.db"
+    ledger = _ledger(path)
+    conn = sqlite3.connect(path)
+    RawTable(conn).set(2, "hash", "0" * 64)
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError, match="breaks at sequence 2 \\(hash mismatch\\)"):
+        checkpoint(ledger, OFFICE, AT)
+    fresh = _ledger(tmp_path / "fresh.db")
+    checkpoint(fresh, OFFICE, AT)
+    rotated = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+    with pytest.raises(LedgerError, match="which is not trusted"):
+        checkpoint(fresh, rotated, AT)
+    signed = checkpoint(fresh, rotated, AT, trusted_keys=TRUSTED)
+    assert signed.key_id == key_id(rotated.public_key())
+    assert checkpoint(fresh, rotated, AT).seq == signed.seq + 1

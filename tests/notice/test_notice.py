@@ -28,6 +28,7 @@ from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_i
 from community_governance.notice import Notice, build_notice, render_page, site_files, write_site
 from community_governance.notice.page import STYLE
 from community_governance.policy import default_policy
+from community_governance.ports import NewEvent
 from community_governance.schemas import QuarterResultDoc, RatingsDoc, SurveyDoc
 
 HOSTILE = (
@@ -309,3 +310,38 @@ def test_every_text_colour_has_enough_contrast() -> None:
         for background in backgrounds:
             light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)
             assert (light + 0.05) / (dark + 0.05) >= 4.5, (text, background)
+
+
+def test_another_ledger_s_head_is_never_announced(
+    demo: tuple[DemoQuarter, DemoOutcome], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R-1: B's checkpoint record appended to A: ``announce --ledger A`` refuses, one line."""
+    data, outcome = demo
+    rules = data.policy.at(outcome.result.evaluated_on)
+    stream = ev.quarter_stream(data.community.community_id, data.quarter)
+    key = Ed25519PrivateKey.from_private_bytes(bytes(32))
+    signed_at = dt.datetime(2026, 10, 4, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ledgers = {}
+    for name in ("a", "b"):
+        ledger = SQLiteLedger(tmp_path / f"{name}.db", key=None)
+        ledger.append(stream, [ev.quarter_evaluated(outcome.result, rules)], expected_version=0)
+        note = NewEvent("note", {"ledger": name}, signed_at.date())
+        ledger.append("notes", [note], expected_version=0)
+        ledgers[name] = ledger
+    foreign = checkpoint(ledgers["b"], key, signed_at)
+    ledgers["a"].append(
+        "ledger",
+        [NewEvent("ledger.checkpoint", attrs.asdict(foreign), signed_at.date())],
+        expected_version=0,
+    )
+    out = tmp_path / "site"
+    code = main(
+        ["announce", "--demo", "--no-charts", "--ledger", str(tmp_path / "a.db"), "-o", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "a.db" in lines[0]
+    assert "will not publish" in lines[0]
+    assert not out.exists()

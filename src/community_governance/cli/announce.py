@@ -113,13 +113,14 @@ def _documents(
 
 
 def _head(path: Path) -> Any:
-    from community_governance.ledger.checkpoint import latest_checkpoint
+    from community_governance.errors import read_in
+    from community_governance.ledger.checkpoint import checked_head
     from community_governance.ledger.sqlite import SQLiteLedger
     from community_governance.notice import LedgerHead
 
-    ledger = SQLiteLedger(path, key=None)
-    seq, digest = ledger.head()
-    return LedgerHead(seq, digest, signed=latest_checkpoint(ledger))
+    with SQLiteLedger(path, key=None) as ledger:
+        seq, digest, signed = read_in(str(path), lambda: checked_head(ledger))
+    return LedgerHead(seq, digest, signed=signed)
 
 
 def _demo_notice(on: dt.datetime | None, head: Any) -> Any:

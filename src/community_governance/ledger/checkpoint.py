@@ -37,11 +37,13 @@ from community_governance.ledger.chain import (
     head_message,
     past_final_head,
 )
+from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
 __all__ = [
     "SignedHead",
+    "checked_head",
     "checkpoint",
     "key_id",
     "latest_checkpoint",
@@ -195,21 +197,85 @@ def verify_head(head: SignedHead, trusted_keys: Mapping[str, Any]) -> str | None
     return None
 
 
-def checkpoint(ledger: Any, signing_key: Any, at: dt.datetime) -> SignedHead:
-    """Sign ``ledger``'s current head and record the signed head in the ledger (R-1).
+def _refuse_to_sign(check: LedgerCheck) -> LedgerError:
+    return LedgerError(
+        f"will not sign: the ledger breaks at sequence {check.first_bad} ({check.reason})",
+        field="ledger",
+        rule="R-1",
+        zh=f"拒绝签名：账本在序号 {check.first_bad} 处断开（{reason_zh(check.reason or '')}）",
+    )
 
-    The head signed is the one before the checkpoint's own event; a concurrent writer may
-    append in between, and the checkpoint still signs a head the ledger reached.
+
+def checkpoint(
+    ledger: Any,
+    signing_key: Any,
+    at: dt.datetime,
+    *,
+    trusted_keys: Mapping[str, Any] | None = None,
+) -> SignedHead:
+    """Verify ``ledger``, then sign its current head and record the signed head in it (R-1).
+
+    Before signing, the chain is recomputed and the latest signed head the ledger records
+    is checked with the signer's own public key: its signature, and that the ledger still
+    reaches it with its hash. A history rewritten since that head (every later hash
+    recomputed) no longer reaches it, and is refused rather than signed. The head signed
+    is the one before the checkpoint's own event; a concurrent writer may append in
+    between, and the checkpoint still signs a head the ledger reached.
+
+    Args:
+        ledger: the ledger to sign.
+        signing_key: the office's Ed25519 private key.
+        at: when it is signed (an aware datetime).
+        trusted_keys: the keys the latest recorded head may be signed with (key ids mapped
+            to public keys); default the signer's own. An office that has rotated its key
+            gives its previous public key here once, for the first checkpoint after.
 
     Raises:
-        LedgerError: see [`sign_head`][community_governance.ledger.checkpoint.sign_head].
+        LedgerError: the ledger does not verify, naming the first break; or see
+            [`sign_head`][community_governance.ledger.checkpoint.sign_head].
     """
     seq, hash_ = ledger.head()
     head = sign_head(signing_key, seq, hash_, at)
+    latest = latest_checkpoint(ledger)
+    if latest is None:
+        check: LedgerCheck = ledger.verify()
+    else:
+        own = {head.key_id: bytes.fromhex(head.public_key)}
+        check = verify_against(ledger, [latest], own if trusted_keys is None else trusted_keys)
+    if not check.ok:
+        raise _refuse_to_sign(check)
     stream_version = ledger.version(CHECKPOINT_STREAM)
     event = NewEvent(CHECKPOINT_TYPE, attrs.asdict(head), at.date())
     ledger.append(CHECKPOINT_STREAM, [event], expected_version=stream_version)
     return head
+
+
+def checked_head(ledger: Any) -> tuple[int, str, SignedHead | None]:
+    """The head to publish and the latest signed head, once the ledger verifies (R-1).
+
+    What an announcement publishes: the chain is recomputed, and the latest signed head
+    must carry a valid signature by the key it names and be reached by this ledger with its
+    hash, so that a head copied in from another ledger, or left behind by a rewrite, is
+    never published.
+
+    Raises:
+        LedgerError: the chain breaks, or the latest signed head does not check out;
+            naming the first break.
+    """
+    seq, hash_ = ledger.head()
+    latest = latest_checkpoint(ledger)
+    if latest is None:
+        check: LedgerCheck = ledger.verify()
+    else:
+        check = verify_against(ledger, [latest], {latest.key_id: bytes.fromhex(latest.public_key)})
+    if not check.ok:
+        raise LedgerError(
+            f"will not publish: the ledger breaks at sequence {check.first_bad} ({check.reason})",
+            field="ledger",
+            rule="R-1",
+            zh=f"拒绝公示：账本在序号 {check.first_bad} 处断开（{reason_zh(check.reason or '')}）",
+        )
+    return seq, hash_, latest
 
 
 def latest_checkpoint(ledger: Any) -> SignedHead | None:
