@@ -8,6 +8,7 @@ answers are known: a rounding tie, a recorded score that disagrees, a missing su
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
@@ -208,7 +209,7 @@ def test_an_export_is_read_as_utf8(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "line 1" in capsys.readouterr().err
     path.write_bytes(b"\xff\n")
     assert verifier.main([str(path)]) == 2
-    assert f"cannot read {path}" in capsys.readouterr().err
+    assert f"{path}: line 1 is not UTF-8 text" in capsys.readouterr().err
 
 
 def test_an_export_that_breaks_the_arithmetic_is_bad_input(
@@ -275,3 +276,35 @@ def test_a_card_with_every_component_missing_is_named_not_raised() -> None:
     card = records[-1]["data"]["result"]["scorecards"][0]
     card["final"]["components"] = {"self": None, "peer": None, "public": None}
     assert verifier.recompute_quarters(records) == ["q: U: weights differ from the policy's"]
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"seq": 1.0}, "line 1: seq is a positive whole number, not 1.0"),
+        ({"version": 1.0}, "line 1: version is a positive whole number, not 1.0"),
+        ({"seq": True}, "line 1: seq is a positive whole number, not True"),
+    ],
+)
+def test_the_stdlib_verifier_refuses_what_import_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: dict[str, object], said: str
+) -> None:
+    """The record: a seq of 1.0 is refused by the verifier as by import_jsonl, naming the line."""
+    from community_governance.ledger import SQLiteLedger  # noqa: PLC0415
+    from community_governance.ledger.storage import LedgerError  # noqa: PLC0415
+    from community_governance.ports import NewEvent  # noqa: PLC0415
+
+    ledger = SQLiteLedger(tmp_path / "l.db", key=None)
+    ledger.append("s", [NewEvent("note", {"n": 1}, dt.date(2026, 10, 1))], expected_version=0)
+    export = tmp_path / "e.jsonl"
+    ledger.export_jsonl(export)
+    record = json.loads(export.read_text(encoding="utf-8"))
+    export.write_text(json.dumps({**record, **change}) + "\n", encoding="utf-8")
+    assert verifier.main([str(export)]) == 2
+    assert capsys.readouterr().err == f"verify: {export}: {said}\n"
+    with pytest.raises(LedgerError, match=said.split(": ", 1)[1]):
+        SQLiteLedger(tmp_path / "other.db", key=None).import_jsonl(export)
+    undecodable = json.dumps(record).encode().replace(b'"note"', b'"\xffnote"')
+    export.write_bytes(b"\n" + undecodable + b"\n")
+    assert verifier.main([str(export)]) == 2
+    assert "line 2 is not UTF-8 text" in capsys.readouterr().err

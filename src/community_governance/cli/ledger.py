@@ -118,7 +118,12 @@ def init(where: str, key_file: Path, schema: str, lang: str | None) -> None:
         new_key_file(key_file)
     with _open(where, schema, key=load_key(file=key_file), create=True):
         pass
-    _say(lang, "created" if new else "opened", where=where, key=key_file)
+    shown = where
+    if where.startswith(_POSTGRES):
+        from community_governance.ledger.postgres import redacted
+
+        shown = redacted(where)
+    _say(lang, "created" if new else "opened", where=shown, key=key_file)
 
 
 @ledger.command("head", help="The ledger's head (count and last hash) and latest signed head.")

@@ -25,6 +25,7 @@ verifier built on it runs anywhere Python does.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -37,6 +38,7 @@ __all__ = [
     "HEAD_FIELDS",
     "HEAD_SCHEMA",
     "HEAD_TAG",
+    "RECORD_KEYS",
     "TAG",
     "TAG_2",
     "LedgerCheck",
@@ -50,6 +52,8 @@ __all__ = [
     "link",
     "link_2",
     "past_final_head",
+    "record_problem",
+    "when",
 ]
 
 TAG = b"community-governance/ledger/1"
@@ -304,3 +308,53 @@ def check_records(  # noqa: PLR0911 - one return per way a chain can break
     if published is not None and count < published_seq:
         return _bad(count, previous, count + 1, f"truncated: {count} of {published_seq} events")
     return LedgerCheck(ok=True, events=count, head=previous.decode())
+
+
+def when(text: str) -> dt.date:
+    """A stored time: ``YYYY-MM-DD`` as a date, an aware datetime with its offset."""
+    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+
+
+#: The fields of an exported record; a form-2 record adds ``form``.
+RECORD_KEYS = frozenset({"seq", "stream", "version", "type", "at", "data", "hash"})
+
+
+def record_problem(record: Mapping[str, Any]) -> tuple[str, str] | None:  # noqa: PLR0911
+    """What is wrong with the types of an exported record's fields, if anything.
+
+    In English and in Chinese; ``None`` when nothing is (one return per field).
+    """
+    for name in ("seq", "version"):
+        value = record[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return (
+                f"{name} is a positive whole number, not {value!r}",
+                f"{name} 须为正整数，而不是 {value!r}",
+            )
+    if record.get("form", 1) not in {1, 2} or isinstance(record.get("form"), bool):
+        form = record["form"]
+        return f"form is 1 or 2, not {form!r}", f"form 须为 1 或 2，而不是 {form!r}"
+    for name in ("stream", "type"):
+        if not isinstance(record[name], str) or not record[name].strip() or "\0" in record[name]:
+            return (
+                f"{name} is non-empty text without NUL, not {record[name]!r}",
+                f"{name} 须为不含 NUL 的非空文本，而不是 {record[name]!r}",
+            )
+    at = record["at"]
+    bad_at = f"at is an ISO date, not {at!r}", f"at 须为 ISO 日期，而不是 {at!r}"
+    if not isinstance(at, str):
+        return bad_at
+    try:
+        when(at)
+    except ValueError:
+        return bad_at
+    if not isinstance(record["data"], dict):
+        kind = type(record["data"]).__name__
+        return f"data is a JSON object, not {kind}", f"data 须为 JSON 对象，而不是 {kind}"
+    digest = record["hash"]
+    if not isinstance(digest, str) or len(digest) != 64 or set(digest) - set("0123456789abcdef"):  # noqa: PLR2004
+        return (
+            f"hash is 64 hexadecimal digits, not {digest!r}",
+            f"hash 须为 64 位十六进制数，而不是 {digest!r}",
+        )
+    return None

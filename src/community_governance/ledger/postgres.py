@@ -37,7 +37,7 @@ from community_governance.ledger.storage import (
 )
 from community_governance.ledger.store import ChainedLedger
 
-__all__ = ["PostgresLedger"]
+__all__ = ["RESERVED_SCHEMAS", "PostgresLedger", "redacted"]
 
 _SCHEMA = table_statements("BIGINT", form_default=2)
 
@@ -48,6 +48,153 @@ _STORED = (
     " FROM events ORDER BY seq"
 )
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+#: Names a ledger's schema may not take: PostgreSQL's own schemas (``pg_`` names are
+#: refused separately) and its reserved key words, which cannot name a schema unquoted.
+RESERVED_SCHEMAS = frozenset(
+    [
+        "information_schema",
+        "public",
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "any",
+        "array",
+        "as",
+        "asc",
+        "asymmetric",
+        "authorization",
+        "binary",
+        "both",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "collation",
+        "column",
+        "concurrently",
+        "constraint",
+        "create",
+        "cross",
+        "current_catalog",
+        "current_date",
+        "current_role",
+        "current_schema",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "default",
+        "deferrable",
+        "desc",
+        "distinct",
+        "do",
+        "else",
+        "end",
+        "except",
+        "false",
+        "fetch",
+        "for",
+        "foreign",
+        "freeze",
+        "from",
+        "full",
+        "grant",
+        "group",
+        "having",
+        "ilike",
+        "in",
+        "initially",
+        "inner",
+        "intersect",
+        "into",
+        "is",
+        "isnull",
+        "join",
+        "lateral",
+        "leading",
+        "left",
+        "like",
+        "limit",
+        "localtime",
+        "localtimestamp",
+        "natural",
+        "not",
+        "notnull",
+        "null",
+        "offset",
+        "on",
+        "only",
+        "or",
+        "order",
+        "outer",
+        "overlaps",
+        "placing",
+        "primary",
+        "references",
+        "returning",
+        "right",
+        "select",
+        "session_user",
+        "similar",
+        "some",
+        "symmetric",
+        "system_user",
+        "table",
+        "tablesample",
+        "then",
+        "to",
+        "trailing",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "variadic",
+        "verbose",
+        "when",
+        "where",
+        "window",
+        "with",
+    ]
+)
+
+# A connection string's password, in a URI (``user:password@``, ``?password=``) or in
+# key=value form (``password=...``, quoted or not).
+_SECRETS = (
+    (re.compile(r"(://[^/@:?#]*:)[^@/?#]*@"), r"\1***@"),
+    (re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE), r"\1***"),
+    (re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE), r"\1***"),
+)
+
+
+def _passwords(conninfo: str) -> list[str]:
+    """The password texts of ``conninfo``, as written and percent-decoded, longest first."""
+    from urllib.parse import unquote  # noqa: PLC0415
+
+    found = [m.group(0) for p, _ in _SECRETS for m in p.finditer(conninfo)]
+    texts = set()
+    for match in found:
+        secret = match.split("=", 1)[1] if "=" in match and "://" not in match else match
+        secret = secret.rsplit(":", 1)[-1].rstrip("@") if "://" in match else secret
+        secret = secret.strip().strip("'")
+        texts |= {secret, unquote(secret)} - {""}
+    return sorted(texts, key=len, reverse=True)
+
+
+def redacted(text: str, conninfo: str | None = None) -> str:
+    """``text`` with every password of a connection string in it replaced by ``***``.
+
+    What the library says of a connection string (messages, exceptions, output) goes
+    through here, so that a password never reaches a terminal or a log. Given the
+    ``conninfo`` the text is about, its password is also removed wherever it appears
+    (a driver's message may quote part of it, such as a bad ``%`` escape).
+    """
+    for secret in _passwords(conninfo) if conninfo else ():
+        text = text.replace(secret, "***")
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _psycopg() -> Any:
@@ -76,11 +223,13 @@ class _Connections(Pool):
             conn.execute(f"SET search_path TO {self._schema}")
             conn.execute(f"SET lock_timeout = {int(self._timeout * 1000)}")
         except self._psycopg.Error as error:
+            # One line, as every refusal at the shell is: libpq's messages run over several.
+            text = " ".join(redacted(str(error), self._conninfo).split())
             raise LedgerError(
-                f"cannot open the ledger: {str(error).strip()}",
+                f"cannot open the ledger: {text}",
                 field=self.where,
                 rule="ledger",
-                zh=f"无法打开账本：{str(error).strip()}",
+                zh=f"无法打开账本：{text}",
             ) from None
         return conn
 
@@ -92,7 +241,7 @@ class _Connections(Pool):
     def mapped(self, error: BaseException) -> LedgerError | None:
         """The ledger's error for a psycopg error, by its SQLSTATE class."""
         errors = self._psycopg.errors
-        text = str(error).strip()
+        text = " ".join(redacted(str(error), self._conninfo).split())
         if isinstance(error, errors.UniqueViolation):
             return ConcurrencyError(
                 f"a concurrent writer won: {text}",
@@ -153,6 +302,13 @@ class PostgresLedger(ChainedLedger):
                 field="schema",
                 rule="ledger",
                 zh=f"模式名须为小写标识符，而不是 {schema!r}",
+            )
+        if name in RESERVED_SCHEMAS or name.startswith("pg_"):
+            raise LedgerError(
+                f"{schema!r} is reserved by PostgreSQL; give the ledger a schema of its own",
+                field="schema",
+                rule="ledger",
+                zh=f"{schema!r} 是 PostgreSQL 的保留名；请为账本另取一个模式名",
             )
         self.schema = schema
         digest = hashlib.sha256(f"community-governance/ledger/{schema}".encode()).digest()

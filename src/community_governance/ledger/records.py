@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from community_governance.ledger.chain import RECORD_KEYS, record_problem
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
-__all__ = ["RECORD_KEYS", "check_event", "read_export", "record_problem", "when"]
-
-
-def when(text: str) -> dt.date:
-    """A stored time: ``YYYY-MM-DD`` as a date, an aware datetime with its offset."""
-    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+__all__ = ["check_event", "read_export"]
 
 
 def check_event(index: int, event: NewEvent) -> None:
@@ -51,10 +47,6 @@ def check_event(index: int, event: NewEvent) -> None:
             rule="ledger",
             zh=f"事件的 at 须为日期，而不是 {type(at).__name__}",
         )
-
-
-#: The fields of an exported record; a form-2 record adds ``form``.
-RECORD_KEYS = frozenset({"seq", "stream", "version", "type", "at", "data", "hash"})
 
 
 def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
@@ -94,44 +86,3 @@ def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                     zh=f"第 {number} 行：{problem_zh}",
                 )
             yield record
-
-
-def record_problem(record: Mapping[str, Any]) -> tuple[str, str] | None:  # noqa: PLR0911
-    """What is wrong with the types of an exported record's fields, if anything.
-
-    In English and in Chinese; ``None`` when nothing is (one return per field).
-    """
-    for name in ("seq", "version"):
-        value = record[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            return (
-                f"{name} is a positive whole number, not {value!r}",
-                f"{name} 须为正整数，而不是 {value!r}",
-            )
-    if record.get("form", 1) not in {1, 2} or isinstance(record.get("form"), bool):
-        form = record["form"]
-        return f"form is 1 or 2, not {form!r}", f"form 须为 1 或 2，而不是 {form!r}"
-    for name in ("stream", "type"):
-        if not isinstance(record[name], str) or not record[name].strip() or "\0" in record[name]:
-            return (
-                f"{name} is non-empty text without NUL, not {record[name]!r}",
-                f"{name} 须为不含 NUL 的非空文本，而不是 {record[name]!r}",
-            )
-    at = record["at"]
-    bad_at = f"at is an ISO date, not {at!r}", f"at 须为 ISO 日期，而不是 {at!r}"
-    if not isinstance(at, str):
-        return bad_at
-    try:
-        when(at)
-    except ValueError:
-        return bad_at
-    if not isinstance(record["data"], dict):
-        kind = type(record["data"]).__name__
-        return f"data is a JSON object, not {kind}", f"data 须为 JSON 对象，而不是 {kind}"
-    digest = record["hash"]
-    if not isinstance(digest, str) or len(digest) != 64 or set(digest) - set("0123456789abcdef"):  # noqa: PLR2004
-        return (
-            f"hash is 64 hexadecimal digits, not {digest!r}",
-            f"hash 须为 64 位十六进制数，而不是 {digest!r}",
-        )
-    return None

@@ -12,9 +12,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from community_governance.ledger.chain import StoredRow, data_text
+from community_governance.ledger.chain import StoredRow, data_text, when
 from community_governance.ledger.findings import reason_zh
-from community_governance.ledger.records import check_event, when
+from community_governance.ledger.records import check_event
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent, RecordedEvent
 

@@ -35,18 +35,47 @@ from community_governance.evaluation import kernel
 from community_governance.ledger.chain import (
     HEAD_FIELDS,
     HEAD_SCHEMA,
+    RECORD_KEYS,
     check_records,
     export_rows,
     head_message,
     past_final_head,
+    record_problem,
 )
 
 __all__ = ["main", "recompute_quarters", "verify_export"]
 
 
 def _records(path: Path) -> list[Any]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+    """The export's records, each checked as the library's import checks it.
+
+    Raises:
+        ValueError: naming the line that is not UTF-8, not JSON, or not a ledger record.
+    """
+    records = []
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                msg = f"line {number} is not UTF-8 text"
+                raise ValueError(msg) from None
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                msg = f"line {number} is not JSON: {error.msg}"
+                raise ValueError(msg) from None
+            if not isinstance(record, dict) or set(record) - {"form"} != RECORD_KEYS:
+                msg = f"line {number} is not a ledger record"
+                raise ValueError(msg)
+            found = record_problem(record)
+            if found is not None:
+                msg = f"line {number}: {found[0]}"
+                raise ValueError(msg)
+            records.append(record)
+    return records
 
 
 def verify_export(
@@ -189,14 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         return 2
     try:
         records = _records(Path(args[0]))
-    except (OSError, ValueError) as error:
-        sys.stderr.write(f"verify: cannot read {args[0]}: {error}\n")
+    except OSError as error:
+        sys.stderr.write(f"verify: cannot read {args[0]}: {error.strerror}\n")
         return 2
-    keys = {"seq", "stream", "version", "type", "at", "data", "hash"}
-    for number, record in enumerate(records, start=1):
-        if not isinstance(record, dict) or not keys <= set(record):
-            sys.stderr.write(f"verify: line {number} of {args[0]} is not a ledger record\n")
-            return 2
+    except (ValueError, RecursionError) as error:
+        sys.stderr.write(f"verify: {args[0]}: {error}\n")
+        return 2
     try:
         problems = _chain_problems(records, published, head)
         if not problems:
