@@ -126,3 +126,47 @@ def test_a_household_slipped_into_a_sample_is_always_refused(
     with pytest.raises(SampleError, match="does not verify") as refused:
         check_drawn(grown, FRAME)
     assert (refused.value.field, refused.value.rule) == ("certificate", "E-4")
+
+
+def test_the_household_sampled_twice_is_named() -> None:
+    """E-4: the refusal names the household met a second time."""
+    certificate = _drawn()
+    twice = certificate.sample[3]
+    with pytest.raises(SampleError) as refused:
+        attrs.evolve(certificate, sample=(*certificate.sample[:-1], twice))
+    assert refused.value.message == f"household {twice!r} is sampled twice"
+    assert refused.value.zh == f"住户 {twice!r} 被抽中两次"
+
+
+def test_replacements_are_followed_in_order() -> None:
+    """E-4: a replacement may be replaced; what was replaced or named cannot be again."""
+    certificate = _drawn(replaced=1)
+    ((old, new),) = certificate.replacements
+    chained = certificate.replace(new, FRAME)
+    assert chained.replacements[0] == (old, new)
+    assert chained.replacements[1][0] == new
+    check_drawn(chained, FRAME)
+    later = chained.replacements[1][1]
+    with pytest.raises(SampleError, match=f"{old!r} is replaced, but it is not a current"):
+        attrs.evolve(certificate, replacements=((old, new), (old, later)))
+    with pytest.raises(SampleError, match=f"{new!r} replaces .*, but it is named already"):
+        attrs.evolve(certificate, replacements=((old, new), (certificate.sample[1], new)))
+    small = SamplingFrame(["A", "B", "C", "D"])
+    two = default_policy().override({"evaluation.survey.size": 2}).at(dt.date(2026, 9, 30))
+    drawn = draw_sample(small, 1, two, seed_source="dice")
+    first, second = (h for h in small.households if h not in drawn.sample)
+    chain = ((drawn.sample[0], first), (first, second), (second, "E"))
+    with pytest.raises(SampleError, match="names 5 households, more than its frame's 4"):
+        attrs.evolve(drawn, replacements=chain)
+
+
+def test_check_drawn_says_the_first_problem() -> None:
+    """E-4: the refusal carries verify_sample's first problem, in both languages."""
+    certificate = attrs.evolve(_drawn(), frame_digest="0" * 64, frame_size=299)
+    with pytest.raises(SampleError) as refused:
+        check_drawn(certificate, FRAME)
+    assert refused.value.message == (
+        "the certificate does not verify against the frame: "
+        "the frame's digest differs from the certificate's"
+    )
+    assert refused.value.zh == "证书与抽样框核对不符：抽样框摘要与证书上的不同"

@@ -434,3 +434,20 @@ def test_five_households_outside_are_all_named_and_a_sixth_is_counted(
     assert verify_sample(many, FRAME).problems[0] == (
         f"the certificate names households not in the frame: {said}"
     )
+
+
+def test_a_replacement_from_another_stratum_is_found_when_the_stratum_runs_out() -> None:
+    """E-4: C holds H08 and H09; after H08 -> H09, H09 can only be replaced within C.
+
+    A certificate that replaces H09 by a household of another stratum agrees with itself,
+    and the replay says the reserve of C is exhausted, in both languages.
+    """
+    certificate = draw_sample(FRAME, "2026", _size(4), seed_source="dice", stratified=True)  # type: ignore[arg-type]
+    once = certificate.replace("H08", FRAME)
+    assert once.replacements == (("H08", "H09"),)
+    other = next(h for h in FRAME.households if h not in {*certificate.sample, "H09"})
+    forged = attrs.evolve(once, replacements=(("H08", "H09"), ("H09", other)))
+    check = verify_sample(forged, FRAME)
+    assert not check.ok
+    assert check.problems == ("replacement of H09: the reserve list is exhausted",)
+    assert check.problems_zh == ("替换 H09：备选名单已用完",)
