@@ -42,7 +42,7 @@ def test_init_creates_the_ledger_and_its_key_once(
     assert code == EXIT_OK
     assert out == f"账本 {db} 已可用，使用已有密钥文件 {key}\n"
     assert key.read_bytes() == first
-    assert load_key(file=key) == first
+    assert load_key(file=key) == bytes.fromhex(first.decode())
     assert SQLiteLedger(db, key=None).head()[0] == 0
 
 

@@ -18,6 +18,7 @@ from community_governance.ledger.history import ledger_history
 from community_governance.ledger.sqlite import SQLiteLedger
 from community_governance.schemas.history import load_history
 from community_governance.schemas.results import QuarterResultDoc
+from tests.ledger.builders import TEST_KEY
 
 
 @functools.cache
@@ -128,7 +129,7 @@ def test_a_history_reads_from_result_files_in_either_format_and_encoding(tmp_pat
 
 def test_a_history_reads_from_the_record(tmp_path: Path) -> None:
     """E-1: each recorded quarter of the community, the latest result where one was re-recorded."""
-    ledger = SQLiteLedger(tmp_path / "ledger.db", key=b"k" * 32)
+    ledger = SQLiteLedger(tmp_path / "ledger.db", key=TEST_KEY)
     q3 = _demo()
     q2 = attrs.evolve(q3, quarter=Quarter(2026, 2))
     for result in (q2, q3):

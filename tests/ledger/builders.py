@@ -11,6 +11,9 @@ from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.record import record_quarter
 
 KEY = b"test-pseudonym-key-of-32-bytes!!"
+#: Keys that pass the entropy test, as random keys do (a key such as b"k" * 32 does not).
+TEST_KEY = bytes.fromhex("96a0798b1073eff73bd2626dbc2b837877073020c208156aa947ae8665a3c223")
+OTHER_KEY = bytes.fromhex("f07fd71e8883e8146b5cb9afdce4959ff9f40da3d1acae0a23f4ee05b7dfca21")
 #: When the tests sign checkpoints (an aware time, as signed heads need).
 AT = dt.datetime(2026, 10, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DEMO = demo_quarter(127)

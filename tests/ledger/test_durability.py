@@ -21,15 +21,17 @@ from community_governance.ledger import ConcurrencyError, LedgerError, SQLiteLed
 from community_governance.policy import default_policy
 from community_governance.ports import NewEvent
 from community_governance.schemas import DOCUMENTS, json_schema, load_document
+from tests.ledger.builders import TEST_KEY
 from tests.strategies import from_json_schema
 
-KEY = b"k" * 32
+KEY = TEST_KEY
 DAY = dt.date(2026, 9, 30)
 WRITER = """
 import datetime as dt, sys
 from community_governance.ledger import ConcurrencyError, SQLiteLedger
 from community_governance.ports import NewEvent
-ledger = SQLiteLedger(sys.argv[1], key=b"k" * 32)
+import hashlib
+ledger = SQLiteLedger(sys.argv[1], key=hashlib.sha256(b"test ledger key").digest())
 name, count = sys.argv[2], int(sys.argv[3])
 written = 0
 while written < count:

@@ -22,8 +22,9 @@ import pytest
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.storage import ConcurrencyError, LedgerBusyError, LedgerError
 from community_governance.ports import NewEvent
+from tests.ledger.builders import TEST_KEY
 
-KEY = b"k" * 32
+KEY = TEST_KEY
 DAY = dt.date(2026, 9, 30)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
+import re
 import stat
 from pathlib import Path
 
@@ -9,8 +12,16 @@ import pytest
 from hypothesis import given, strategies as st
 
 from community_governance.ledger import SQLiteLedger
-from community_governance.ledger.keys import MIN_KEY_BYTES, check_key, load_key, new_key_file
+from community_governance.ledger.keys import (
+    MIN_KEY_BYTES,
+    check_key,
+    generate_key,
+    load_key,
+    new_key_file,
+)
 from community_governance.ledger.storage import LedgerError
+
+GOOD = hashlib.sha256(b"a test key").digest()
 
 
 @given(st.binary(max_size=MIN_KEY_BYTES - 1))
@@ -21,10 +32,46 @@ def test_a_short_key_is_refused(key: bytes) -> None:
     assert refused.value.field == "key"
 
 
-@given(st.binary(min_size=MIN_KEY_BYTES, max_size=4 * MIN_KEY_BYTES))
-def test_a_long_enough_key_is_taken_as_it_is(key: bytes) -> None:
-    """Ledger: a key of 32 bytes or more is accepted unchanged."""
+@given(st.integers(0, 2**64), st.integers(MIN_KEY_BYTES, 4 * MIN_KEY_BYTES))
+def test_a_random_key_is_taken_as_it_is(seed: int, size: int) -> None:
+    """Ledger: random bytes, 32 or more, are accepted unchanged."""
+    key = random.Random(seed).randbytes(size)
     assert check_key(key) is key
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        (bytes(32), "all its bytes are the same"),
+        (b"k" * 40, "all its bytes are the same"),
+        (bytes(range(32)), "step by one constant"),
+        (bytes(range(100, 36, -2)), "step by one constant"),
+        (b"ab" * 16, "repeats a pattern of 2 bytes"),
+        (bytes.fromhex("0123456789abcdef") * 5, "repeats a pattern of 8 bytes"),
+        (b"unused-for-replay" * 2, "only 13 distinct values"),
+    ],
+)
+def test_a_key_that_is_not_random_is_refused(key: bytes, said: str) -> None:
+    """Ledger: all-equal bytes, a constant step, a short period, few byte values."""
+    with pytest.raises(LedgerError, match=said) as refused:
+        check_key(key)
+    assert refused.value.field == "key"
+    assert "不是随机的" in (refused.value.zh or "")
+
+
+@given(st.binary(min_size=1, max_size=16), st.integers(MIN_KEY_BYTES, 3 * MIN_KEY_BYTES))
+def test_any_short_pattern_repeated_is_refused(pattern: bytes, size: int) -> None:
+    """Ledger: a pattern of up to 16 bytes repeated to a key's length never passes."""
+    key = (pattern * size)[:size]
+    with pytest.raises(LedgerError, match="not random"):
+        check_key(key)
+
+
+def test_generated_keys_pass_and_differ() -> None:
+    """Ledger: generate_key's keys pass the test and are not repeated."""
+    keys = {generate_key() for _ in range(200)}
+    assert len(keys) == 200
+    assert all(check_key(k) is k for k in keys)
 
 
 def test_the_ledger_refuses_a_short_key(tmp_path: Path) -> None:
@@ -35,9 +82,10 @@ def test_the_ledger_refuses_a_short_key(tmp_path: Path) -> None:
 
 
 def test_a_new_key_file_is_private_random_and_never_overwritten(tmp_path: Path) -> None:
-    """Ledger: 32 random bytes, mode 0600; a second call on the same path is refused."""
+    """Ledger: 32 random bytes in hex, mode 0600; a second call on the same path is refused."""
     path = new_key_file(tmp_path / "ledger.key")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert re.fullmatch(r"[0-9a-f]{64}\n", path.read_text(encoding="ascii"))
     key = load_key(file=path)
     assert len(key) == MIN_KEY_BYTES
     assert key != load_key(file=new_key_file(tmp_path / "other.key"))
@@ -50,10 +98,10 @@ def test_a_new_key_file_is_private_random_and_never_overwritten(tmp_path: Path) 
 
 def test_a_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ledger: hex digits in a variable; unset, not hex or too short are named."""
-    monkeypatch.setenv("CG_TEST_KEY", "ab" * MIN_KEY_BYTES)
-    assert load_key(env="CG_TEST_KEY") == b"\xab" * MIN_KEY_BYTES
+    monkeypatch.setenv("CG_TEST_KEY", f" {GOOD.hex()}\n")
+    assert load_key(env="CG_TEST_KEY") == GOOD
     monkeypatch.setenv("CG_TEST_KEY", "zz" * MIN_KEY_BYTES)
-    with pytest.raises(LedgerError, match="hex digits") as refused:
+    with pytest.raises(LedgerError, match="hexadecimal digits") as refused:
         load_key(env="CG_TEST_KEY")
     assert refused.value.field == "CG_TEST_KEY"
     monkeypatch.setenv("CG_TEST_KEY", "ab" * 4)
@@ -73,3 +121,20 @@ def test_one_source_and_a_readable_file(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="cannot read the key file") as refused:
         load_key(file=tmp_path / "missing.key")
     assert refused.value.field == str(tmp_path / "missing.key")
+
+
+def test_a_file_and_a_variable_holding_the_same_text_give_the_same_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ledger: one encoding, hex, for both; a file of raw bytes is refused, not misread."""
+    text = GOOD.hex() + "\n"
+    (tmp_path / "k.key").write_text(text, encoding="ascii")
+    monkeypatch.setenv("CG_TEST_KEY", text)
+    assert load_key(file=tmp_path / "k.key") == load_key(env="CG_TEST_KEY") == GOOD
+    (tmp_path / "raw.key").write_bytes(GOOD)
+    with pytest.raises(LedgerError, match="hexadecimal digits") as refused:
+        load_key(file=tmp_path / "raw.key")
+    assert refused.value.field == str(tmp_path / "raw.key")
+    (tmp_path / "weak.key").write_text("00" * 32, encoding="ascii")
+    with pytest.raises(LedgerError, match="all its bytes are the same"):
+        load_key(file=tmp_path / "weak.key")

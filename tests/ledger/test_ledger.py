@@ -112,7 +112,8 @@ from community_governance.policy import default_policy
 from community_governance.schemas import RatingsDoc, SurveyDoc
 from community_governance.schemas.legacy import QuarterResultDocV1
 from community_governance.evaluation import evaluate_quarter
-ledger = SQLiteLedger(sys.argv[1], key=b"unused-for-replay" * 2)
+import hashlib
+ledger = SQLiteLedger(sys.argv[1], key=hashlib.sha256(b"replay").digest())
 events = {e.type: e for e in ledger.read(sys.argv[2])}
 evaluated = events["quarter.evaluated"]
 policy = default_policy().at(evaluated.at)

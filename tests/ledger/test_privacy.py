@@ -15,8 +15,9 @@ import pytest
 from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.storage import LedgerError
 from community_governance.services import MicroWish, ProfessionalCase, VolunteerContract
+from tests.ledger.builders import OTHER_KEY, TEST_KEY
 
-KEY = b"k" * 32
+KEY = TEST_KEY
 DAY = dt.date(2026, 7, 1)
 KEEP_UNTIL = dt.date(2027, 7, 1)
 HOUSEHOLDS = ("A-1-101", "B-3-402")
@@ -99,7 +100,7 @@ def test_the_commitment_binds_the_details(tmp_path: Path) -> None:
     assert (
         ledger.keep_private({**details, "wish": "a reading lamp."}, retain_until=KEEP_UNTIL) != ref
     )
-    other = SQLiteLedger(tmp_path / "m.db", key=b"o" * 32)
+    other = SQLiteLedger(tmp_path / "m.db", key=OTHER_KEY)
     assert other.keep_private(details, retain_until=KEEP_UNTIL) != ref
 
 

@@ -6,9 +6,14 @@ trying keys against a list of plausible ids ("A-1-101", …). The ledger therefo
 of at least ``MIN_KEY_BYTES`` bytes, and the library reads them from a key file or an
 environment variable, never from a literal in code:
 
-* ``new_key_file(path)`` writes 32 random bytes, readable by the owner only;
-* ``load_key(file=path)`` reads such a file; ``load_key(env="NAME")`` reads the key as
-  hex digits from an environment variable.
+* ``new_key_file(path)`` writes 32 random bytes as 64 hexadecimal digits and a newline,
+  readable by the owner only;
+* ``load_key(file=path)`` reads such a file; ``load_key(env="NAME")`` reads the same text
+  from an environment variable: one encoding, so the same text always gives the same key.
+
+A key must also look random by a simple test (``check_key``): one that repeats a short
+pattern, steps by a constant or draws on few byte values is refused, wherever it comes
+from; ``generate_key`` and ``new_key_file`` make keys that pass.
 
 Reading, verifying, exporting and the head need no key: open the ledger with
 ``key=None``.
@@ -16,6 +21,7 @@ Reading, verifying, exporting and the head need no key: open the ledger with
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 from pathlib import Path
@@ -27,7 +33,14 @@ from community_governance.ledger.storage import LedgerError
 if TYPE_CHECKING:
     from community_governance.policy.schema import PolicySnapshot
 
-__all__ = ["MIN_KEY_BYTES", "check_key", "load_key", "new_key_file", "pseudonym_scope"]
+__all__ = [
+    "MIN_KEY_BYTES",
+    "check_key",
+    "generate_key",
+    "load_key",
+    "new_key_file",
+    "pseudonym_scope",
+]
 
 #: The shortest pseudonym key accepted: 256 bits.
 MIN_KEY_BYTES = 32
@@ -59,17 +72,76 @@ def check_key(key: object, where: str = "key") -> bytes:
                 f"至少需要 {MIN_KEY_BYTES} 字节（用 new_key_file 生成）"
             ),
         )
+    weakness = _weakness(key)
+    if weakness is not None:
+        raise _refuse(
+            f"the pseudonym key is not random: {weakness[0]} (make one with new_key_file)",
+            where,
+            zh=f"假名密钥不是随机的：{weakness[1]}（用 new_key_file 生成）",
+        )
     return key
 
 
+#: The fewest distinct byte values a key's first ``MIN_KEY_BYTES`` bytes may hold. Random
+#: bytes hold about 30 of 32; fewer than 16 happens by chance with odds far below 2^-60.
+MIN_DISTINCT_BYTES = 16
+#: The longest repeating period looked for.
+MAX_PERIOD = 16
+
+
+def _weakness(key: bytes) -> tuple[str, str] | None:
+    """Why ``key`` cannot carry 256 bits of entropy, by a simple test, in both languages.
+
+    A key that repeats a short pattern, steps by a constant (such as ``bytes(range(32))``)
+    or draws on few byte values was typed or made up, not drawn at random; such keys are
+    found by brute force in seconds. Random keys pass with overwhelming odds.
+    """
+    head = key[:MIN_KEY_BYTES]
+    if len(set(key)) == 1:
+        return "all its bytes are the same", "其所有字节都相同"
+    steps = {(b - a) % 256 for a, b in itertools.pairwise(head)}
+    if len(steps) == 1:
+        return "its bytes step by one constant", "其字节按固定差值递进"
+    for period in range(1, MAX_PERIOD + 1):
+        if all(key[i] == key[i + period] for i in range(len(key) - period)):
+            return (
+                f"it repeats a pattern of {period} bytes",
+                f"其内容以 {period} 字节为周期重复",
+            )
+    distinct = len(set(head))
+    if distinct < MIN_DISTINCT_BYTES:
+        return (
+            f"its first {MIN_KEY_BYTES} bytes hold only {distinct} distinct values",
+            f"其前 {MIN_KEY_BYTES} 个字节只有 {distinct} 种不同的值",
+        )
+    return None
+
+
+def _from_hex(text: str, where: str, what: tuple[str, str]) -> bytes:
+    """The key written in ``text``: hexadecimal digits, with spaces or newlines at its ends."""
+    digits = text.strip()
+    try:
+        return bytes.fromhex(digits if digits.isascii() else "not hex")
+    except ValueError:
+        raise _refuse(
+            f"{what[0]} does not hold a key in hexadecimal digits (what new_key_file writes)",
+            where,
+            zh=f"{what[1]}中不是十六进制数字写成的密钥（new_key_file 写出的格式）",
+        ) from None
+
+
 def load_key(*, file: Path | str | None = None, env: str | None = None) -> bytes:
-    """The pseudonym key from a key file (its raw bytes) or an environment variable (hex).
+    """The pseudonym key from a key file or an environment variable, both written in hex.
+
+    One encoding for both, so the same text always gives the same key: the key's bytes as
+    hexadecimal digits (at least 64), with spaces or a newline at the ends allowed. A
+    file of raw bytes is refused, not read as a different key.
 
     Give exactly one of ``file`` and ``env``.
 
     Raises:
-        LedgerError: neither or both given; the file cannot be read; the variable is unset or
-            not hex; the key is too short.
+        LedgerError: neither or both given; the file cannot be read; the file or the variable
+            is unset, not hex, or holds a key that is too short or not random.
     """
     if (file is None) == (env is None):
         raise _refuse(
@@ -79,28 +151,22 @@ def load_key(*, file: Path | str | None = None, env: str | None = None) -> bytes
         )
     if file is not None:
         try:
-            key = Path(file).read_bytes()
+            raw = Path(file).read_bytes()
         except OSError as error:
             raise _refuse(
                 f"cannot read the key file ({error.strerror})",
                 str(file),
                 zh=f"无法读取密钥文件（{strerror_zh(error)}）",
             ) from None
-        return check_key(key, str(file))
-    text = os.environ.get(env or "")
-    if not text:
+        text = raw.decode("ascii", errors="replace")
+        return check_key(_from_hex(text, str(file), ("the key file", "密钥文件")), str(file))
+    value = os.environ.get(env or "")
+    if not value:
         raise _refuse(
             f"the environment variable {env} is not set", str(env), zh=f"未设置环境变量 {env}"
         )
-    try:
-        key = bytes.fromhex(text.strip())
-    except ValueError:
-        raise _refuse(
-            f"the environment variable {env} does not hold hex digits",
-            str(env),
-            zh=f"环境变量 {env} 的值不是十六进制数",
-        ) from None
-    return check_key(key, str(env))
+    what = (f"the environment variable {env}", f"环境变量 {env} ")
+    return check_key(_from_hex(value, str(env), what), str(env))
 
 
 def new_key_file(path: Path | str) -> Path:
@@ -118,9 +184,18 @@ def new_key_file(path: Path | str) -> Path:
             str(target),
             zh="密钥文件已存在；密钥从不覆盖",
         ) from None
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(secrets.token_bytes(MIN_KEY_BYTES))
+    with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+        stream.write(generate_key().hex() + "\n")
     return target
+
+
+def generate_key() -> bytes:
+    """A new random pseudonym key of ``MIN_KEY_BYTES`` bytes, from the system's CSPRNG."""
+    while True:
+        key = secrets.token_bytes(MIN_KEY_BYTES)
+        # The entropy test refuses random keys with odds below 2^-60; draw again if so.
+        if _weakness(key) is None:
+            return key
 
 
 def pseudonym_scope(policy: PolicySnapshot, community_id: str, quarter: object) -> str:
