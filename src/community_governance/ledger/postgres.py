@@ -316,6 +316,14 @@ class PostgresLedger(ChainedLedger):
         self._connections = _Connections(conninfo, schema, timeout)
         with self._connection() as conn:
             cursor = conn.cursor()
+            # A ledger already set up is opened by reading alone: a reader takes no lock,
+            # so it neither waits for a writer nor makes one wait.
+            cursor.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+                (f"{schema}.events", f"{schema}.personal"),
+            )
+            if cursor.fetchone()[0]:
+                return
             cursor.execute("BEGIN")
             # Creating the same schema from many processes at once must not race.
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))

@@ -66,6 +66,10 @@ class SQLiteLedger(ChainedLedger):
         self._connections = Connections(self.path, timeout)
         # Several processes may create the same fresh file at once; switching it to WAL
         # can then report "locked" at once, so retry until the timeout (the record).
+        if self._ready():
+            # A ledger already set up is opened without a write: a reader never takes the
+            # write lock, so it neither waits for a writer nor makes one wait.
+            return
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -81,6 +85,22 @@ class SQLiteLedger(ChainedLedger):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
+
+    def _ready(self) -> bool:
+        """Whether the file is a ledger in WAL mode with both tables and the form column.
+
+        Read without a transaction that writes: in WAL mode, a read goes on beside a writer.
+        """
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return False
+        with self._connection() as conn:
+            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+        return mode == "wal" and {"events", "personal"} <= tables and "form" in columns
 
     def _connection(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return self._connections.use()
