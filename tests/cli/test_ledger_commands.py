@@ -51,11 +51,14 @@ def test_head_verify_and_a_tampered_record(
 ) -> None:
     """The record: the head as text and JSON; verify exits 0, then 1 naming the record."""
     path = tmp_path / "l.db"
-    count, digest = demo_ledger(path).head()
+    ledger = demo_ledger(path)
+    (count, digest), own = ledger.head(), ledger.ledger_id()
+    assert own == ledger.read_after(0)[0].hash
     code, out, _ = run(capsys, "ledger", "head", str(path), "--lang", "en")
-    assert (code, out) == (EXIT_OK, f"{count} events, last hash {digest}\nno signed head yet\n")
+    said = f"{count} events, last hash {digest}; ledger id {own}\nno signed head yet\n"
+    assert (code, out) == (EXIT_OK, said)
     code, out, _ = run(capsys, "ledger", "head", str(path), "--format", "json")
-    assert json.loads(out) == {"seq": count, "hash": digest, "signed_head": None}
+    assert json.loads(out) == {"seq": count, "hash": digest, "ledger_id": own, "signed_head": None}
     code, out, _ = run(
         capsys, "ledger", "verify", str(path), "--head", f"{count}:{digest}", "--lang", "en"
     )
@@ -161,18 +164,22 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
         AT,
         "-o",
         str(head_file),
+        "--scope",
+        "haibin",
         "--lang",
         "en",
     )
     assert code == EXIT_OK
     head = json.loads(head_file.read_text(encoding="utf-8"))
-    assert out == f"latest signed head: event {head['seq']}, {AT}, key {head['key_id']}\n"
+    said = f"latest signed head: event {head['seq']}, {AT}, key {head['key_id']}, scope haibin\n"
+    assert out == said
+    assert (head["version"], head["scope"]) == (2, "haibin")
     public = OFFICE.public_key().public_bytes_raw().hex()
     signed = ["--signed-head", str(head_file), "--trusted-key", public, "--final"]
     code, out, _ = run(capsys, "ledger", "verify", str(path), *signed, "--lang", "en")
     assert code == EXIT_OK, out
     code, out, _ = run(capsys, "ledger", "head", str(path), "--lang", "en")
-    assert out.endswith(f"latest signed head: event {head['seq']}, {AT}, key {head['key_id']}\n")
+    assert out.endswith(said)
     ledger = SQLiteLedger(path, key=None)
     from community_governance.ports import NewEvent  # noqa: PLC0415
 

@@ -37,6 +37,7 @@ from tests.ledger.tamper import RawTable
 
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
+LEDGER = "12" * 32
 
 
 def _ledger(path: Path, events: int = 6) -> SQLiteLedger:
@@ -146,7 +147,7 @@ _FIELDS = ("seq", "hash", "at", "key_id", "signature")
 @given(st.sampled_from(_FIELDS), st.integers(min_value=0, max_value=63))
 def test_any_change_to_a_signed_head_breaks_its_signature(field: str, position: int) -> None:
     """R-1: a head with any field changed no longer verifies under the trusted key."""
-    head = sign_head(OFFICE, 42, "ab" * 32, AT)
+    head = sign_head(OFFICE, 42, "ab" * 32, AT, ledger=LEDGER)
     value = getattr(head, field)
     if field == "seq":
         forged = attrs.evolve(head, seq=value + 1 + position)
@@ -160,7 +161,7 @@ def test_any_change_to_a_signed_head_breaks_its_signature(field: str, position: 
 def test_only_trusted_keys_count(tmp_path: Path) -> None:
     """R-1: a head signed by another key, or naming a trusted id falsely, is refused."""
     stranger = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
-    head = sign_head(stranger, 3, "cd" * 32, AT)
+    head = sign_head(stranger, 3, "cd" * 32, AT, ledger=LEDGER)
     assert "not trusted" in (verify_head(head, TRUSTED) or "")
     pretending = attrs.evolve(head, key_id=next(iter(TRUSTED)))
     assert verify_head(pretending, TRUSTED) is not None
@@ -175,12 +176,12 @@ def test_only_trusted_keys_count(tmp_path: Path) -> None:
 def test_bad_arguments_and_documents_are_named() -> None:
     """R-1: a naive time, a wrong key type and malformed documents are clear errors."""
     with pytest.raises(LedgerError, match="UTC offset"):
-        sign_head(OFFICE, 1, "ab" * 32, AT.replace(tzinfo=None))
+        sign_head(OFFICE, 1, "ab" * 32, AT.replace(tzinfo=None), ledger=LEDGER)
     with pytest.raises(LedgerError, match="Ed25519 private key"):
-        sign_head(b"secret", 1, "ab" * 32, AT)
-    document = sign_head(OFFICE, 1, "ab" * 32, AT).to_document()
+        sign_head(b"secret", 1, "ab" * 32, AT, ledger=LEDGER)
+    document = sign_head(OFFICE, 1, "ab" * 32, AT, ledger=LEDGER).to_document()
     with pytest.raises(LedgerError, match="not a community-governance/ledger-head"):
-        SignedHead.from_document({**document, "version": 2})
+        SignedHead.from_document({**document, "version": 3})
     with pytest.raises(LedgerError, match="seq must be int") as raised:
         SignedHead.from_document({**document, "seq": "1"})
     assert raised.value.field == "head.seq"
@@ -343,3 +344,80 @@ def test_a_broken_chain_is_not_signed_and_another_key_s_head_needs_trusting(
     signed = checkpoint(fresh, rotated, AT, trusted_keys=TRUSTED)
     assert signed.key_id == key_id(rotated.public_key())
     assert checkpoint(fresh, rotated, AT).seq == signed.seq + 1
+
+
+def _two_ledgers(tmp_path: Path) -> tuple[SQLiteLedger, SignedHead, SQLiteLedger, SignedHead]:
+    """Ledgers A and B of two communities, each closed by a head signed with one key."""
+    a = SQLiteLedger(tmp_path / "a.db", key=None)
+    a.append("notes", [NewEvent("note", {"community": "A"}, AT.date())], expected_version=0)
+    b = SQLiteLedger(tmp_path / "b.db", key=None)
+    b.append("notes", [NewEvent("note", {"community": "B"}, AT.date())], expected_version=0)
+    return a, checkpoint(a, OFFICE, AT, scope="A"), b, checkpoint(b, OFFICE, AT, scope="B")
+
+
+def test_a_head_names_its_ledger_and_scope(tmp_path: Path) -> None:
+    """R-1: the head carries the ledger's id (its first hash) and scope, under the signature."""
+    a, head_a, _, head_b = _two_ledgers(tmp_path)
+    assert head_a.ledger == a.ledger_id() == a.read_after(0)[0].hash
+    assert (head_a.scope, head_a.version, head_b.scope) == ("A", 2, "B")
+    assert head_a.ledger != head_b.ledger
+    document = head_a.to_document()
+    assert (document["version"], document["ledger"], document["scope"]) == (2, head_a.ledger, "A")
+    assert SignedHead.from_document(json.loads(head_a.to_json())) == head_a
+    assert latest_checkpoint(a) == head_a
+    for forged in (attrs.evolve(head_a, ledger=head_b.ledger), attrs.evolve(head_a, scope="B")):
+        assert verify_head(forged, TRUSTED) == (
+            f"the signature of the head at sequence {head_a.seq} is not valid"
+        )
+
+
+def test_another_ledger_s_head_fails_when_the_auditor_says_which_ledger(tmp_path: Path) -> None:
+    """R-1: B's ledger and B's head, presented as A's, fail by A's id or A's scope."""
+    a, head_a, b, head_b = _two_ledgers(tmp_path)
+    assert verify_against(b, [head_b], TRUSTED).ok  # alone, B's pair is consistent
+    as_a = verify_against(b, [head_b], TRUSTED, ledger_id=a.ledger_id())
+    assert (as_a.ok, as_a.first_bad) == (False, head_b.seq)
+    assert as_a.reason == (
+        f"the head names {head_b.ledger[:16]}, not the expected ledger {a.ledger_id()[:16]}"
+    )
+    by_scope = b.verify(heads=[head_b], trusted_keys=TRUSTED, scope="A")
+    assert by_scope.reason == "the head names the scope 'B', not 'A'"
+    assert verify_against(a, [head_a], TRUSTED, ledger_id=a.ledger_id(), scope="A").ok
+    assert not verify_against(a, [head_b], TRUSTED).ok  # A never reaches B's head
+
+
+def test_a_scope_once_named_does_not_change_and_an_empty_ledger_is_not_signed(
+    tmp_path: Path,
+) -> None:
+    """R-1: the next head keeps the scope; another is refused; nothing to sign is refused."""
+    a, head_a, _, _ = _two_ledgers(tmp_path)
+    assert checkpoint(a, OFFICE, AT).scope == "A"
+    with pytest.raises(LedgerError, match="name the scope 'A', not 'B'") as refused:
+        checkpoint(a, OFFICE, AT, scope="B")
+    assert refused.value.field == "scope"
+    with pytest.raises(LedgerError, match="an empty ledger has no id"):
+        checkpoint(SQLiteLedger(tmp_path / "empty.db", key=None), OFFICE, AT)
+    with pytest.raises(LedgerError, match="without NUL"):
+        sign_head(OFFICE, 1, head_a.hash, AT, ledger=head_a.ledger, scope="a\0b")
+
+
+def test_a_version_1_head_still_verifies_by_its_own_message(tmp_path: Path) -> None:
+    """R-1: a head signed before heads named their ledger checks out, and names none."""
+    ledger = _ledger(tmp_path / "l.db")
+    seq, digest = ledger.head()
+    unsigned = SignedHead(seq, digest, AT.isoformat(), key_id(OFFICE.public_key()), "", "")
+    old = attrs.evolve(
+        unsigned,
+        public_key=OFFICE.public_key().public_bytes_raw().hex(),
+        signature=OFFICE.sign(unsigned.message()).hex(),
+    )
+    assert old.version == 1
+    assert old.message().startswith(b"community-governance/ledger-head/1|")
+    assert old.to_document()["version"] == 1
+    assert "ledger" not in old.to_document()
+    assert verify_against(ledger, [old], TRUSTED).ok
+    named = verify_against(ledger, [old], TRUSTED, ledger_id=ledger.ledger_id())
+    assert (
+        named.reason
+        == f"the head names no ledger, not the expected ledger {ledger.ledger_id()[:16]}"
+    )

@@ -308,3 +308,43 @@ def test_the_stdlib_verifier_refuses_what_import_refuses(
     export.write_bytes(b"\n" + undecodable + b"\n")
     assert verifier.main([str(export)]) == 2
     assert "line 2 is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_the_stdlib_verifier_refuses_another_ledger_s_head_as_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R-1: B's export and head, presented with A's id or A's scope, exit 1 naming why."""
+    import datetime as dt  # noqa: PLC0415
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: PLC0415
+        Ed25519PrivateKey,
+    )
+
+    from community_governance.ledger import SQLiteLedger  # noqa: PLC0415
+    from community_governance.ledger.checkpoint import checkpoint  # noqa: PLC0415
+    from community_governance.ports import NewEvent  # noqa: PLC0415
+
+    office = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    at = dt.datetime(2026, 10, 4, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ids = {}
+    for name in ("A", "B"):
+        ledger = SQLiteLedger(tmp_path / f"{name}.db", key=None)
+        ledger.append("notes", [NewEvent("note", {"c": name}, at.date())], expected_version=0)
+        head = checkpoint(ledger, office, at, scope=name)
+        (tmp_path / f"{name}.json").write_text(head.to_json(), encoding="utf-8")
+        ledger.export_jsonl(tmp_path / f"{name}.jsonl")
+        ids[name] = ledger.ledger_id()
+    public = office.public_key().public_bytes_raw().hex()
+    b_as_given = [str(tmp_path / "B.jsonl"), "--signed-head", str(tmp_path / "B.json")]
+    assert verifier.main([*b_as_given, "--trusted-key", public]) == 0
+    capsys.readouterr()
+    assert verifier.main([*b_as_given, "--ledger-id", ids["A"]]) == 1
+    assert capsys.readouterr().out == (
+        f"the signed head names {ids['B'][:16]}, not the expected ledger {ids['A'][:16]}\n"
+    )
+    assert verifier.main([*b_as_given, "--scope", "A"]) == 1
+    assert capsys.readouterr().out == "the signed head names the scope 'B', not 'A'\n"
+    assert verifier.main([*b_as_given, "--ledger-id", ids["B"], "--scope", "B"]) == 0
+    capsys.readouterr()
+    assert verifier.main([str(tmp_path / "B.jsonl"), "--scope", "B"]) == 2
+    assert "go with --signed-head" in capsys.readouterr().err

@@ -33,10 +33,13 @@ _TEXT = {
         "账本 {where} 已可用，使用已有密钥文件 {key}",
         "ledger {where} is ready, with the existing key file {key}",
     ),
-    "head": ("共 {count} 条记录，最新哈希 {hash}", "{count} events, last hash {hash}"),
+    "head": (
+        "共 {count} 条记录，最新哈希 {hash}；账本编号 {ledger}",
+        "{count} events, last hash {hash}; ledger id {ledger}",
+    ),
     "signed": (
-        "最新签名位置：第 {seq} 条，{at}，密钥 {key_id}",
-        "latest signed head: event {seq}, {at}, key {key_id}",
+        "最新签名位置：第 {seq} 条，{at}，密钥 {key_id}，范围 {scope}",
+        "latest signed head: event {seq}, {at}, key {key_id}, scope {scope}",
     ),
     "unsigned": ("尚无签名位置", "no signed head yet"),
     "ok": ("校验通过：{count} 条记录，哈希链完整", "ok: {count} events, the chain holds"),
@@ -137,17 +140,19 @@ def head(where: str, schema: str, fmt: str, lang: str | None) -> None:
 
     with _open(where, schema) as store:
         count, digest = store.head()
+        own = store.ledger_id()
         signed = latest_checkpoint(store)
     if fmt == "json":
-        document = {"seq": count, "hash": digest}
+        document = {"seq": count, "hash": digest, "ledger_id": own}
         document["signed_head"] = None if signed is None else signed.to_document()
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    _say(lang, "head", count=count, hash=digest)
+    _say(lang, "head", count=count, hash=digest, ledger=own or "-")
     if signed is None:
         _say(lang, "unsigned")
     else:
-        _say(lang, "signed", seq=signed.seq, at=signed.at, key_id=signed.key_id)
+        scope = signed.scope or "-"
+        _say(lang, "signed", seq=signed.seq, at=signed.at, key_id=signed.key_id, scope=scope)
 
 
 def _trusted(hex_key: str | None) -> dict[str, Any]:
@@ -178,6 +183,8 @@ def _trusted(hex_key: str | None) -> dict[str, Any]:
 @click.option(
     "--final", is_flag=True, help="The signed head closes the ledger: nothing may follow."
 )
+@click.option("--ledger-id", help="The ledger the signed head must close (its id, as published).")
+@click.option("--scope", help="The community or scope the signed head must name.")
 @lang_option
 def verify(
     where: str,
@@ -186,6 +193,8 @@ def verify(
     signed_head: Path | None,
     trusted_key: str | None,
     final: bool,
+    ledger_id: str | None,
+    scope: str | None,
     lang: str | None,
 ) -> None:
     """Check the chain; exit 1 with the first finding when it breaks."""
@@ -207,11 +216,17 @@ def verify(
         if signed_head is not None:
             document = json.loads(signed_head.read_text(encoding="utf-8"))
             heads = [SignedHead.from_document(document)]
-            check = store.verify(heads=heads, trusted_keys=_trusted(trusted_key), final=final)
-        elif final or trusted_key is not None:
+            check = store.verify(
+                heads=heads,
+                trusted_keys=_trusted(trusted_key),
+                final=final,
+                ledger_id=ledger_id,
+                scope=scope,
+            )
+        elif final or trusted_key is not None or ledger_id is not None or scope is not None:
             raise ParseError(
                 "goes with --signed-head",
-                field="--final/--trusted-key",
+                field="--final/--trusted-key/--ledger-id/--scope",
                 rule="R-1",
                 zh="须与 --signed-head 一起使用",
             )
@@ -324,6 +339,12 @@ def import_(where: str, source: Path, schema: str, lang: str | None) -> None:
     type=dt.datetime.fromisoformat,
     help="When it is signed, ISO 8601 with its UTC offset (default: now).",
 )
+@click.option(
+    "--scope",
+    default=None,
+    help="The community or scope the ledger serves, named in the head (default: the "
+    "latest head's; it cannot change once named).",
+)
 @schema_option
 @lang_option
 def checkpoint_(
@@ -331,6 +352,7 @@ def checkpoint_(
     signing_key: Path,
     output: Path | None,
     signed_at: dt.datetime | None,
+    scope: str | None,
     schema: str,
     lang: str | None,
 ) -> None:
@@ -356,7 +378,8 @@ def checkpoint_(
             zh=f"不是未加密的 PEM 私钥（{error}）",
         ) from None
     with _open(where, schema) as store:
-        signed = checkpoint(store, key, signed_at or dt.datetime.now().astimezone())
+        signed = checkpoint(store, key, signed_at or dt.datetime.now().astimezone(), scope=scope)
     if output is not None:
         output.write_text(signed.to_json(), encoding="utf-8")
-    _say(lang, "signed", seq=signed.seq, at=signed.at, key_id=signed.key_id)
+    scope_shown = signed.scope or "-"
+    _say(lang, "signed", seq=signed.seq, at=signed.at, key_id=signed.key_id, scope=scope_shown)

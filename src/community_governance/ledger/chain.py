@@ -36,8 +36,10 @@ __all__ = [
     "CHECKPOINT_TYPE",
     "GENESIS",
     "HEAD_FIELDS",
+    "HEAD_LEDGER_FIELDS",
     "HEAD_SCHEMA",
     "HEAD_TAG",
+    "HEAD_TAG_2",
     "RECORD_KEYS",
     "TAG",
     "TAG_2",
@@ -49,6 +51,8 @@ __all__ = [
     "event_body",
     "export_rows",
     "head_message",
+    "head_record",
+    "ledger_id",
     "link",
     "link_2",
     "past_final_head",
@@ -176,20 +180,50 @@ def link(seq: int, previous: str, body: bytes) -> str:
 
 
 HEAD_TAG = b"community-governance/ledger-head/1"
+HEAD_TAG_2 = b"community-governance/ledger-head/2"
 #: The schema of a published signed head (``ledger.checkpoint``).
 HEAD_SCHEMA = "community-governance/ledger-head"
 
 
-def head_message(seq: int, hash_: str, at: str, key_id: str) -> bytes:
-    """The bytes a signed head's Ed25519 signature covers: ``HEAD_TAG|seq|hash|at|key_id``."""
-    return b"|".join([HEAD_TAG, *(str(part).encode() for part in (seq, hash_, at, key_id))])
+def head_message(  # noqa: PLR0917 - every part of a head is signed
+    seq: int, hash_: str, at: str, key_id: str, ledger: str = "", scope: str = ""
+) -> bytes:
+    """The bytes a signed head's Ed25519 signature covers.
+
+    A head that names its ledger (version 2) signs
+    ``HEAD_TAG_2 NUL seq NUL hash NUL at NUL key_id NUL ledger NUL scope``, NUL the zero byte,
+    which no part contains; a head of version 1, which names none, signed
+    ``HEAD_TAG|seq|hash|at|key_id``.
+    """
+    if not ledger:
+        return b"|".join([HEAD_TAG, *(str(part).encode() for part in (seq, hash_, at, key_id))])
+    parts = (seq, hash_, at, key_id, ledger, scope)
+    return b"\0".join([HEAD_TAG_2, *(str(part).encode() for part in parts)])
+
+
+def ledger_id(first_hash: str | None) -> str:
+    """A ledger's id: the chain hash of its first record, fixed when the ledger begins.
+
+    It is in every export (the first record's hash), survives export and import, and no
+    two ledgers share it unless their first records are the same to the byte; ``""`` for a
+    ledger that holds nothing yet.
+    """
+    return first_hash or ""
 
 
 #: Where ``ledger.checkpoint`` records a signed head, and the record's type.
 CHECKPOINT_STREAM = "ledger"
 CHECKPOINT_TYPE = "ledger.checkpoint"
-#: The fields of a signed head, as its checkpoint record holds them.
+#: The fields of a signed head, as its checkpoint record holds them; a head that names its
+#: ledger (version 2) adds ``HEAD_LEDGER_FIELDS``.
 HEAD_FIELDS = ("seq", "hash", "at", "key_id", "public_key", "signature")
+HEAD_LEDGER_FIELDS = ("ledger", "scope")
+
+
+def head_record(head: Mapping[str, Any]) -> dict[str, Any]:
+    """A head's fields as its checkpoint record holds them (the ledger's only if named)."""
+    names = HEAD_FIELDS + (HEAD_LEDGER_FIELDS if head.get("ledger") else ())
+    return {name: head[name] for name in names}
 
 
 def past_final_head(
@@ -201,7 +235,7 @@ def past_final_head(
     the head's own checkpoint record may follow it: a missing or different checkpoint
     record, or any record after it, is a finding (sequence number, reason).
     """
-    expected = {name: head[name] for name in HEAD_FIELDS}
+    expected = head_record(head)
     records = iter(after)
     first = next(records, None)
     if first is None:

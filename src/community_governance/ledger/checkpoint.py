@@ -10,9 +10,13 @@ longer does, and a forged head carries no valid signature.
 A checkpoint is also recorded in the ledger itself, as an event of type
 ``ledger.checkpoint`` on the stream ``ledger``, so the latest one can be found again.
 
-The signed message is ``HEAD_TAG | seq | hash | at | key_id`` (``|`` a literal byte; see
+A signed head names the ledger it closes: the ledger's id (the chain hash of its first
+record, fixed when the ledger begins and carried by every export) and the community or
+scope the office names. The signed message is
+``HEAD_TAG_2 NUL seq NUL hash NUL at NUL key_id NUL ledger NUL scope`` (see
 ``ledger.chain.head_message``, which the standard-library verifier uses too), with
-``key_id`` the first 16 hex digits of the SHA-256 of the raw public key. Signing and
+``key_id`` the first 16 hex digits of the SHA-256 of the raw public key; heads of version 1,
+signed before heads named their ledger, still verify by their own message. Signing and
 checking signatures need the ``cryptography`` package (the ``[ledger]`` extra); reading a
 head document does not.
 """
@@ -32,9 +36,12 @@ from community_governance.extras import require
 from community_governance.ledger.chain import (
     CHECKPOINT_STREAM,
     CHECKPOINT_TYPE,
+    HEAD_FIELDS,
+    HEAD_LEDGER_FIELDS,
     HEAD_SCHEMA,
     LedgerCheck,
     head_message,
+    head_record,
     past_final_head,
 )
 from community_governance.ledger.findings import reason_zh
@@ -42,6 +49,7 @@ from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
 __all__ = [
+    "MAX_SCOPE",
     "SignedHead",
     "checked_head",
     "checkpoint",
@@ -90,6 +98,9 @@ class SignedHead:
             ([`key_id`][community_governance.ledger.checkpoint.key_id]).
         public_key: the raw Ed25519 public key, hex (to look it up, not to trust it).
         signature: the Ed25519 signature of the message, hex.
+        ledger: the id of the ledger the head closes (the chain hash of its first record,
+            see ``ledger.chain.ledger_id``); ``""`` in a head of version 1, which named none.
+        scope: the community or scope the ledger serves, as the office named it.
     """
 
     seq: int
@@ -98,14 +109,25 @@ class SignedHead:
     key_id: str
     public_key: str
     signature: str
+    ledger: str = ""
+    scope: str = ""
+
+    @property
+    def version(self) -> int:
+        """2 for a head that names its ledger, 1 for one signed before heads did."""
+        return 2 if self.ledger else 1
 
     def message(self) -> bytes:
         """The bytes signed."""
-        return head_message(self.seq, self.hash, self.at, self.key_id)
+        return head_message(self.seq, self.hash, self.at, self.key_id, self.ledger, self.scope)
+
+    def record(self) -> dict[str, Any]:
+        """The head's fields as its checkpoint record holds them."""
+        return head_record(attrs.asdict(self))
 
     def to_document(self) -> dict[str, Any]:
         """The head as a small JSON document for publication."""
-        return {"schema": HEAD_SCHEMA, "version": 1, **attrs.asdict(self)}
+        return {"schema": HEAD_SCHEMA, "version": self.version, **self.record()}
 
     def to_json(self) -> str:
         """The head document as JSON text."""
@@ -118,15 +140,16 @@ class SignedHead:
         Raises:
             LedgerError: not a head document, or a field of the wrong type.
         """
-        if document.get("schema") != HEAD_SCHEMA or document.get("version") != 1:
+        version = document.get("version")
+        if document.get("schema") != HEAD_SCHEMA or version not in {1, 2}:
             raise LedgerError(
-                f"not a {HEAD_SCHEMA} document, version 1",
+                f"not a {HEAD_SCHEMA} document, version 1 or 2",
                 field="head",
                 rule="R-1",
-                zh=f"不是第 1 版 {HEAD_SCHEMA} 文档",
+                zh=f"不是第 1 或第 2 版 {HEAD_SCHEMA} 文档",
             )
         values: dict[str, Any] = {}
-        for name in (f.name for f in attrs.fields(cls)):
+        for name in HEAD_FIELDS + (HEAD_LEDGER_FIELDS if version == 2 else ()):  # noqa: PLR2004
             value = document.get(name)
             expected = int if name == "seq" else str
             if isinstance(value, bool) or not isinstance(value, expected):
@@ -140,13 +163,42 @@ class SignedHead:
         return cls(**values)
 
 
-def sign_head(signing_key: Any, seq: int, hash_: str, at: dt.datetime) -> SignedHead:
-    """Sign the head (``seq``, ``hash_``) at ``at`` (an aware datetime) with an Ed25519 key.
+#: The longest scope a head names.
+MAX_SCOPE = 200
+
+
+def sign_head(
+    signing_key: Any,
+    seq: int,
+    hash_: str,
+    at: dt.datetime,
+    *,
+    ledger: str,
+    scope: str = "",
+) -> SignedHead:
+    """Sign the head (``seq``, ``hash_``) of ledger ``ledger`` at ``at`` with an Ed25519 key.
 
     Raises:
-        LedgerError: the key is not an Ed25519 private key, ``at`` is naive, or
-            ``cryptography`` is missing.
+        LedgerError: the key is not an Ed25519 private key, ``at`` is naive, the ledger id
+            is empty, the scope is not text of at most ``MAX_SCOPE`` characters without
+            NUL, or ``cryptography`` is missing.
     """
+    given: object = ledger  # callers outside the type checker pass anything
+    if not isinstance(given, str) or not given:
+        raise LedgerError(
+            "a signed head names its ledger; an empty ledger has no id yet",
+            field="ledger",
+            rule="R-1",
+            zh="签名的账本头须写明其账本；空账本尚无编号",
+        )
+    named: object = scope
+    if not isinstance(named, str) or len(named) > MAX_SCOPE or "\0" in named:
+        raise LedgerError(
+            f"a scope is text of at most {MAX_SCOPE} characters without NUL, not {scope!r:.60}",
+            field="scope",
+            rule="R-1",
+            zh=f"范围须为至多 {MAX_SCOPE} 个字符且不含 NUL 的文本",
+        )
     ed25519 = _ed25519()
     if not isinstance(signing_key, ed25519.Ed25519PrivateKey):
         raise LedgerError(
@@ -170,6 +222,8 @@ def sign_head(signing_key: Any, seq: int, hash_: str, at: dt.datetime) -> Signed
         key_id=key_id(public),
         public_key=_raw_public(public).hex(),
         signature="",
+        ledger=ledger,
+        scope=scope,
     )
     signature = signing_key.sign(unsigned.message()).hex()
     return attrs.evolve(unsigned, signature=signature)
@@ -211,6 +265,7 @@ def checkpoint(
     signing_key: Any,
     at: dt.datetime,
     *,
+    scope: str | None = None,
     trusted_keys: Mapping[str, Any] | None = None,
 ) -> SignedHead:
     """Verify ``ledger``, then sign its current head and record the signed head in it (R-1).
@@ -226,6 +281,8 @@ def checkpoint(
         ledger: the ledger to sign.
         signing_key: the office's Ed25519 private key.
         at: when it is signed (an aware datetime).
+        scope: the community or scope the ledger serves, named in the head; default the
+            latest head's. Once named, it cannot change: a head naming another is refused.
         trusted_keys: the keys the latest recorded head may be signed with (key ids mapped
             to public keys); default the signer's own. An office that has rotated its key
             gives its previous public key here once, for the first checkpoint after.
@@ -235,8 +292,18 @@ def checkpoint(
             [`sign_head`][community_governance.ledger.checkpoint.sign_head].
     """
     seq, hash_ = ledger.head()
-    head = sign_head(signing_key, seq, hash_, at)
     latest = latest_checkpoint(ledger)
+    named = latest.scope if latest is not None else ""
+    if scope is not None and named and scope != named:
+        raise LedgerError(
+            f"the ledger's heads name the scope {named!r}, not {scope!r}",
+            field="scope",
+            rule="R-1",
+            zh=f"此账本的签名位置写明的范围是 {named!r}，而不是 {scope!r}",
+        )
+    head = sign_head(
+        signing_key, seq, hash_, at, ledger=ledger.ledger_id(), scope=named or scope or ""
+    )
     if latest is None:
         check: LedgerCheck = ledger.verify()
     else:
@@ -245,7 +312,7 @@ def checkpoint(
     if not check.ok:
         raise _refuse_to_sign(check)
     stream_version = ledger.version(CHECKPOINT_STREAM)
-    event = NewEvent(CHECKPOINT_TYPE, attrs.asdict(head), at.date())
+    event = NewEvent(CHECKPOINT_TYPE, head.record(), at.date())
     ledger.append(CHECKPOINT_STREAM, [event], expected_version=stream_version)
     return head
 
@@ -283,7 +350,9 @@ def latest_checkpoint(ledger: Any) -> SignedHead | None:
     events = [e for e in ledger.read(CHECKPOINT_STREAM) if e.type == CHECKPOINT_TYPE]
     if not events:
         return None
-    return SignedHead.from_document({"schema": HEAD_SCHEMA, "version": 1, **events[-1].data})
+    data = events[-1].data
+    version = 2 if "ledger" in data else 1
+    return SignedHead.from_document({"schema": HEAD_SCHEMA, "version": version, **data})
 
 
 def verify_against(
@@ -292,6 +361,8 @@ def verify_against(
     trusted_keys: Mapping[str, Any],
     *,
     final: bool = False,
+    ledger_id: str | None = None,
+    scope: str | None = None,
 ) -> LedgerCheck:
     """Check the chain, and that it still reaches every signed head it is given (R-1).
 
@@ -307,8 +378,15 @@ def verify_against(
             may follow it, so records appended after it (forged with valid hashes, or
             simply not yet signed) are findings. Without it, records after the latest
             signed head are checked by the chain alone: nobody has signed them yet.
+        ledger_id: the ledger the heads must close, as published with them (its id); a
+            head of another ledger, or one that names none, is a finding.
+        scope: the community or scope the heads must name.
+
+    A head that names a ledger must name this one: another ledger's head presented with
+    this ledger is a finding even when both were signed with the same key.
     """
     findings = []
+    own = ledger.ledger_id()
     for head in heads:
         problem = verify_head(head, trusted_keys)
         if problem is not None:
@@ -317,19 +395,37 @@ def verify_against(
         against: LedgerCheck = ledger.verify(published=(head.seq, head.hash))
         if not against.ok:
             findings.append(against)
+            continue
+        # Reached with its hash, the head shares this ledger's chain; what it names is
+        # checked against what the auditor expects.
+        problem = _named(head, own, ledger_id, scope)
+        if problem is not None:
+            findings.append(_finding(ledger, head.seq, problem))
     if final and heads:
         last = heads[-1]
         try:
             after = [(e.seq, e.stream, e.type, e.data) for e in ledger.read_after(last.seq)]
         except LedgerError:  # damaged bytes after the head: the chain check names them
             after = None
-        past = None if after is None else past_final_head(after, attrs.asdict(last))
+        past = None if after is None else past_final_head(after, last.record())
         if past is not None:
             findings.append(_finding(ledger, *past))
     if findings:
         return min(findings, key=lambda f: f.first_bad if f.first_bad is not None else 0)
     check: LedgerCheck = ledger.verify()
     return check
+
+
+def _named(head: SignedHead, own: str, expected: str | None, scope: str | None) -> str | None:
+    """Why ``head`` is not a head of this ledger (id ``own``) as expected, or ``None``."""
+    if head.ledger and head.ledger != own:
+        return f"the head names ledger {head.ledger[:16]}, not this ledger {own[:16]}"
+    if expected is not None and head.ledger != expected:
+        named = head.ledger[:16] or "no ledger"
+        return f"the head names {named}, not the expected ledger {expected[:16]}"
+    if scope is not None and head.scope != scope:
+        return f"the head names the scope {head.scope!r}, not {scope!r}"
+    return None
 
 
 def _finding(ledger: Any, seq: int, reason: str) -> LedgerCheck:

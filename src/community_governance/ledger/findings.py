@@ -25,6 +25,15 @@ _REASONS_ZH = (
     (r"signed by key (\w+), which is not trusted", r"由未受信任的密钥 \1 签名"),
     (r"key (\w+) is listed under another key's id", r"密钥 \1 登记在另一密钥的编号下"),
     (r"the signature of the head at sequence (\d+) is not valid", r"第 \1 条处链头的签名无效"),
+    (
+        r"the head names ledger (\w+), not this ledger (\w*)",
+        r"签名位置写明的账本是 \1，而不是本账本 \2",
+    ),
+    (
+        r"the head names (.+), not the expected ledger (\w+)",
+        r"签名位置写明的是 \1，而不是预期的账本 \2",
+    ),
+    (r"the head names the scope (.+), not (.+)", r"签名位置写明的范围是 \1，而不是 \2"),
     (r"a key of type (\w+) has no canonical form in the ledger", r"账本无法规范地写出 \1 类型的键"),
     (r"a float has no canonical form in the ledger: (.+)", r"浮点数不精确，账本无法规范地写出：\1"),
     (

@@ -33,6 +33,7 @@ from community_governance.ledger.chain import (
     check_records,
     data_text,
     export_rows,
+    ledger_id,
     link_2,
 )
 from community_governance.ledger.findings import reason_zh
@@ -283,6 +284,14 @@ class ChainedLedger(abc.ABC):
         statement = "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?"
         return int(self._select(statement, (stream,))[0][0])
 
+    def ledger_id(self) -> str:
+        """The ledger's id: the chain hash of its first record (``""`` while it is empty).
+
+        Fixed when the ledger begins, in every export, and named by every signed head (R-1).
+        """
+        rows = self._select("SELECT hash FROM events WHERE seq = 1", ())
+        return ledger_id(str(rows[0][0]) if rows else None)
+
     def head(self) -> tuple[int, str]:
         """(number of events, hash of the last): publish it with every announcement (R-1)."""
         rows = self._select("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", ())
@@ -295,6 +304,8 @@ class ChainedLedger(abc.ABC):
         heads: Sequence[Any] = (),
         trusted_keys: Mapping[str, Any] | None = None,
         final: bool = False,
+        ledger_id: str | None = None,
+        scope: str | None = None,
     ) -> LedgerCheck:
         """Recompute the chain over the stored bytes; name the first bad sequence number.
 
@@ -309,11 +320,15 @@ class ChainedLedger(abc.ABC):
                 does (the ``[ledger]`` extra).
             trusted_keys: key ids mapped to the Ed25519 public keys to trust.
             final: the last of ``heads`` closes the ledger (see ``verify_against``).
+            ledger_id: the ledger the heads must close (see ``verify_against``).
+            scope: the community or scope the heads must name.
         """
         if heads:
             from community_governance.ledger.checkpoint import verify_against  # noqa: PLC0415
 
-            return verify_against(self, heads, trusted_keys or {}, final=final)
+            return verify_against(
+                self, heads, trusted_keys or {}, final=final, ledger_id=ledger_id, scope=scope
+            )
         with self._connection() as conn, contextlib.closing(self._stored_rows(conn)) as rows:
             return check_records(rows, published)
 

@@ -3,7 +3,8 @@
 Usage::
 
     python -m community_governance.ledger.verify EXPORT.jsonl [--head COUNT:HASH]
-        [--signed-head HEAD.json [--trusted-key PUBLIC_KEY_HEX] [--final]]
+        [--signed-head HEAD.json [--trusted-key PUBLIC_KEY_HEX] [--final]
+         [--ledger-id ID] [--scope SCOPE]]
 
 It recomputes the hash chain (naming the first bad sequence number, and
 catching truncation against a published head), then, for every evaluated
@@ -16,7 +17,10 @@ the chain must reach it with its hash; with the community's public key as well, 
 head's Ed25519 signature is checked when the ``cryptography`` package is installed (and
 said to be unchecked when it is not: the chain needs nothing but the standard library).
 With ``--final``, the signed head closes the export: only its own checkpoint record may
-follow it, so records appended after the head was published are reported.
+follow it, so records appended after the head was published are reported. A signed head
+names the ledger it closes (the chain hash of its first record) and its community or scope:
+a head of another ledger is reported, and ``--ledger-id`` and ``--scope`` say which ledger
+and scope the auditor expects, as the announcement publishes them.
 Exit code 0 when everything matches, 1 when something does not, and 2 on input that is
 not an export (one line on standard error, never a traceback).
 """
@@ -34,11 +38,13 @@ from typing import Any
 from community_governance.evaluation import kernel
 from community_governance.ledger.chain import (
     HEAD_FIELDS,
+    HEAD_LEDGER_FIELDS,
     HEAD_SCHEMA,
     RECORD_KEYS,
     check_records,
     export_rows,
     head_message,
+    ledger_id,
     past_final_head,
     record_problem,
 )
@@ -209,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         sys.stdout.write(__doc__ or "")
         return 0 if args else 2
     try:
-        published, notes, head = _heads(args)
+        published, notes, head, signed = _heads(args)
+        naming = _naming(args, signed)
     except ValueError as error:
         sys.stderr.write(f"verify: {error}\n")
         return 2
@@ -225,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         sys.stderr.write(f"verify: {args[0]}: {error}\n")
         return 2
     try:
-        problems = _chain_problems(records, published, head)
+        # A head the chain reaches shares its first record: what it names is checked then.
+        problems = _chain_problems(records, published, head) or _naming_problems(records, naming)
         if not problems:
             problems = recompute_quarters(records)
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
@@ -261,12 +269,49 @@ def _chain_problems(
     return [f"chain breaks at sequence {seq}: {reason}" for seq, reason in sorted(findings)[:1]]
 
 
+#: The signed head given (``head``), and the ledger id and scope it must name, if given.
+Naming = dict[str, Any]
+
+
+def _naming(args: list[str], signed: dict[str, Any] | None) -> Naming:
+    """Take ``--ledger-id`` and ``--scope`` out of ``args``; they go with ``--signed-head``."""
+    expected = _option(args, "--ledger-id", "the id of the ledger the head must close")
+    scope = _option(args, "--scope", "the community or scope the head must name")
+    if signed is None and (expected is not None or scope is not None):
+        msg = "--ledger-id and --scope go with --signed-head"
+        raise ValueError(msg)
+    return {"head": signed, "ledger": expected, "scope": scope}
+
+
+def _naming_problems(records: Sequence[Mapping[str, Any]], naming: Naming) -> list[str]:
+    """Whether the signed head names this export's ledger, and the ledger and scope expected.
+
+    The export's ledger is the chain hash of its first record (``chain.ledger_id``).
+    """
+    head = naming["head"]
+    if head is None:
+        return []
+    own = ledger_id(next((str(r["hash"]) for r in records if r["seq"] == 1), None))
+    named = head.get("ledger", "")
+    if named and named != own:
+        return [f"the signed head names ledger {named[:16]}, not this export's {own[:16]}"]
+    if naming["ledger"] is not None and named != naming["ledger"]:
+        shown = named[:16] or "no ledger"
+        return [f"the signed head names {shown}, not the expected ledger {naming['ledger'][:16]}"]
+    if naming["scope"] is not None and head.get("scope", "") != naming["scope"]:
+        return [
+            f"the signed head names the scope {head.get('scope', '')!r}, not {naming['scope']!r}"
+        ]
+    return []
+
+
 def _heads(
     args: list[str],
-) -> tuple[tuple[int, str] | None, list[str], dict[str, Any] | None]:
-    """Take the head options out of ``args``: the head to reach, notes, a final head.
+) -> tuple[tuple[int, str] | None, list[str], dict[str, Any] | None, dict[str, Any] | None]:
+    """Take the head options out of ``args``: the head to reach, notes, a final head, the head.
 
-    The third is the signed head when ``--final`` makes it the export's last.
+    The third is the signed head when ``--final`` makes it the export's last; the fourth is
+    the signed head given, if any.
 
     Raises:
         ValueError: a malformed option; its message is the line to print.
@@ -291,14 +336,14 @@ def _heads(
         if final:
             msg = "--final goes with --signed-head"
             raise ValueError(msg)
-        return published, [], None
+        return published, [], None, None
     try:
         head = _signed_head(Path(signed))
     except (OSError, ValueError, TypeError) as error:
         msg = f"cannot read the signed head {signed}: {error}"
         raise ValueError(msg) from None
     notes = [_signature_note(head, trusted)]
-    return (head["seq"], head["hash"]), notes, head if final else None
+    return (head["seq"], head["hash"]), notes, head if final else None, head
 
 
 def _option(args: list[str], name: str, what: str) -> str | None:
@@ -323,7 +368,11 @@ def _signed_head(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("schema") != HEAD_SCHEMA:
         msg = f"not a {HEAD_SCHEMA} document"
         raise TypeError(msg)
-    for name in HEAD_FIELDS:
+    version = document.get("version")
+    if version not in {1, 2} or isinstance(version, bool):
+        msg = f"version {version!r}; this verifier reads 1 and 2"
+        raise TypeError(msg)
+    for name in HEAD_FIELDS + (HEAD_LEDGER_FIELDS if version == 2 else ()):  # noqa: PLR2004
         kind = _HEAD_TYPES.get(name, str)
         value = document.get(name)
         if isinstance(value, bool) or not isinstance(value, kind):
@@ -349,7 +398,14 @@ def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
         )
     except ImportError:
         return "signature not checked: the cryptography package is not installed"
-    message = head_message(head["seq"], head["hash"], head["at"], head["key_id"])
+    message = head_message(
+        head["seq"],
+        head["hash"],
+        head["at"],
+        head["key_id"],
+        head.get("ledger", ""),
+        head.get("scope", ""),
+    )
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(bytes.fromhex(head["signature"]), message)
     except (InvalidSignature, ValueError):

@@ -335,6 +335,13 @@ def _ledger(notice: Notice, lang: Lang) -> str:
         (_t(lang, "签名密钥编号", "Signing key id"), signed.key_id),
         (_t(lang, "Ed25519 签名", "Ed25519 signature"), signed.signature),
     ]
+    if signed.ledger:
+        # Which ledger the head closes: a head of another ledger shown here would not name
+        # this one, and the verifier's --ledger-id and --scope check it.
+        rows[1:1] = [
+            (_t(lang, "账本编号", "Ledger id"), signed.ledger),
+            (_t(lang, "账本范围", "Ledger scope"), signed.scope or "-"),
+        ]
     body = "".join(
         f'<tr><th scope="row">{label}</th><td class="digest">{escape(value)}</td></tr>'
         for label, value in rows
