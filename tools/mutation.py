@@ -92,7 +92,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             _CITY_TESTS,
         )
         for part, names in (
-            ("rows", ("evaluation/city", "tables/city_rows")),
+            ("rows", ("evaluation/city", "tables/city_rows", "tables/city_ids")),
             ("vector", ("evaluation/accelerated",)),
             ("arrays", ("tables/city_arrays",)),
         )
@@ -132,6 +132,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         [
             "src/community_governance/ledger/chain.py",
             "src/community_governance/ledger/verify.py",
+            "src/community_governance/ledger/checkpoint.py",
+            "src/community_governance/ledger/keys.py",
         ],
         sorted(
             str(path.relative_to(ROOT))

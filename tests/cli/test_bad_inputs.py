@@ -11,10 +11,7 @@ import pytest
 
 from community_governance.cli import EXIT_BAD_INPUT, main
 from community_governance.numbers import MAX_DIGITS
-from community_governance.policy.loader import MAX_POLICY_TEXT
-from community_governance.policy.model import MAX_PARAMETERS
-
-HEAD = '[policy]\nid = "{id}"\ntitle = "t"\nsource = "s"\nformat = 1\nextends = "{parent}"\n'
+from tests.cli.hostile_policies import HEAD, POLICY_CASES
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -194,40 +191,6 @@ def test_a_meeting_on_the_last_representable_day_closes_with_an_error_not_a_cras
     with pytest.raises(ParseError) as refused:
         meeting.close(default_policy())
     assert (refused.value.field, refused.value.rule) == ("held_on", "C-4")
-
-
-def _local(name: str, value: str) -> str:
-    return (
-        f'[parameters."{name}"]\nrule = "LOCAL-1"\nnote = "n"\n'
-        f"values = [{{valid_from = 2021-01-21, value = {value}}}]\n"
-    )
-
-
-POLICY_CASES = {
-    "an integer of 5,000 digits": (
-        _local("local.x", "9" * 5_000),
-        f"more than {MAX_DIGITS} digits",
-    ),
-    "an integer of MAX_DIGITS + 1 digits": (
-        _local("local.x", "9" * (MAX_DIGITS + 1)),
-        f"more than {MAX_DIGITS} digits",
-    ),
-    "a datetime where a number belongs": (
-        (
-            '[parameters."management.duty_per_day"]\n'
-            "values = [{valid_from = 2021-01-21, value = 2021-01-21T10:00:00}]\n"
-        ),
-        "expected a whole number, got datetime",
-    ),
-    "more parameters than a policy may list": (
-        "".join(_local(f"local.p{i}", "1") for i in range(MAX_PARAMETERS + 1)),
-        f"more than {MAX_PARAMETERS:,}",
-    ),
-    "more text than a policy file may have": (
-        "# " + "x" * MAX_POLICY_TEXT + "\n",
-        f"more than a policy file may have ({MAX_POLICY_TEXT:,})",
-    ),
-}
 
 
 @pytest.mark.parametrize("case", sorted(POLICY_CASES))

@@ -15,9 +15,11 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import openpyxl
+import pyarrow as pa
 import pytest
 from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -29,9 +31,14 @@ from community_governance.evaluation import (
     SamplingFrame,
     Survey,
     draw_sample,
+    evaluate_city,
     evaluate_quarter,
 )
+from community_governance.province.dataset import Partition, write_dataset
+from community_governance.province.run import evaluate_province
+from community_governance.schemas import CertificateDoc
 from tests.cli.shell import run
+from tests.evaluation.cities import city_tables
 
 DEMO = demo_quarter(127)
 RULES = DEMO.policy.at(DEMO.quarter.end)
@@ -134,6 +141,49 @@ def _renamed_objects(names: dict[str, str]) -> None:
     evaluate_quarter(community, DEMO.quarter, book, survey, policy=DEMO.policy)
 
 
+def _renamed_city(names: dict[str, str]) -> dict[str, dict[str, list[Any]]]:
+    """The demo's quarter with its units renamed, as a city's tables (Arrow's route)."""
+    tables = city_tables([(DEMO.community, DEMO.ratings, DEMO.survey)])
+    for columns in tables.values():
+        for name in ("unit", "rater", "ratee"):
+            if name in columns:
+                columns[name] = [names.get(v, v) for v in columns[name]]
+    tables["ratings"]["quarter"] = [str(DEMO.quarter)] * len(tables["ratings"]["quarter"])
+    tables["projects"]["responsible_units"] = [
+        ";".join(names.get(u, u) for u in units.split(";"))
+        for units in tables["projects"]["responsible_units"]
+    ]
+    return tables
+
+
+def _province_of(tables: dict[str, dict[str, list[Any]]], folder: Path) -> Path:
+    """The same tables as a one-partition province dataset (Parquet's route)."""
+    community = DEMO.community.community_id
+    households = list(DEMO.frame.households)
+    drawn = CertificateDoc.from_domain(DEMO.survey.certificate).model_dump_json()
+    full = {
+        **tables,
+        "units": {
+            **tables["units"],
+            "kind": ["other"] * len(tables["units"]["unit"]),
+            "name": tables["units"]["unit"],
+        },
+        "communities": {"community": [community], "district": ["D"], "name": ["haibin"]},
+        "frames": {
+            "community": [community] * len(households),
+            "household": households,
+            "stratum": [DEMO.frame.strata[h] for h in households],
+        },
+        "certificates": {"community": [community], "certificate": [drawn]},
+    }
+    arrow = {
+        name: pa.table({c: pa.array(v, pa.string()) for c, v in t.items()})
+        for name, t in full.items()
+    }
+    write_dataset(folder, [(Partition(str(DEMO.quarter), "0000"), arrow)], DEMO.policy)
+    return folder
+
+
 def _renamed_files(exported: Path, folder: Path, names: dict[str, str]) -> dict[str, Path]:
     """The demo's JSON documents and CSV tables with its units renamed."""
     folder.mkdir()
@@ -162,9 +212,23 @@ def test_a_community_s_units_are_refused_alike_on_every_route(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """E-1: the demo's units school and clinic renamed; objects, JSON and CSV evaluate alike."""
+    """E-1: the demo's units school and clinic renamed; every route evaluates alike.
+
+    Objects, JSON documents, CSV tables, Arrow tables (``evaluate_city``) and a Parquet
+    dataset (``evaluate_province``).
+    """
     names = dict(zip(("school", "clinic"), ids, strict=True))
     outcomes = {"objects": _outcome_of(lambda: _renamed_objects(names))}
+    tables = _renamed_city(names)
+    outcomes["arrow"] = _outcome_of(
+        lambda: evaluate_city(
+            {name: pa.table(columns) for name, columns in tables.items()},
+            quarter=DEMO.quarter,
+            policy=DEMO.policy,
+        )
+    )
+    dataset = _province_of(tables, tmp_path / "province")
+    outcomes["parquet"] = _outcome_of(lambda: evaluate_province(dataset, policy=DEMO.policy))
     for route, folder in _renamed_files(exported, tmp_path / "in", names).items():
         ratings, survey = folder / f"ratings.{route}", folder / f"survey.{route}"
         code, _, err = run(capsys, "evaluate", str(ratings), str(survey), "--format", "json")

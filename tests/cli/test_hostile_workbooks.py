@@ -8,9 +8,6 @@ end with exit 2 and one line naming the file, never a traceback.
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +16,7 @@ import openpyxl
 import pytest
 
 from community_governance.tables.read import MAX_SHARED_STRINGS, MAX_UNZIPPED
-
-LIMIT_KIB = 500 * 1024
-SECONDS = 10
+from tests.cli.shell import bounded
 
 
 def _frame_workbook() -> bytes:
@@ -134,15 +129,7 @@ def test_a_hostile_workbook_is_one_line_in_bounded_time_and_memory(
     """E-4: exit 2, one line naming the file, within 10 s and 500 MiB; nothing printed."""
     path = tmp_path / "frame.xlsx"
     path.write_bytes(HOSTILE[case]())
-    command = shutil.which("community-governance") or f"{sys.executable} -m community_governance"
-    script = (
-        f"ulimit -v {LIMIT_KIB}; exec timeout {SECONDS} {command} sample draw {path} "
-        "--seed 1 --seed-source dice"
-    )
-    bash = shutil.which("bash") or "/bin/bash"
-    done = subprocess.run(  # noqa: S603 - bash running the project's own command
-        [bash, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = bounded("sample", "draw", str(path), "--seed", "1", "--seed-source", "dice")
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()

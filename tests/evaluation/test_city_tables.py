@@ -365,20 +365,33 @@ def test_the_evaluation_date_chooses_the_scale_the_scores_are_read_on() -> None:
 @pytest.mark.parametrize(
     ("units", "error", "words"),
     [
-        (
-            [" A", "B"],
-            UnknownUnitError,
-            r"\[' A'\] are not member units of C",
-        ),  # a list's items stay as written
+        (["A\u200b", "B"], ParseError, "holds the invisible character U\\+200B"),
         (7, ParseError, "responsible units are a list or text separated by ';'"),
         ("A;Q", UnknownUnitError, r"\['Q'\] are not member units of C"),
     ],
-    ids=["spaced-list-item", "number", "stranger"],
+    ids=["hidden-character", "number", "stranger"],
 )
 def test_a_projects_units_are_read_alike_from_arrow_on_either_path(
     units: object, error: type[GovernanceError], words: str
 ) -> None:
-    """E-4: an Arrow list with a spaced item, a number, a stranger: refused alike, located."""
+    """E-4: an Arrow list with a hidden character, a number, a stranger: refused alike.
+
+    A list's items are ids, cleaned as every route cleans one: ``" A"`` is ``"A"``.
+    """
+    spaced = small_city()
+    spaced["projects"] = {"community": ["C"], "project": ["P"], "responsible_units": [[" A", "B"]]}
+    plain = small_city()
+    plain["projects"] = {"community": ["C"], "project": ["P"], "responsible_units": [["A", "B"]]}
+    for numpy in (True, False):
+        assert (
+            evaluated(shaped(spaced, "arrow"), REWEIGHT, numpy=numpy).rows()
+            == evaluated(shaped(plain, "arrow"), REWEIGHT, numpy=numpy).rows()
+        )
+    _refused_alike(units, error, words)
+
+
+def _refused_alike(units: object, error: type[GovernanceError], words: str) -> None:
+    """The projects' units, refused alike on both paths and located."""
     tables = small_city()
     tables["projects"] = {"community": ["C"], "project": ["P"], "responsible_units": [units]}
     arrow = shaped(tables, "arrow")

@@ -12,8 +12,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,9 +33,8 @@ from community_governance.province.dataset import (
 )
 from community_governance.province.generate import generate_province
 from community_governance.province.run import SchedulerError, evaluate_province, probe_scheduler
+from tests.cli.shell import bounded
 
-LIMIT_KIB = 500 * 1024
-SECONDS = 10
 ANSWERS = "quarter=2026Q3/group=0000/answers.parquet"
 
 
@@ -120,16 +117,6 @@ HOSTILE: dict[str, tuple[Callable[[Path, Path], None], str]] = {
 }
 
 
-def _bounded(*argv: str) -> subprocess.CompletedProcess[str]:
-    command = shutil.which("community-governance") or f"{sys.executable} -m community_governance"
-    words = " ".join(f"'{a}'" for a in argv)
-    script = f"ulimit -v {LIMIT_KIB}; exec timeout {SECONDS} {command} {words}"
-    bash = shutil.which("bash") or "/bin/bash"
-    return subprocess.run(  # noqa: S603 - bash running the project's own command
-        [bash, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
-
-
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_a_hostile_file_is_one_line_in_bounded_time_and_memory(
     case: str, small: Path, tmp_path: Path
@@ -139,7 +126,7 @@ def test_a_hostile_file_is_one_line_in_bounded_time_and_memory(
     directory = _copy(small, tmp_path)
     edit(directory, tmp_path)
     out = tmp_path / "out"
-    done = _bounded("city", "evaluate", str(directory), "--out", str(out), "--no-progress")
+    done = bounded("city", "evaluate", str(directory), "--out", str(out), "--no-progress")
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr[-2000:]

@@ -63,6 +63,7 @@ from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
 from community_governance.policy.scales import AnswerScale, ScoreRange
 from community_governance.policy.schema import PolicySnapshot
+from community_governance.tables.city_ids import checked_ids
 from community_governance.tables.city_rows import CommunityRows, read_rows
 from community_governance.vocabulary import (
     Component,
@@ -339,6 +340,8 @@ def record_city(
     quarter, on = _when(quarter, at)
     snapshot = resolve(policy, on)
     scales = (snapshot.score_range, snapshot.survey_answer_scale)
+    # Ids are checked as every route checks them, before either reader runs (E-1, E-3, E-4).
+    tables = checked_ids(tables, snapshot)
     if _HAS_NUMPY:
         from community_governance.tables import city_arrays  # noqa: PLC0415 - needs NumPy
 

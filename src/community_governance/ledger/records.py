@@ -62,6 +62,13 @@ def read_export(path: str | Path) -> Iterable[dict[str, Any]]:
                     rule="ledger",
                     zh=f"第 {number} 行不是 UTF-8 文本",
                 ) from None
+            except RecursionError:
+                raise LedgerError(
+                    f"line {number} is nested too deeply to be a ledger record",
+                    field=str(path),
+                    rule="ledger",
+                    zh=f"第 {number} 行嵌套过深，不是账本记录",
+                ) from None
             except json.JSONDecodeError as error:
                 raise LedgerError(
                     f"line {number} is not JSON: {error.msg}",

@@ -70,6 +70,9 @@ def _records(path: Path) -> list[Any]:
                 continue
             try:
                 record = json.loads(text)
+            except RecursionError:
+                msg = f"line {number} is nested too deeply to be a ledger record"
+                raise ValueError(msg) from None
             except json.JSONDecodeError as error:
                 msg = f"line {number} is not JSON: {error.msg}"
                 raise ValueError(msg) from None

@@ -41,6 +41,7 @@ __all__ = [
     "MAX_MANIFEST_BYTES",
     "MAX_ROWS",
     "MAX_TABLE_BYTES",
+    "OPTIONAL",
     "SCHEMA",
     "TABLES",
     "VERSION",
@@ -62,7 +63,7 @@ MANIFEST = "manifest.json"
 SCHEMA = "community-governance/province-dataset"
 VERSION = 1
 
-#: The tables of a partition and their columns.
+#: The tables of a partition and their columns (``OPTIONAL`` adds what a table may hold).
 TABLES: Mapping[str, tuple[str, ...]] = {
     "communities": ("community", "district", "name"),
     "units": ("community", "unit", "kind", "name"),
@@ -72,6 +73,11 @@ TABLES: Mapping[str, tuple[str, ...]] = {
     "certificates": ("community", "certificate"),
     "answers": ("community", "household", "project", "answer"),
 }
+
+
+#: Columns a table may also hold: a frame's ``stratum`` for each household, which a
+#: stratified draw's certificate needs to verify against its frame (E-4).
+OPTIONAL: Mapping[str, tuple[str, ...]] = {"frames": ("stratum",)}
 
 
 def file_digest(path: Path) -> str:
@@ -474,7 +480,8 @@ def write_dataset(
                     zh=f"缺少列：{missing}",
                 )
             path = folder / f"{name}.parquet"
-            pq.write_table(table.select(list(columns)), path, compression="zstd")
+            kept = [*columns, *(c for c in OPTIONAL.get(name, ()) if c in table.column_names)]
+            pq.write_table(table.select(kept), path, compression="zstd")
             files[f"{partition.path}/{name}.parquet"] = file_digest(path)
     document = {
         "schema": SCHEMA,

@@ -29,13 +29,24 @@ def _column(table: Any, name: str) -> list[Any]:
     return list(table.column(name).to_pylist())
 
 
-def _frames(table: Any) -> dict[str, list[object]]:
-    households: dict[str, list[object]] = {}
-    for community, household in zip(
-        _column(table, "community"), _column(table, "household"), strict=True
+def _frames(table: Any) -> dict[str, tuple[list[object], dict[object, str]]]:
+    """Each community's households, and their strata where a ``stratum`` column gives them.
+
+    A stratified draw verifies only against a frame with its strata.
+    """
+    frames: dict[str, tuple[list[object], dict[object, str]]] = {}
+    households = _column(table, "household")
+    strata = (
+        _column(table, "stratum") if "stratum" in table.column_names else [None] * len(households)
+    )
+    for community, household, stratum in zip(
+        _column(table, "community"), households, strata, strict=True
     ):
-        households.setdefault(str(community), []).append(household)
-    return households
+        listed, of = frames.setdefault(str(community), ([], {}))
+        listed.append(household)
+        if stratum is not None:
+            of[household] = str(stratum)
+    return frames
 
 
 def check_samples(tables: Mapping[str, Any]) -> None:
@@ -77,7 +88,8 @@ def check_samples(tables: Mapping[str, Any]) -> None:
             )
         source = f"{where}.certificate"
         certificate = read_in(source, load_document("certificate", text, source=source).to_domain)
-        frame = read_in(f"frames[community {key}]", partial(SamplingFrame, frames[key]))
+        listed, strata = frames[key]
+        frame = read_in(f"frames[community {key}]", partial(SamplingFrame, listed, strata))
         read_in(source, partial(check_drawn, certificate, frame))
         respondents[key] = certificate.respondents
     answers = tables["answers"]

@@ -33,6 +33,7 @@ from community_governance.community import Quarter
 from community_governance.errors import GovernanceError
 from community_governance.evaluation.ratings import on_scale
 from community_governance.extras import optional
+from community_governance.ids import as_id
 from community_governance.numbers import as_score
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.city_rows import responsible_units, whole_number
@@ -514,8 +515,14 @@ def _projects(tables: Mapping[str, Any], units: UnitColumns) -> tuple[Keyed, Int
         return _projects_by_rows(columns, units)
     parent = pc.list_parent_indices(listed).to_numpy().astype(np.int64)
     token_codes, tokens = factorize(pc.list_flatten(listed))
-    # The row readers' own reading of a token: stripped, and dropped when empty.
-    read = [t.strip() if strip else t for t in tokens]
+    # The row readers' own reading of a token: an id cleaned as every route cleans one, and
+    # dropped when empty in text; a token refused as an id is left to the row readers.
+    read: list[str] = []
+    for token in tokens:
+        cleaned = _token(token, strip=strip)
+        if cleaned is None:
+            raise Declined
+        read.append(cleaned)
     token_unit = np.array([units.keyed.name_index.get(t, -1) for t in read], np.int64)
     kept = np.array([t != "" for t in read], bool)[token_codes]
     owner_names = token_unit[token_codes][kept]
@@ -528,6 +535,16 @@ def _projects(tables: Mapping[str, Any], units: UnitColumns) -> tuple[Keyed, Int
     pairs = np.unique(pair_project * max(units.count, 1) + owner)
     keyed = Keyed(community, project_names_in_rows(project_names, name_codes))
     return keyed, pairs // max(units.count, 1), pairs % max(units.count, 1)
+
+
+def _token(token: Any, *, strip: bool) -> str | None:
+    """A responsible unit's id as ``responsible_units`` reads it; ``None`` if refused."""
+    if strip and isinstance(token, str) and not token.strip():
+        return ""
+    try:
+        return as_id(token, field="responsible_units", rule="E-4")
+    except GovernanceError:
+        return None
 
 
 def project_names_in_rows(names: Sequence[str], codes: Ints) -> list[str]:

@@ -33,6 +33,7 @@ from community_governance.errors import (
 )
 from community_governance.evaluation.ratings import on_scale
 from community_governance.frozen import FrozenMap
+from community_governance.ids import as_id
 from community_governance.numbers import as_score
 from community_governance.policy.scales import ScoreRange
 from community_governance.policy.schema import PolicySnapshot
@@ -64,9 +65,9 @@ def responsible_units(value: object, row: int) -> tuple[str, ...]:
     """
     field = f"projects[row {row}].responsible_units"
     if isinstance(value, str):
-        units = tuple(v.strip() for v in value.split(";") if v.strip())
+        units = tuple(as_id(v, field=field, rule="E-4") for v in value.split(";") if v.strip())
     elif isinstance(value, Iterable):
-        units = tuple(str(v) for v in value)
+        units = tuple(as_id(v, field=field, rule="E-4") for v in value)
     else:
         raise ParseError(
             "responsible units are a list or text separated by ';'",

@@ -1,0 +1,127 @@
+"""A city's id columns checked as every other route checks ids (E-1, E-3, E-4).
+
+Objects, documents, CSV and workbooks build domain objects whose id fields convert with
+[`as_id`][community_governance.ids.as_id], and a community's units are checked for
+look-alikes under the policy's ``input.ids.lookalikes``. A city's tables (Arrow, Parquet,
+pandas, mappings) are read column by column without building those objects, so the same
+two checks are applied here, before either city reader runs: each distinct id of a column
+is cleaned once (NFC, outer spaces trimmed), an id holding a control, format or invisible
+character is refused naming its first row, and an id that cleaning changes is replaced in
+its column by its clean form, as the other routes store it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from community_governance.errors import GovernanceError
+from community_governance.ids import as_id, check_lookalikes
+from community_governance.policy.schema import PolicySnapshot
+
+__all__ = ["ID_COLUMNS", "checked_ids"]
+
+#: The id columns of a city's tables, with the rule each is read under.
+ID_COLUMNS: Mapping[str, Mapping[str, str]] = {
+    "units": {"community": "E-1", "unit": "E-1"},
+    "ratings": {"community": "E-1", "rater": "E-3", "ratee": "E-3"},
+    "projects": {"community": "E-1", "project": "E-4"},
+    "answers": {"community": "E-1", "household": "E-4", "project": "E-4"},
+}
+
+
+def _distinct(column: Any) -> list[Any]:
+    """The distinct values of a column: Arrow, pandas or a sequence."""
+    unique = getattr(column, "unique", None)
+    if unique is not None:  # Arrow arrays and pandas series alike
+        found = unique()
+        return list(found.to_pylist() if hasattr(found, "to_pylist") else found.tolist())
+    return list(dict.fromkeys(column))
+
+
+def _values(column: Any) -> list[Any]:
+    if hasattr(column, "to_pylist"):
+        return list(column.to_pylist())
+    if hasattr(column, "tolist"):
+        return list(column.tolist())
+    return list(column)
+
+
+def _column(table: Any, name: str) -> Any:
+    if hasattr(table, "column") and hasattr(table, "column_names"):
+        return table.column(name) if name in table.column_names else None
+    try:
+        return table[name]
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
+def _cleaned(table: str, name: str, rule: str, column: Any) -> dict[str, str]:
+    """Each distinct text id of ``column`` that cleaning changes, mapped to its clean form.
+
+    Raises:
+        GovernanceError: the first id refused, naming the first row that holds it.
+    """
+    changed: dict[str, str] = {}
+    for value in _distinct(column):
+        if not isinstance(value, str):
+            continue  # not text: the readers refuse or convert it as they always have
+        try:
+            clean = as_id(value, field=name, rule=rule)
+        except GovernanceError as error:
+            row = _values(column).index(value)
+            raise error.moved(f"{table}[row {row}].{name}") from None
+        if clean != value:
+            changed[value] = clean
+    return changed
+
+
+def checked_ids(tables: Mapping[str, Any], snapshot: PolicySnapshot) -> Mapping[str, Any]:
+    """``tables`` with every id checked and cleaned, and units checked for look-alikes.
+
+    Each community's units are checked under the policy's ``input.ids.lookalikes``, as a
+    community of objects is (E-1, E-3, E-4). Tables whose ids are clean already are given
+    back as they are; a table with an id to clean is given back as a mapping of columns.
+
+    Raises:
+        GovernanceError: an id refused, naming the table, the row and the column; or
+            look-alike unit ids in a community where the policy refuses them.
+    """
+    out = dict(tables)
+    for table, columns in ID_COLUMNS.items():
+        data = tables.get(table)
+        if data is None:
+            continue
+        rewrites = {}
+        for name, rule in columns.items():
+            column = _column(data, name)
+            if column is not None:
+                changed = _cleaned(table, name, rule, column)
+                if changed:
+                    rewrites[name] = [changed.get(v, v) for v in _values(column)]
+        if rewrites:
+            names = data.column_names if hasattr(data, "column_names") else list(data)
+            out[table] = {n: rewrites.get(n) or _values(_column(data, n)) for n in names}
+    _check_lookalikes(out.get("units"), snapshot)
+    return out
+
+
+def _check_lookalikes(units: Any, snapshot: PolicySnapshot) -> None:
+    """Look-alike unit ids within a community, as a community of objects is checked (E-1)."""
+    if units is None:
+        return
+    names = _column(units, "unit")
+    if names is None or all(isinstance(v, str) and v.isascii() for v in _distinct(names)):
+        return  # ASCII ids hold no look-alike letters: nothing to compare
+    by_community: dict[str, list[str]] = {}
+    communities = _column(units, "community")
+    for community, unit in zip(_values(communities), _values(names), strict=True):
+        if isinstance(unit, str):
+            by_community.setdefault(str(community), []).append(unit)
+    for community, ids in by_community.items():
+        check_lookalikes(
+            ids,
+            field=f"units[community {community}].unit",
+            rule="E-1",
+            on_lookalike=lambda: snapshot.id_lookalikes,
+        )
