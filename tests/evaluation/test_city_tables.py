@@ -23,6 +23,7 @@ from community_governance.errors import (
     UnknownUnitError,
 )
 from community_governance.evaluation import evaluate_city, record_city
+from community_governance.ids import LookalikeWarning
 from tests.evaluation.cities import (
     COLUMNS,
     REWEIGHT,
@@ -581,3 +582,54 @@ def test_large_interleaved_communities_keep_each_raters_place() -> None:
     h = {r["unit"]: r for r in fast if r["community"] == "H"}
     # U00's self-rating is 60; its 19 peers give 61..79: mean 70.
     assert (h["U00"]["self"], h["U00"]["peer"]) == ("60", "70")
+
+
+@pytest.mark.parametrize("kind", ["arrow", "mapping"])
+def test_ids_that_refer_to_listed_ones_are_read_as_every_route_reads_them(kind: str) -> None:
+    """E-1, E-3, E-4: " A " names A, "C " names C; a hidden character is refused, located.
+
+    The id columns that refer to a listed id (a rating's community, rater and ratee, an
+    answer's community and project) are cleaned only when not listed as they are.
+    """
+    spaced = small_city()
+    spaced["ratings"]["rater"][0] = " A "
+    spaced["ratings"]["community"][1] = "C "
+    spaced["answers"]["project"][1] = "P\u0020"
+    spaced["answers"]["community"][0] = " C"
+    for numpy in (True, False):
+        assert (
+            evaluated(shaped(spaced, kind), REWEIGHT, numpy=numpy).rows()
+            == evaluated(shaped(small_city(), kind), REWEIGHT, numpy=numpy).rows()
+        )
+    cases = [
+        ("ratings", "rater", 0, "A\u200b", "E-3"),
+        ("ratings", "community", 2, "D\u202e", "E-1"),
+        ("answers", "project", 1, "P\x00", "E-4"),
+        ("answers", "household", 0, "h\u20281", "E-4"),
+        ("units", "unit", 1, "B\tB", "E-1"),
+    ]
+    for table, column, row, value, rule in cases:
+        hostile = small_city()
+        hostile[table][column][row] = value
+        for numpy in (True, False):
+            with pytest.raises(ParseError) as refused:
+                evaluated(shaped(hostile, kind), REWEIGHT, numpy=numpy)
+            assert (refused.value.field, refused.value.rule) == (
+                f"{table}[row {row}].{column}",
+                rule,
+            )
+
+
+def test_look_alike_units_in_a_city_follow_the_policy() -> None:
+    """E-1: a Cyrillic А beside a Latin A in one community: refused, or warned under warn."""
+    tables = small_city()
+    tables["units"]["unit"][1] = "\u0410"
+    tables["ratings"]["rater"][1] = "\u0410"
+    tables["ratings"]["ratee"][0] = "\u0410"
+    tables["projects"]["responsible_units"] = ["A;\u0410"]
+    with pytest.raises(ParseError, match="look alike") as refused:
+        evaluate_city(shaped(tables, "arrow"), quarter="2026Q3", policy=REWEIGHT)
+    assert (refused.value.field, refused.value.rule) == ("units[community C].unit", "E-1")
+    warned = REWEIGHT.override({"input.ids.lookalikes": "warn"})
+    with pytest.warns(LookalikeWarning):
+        evaluate_city(shaped(tables, "arrow"), quarter="2026Q3", policy=warned)

@@ -21,12 +21,14 @@ from community_governance.policy.schema import PolicySnapshot
 
 __all__ = ["ID_COLUMNS", "checked_ids"]
 
-#: The id columns of a city's tables, with the rule each is read under.
+#: The id columns of a city's tables that name something new, with the rule each is read
+#: under. The others (a rating's community, rater and ratee; a project's or an answer's
+#: community; an answer's project) must name what these list: the row readers clean a
+#: value that is not listed as it is, and refuse it if it is no id.
 ID_COLUMNS: Mapping[str, Mapping[str, str]] = {
     "units": {"community": "E-1", "unit": "E-1"},
-    "ratings": {"community": "E-1", "rater": "E-3", "ratee": "E-3"},
-    "projects": {"community": "E-1", "project": "E-4"},
-    "answers": {"community": "E-1", "household": "E-4", "project": "E-4"},
+    "projects": {"project": "E-4"},
+    "answers": {"household": "E-4"},
 }
 
 
@@ -37,6 +39,35 @@ def _distinct(column: Any) -> list[Any]:
         found = unique()
         return list(found.to_pylist() if hasattr(found, "to_pylist") else found.tolist())
     return list(dict.fromkeys(column))
+
+
+#: An id ``as_id`` gives back unchanged whatever the policy: printable ASCII without outer
+#: spaces. Nearly every id of a city is one, so only the others are cleaned one by one.
+_PLAIN = r"^[!-~](?:[ -~]*[!-~])?$"
+
+
+def _plain(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isprintable()
+        and value == value.strip()
+        and value != ""
+    )
+
+
+def _unplain(column: Any) -> list[Any]:
+    """The distinct values of ``column`` that are not plain ids (see ``_PLAIN``)."""
+    if hasattr(column, "to_pylist") and hasattr(column, "type"):  # Arrow: in one pass
+        import pyarrow as pa  # noqa: PLC0415 - only for Arrow columns
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        distinct = column.unique()
+        if pa.types.is_string(distinct.type) or pa.types.is_large_string(distinct.type):
+            plain = pc.fill_null(pc.match_substring_regex(distinct, _PLAIN), fill_value=False)
+            return list(distinct.filter(pc.invert(plain)).to_pylist())
+        return list(distinct.to_pylist())
+    return [value for value in _distinct(column) if not _plain(value)]
 
 
 def _values(column: Any) -> list[Any]:
@@ -63,7 +94,7 @@ def _cleaned(table: str, name: str, rule: str, column: Any) -> dict[str, str]:
         GovernanceError: the first id refused, naming the first row that holds it.
     """
     changed: dict[str, str] = {}
-    for value in _distinct(column):
+    for value in _unplain(column):
         if not isinstance(value, str):
             continue  # not text: the readers refuse or convert it as they always have
         try:

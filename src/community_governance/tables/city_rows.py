@@ -13,7 +13,7 @@ answer by the readers' own helpers here, which the whole-column readers of
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -159,6 +159,21 @@ def _located(error: GovernanceError, table: str, row: int, column: str) -> Gover
     return error.moved(_where(table, row, column))
 
 
+def _listed(value: object, listed: Container[str], where: tuple[str, int, str], rule: str) -> str:
+    """``value`` as the id it names among ``listed``, read as every route reads an id.
+
+    Most values are listed as they are; another is cleaned as ``as_id`` cleans an id (so
+    ``" U1 "`` names ``"U1"``), and one that is no id at all is refused here, naming its
+    row. The caller decides what an id that is still not listed means.
+    """
+    if isinstance(value, str) and value in listed:
+        return value
+    try:
+        return as_id(value, field=where[2], rule=rule)
+    except GovernanceError as error:
+        raise _located(error, *where) from None
+
+
 def _read_units(data: Mapping[str, list[Any]], city: dict[str, CommunityRows]) -> None:
     for row, (community, unit) in enumerate(zip(data["community"], data["unit"], strict=True)):
         entry = city.setdefault(str(community), CommunityRows())
@@ -189,8 +204,9 @@ def _read_ratings(
         data["score"],
         strict=True,
     )
-    for row, (community, quarter_text, rater, ratee, dimension, raw) in enumerate(rows):
-        members = known.get(str(community))
+    for row, (listed_as, quarter_text, rater_as, ratee_as, dimension, raw) in enumerate(rows):
+        community = _listed(listed_as, known, ("ratings", row, "community"), "E-1")
+        members = known.get(community)
         if members is None:
             raise UnknownUnitError(
                 f"community {community!r} has no units table rows",
@@ -205,6 +221,8 @@ def _read_ratings(
                 rule="E-1",
                 zh=f"在 {quarter} 的考评中出现了 {quarter_text} 的评分",
             )
+        rater = _listed(rater_as, members, ("ratings", row, "rater"), "E-3")
+        ratee = _listed(ratee_as, members, ("ratings", row, "ratee"), "E-3")
         for column, who in (("rater", rater), ("ratee", ratee)):
             if who not in members:
                 raise UnknownUnitError(
@@ -225,7 +243,7 @@ def _read_ratings(
             )
         except GovernanceError as error:
             raise _located(error, "ratings", row, "score") from None
-        columns = city[str(community)].ratings.setdefault((rater, ratee), [None] * 6)
+        columns = city[community].ratings.setdefault((rater, ratee), [None] * 6)
         if score is not None:
             _store(columns, index, score, scale, row=row, who=(rater, ratee))
     for community, entry in city.items():
@@ -266,10 +284,11 @@ def _read_survey(
     city: dict[str, CommunityRows],
     snapshot: PolicySnapshot,
 ) -> None:
-    for row, (community, project, units) in enumerate(
+    for row, (listed_as, project, units) in enumerate(
         zip(projects["community"], projects["project"], projects["responsible_units"], strict=True)
     ):
-        entry = city.get(str(community))
+        community = _listed(listed_as, city, ("projects", row, "community"), "E-1")
+        entry = city.get(community)
         responsible = responsible_units(units, row)
         stray = [u for u in responsible if entry is None or u not in entry.units]
         if entry is None or stray:
@@ -281,7 +300,7 @@ def _read_survey(
             )
         entry.projects[str(project)] = responsible
     scale = snapshot.survey_answer_scale
-    for row, (community, household, project, answer) in enumerate(
+    for row, (listed_as, household, project_as, answer) in enumerate(
         zip(
             answers["community"],
             answers["household"],
@@ -290,7 +309,13 @@ def _read_survey(
             strict=True,
         )
     ):
-        entry = city.get(str(community))
+        community = _listed(listed_as, city, ("answers", row, "community"), "E-1")
+        entry = city.get(community)
+        project = (
+            _listed(project_as, entry.projects, ("answers", row, "project"), "E-4")
+            if entry is not None
+            else project_as
+        )
         if entry is None or str(project) not in entry.projects:
             raise UnknownProjectError(
                 f"project {project!r} is not a project of {community}",
