@@ -34,9 +34,9 @@ def uri(postgresql_server: str) -> str:
 
 
 def test_no_ledger_command_says_the_password(
-    uri: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    uri: str, exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The record: init, import, head, verify, export, checkpoint, and their errors."""
+    """The record: init, append, import, head, verify, export, checkpoint, and errors."""
     source = tmp_path / "a.db"
     demo_ledger(source).close()
     run(capsys, "ledger", "export", str(source), str(tmp_path / "a.jsonl"))
@@ -53,6 +53,15 @@ def test_no_ledger_command_says_the_password(
     commands = [
         ["ledger", "init", uri, *key, *schema],
         ["ledger", "init", uri, *key, *schema],  # reopened
+        [
+            "ledger",
+            "append",
+            uri,
+            str(exported / "ratings.json"),
+            "--schema",
+            "secrets_append_{lang}",
+            *key,
+        ],
         ["ledger", "import", uri, str(tmp_path / "a.jsonl"), "--schema", "secrets_import_{lang}"],
         ["ledger", "head", uri, *schema],
         ["ledger", "head", uri, *schema, "--format", "json"],
@@ -84,8 +93,8 @@ def test_no_ledger_command_says_the_password(
         for lang in ("en", "zh"):
             code, out, err = run(capsys, *(a.format(lang=lang) for a in argv), "--lang", lang)
             said.append((argv[1], code, out + err))
-    assert [code for _, code, _ in said[:16]] == [0] * 16, said
-    assert all(code == 2 for _, code, _ in said[16:]), said
+    assert [code for _, code, _ in said[:18]] == [0] * 18, said
+    assert all(code == 2 for _, code, _ in said[18:]), said
     for command, code, text in said:
         assert code == 0 or len(text.strip().splitlines()) == 1, text
         assert SECRET not in text, (command, text)
