@@ -136,3 +136,26 @@ def test_a_hostile_workbook_is_one_line_in_bounded_time_and_memory(
     assert len(lines) == 1, done.stderr[-2000:]
     assert str(path) in lines[0]
     assert "root:" not in done.stderr  # nothing of /etc/passwd leaked
+
+
+def test_a_workbook_s_limits_are_the_caller_s_to_set() -> None:
+    """E-4: a limit below a real workbook refuses it, each limit naming itself."""
+    from community_governance.errors import ParseError  # noqa: PLC0415
+    from community_governance.tables.kinds import TABLES  # noqa: PLC0415
+    from community_governance.tables.read import WorkbookLimits, read_table  # noqa: PLC0415
+
+    buffer = io.BytesIO(_frame_workbook())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", "<sst><si><t>a</t></si><si><t>b</t></si></sst>")
+    data = buffer.getvalue()
+    columns = TABLES["frame"].columns
+    table = read_table(data, columns, source="f.xlsx", rule="E-4", limits=WorkbookLimits())
+    assert [row.cells["household"] for row in table.rows] == ["H1", "H2"]
+    for limits, words in (
+        (WorkbookLimits(unzipped=100), "more than 100"),
+        (WorkbookLimits(parts=2), "more than 2 parts"),
+        (WorkbookLimits(shared_strings=1), "2 shared strings, more than 1"),
+    ):
+        with pytest.raises(ParseError, match=words) as refused:
+            read_table(data, columns, source="f.xlsx", rule="E-4", limits=limits)
+        assert refused.value.field == "f.xlsx"

@@ -69,9 +69,10 @@ def companion(path: str, kind: str) -> str:
     here = Path(path)
     if path != "-" and here.suffix.lower() == ".xlsx" and here.is_file():
         data = here.read_bytes()
-        named = {"source": path, "rule": table_kind.rule}
-        sheets = [s for s in sheet_names(data, **named) if s != "lists"]
-        if len(sheets) > 1 and sheet_for(data, table_kind.sheet_names(), **named) is not None:
+        rule = table_kind.rule
+        sheets = [s for s in sheet_names(data, source=path, rule=rule) if s != "lists"]
+        picked = sheet_for(data, table_kind.sheet_names(), source=path, rule=rule)
+        if len(sheets) > 1 and picked is not None:
             return path
     folder = Path() if path == "-" else here.parent
     suffixes = [here.suffix.lower()] if here.suffix.lower() in (".csv", ".xlsx") else []

@@ -49,6 +49,7 @@ __all__ = [
     "Row",
     "Table",
     "TableError",
+    "WorkbookLimits",
     "excel_number",
     "header_key",
     "place_zh",
@@ -369,7 +370,22 @@ def _reason(error: BaseException) -> str:
     return " ".join(text.split())[:300]
 
 
-def _checked_zip(data: bytes, source: str, rule: str) -> None:
+@attrs.frozen
+class WorkbookLimits:
+    """Bounds on a workbook, checked from its zip directory before anything is inflated.
+
+    ``unzipped``: the bytes all its parts declare together; ``parts``: how many parts it
+    holds; ``shared_strings``: how many shared strings (every one is held in memory while a
+    sheet is read). The defaults are ``MAX_UNZIPPED``, ``MAX_PARTS`` and
+    ``MAX_SHARED_STRINGS``; ``read_table(..., limits=WorkbookLimits(...))`` sets others.
+    """
+
+    unzipped: int = MAX_UNZIPPED
+    parts: int = MAX_PARTS
+    shared_strings: int = MAX_SHARED_STRINGS
+
+
+def _checked_zip(data: bytes, source: str, rule: str, limits: WorkbookLimits) -> None:
     """Refuse a workbook that is no zip, lacks its parts, or unzips past the limits.
 
     Sizes are the ones the zip's directory declares; Python's reader never inflates a part
@@ -386,32 +402,32 @@ def _checked_zip(data: bytes, source: str, rule: str) -> None:
     with archive:
         parts = archive.infolist()
         names = {part.filename for part in parts}
-        if len(parts) > MAX_PARTS:
+        if len(parts) > limits.parts:
             raise _not_a_workbook(
-                source, rule, f"more than {MAX_PARTS} parts", f"部件超过 {MAX_PARTS} 个"
+                source, rule, f"more than {limits.parts} parts", f"部件超过 {limits.parts} 个"
             )
         if "[Content_Types].xml" not in names:
             raise _not_a_workbook(
                 source, rule, "it has no [Content_Types].xml", "缺少 [Content_Types].xml"
             )
         unzipped = sum(part.file_size for part in parts)
-        if unzipped > MAX_UNZIPPED:
+        if unzipped > limits.unzipped:
             raise _not_a_workbook(
                 source,
                 rule,
-                f"it unzips to {unzipped:,} bytes, more than {MAX_UNZIPPED:,}",
-                f"解压后 {unzipped:,} 字节，超过上限 {MAX_UNZIPPED:,}",
+                f"it unzips to {unzipped:,} bytes, more than {limits.unzipped:,}",
+                f"解压后 {unzipped:,} 字节，超过上限 {limits.unzipped:,}",
             )
         strings = next((p for p in parts if p.filename == "xl/sharedStrings.xml"), None)
         if strings is not None:
             # Bounded above; every shared string is held in memory while a sheet is read.
             count = _inflated(archive, strings, source, rule).count(b"<si")
-            if count > MAX_SHARED_STRINGS:
+            if count > limits.shared_strings:
                 raise _not_a_workbook(
                     source,
                     rule,
-                    f"{count:,} shared strings, more than {MAX_SHARED_STRINGS:,}",
-                    f"共享字符串 {count:,} 个，超过上限 {MAX_SHARED_STRINGS:,}",
+                    f"{count:,} shared strings, more than {limits.shared_strings:,}",
+                    f"共享字符串 {count:,} 个，超过上限 {limits.shared_strings:,}",
                 )
 
 
@@ -445,7 +461,7 @@ def _workbook_failures() -> tuple[type[BaseException], ...]:
     )
 
 
-def _open_workbook(data: bytes, source: str, rule: str) -> Any:
+def _open_workbook(data: bytes, source: str, rule: str, limits: WorkbookLimits | None) -> Any:
     """The workbook read for its values, once its zip has passed ``_checked_zip``."""
     require(
         "openpyxl",
@@ -453,7 +469,7 @@ def _open_workbook(data: bytes, source: str, rule: str) -> Any:
         field=source,
         rule=rule,
     )
-    _checked_zip(data, source, rule)
+    _checked_zip(data, source, rule, limits or WorkbookLimits())
     return _loaded(data, source, rule, data_only=True)
 
 
@@ -479,9 +495,9 @@ def _refuse_unsaved_formula(cell: str, text: str, rule: str) -> None:
 
 
 def _xlsx_records(
-    data: bytes, source: str, sheet: str | None, rule: str
+    data: bytes, source: str, sheet: str | None, rule: str, limits: WorkbookLimits | None
 ) -> tuple[str, Iterator[tuple[str, Sequence[object]]]]:
-    book = _open_workbook(data, source, rule)
+    book = _open_workbook(data, source, rule, limits)
     name = sheet if sheet is not None else book.sheetnames[0]
     if name not in book.sheetnames:
         raise ParseError(
@@ -543,7 +559,13 @@ def _xlsx_records(
     return place, records()
 
 
-def sheet_names(data: bytes, *, source: str = "workbook", rule: str = "input") -> tuple[str, ...]:
+def sheet_names(
+    data: bytes,
+    *,
+    source: str = "workbook",
+    rule: str = "input",
+    limits: WorkbookLimits | None = None,
+) -> tuple[str, ...]:
     """The sheets of a workbook, or ``()`` when ``data`` is not one.
 
     Raises:
@@ -552,7 +574,7 @@ def sheet_names(data: bytes, *, source: str = "workbook", rule: str = "input") -
     """
     if not data.startswith(b"PK\x03\x04"):
         return ()
-    book = _open_workbook(data, source, rule)
+    book = _open_workbook(data, source, rule, limits)
     try:
         return tuple(book.sheetnames)
     finally:
@@ -567,18 +589,19 @@ def read_table(
     rule: str,
     encoding: Encoding = "auto",
     sheet: str | None = None,
+    limits: WorkbookLimits | None = None,
 ) -> Table:
     """The table in ``data``: an Excel workbook (by its bytes) or CSV text.
 
-    ``sheet`` picks a workbook's sheet (default: the first). Rows whose cells are all
-    empty are skipped.
+    ``sheet`` picks a workbook's sheet (default: the first); ``limits`` bound a workbook
+    (default ``WorkbookLimits()``). Rows whose cells are all empty are skipped.
 
     Raises:
         ParseError: the file is not text or a workbook, or has no header row.
         TableError: headers or cells are wrong; every problem found, one line each.
     """
     if data.startswith(b"PK\x03\x04"):
-        place, records = _xlsx_records(data, source, sheet, rule)
+        place, records = _xlsx_records(data, source, sheet, rule, limits)
         return _rows(records, columns, place, rule, cell_place=place)
     text = decode(data, source, encoding=encoding, rule=rule)
     if text.lstrip().startswith("["):
@@ -599,14 +622,19 @@ def read_table(
 
 
 def sheet_for(
-    data: bytes, names: Sequence[str], *, source: str = "workbook", rule: str = "input"
+    data: bytes,
+    names: Sequence[str],
+    *,
+    source: str = "workbook",
+    rule: str = "input",
+    limits: WorkbookLimits | None = None,
 ) -> str | None:
     """The sheet of a workbook named one of ``names`` (headers' folding), or ``None``.
 
     A workbook of one sheet (its hidden lists aside) gives that sheet whatever its name.
     ``None`` too when ``data`` is not a workbook.
     """
-    sheets = [s for s in sheet_names(data, source=source, rule=rule) if s != "lists"]
+    sheets = [s for s in sheet_names(data, source=source, rule=rule, limits=limits) if s != "lists"]
     wanted = {header_key(n) for n in names}
     for sheet in sheets:
         if header_key(sheet) in wanted:
