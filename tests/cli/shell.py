@@ -6,6 +6,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,14 @@ def bounded(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - bash running the project's own command
         [bash, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
+
+
+def province_refused(capsys: pytest.CaptureFixture[str], directory: Path, out: Path) -> str:
+    """``city evaluate DIRECTORY --out OUT`` refused: exit 2, its one line, no output folder."""
+    code = main(["city", "evaluate", str(directory), "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert not out.exists()
+    return lines[0]

@@ -26,6 +26,19 @@ AT = "2026-10-04T09:00:00+08:00"
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
 
+def _office_pem(folder: Path) -> Path:
+    """The office's signing key as an unencrypted PKCS#8 PEM file in ``folder``."""
+    pem = folder / "office.pem"
+    pem.write_bytes(
+        OFFICE.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return pem
+
+
 def test_init_creates_the_ledger_and_its_key_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -144,14 +157,7 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
     """R-1: checkpoint writes head.json; verify --signed-head --final holds, then fails."""
     path = tmp_path / "l.db"
     demo_ledger(path).close()
-    pem = tmp_path / "office.pem"
-    pem.write_bytes(
-        OFFICE.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    pem = _office_pem(tmp_path)
     head_file = tmp_path / "head.json"
     code, out, _ = run(
         capsys,
@@ -326,14 +332,7 @@ def test_checkpoint_refuses_to_sign_a_rewritten_history(
 
     path = tmp_path / "l.db"
     demo_ledger(path).close()
-    pem = tmp_path / "office.pem"
-    pem.write_bytes(
-        OFFICE.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    pem = _office_pem(tmp_path)
     sign = ["ledger", "checkpoint", str(path), "--signing-key", str(pem), "--at", AT]
     for name in ("h1.json", "h2.json"):
         code, _, err = run(capsys, *sign, "-o", str(tmp_path / name))

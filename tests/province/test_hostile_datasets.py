@@ -33,7 +33,7 @@ from community_governance.province.dataset import (
 )
 from community_governance.province.generate import generate_province
 from community_governance.province.run import SchedulerError, evaluate_province, probe_scheduler
-from tests.cli.shell import bounded
+from tests.cli.shell import bounded, province_refused
 
 ANSWERS = "quarter=2026Q3/group=0000/answers.parquet"
 
@@ -171,16 +171,10 @@ def test_a_community_placed_twice_is_refused(
 ) -> None:
     """E-1: a community is scored once; a second place names the file and the row."""
     directory = _province_of_two_groups(small, tmp_path / "data", same=same)
-    out = tmp_path / "out"
-    code = main(["city", "evaluate", str(directory), "--out", str(out), "--no-progress"])
-    err = capsys.readouterr().err
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
+    line = province_refused(capsys, directory, tmp_path / "out")
     group = "group=0001" if same else "group=0000"
-    assert f"{group}/communities.parquet: communities[row " in lines[0]
-    assert "is also in quarter=2026Q3/group=0000" in lines[0]
-    assert not out.exists()
+    assert f"{group}/communities.parquet: communities[row " in line
+    assert "is also in quarter=2026Q3/group=0000" in line
 
 
 @pytest.fixture

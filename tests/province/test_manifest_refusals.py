@@ -18,6 +18,7 @@ import pytest
 from community_governance.cli import main
 from community_governance.province.dataset import MANIFEST
 from community_governance.province.generate import generate_province
+from tests.cli.shell import province_refused
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +73,9 @@ def test_a_bad_manifest_is_one_line_naming_it(
     document = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
     edit(document)
     (copy / MANIFEST).write_text(json.dumps(document), encoding="utf-8")
-    out = tmp_path / "out"
-    code = main(["city", "evaluate", str(copy), "--out", str(out), "--no-progress"])
-    err = capsys.readouterr().err
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert words in lines[0]
-    assert str(copy / MANIFEST) in lines[0]
-    assert not out.exists()
+    line = province_refused(capsys, copy, tmp_path / "out")
+    assert words in line
+    assert str(copy / MANIFEST) in line
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 

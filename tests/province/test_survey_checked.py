@@ -35,6 +35,7 @@ from community_governance.province.dataset import (
 )
 from community_governance.province.run import _snapshots, evaluate_partition
 from community_governance.schemas import load_document
+from tests.cli.shell import province_refused
 
 Tables = dict[str, dict[str, list[Any]]]
 
@@ -167,17 +168,11 @@ def test_hostile_survey_data_is_one_line_naming_file_and_row(
     changed = _copy(tables)
     edit(changed)
     data = _written(tmp_path / "data", partition, changed)
-    out = tmp_path / "out"
-    code = main(["city", "evaluate", str(data), "--out", str(out), "--no-progress"])
-    err = capsys.readouterr().err
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert where in lines[0]
-    assert words in lines[0]
+    line = province_refused(capsys, data, tmp_path / "out")
+    assert where in line
+    assert words in line
     # A document's refusal cites the document it is read as, like ``evaluate``'s.
-    assert ("[certificate]" if case == "a certificate that is not JSON" else "[E-4]") in lines[0]
-    assert not out.exists()
+    assert ("[certificate]" if case == "a certificate that is not JSON" else "[E-4]") in line
     assert not list(tmp_path.glob(".out.partial-*"))
 
 
