@@ -138,3 +138,89 @@ def test_a_file_and_a_variable_holding_the_same_text_give_the_same_key(
     (tmp_path / "weak.key").write_text("00" * 32, encoding="ascii")
     with pytest.raises(LedgerError, match="all its bytes are the same"):
         load_key(file=tmp_path / "weak.key")
+
+
+@pytest.mark.parametrize(
+    ("key", "english", "chinese"),
+    [
+        (bytes(32), "all its bytes are the same", "其所有字节都相同"),
+        (bytes(range(32)), "its bytes step by one constant", "其字节按固定差值递进"),
+        (
+            bytes((200 + 7 * i) % 256 for i in range(32)),
+            "its bytes step by one constant",
+            "其字节按固定差值递进",
+        ),
+        (b"abc" * 11, "it repeats a pattern of 3 bytes", "其内容以 3 字节为周期重复"),
+        (
+            b"unused-for-replay" * 2,
+            "its first 32 bytes hold only 13 distinct values",
+            "其前 32 个字节只有 13 种不同的值",
+        ),
+    ],
+)
+def test_each_weakness_is_said_in_both_languages(key: bytes, english: str, chinese: str) -> None:
+    """Ledger: the refusal says which test the key failed, field and rule included."""
+    with pytest.raises(LedgerError) as refused:
+        check_key(key, "where")
+    assert refused.value.message == (
+        f"the pseudonym key is not random: {english} (make one with new_key_file)"
+    )
+    assert refused.value.zh == f"假名密钥不是随机的：{chinese}（用 new_key_file 生成）"
+    assert (refused.value.field, refused.value.rule) == ("where", "ledger")
+
+
+def _diverse(count: int) -> bytes:
+    """32 bytes of exactly ``count`` distinct values, in no short period, steps varied."""
+    values = [(v * 37 + 11) % 256 for v in range(count)]
+    order = [values[i % count] for i in range(32)]
+    random.Random(count).shuffle(order)
+    return bytes(order)
+
+
+def test_sixteen_distinct_values_are_enough_and_fifteen_are_not() -> None:
+    """Ledger: the diversity bound is exact: 16 distinct byte values pass, 15 do not."""
+    assert check_key(_diverse(16)) == _diverse(16)
+    with pytest.raises(LedgerError, match="only 15 distinct values"):
+        check_key(_diverse(15))
+
+
+def test_the_other_refusals_name_their_field_and_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ledger: every refusal of a key names where the key came from, under the rule ledger."""
+    with pytest.raises(LedgerError) as not_bytes:
+        check_key("text")
+    assert not_bytes.value.message == "the pseudonym key is bytes, not str"
+    with pytest.raises(LedgerError) as short:
+        check_key(b"k")
+    assert short.value.message == (
+        "the pseudonym key has 1 bytes; at least 32 are needed (make one with new_key_file)"
+    )
+    with pytest.raises(LedgerError) as neither:
+        load_key()
+    assert neither.value.message == "give the key file or the environment variable, one of them"
+    assert (neither.value.field, neither.value.rule) == ("key", "ledger")
+    (tmp_path / "weak.key").write_text("00" * 32, encoding="ascii")
+    with pytest.raises(LedgerError) as weak_file:
+        load_key(file=tmp_path / "weak.key")
+    assert (weak_file.value.field, weak_file.value.rule) == (str(tmp_path / "weak.key"), "ledger")
+    (tmp_path / "raw.key").write_bytes(b"\xff" * 32)
+    with pytest.raises(LedgerError) as raw:
+        load_key(file=tmp_path / "raw.key")
+    assert raw.value.message == (
+        "the key file does not hold a key in hexadecimal digits (what new_key_file writes)"
+    )
+    assert raw.value.zh == "密钥文件中不是十六进制数字写成的密钥（new_key_file 写出的格式）"
+    monkeypatch.setenv("CG_TEST_KEY", "00" * 32)
+    with pytest.raises(LedgerError) as weak_env:
+        load_key(env="CG_TEST_KEY")
+    assert weak_env.value.field == "CG_TEST_KEY"
+    monkeypatch.delenv("CG_TEST_KEY")
+    with pytest.raises(LedgerError) as unset:
+        load_key(env="CG_TEST_KEY")
+    assert (unset.value.field, unset.value.rule) == ("CG_TEST_KEY", "ledger")
+    new_key_file(tmp_path / "ledger.key")
+    with pytest.raises(LedgerError) as exists:
+        new_key_file(tmp_path / "ledger.key")
+    assert exists.value.message == "the key file exists already; a key is never overwritten"
+    assert exists.value.field == str(tmp_path / "ledger.key")

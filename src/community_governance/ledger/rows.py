@@ -98,17 +98,30 @@ def prepared(index: int, event: NewEvent) -> tuple[bytes, bytes, bytes]:
 
 
 def row_event(row: Sequence[Any]) -> RecordedEvent:
-    """The event a stored row (``seq, stream, version, type, at, data, hash``) holds."""
+    """The event a stored row (``seq, stream, version, type, at, data, hash``) holds.
+
+    Raises:
+        LedgerError: the stored data or time cannot be read (damaged bytes), naming the
+            record; the chain check names the same record as broken.
+    """
     seq, stream, version, type_, at, data, digest = row
-    return RecordedEvent(
-        seq=seq,
-        stream=stream,
-        version=version,
-        type=type_,
-        data=json.loads(data),
-        at=when(at),
-        hash=digest,
-    )
+    try:
+        return RecordedEvent(
+            seq=seq,
+            stream=stream,
+            version=version,
+            type=type_,
+            data=json.loads(data),
+            at=when(at),
+            hash=digest,
+        )
+    except (ValueError, TypeError, RecursionError):
+        raise LedgerError(
+            f"event {seq} cannot be read",
+            field=f"events[{seq}]",
+            rule="ledger",
+            zh=f"无法读取事件 {seq}",
+        ) from None
 
 
 def _quoted(text: str) -> str:
