@@ -20,6 +20,7 @@ from community_governance.errors import (
     ParseError,
     PolicyError,
     ScoreOutOfRangeError,
+    UnknownProjectError,
     UnknownUnitError,
 )
 from community_governance.evaluation import evaluate_city, record_city
@@ -633,3 +634,88 @@ def test_look_alike_units_in_a_city_follow_the_policy() -> None:
     warned = REWEIGHT.override({"input.ids.lookalikes": "warn"})
     with pytest.warns(LookalikeWarning):
         evaluate_city(shaped(tables, "arrow"), quarter="2026Q3", policy=warned)
+
+
+@pytest.mark.parametrize("kind", ["arrow", "pandas", "mapping"])
+def test_listing_ids_are_cleaned_in_every_shape_of_table(kind: str) -> None:
+    """E-1, E-4: spaced unit, community, project and household ids read as their clean forms.
+
+    Arrow tables, DataFrames and mappings alike, on both paths: the clean ids are stored,
+    so the city equals the one written without spaces.
+    """
+    spaced = small_city()
+    spaced["units"]["unit"][1] = " B"
+    spaced["units"]["community"][2] = "D "
+    spaced["projects"]["project"][0] = "P "
+    spaced["answers"]["household"][0] = " h1"
+    for numpy in (True, False):
+        assert (
+            evaluated(shaped(spaced, kind), REWEIGHT, numpy=numpy).rows()
+            == evaluated(shaped(small_city(), kind), REWEIGHT, numpy=numpy).rows()
+        )
+
+
+@pytest.mark.parametrize("kind", ["arrow", "pandas", "mapping"])
+@pytest.mark.parametrize(
+    ("table", "column", "row", "value", "rule"),
+    [
+        ("ratings", "ratee", 1, "A\u200b", "E-3"),
+        ("projects", "community", 0, "C\u200b", "E-1"),
+        ("answers", "community", 1, "C\x1b", "E-1"),
+        ("units", "unit", 1, "", "E-1"),
+        ("units", "community", 0, "C\u202e", "E-1"),
+    ],
+)
+def test_a_hostile_id_is_located_in_every_shape_of_table(  # noqa: PLR0917 - one per parameter
+    kind: str, table: str, column: str, row: int, value: str, rule: str
+) -> None:
+    """E-1, E-3, E-4: a hidden character or an empty id, refused where it stands."""
+    hostile = small_city()
+    hostile[table][column][row] = value
+    for numpy in (True, False):
+        with pytest.raises(ParseError) as refused:
+            evaluated(shaped(hostile, kind), REWEIGHT, numpy=numpy)
+        assert (refused.value.field, refused.value.rule) == (f"{table}[row {row}].{column}", rule)
+
+
+def test_a_responsible_unit_written_as_text_is_an_id() -> None:
+    """E-4: ``A\u200b;B`` is refused naming the projects' row, as a list item is."""
+    tables = small_city()
+    tables["projects"]["responsible_units"] = ["A\u200b;B"]
+    for numpy in (True, False):
+        with pytest.raises(ParseError, match="U\\+200B") as refused:
+            evaluated(tables, REWEIGHT, numpy=numpy)
+        assert (refused.value.field, refused.value.rule) == (
+            "projects[row 0].responsible_units",
+            "E-4",
+        )
+
+
+def test_a_hostile_id_after_one_that_is_not_text_is_still_refused() -> None:
+    """E-1: a column mixing a number and a hidden character: the character is refused."""
+    tables = small_city()
+    tables["units"] = {"community": ["C", "C", "D", "C"], "unit": ["A", "B", "A", 5]}
+    tables["units"]["unit"].append("B\u200bB")
+    tables["units"]["community"].append("C")
+    with pytest.raises(ParseError) as refused:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert refused.value.field == "units[row 4].unit"
+
+
+def test_units_of_different_lengths_are_the_readers_to_refuse() -> None:
+    """E-1: the id check does not trip over unequal columns; the readers name the table."""
+    tables = small_city()
+    tables["units"] = {"community": ["C", "C"], "unit": ["A", "B", "\u0410"]}
+    with pytest.raises(ParseError, match="columns of different lengths") as refused:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert refused.value.field == "units"
+
+
+def test_answers_of_a_community_without_units_name_the_project() -> None:
+    """E-4: an answer of an unknown community is an unknown project, named at its row."""
+    tables = small_city()
+    tables["answers"]["community"][1] = "Z"
+    for numpy in (True, False):
+        with pytest.raises(UnknownProjectError) as refused:
+            evaluated(tables, REWEIGHT, numpy=numpy)
+        assert refused.value.field == "answers[row 1].project"

@@ -12,6 +12,7 @@ its column by its clean form, as the other routes store it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,13 +33,20 @@ ID_COLUMNS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def _distinct(column: Any) -> list[Any]:
-    """The distinct values of a column: Arrow, pandas or a sequence."""
-    unique = getattr(column, "unique", None)
-    if unique is not None:  # Arrow arrays and pandas series alike
-        found = unique()
-        return list(found.to_pylist() if hasattr(found, "to_pylist") else found.tolist())
-    return list(dict.fromkeys(column))
+def _column(table: Any, name: str) -> Any:
+    """A column of a pyarrow table, a DataFrame or a mapping; ``None`` if it has none."""
+    try:
+        return table[name]
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
+def _values(column: Any) -> list[Any]:
+    """A column's values as a list: Arrow, pandas or a sequence."""
+    for method in ("to_pylist", "tolist"):
+        if hasattr(column, method):
+            return list(getattr(column, method)())
+    return list(column)
 
 
 #: An id ``as_id`` gives back unchanged whatever the policy: printable ASCII without outer
@@ -57,34 +65,20 @@ def _plain(value: object) -> bool:
 
 
 def _unplain(column: Any) -> list[Any]:
-    """The distinct values of ``column`` that are not plain ids (see ``_PLAIN``)."""
-    if hasattr(column, "to_pylist") and hasattr(column, "type"):  # Arrow: in one pass
-        import pyarrow as pa  # noqa: PLC0415 - only for Arrow columns
-        import pyarrow.compute as pc  # noqa: PLC0415
+    """The distinct values of ``column`` that are not plain ids (see ``_PLAIN``).
+
+    An Arrow column of text is matched in one vectorised pass over its distinct values;
+    any other column value by value. Both give the same values (as a set).
+    """
+    pa: Any = sys.modules.get("pyarrow")  # loaded already wherever a column is Arrow
+    arrow = pa is not None and isinstance(column, pa.Array | pa.ChunkedArray)
+    if arrow and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        import pyarrow.compute as pc  # noqa: PLC0415 - pyarrow is loaded: the column is Arrow
 
         distinct = column.unique()
-        if pa.types.is_string(distinct.type) or pa.types.is_large_string(distinct.type):
-            plain = pc.fill_null(pc.match_substring_regex(distinct, _PLAIN), fill_value=False)
-            return list(distinct.filter(pc.invert(plain)).to_pylist())
-        return list(distinct.to_pylist())
-    return [value for value in _distinct(column) if not _plain(value)]
-
-
-def _values(column: Any) -> list[Any]:
-    if hasattr(column, "to_pylist"):
-        return list(column.to_pylist())
-    if hasattr(column, "tolist"):
-        return list(column.tolist())
-    return list(column)
-
-
-def _column(table: Any, name: str) -> Any:
-    if hasattr(table, "column") and hasattr(table, "column_names"):
-        return table.column(name) if name in table.column_names else None
-    try:
-        return table[name]
-    except (KeyError, TypeError, IndexError):
-        return None
+        plain = pc.fill_null(pc.match_substring_regex(distinct, _PLAIN), fill_value=False)
+        return list(distinct.filter(pc.invert(plain)).to_pylist())
+    return [value for value in dict.fromkeys(_values(column)) if not _plain(value)]
 
 
 def _cleaned(table: str, name: str, rule: str, column: Any) -> dict[str, str]:
@@ -141,12 +135,14 @@ def _check_lookalikes(units: Any, snapshot: PolicySnapshot) -> None:
     """Look-alike unit ids within a community, as a community of objects is checked (E-1)."""
     if units is None:
         return
-    names = _column(units, "unit")
-    if names is None or all(isinstance(v, str) and v.isascii() for v in _distinct(names)):
-        return  # ASCII ids hold no look-alike letters: nothing to compare
+    names, communities = _column(units, "unit"), _column(units, "community")
+    if names is None or communities is None:
+        return  # a missing column: the readers say so
+    if not any(isinstance(v, str) and not v.isascii() for v in _unplain(names)):
+        return  # ASCII ids hold no look-alike letters, and every plain id is ASCII
     by_community: dict[str, list[str]] = {}
-    communities = _column(units, "community")
-    for community, unit in zip(_values(communities), _values(names), strict=True):
+    # Columns of different lengths are refused by the readers, which name the table.
+    for community, unit in zip(_values(communities), _values(names), strict=False):
         if isinstance(unit, str):
             by_community.setdefault(str(community), []).append(unit)
     for community, ids in by_community.items():
