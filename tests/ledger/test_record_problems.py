@@ -47,6 +47,7 @@ GOOD: dict[str, Any] = {
         ({"hash": "ab" * 31}, f"hash is 64 hexadecimal digits, not {'ab' * 31!r}"),
         ({"hash": "AB" * 32}, f"hash is 64 hexadecimal digits, not {'AB' * 32!r}"),
         ({"hash": "g" * 64}, f"hash is 64 hexadecimal digits, not {'g' * 64!r}"),
+        ({"hash": "X" * 64}, f"hash is 64 hexadecimal digits, not {'X' * 64!r}"),
     ],
 )
 def test_each_bad_field_is_named(change: dict[str, Any], problem: str) -> None:
@@ -197,3 +198,12 @@ def test_unreadable_lines_are_named_exactly(
     assert capsys.readouterr().err == (
         f"verify: {path}: line 2 is nested too deeply to be a ledger record\n"
     )
+
+
+def test_an_export_that_cannot_be_opened_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record: a missing export: exit 2, the file and the system's reason, one line."""
+    missing = tmp_path / "missing.jsonl"
+    assert verifier.main([str(missing)]) == 2
+    assert capsys.readouterr().err == f"verify: cannot read {missing}: No such file or directory\n"

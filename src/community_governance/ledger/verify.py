@@ -295,16 +295,14 @@ def _naming_problems(records: Sequence[Mapping[str, Any]], naming: Naming) -> li
     if head is None:
         return []
     own = ledger_id(next((str(r["hash"]) for r in records if r["seq"] == 1), None))
-    named = head.get("ledger", "")
+    named = head["ledger"]
     if named and named != own:
         return [f"the signed head names ledger {named[:16]}, not this export's {own[:16]}"]
     if naming["ledger"] is not None and named != naming["ledger"]:
         shown = named[:16] or "no ledger"
         return [f"the signed head names {shown}, not the expected ledger {naming['ledger'][:16]}"]
-    if naming["scope"] is not None and head.get("scope", "") != naming["scope"]:
-        return [
-            f"the signed head names the scope {head.get('scope', '')!r}, not {naming['scope']!r}"
-        ]
+    if naming["scope"] is not None and head["scope"] != naming["scope"]:
+        return [f"the signed head names the scope {head['scope']!r}, not {naming['scope']!r}"]
     return []
 
 
@@ -375,13 +373,15 @@ def _signed_head(path: Path) -> dict[str, Any]:
     if version not in {1, 2} or isinstance(version, bool):
         msg = f"version {version!r}; this verifier reads 1 and 2"
         raise TypeError(msg)
-    for name in HEAD_FIELDS + (HEAD_LEDGER_FIELDS if version == 2 else ()):  # noqa: PLR2004
+    named = version == 2  # noqa: PLR2004 - a head of version 2 names its ledger
+    for name in HEAD_FIELDS + (HEAD_LEDGER_FIELDS if named else ()):
         kind = _HEAD_TYPES.get(name, str)
         value = document.get(name)
         if isinstance(value, bool) or not isinstance(value, kind):
             msg = f"{name} must be {kind.__name__}"
             raise TypeError(msg)
-    return document
+    # A head of version 1 names no ledger and no scope: said once, here, as empty text.
+    return {**document, **({} if named else dict.fromkeys(HEAD_LEDGER_FIELDS, ""))}
 
 
 def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
@@ -402,12 +402,7 @@ def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
     except ImportError:
         return "signature not checked: the cryptography package is not installed"
     message = head_message(
-        head["seq"],
-        head["hash"],
-        head["at"],
-        head["key_id"],
-        head.get("ledger", ""),
-        head.get("scope", ""),
+        head["seq"], head["hash"], head["at"], head["key_id"], head["ledger"], head["scope"]
     )
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(bytes.fromhex(head["signature"]), message)
