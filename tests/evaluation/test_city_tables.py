@@ -719,3 +719,30 @@ def test_answers_of_a_community_without_units_name_the_project() -> None:
         with pytest.raises(UnknownProjectError) as refused:
             evaluated(tables, REWEIGHT, numpy=numpy)
         assert refused.value.field == "answers[row 1].project"
+
+
+def test_the_id_check_goes_on_past_a_missing_table() -> None:
+    """E-4: without a projects table, a hostile household is still the id check's to refuse."""
+    tables = small_city()
+    del tables["projects"]
+    tables["answers"]["household"][0] = "h\u200b1"
+    with pytest.raises(ParseError) as refused:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert refused.value.field == "answers[row 0].household"
+
+
+def test_units_that_are_not_text_or_lack_a_column_are_the_readers_to_judge() -> None:
+    """E-1: a number among unit ids passes the look-alike check; a missing column is named."""
+    from community_governance.tables.city_ids import checked_ids  # noqa: PLC0415
+
+    rules = REWEIGHT.at(dt.date(2026, 9, 30))
+    units = {"community": ["C", "C"], "unit": [5, "\u0410"]}
+    assert checked_ids({"units": units}, rules)["units"] == units
+    without = {"units": {"community": ["C"]}}
+    assert checked_ids(without, rules) == without
+    tables = small_city()
+    tables["units"] = {"community": ["C", "C", "D"]}
+    with pytest.raises(ParseError, match="unit") as refused:
+        evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
+    assert refused.value.field is not None
+    assert refused.value.field.startswith("units")
