@@ -665,6 +665,7 @@ def test_listing_ids_are_cleaned_in_every_shape_of_table(kind: str) -> None:
         ("units", "unit", 1, "", "E-1"),
         ("units", "community", 0, "C\u202e", "E-1"),
     ],
+    ids=["ratee", "project-community", "answer-community", "empty-unit", "unit-community"],
 )
 def test_a_hostile_id_is_located_in_every_shape_of_table(  # noqa: PLR0917 - one per parameter
     kind: str, table: str, column: str, row: int, value: str, rule: str
