@@ -747,3 +747,42 @@ def test_units_that_are_not_text_or_lack_a_column_are_the_readers_to_judge() -> 
         evaluate_city(tables, quarter="2026Q3", policy=REWEIGHT)
     assert refused.value.field is not None
     assert refused.value.field.startswith("units")
+
+
+def test_a_city_of_one_unit_answering_for_two_projects_reads_alike_on_both_paths() -> None:
+    """E-4: one unit, two projects of its own: each answer counts once, on either path."""
+    tables = {
+        "units": {"community": ["D"], "unit": ["A"]},
+        "ratings": {
+            "community": ["D"],
+            "quarter": ["2026Q3"],
+            "rater": ["A"],
+            "ratee": ["A"],
+            "dimension": ["task_completion"],
+            "score": ["70"],
+        },
+        "projects": {
+            "community": ["D", "D"],
+            "project": ["P", "Q"],
+            "responsible_units": [["A"], ["A"]],
+        },
+        "answers": {
+            "community": ["D", "D"],
+            "household": ["h1", "h1"],
+            "project": ["P", "Q"],
+            "answer": ["满意", "very satisfied"],
+        },
+    }
+    fast, plain = both_paths(shaped(tables, "arrow"), REWEIGHT)
+    assert fast == plain
+    assert [row["public"] for row in fast] == ["90"]
+
+
+def test_a_blank_item_of_a_units_list_is_refused_on_both_paths() -> None:
+    """E-4: ``["A", " "]``: a list's blank item is an empty id, refused on either path."""
+    tables = small_city()
+    tables["projects"] = {"community": ["C"], "project": ["P"], "responsible_units": [["A", " "]]}
+    for numpy in (True, False):
+        with pytest.raises(ParseError) as refused:
+            evaluated(shaped(tables, "arrow"), REWEIGHT, numpy=numpy)
+        assert refused.value.field == "projects[row 0].responsible_units"
