@@ -751,7 +751,7 @@ def test_units_that_are_not_text_or_lack_a_column_are_the_readers_to_judge() -> 
 
 def test_a_city_of_one_unit_answering_for_two_projects_reads_alike_on_both_paths() -> None:
     """E-4: one unit, two projects of its own: each answer counts once, on either path."""
-    tables = {
+    tables: dict[str, dict[str, list[Any]]] = {
         "units": {"community": ["D"], "unit": ["A"]},
         "ratings": {
             "community": ["D"],
