@@ -13,17 +13,15 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
 from community_governance.ledger import SQLiteLedger
 from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import load_key
 from tests.cli.shell import run
-from tests.ledger.builders import demo_ledger
+from tests.ledger.builders import OFFICE, demo_ledger
 
 AT = "2026-10-04T09:00:00+08:00"
-OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
 
 def _office_pem(folder: Path) -> Path:

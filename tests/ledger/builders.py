@@ -6,8 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import attrs
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from community_governance.demo import DemoQuarter, demo_quarter, run_demo
 from community_governance.ledger import SQLiteLedger, events as ev
+from community_governance.ledger.checkpoint import SignedHead, key_id
 from community_governance.ledger.record import record_quarter
 
 KEY = b"test-pseudonym-key-of-32-bytes!!"
@@ -18,6 +22,21 @@ OTHER_KEY = bytes.fromhex("f07fd71e8883e8146b5cb9afdce4959ff9f40da3d1acae0a23f4e
 AT = dt.datetime(2026, 10, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DEMO = demo_quarter(127)
 OUTCOME = run_demo(DEMO)
+
+
+#: The community office's signing key in the tests, and the trusted keys it makes.
+OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
+
+
+def version_1_head(seq: int, digest: str) -> SignedHead:
+    """A head as signed before heads named their ledger (version 1), by ``OFFICE``."""
+    unsigned = SignedHead(seq, digest, AT.isoformat(), key_id(OFFICE.public_key()), "", "")
+    return attrs.evolve(
+        unsigned,
+        public_key=OFFICE.public_key().public_bytes_raw().hex(),
+        signature=OFFICE.sign(unsigned.message()).hex(),
+    )
 
 
 def demo_ledger(path: Path) -> SQLiteLedger:

@@ -32,11 +32,9 @@ from community_governance.ledger.checkpoint import (
 )
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
-from tests.ledger.builders import AT, OUTCOME
+from tests.ledger.builders import AT, OFFICE, OUTCOME, TRUSTED, version_1_head
 from tests.ledger.tamper import RawTable
 
-OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
 LEDGER = "12" * 32
 
 
@@ -405,12 +403,7 @@ def test_a_version_1_head_still_verifies_by_its_own_message(tmp_path: Path) -> N
     """R-1: a head signed before heads named their ledger checks out, and names none."""
     ledger = _ledger(tmp_path / "l.db")
     seq, digest = ledger.head()
-    unsigned = SignedHead(seq, digest, AT.isoformat(), key_id(OFFICE.public_key()), "", "")
-    old = attrs.evolve(
-        unsigned,
-        public_key=OFFICE.public_key().public_bytes_raw().hex(),
-        signature=OFFICE.sign(unsigned.message()).hex(),
-    )
+    old = version_1_head(seq, digest)
     assert old.version == 1
     assert old.message().startswith(b"community-governance/ledger-head/1|")
     assert old.to_document()["version"] == 1

@@ -23,20 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from community_governance.ledger.checkpoint import checkpoint, key_id, verify_against
+from community_governance.ledger.checkpoint import checkpoint, verify_against
 from community_governance.ledger.postgres import PostgresLedger
 from community_governance.ledger.sqlite import SQLiteLedger
 from community_governance.ledger.storage import ConcurrencyError, LedgerBusyError, LedgerError
 from community_governance.ledger.store import ChainedLedger
 from community_governance.ports import NewEvent
-from tests.ledger.builders import AT, KEY
+from tests.ledger.builders import AT, KEY, OFFICE, TRUSTED
 from tests.ledger.tamper import TAMPERINGS, RawTable
 
 DAY = dt.date(2026, 9, 30)
-OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
 _names = itertools.count()
 
 #: How to open a store again, in this process or another: (kind, where, schema).

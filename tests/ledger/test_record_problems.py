@@ -11,15 +11,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.ledger import SQLiteLedger, verify as verifier
 from community_governance.ledger.chain import HEAD_FIELDS, head_message, record_problem
-from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_id
+from community_governance.ledger.checkpoint import checkpoint, key_id
 from community_governance.ports import NewEvent
-from tests.ledger.builders import AT
+from tests.ledger.builders import AT, OFFICE, version_1_head
 
 GOOD: dict[str, Any] = {
     "seq": 1,
@@ -73,7 +71,6 @@ def test_a_head_message_of_each_version() -> None:
     assert head_message(1, "h", "t", "k", "L", "S").endswith(b"\x00L\x00S")
 
 
-OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 PUBLIC = OFFICE.public_key().public_bytes_raw().hex()
 
 
@@ -86,10 +83,7 @@ def _export_and_head(folder: Path, *, version: int = 2) -> tuple[str, str, str]:
         head = checkpoint(ledger, OFFICE, AT, scope="haibin")
     else:
         seq, digest = ledger.head()
-        unsigned = SignedHead(seq, digest, AT.isoformat(), key_id(OFFICE.public_key()), "", "")
-        head = attrs.evolve(
-            unsigned, public_key=PUBLIC, signature=OFFICE.sign(unsigned.message()).hex()
-        )
+        head = version_1_head(seq, digest)
     ledger.export_jsonl(folder / "e.jsonl")
     (folder / "head.json").write_text(head.to_json(), encoding="utf-8")
     return str(folder / "e.jsonl"), str(folder / "head.json"), ledger.ledger_id()

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.errors import GovernanceError
 from community_governance.ledger import SQLiteLedger
@@ -25,7 +24,6 @@ from community_governance.ledger.checkpoint import (
     SignedHead,
     checked_head,
     checkpoint,
-    key_id,
     latest_checkpoint,
     sign_head,
     verify_against,
@@ -33,11 +31,9 @@ from community_governance.ledger.checkpoint import (
 )
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
-from tests.ledger.builders import AT
+from tests.ledger.builders import AT, OFFICE, TRUSTED, version_1_head
 from tests.ledger.tamper import RawTable
 
-OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
 LEDGER = "ab" * 32
 
 
@@ -182,12 +178,7 @@ def test_a_version_1_checkpoint_record_is_read_as_version_1(tmp_path: Path) -> N
     """R-1: a checkpoint recorded before heads named their ledger is read, and verifies."""
     ledger = _ledger(tmp_path / "l.db")
     seq, digest = ledger.head()
-    unsigned = SignedHead(seq, digest, AT.isoformat(), key_id(OFFICE.public_key()), "", "")
-    old = attrs.evolve(
-        unsigned,
-        public_key=OFFICE.public_key().public_bytes_raw().hex(),
-        signature=OFFICE.sign(unsigned.message()).hex(),
-    )
+    old = version_1_head(seq, digest)
     record = {name: getattr(old, name) for name in HEAD_FIELDS}
     event = NewEvent(CHECKPOINT_TYPE, record, AT.date())
     ledger.append(CHECKPOINT_STREAM, [event], expected_version=0)

@@ -17,16 +17,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
-from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_id, verify_against
+from community_governance.ledger.checkpoint import SignedHead, checkpoint, verify_against
 from community_governance.ledger.storage import LedgerError
-from tests.ledger.builders import AT, demo_ledger
+from tests.ledger.builders import AT, OFFICE, TRUSTED, demo_ledger
 from tests.ledger.tamper import TAMPERINGS, RawTable
 
-OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
 CASES = 200
 
 
