@@ -251,13 +251,26 @@ def verify_head(head: SignedHead, trusted_keys: Mapping[str, Any]) -> str | None
     return None
 
 
-def _refuse_to_sign(check: LedgerCheck) -> LedgerError:
-    return LedgerError(
-        f"will not sign: the ledger breaks at sequence {check.first_bad} ({check.reason})",
-        field="ledger",
-        rule="R-1",
-        zh=f"拒绝签名：账本在序号 {check.first_bad} 处断开（{reason_zh(check.reason or '')}）",
+def _verified(
+    ledger: Any, latest: SignedHead | None, keys: Mapping[str, Any], refusing: tuple[str, str]
+) -> None:
+    """Refuse, as ``refusing`` says (English, Chinese), a ledger that does not verify (R-1).
+
+    The chain is recomputed, and the latest recorded signed head, if any, must carry a
+    valid signature by one of ``keys`` and be reached with its hash; the first break found
+    is named.
+    """
+    check: LedgerCheck = (
+        ledger.verify() if latest is None else verify_against(ledger, [latest], keys)
     )
+    if not check.ok:
+        why_zh = reason_zh(check.reason or "")
+        raise LedgerError(
+            f"{refusing[0]}: the ledger breaks at sequence {check.first_bad} ({check.reason})",
+            field="ledger",
+            rule="R-1",
+            zh=f"{refusing[1]}：账本在序号 {check.first_bad} 处断开（{why_zh}）",
+        )
 
 
 def checkpoint(
@@ -304,13 +317,9 @@ def checkpoint(
     head = sign_head(
         signing_key, seq, hash_, at, ledger=ledger.ledger_id(), scope=named or scope or ""
     )
-    if latest is None:
-        check: LedgerCheck = ledger.verify()
-    else:
-        own = {head.key_id: bytes.fromhex(head.public_key)}
-        check = verify_against(ledger, [latest], own if trusted_keys is None else trusted_keys)
-    if not check.ok:
-        raise _refuse_to_sign(check)
+    own = {head.key_id: bytes.fromhex(head.public_key)}
+    keys = own if trusted_keys is None else trusted_keys
+    _verified(ledger, latest, keys, ("will not sign", "拒绝签名"))
     stream_version = ledger.version(CHECKPOINT_STREAM)
     event = NewEvent(CHECKPOINT_TYPE, head.record(), at.date())
     ledger.append(CHECKPOINT_STREAM, [event], expected_version=stream_version)
@@ -331,17 +340,8 @@ def checked_head(ledger: Any) -> tuple[int, str, SignedHead | None]:
     """
     seq, hash_ = ledger.head()
     latest = latest_checkpoint(ledger)
-    if latest is None:
-        check: LedgerCheck = ledger.verify()
-    else:
-        check = verify_against(ledger, [latest], {latest.key_id: bytes.fromhex(latest.public_key)})
-    if not check.ok:
-        raise LedgerError(
-            f"will not publish: the ledger breaks at sequence {check.first_bad} ({check.reason})",
-            field="ledger",
-            rule="R-1",
-            zh=f"拒绝公示：账本在序号 {check.first_bad} 处断开（{reason_zh(check.reason or '')}）",
-        )
+    named = {} if latest is None else {latest.key_id: bytes.fromhex(latest.public_key)}
+    _verified(ledger, latest, named, ("will not publish", "拒绝公示"))
     return seq, hash_, latest
 
 
