@@ -24,10 +24,12 @@ from community_governance.evaluation import (
     evaluate_quarter,
 )
 from community_governance.evaluation.kernel import combine, int_weights, peer_mean
+from community_governance.evaluation.scoring import UnitRules, grade_at
 from community_governance.numbers import round_exact, round_ratio
+from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import Component, Dimension
 from tests.evaluation.reference import reference_evaluate_quarter
-from tests.strategies import BASE, Q3, quarter_cases
+from tests.strategies import BASE, Q3, VARIANTS, quarter_cases
 
 
 def _outcome(evaluate: Any, *args: Any, **kwargs: Any) -> Any:
@@ -111,6 +113,48 @@ def test_integer_weights_peer_parts_and_totals_are_exact() -> None:
     )
     assert combined is not None
     assert (combined.numerator, combined.denominator, combined.missing) == (8620, 100, ())
+
+
+_PARTS = st.one_of(st.none(), st.tuples(st.integers(0, 10**6), st.integers(1, 10**4)))
+
+
+@given(
+    weights=st.fixed_dictionaries(
+        {c: st.fractions(min_value=0, max_value=1, max_denominator=40) for c in Component}
+    ),
+    parts=st.fixed_dictionaries(dict.fromkeys(Component, _PARTS)),
+    reweight=st.booleans(),
+)
+def test_combining_with_integer_weights_given_is_combining_without(
+    *, weights: dict[Component, Fraction], parts: dict[Component, Any], reweight: bool
+) -> None:
+    """E-5: the integer weights a snapshot's ``UnitRules`` keep give what the weights give."""
+    given_weights = combine(
+        parts, weights, reweight=reweight, integer=int_weights(weights, tuple(weights))
+    )
+    assert given_weights == combine(parts, weights, reweight=reweight)
+
+
+@given(st.sampled_from(VARIANTS))
+def test_unit_rules_hold_the_snapshots_values(snapshot: PolicySnapshot) -> None:
+    """E-3, E-5, E-6: what scoring reads once per snapshot is what the snapshot says."""
+    rules = UnitRules.of(snapshot)
+    for name in (
+        "peer_min_raters",
+        "peer_aggregation",
+        "trim_min_raters",
+        "missing_component",
+        "component_weights",
+        "rounding_places",
+        "rounding_mode",
+        "grade_basis",
+    ):
+        assert getattr(rules, name) == getattr(snapshot, name), name
+    assert rules.grade_bands == tuple(snapshot.grade_bands)
+    assert rules.band_minimums == tuple(band.minimum for band in snapshot.grade_bands)
+    assert rules.component_integers == int_weights(snapshot.component_weights, tuple(Component))
+    for band in snapshot.grade_bands:
+        assert grade_at(band.minimum, rules) == grade_at(band.minimum, snapshot) == band.grade
 
 
 @given(

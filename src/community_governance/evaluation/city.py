@@ -46,6 +46,7 @@ from community_governance.errors import (
 from community_governance.evaluation.kernel import Ratio, int_weights, public_mean, rating_ratio
 from community_governance.evaluation.scoring import (
     UnitFinal,
+    UnitRules,
     final_of_ratios,
     grade_at,
     grade_basis,
@@ -523,6 +524,7 @@ def score_community(
             re-weight), its field prefixed with the community.
     """
     dims = int_weights(p.dimension_weights, _DIMENSIONS)
+    rules = UnitRules.of(p)
     peers: dict[str, list[tuple[str, Sequence[int | None]]]] = {u: [] for u in entry.units}
     for (rater, ratee), columns in sorted(entry.ratings.items()):
         if rater != ratee:
@@ -536,15 +538,16 @@ def score_community(
                 peers=peers[unit],
                 public=public.get(unit),
                 policy=p,
+                rules=rules,
                 dimension_weights=dims,
             )
         except GovernanceError as error:
             raise error.moved(f"{community}: {error.field}") from None
     reported = {
-        u: round_ratio(f.numerator, f.denominator, p.rounding_places, p.rounding_mode)
+        u: round_ratio(f.numerator, f.denominator, rules.rounding_places, rules.rounding_mode)
         for u, f in finals.items()
     }
-    basis = {u: grade_basis(f.exact, reported[u], p) for u, f in finals.items()}
+    basis = {u: grade_basis(f.exact, reported[u], rules) for u, f in finals.items()}
     ranks = rank(basis)
     for unit in sorted(entry.units, key=lambda u: (ranks[u], u)):
         final = finals[unit]
@@ -558,7 +561,7 @@ def score_community(
         out.numerator.append(final.numerator // divisor)
         out.denominator.append(final.denominator // divisor)
         out.reported.append(int(reported[unit].scaleb(p.rounding_places)))
-        out.grade.append(grade_at(basis[unit], p).code)
+        out.grade.append(grade_at(basis[unit], rules).code)
         out.rank.append(ranks[unit])
 
 
@@ -592,6 +595,7 @@ def unit_final(
     peers: Sequence[tuple[str, Sequence[int | None]]],
     public: Ratio | None,
     policy: PolicySnapshot,
+    rules: UnitRules,
     dimension_weights: Sequence[int],
 ) -> UnitFinal:
     """A unit's final score from integer columns, as the rules E-2..E-5 decide it.
@@ -602,6 +606,7 @@ def unit_final(
         peers: (rater, scores) of the other units' ratings of it, by rater.
         public: the survey answers that count for it, as (sum, count·unit), or ``None``.
         policy: the snapshot in force.
+        rules: what scoring reads from it (``UnitRules.of(policy)``).
         dimension_weights: the dimension weights as integers (``int_weights``).
 
     Raises:
@@ -614,5 +619,5 @@ def unit_final(
         own=None if own is None else (rating_ratio(own, dimension_weights, scale_unit),),
         peers=[(r, rating_ratio(s, dimension_weights, scale_unit)) for r, s in peers],
         public=public,
-        policy=policy,
+        rules=rules,
     )

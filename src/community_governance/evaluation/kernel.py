@@ -130,7 +130,11 @@ class Combined(Generic[K]):
 
 
 def combine(
-    parts: Mapping[K, Ratio | None], weights: Mapping[K, Fraction], *, reweight: bool
+    parts: Mapping[K, Ratio | None],
+    weights: Mapping[K, Fraction],
+    *,
+    reweight: bool,
+    integer: Sequence[int] | None = None,
 ) -> Combined[K] | None:
     """The weighted total of ``parts`` (E-5), re-weighting missing ones if ``reweight``.
 
@@ -138,6 +142,7 @@ def combine(
     from ``parts`` or ``None``) is re-weighted away when the policy says ``reweight``: the
     others' weights are scaled up to sum to 1. ``None`` when a component is missing and
     cannot be re-weighted (the policy says error, or no weighted component is left).
+    ``integer`` is ``int_weights(weights, order)`` where the caller has it already.
     """
     order = tuple(weights)
     missing = tuple(k for k in order if parts.get(k) is None)
@@ -147,7 +152,8 @@ def combine(
         if not reweight or present == 0:
             return None
         applied = {k: (Fraction(0) if k in missing else w / present) for k, w in weights.items()}
-    integer = int_weights(weights, order)
+    if integer is None:
+        integer = int_weights(weights, order)
     terms = [(integer[i], parts[k]) for i, k in enumerate(order) if k not in missing]
     common = math.lcm(*(den for _, (_, den) in terms))  # type: ignore[misc]
     numerator = sum(w * num * (common // den) for w, (num, den) in terms)  # type: ignore[misc]
@@ -164,8 +170,9 @@ def round_ratio(numerator: int, denominator: int, places: int, *, half_even: boo
     twice = 2 * remainder
     if twice > denominator or (twice == denominator and (not half_even or whole % 2 == 1)):
         whole += 1
-    sign = 1 if numerator < 0 and whole != 0 else 0
-    return Decimal((sign, tuple(int(d) for d in str(whole)), -places))
+    sign = "-" if numerator < 0 and whole != 0 else ""
+    # Parsed from text, the digits are kept as they are: no context precision applies.
+    return Decimal(f"{sign}{whole}E-{places}")
 
 
 def band_of(value: Fraction | Decimal, minimums: Sequence[Fraction]) -> int:

@@ -245,7 +245,7 @@ def evaluate_quarter(
     }
     finals = {unit: context.final(unit, explanations[unit]) for unit in context.unit_ids}
     # What grades and ranks compare (E-6): the reported or the exact score; both are exact.
-    basis = {u: grade_basis(f.exact, f.reported, snapshot) for u, f in finals.items()}
+    basis = {u: grade_basis(f.exact, f.reported, context.rules) for u, f in finals.items()}
     ranks.update(rank(basis))
     award_grades, order_grades = snapshot.award_grades, snapshot.rectification_grades
     cards: list[Scorecard] = []
@@ -253,7 +253,7 @@ def evaluate_quarter(
     orders: list[RectificationOrder] = []
     for unit in sorted(context.unit_ids, key=lambda u: (ranks[u], u)):
         final = finals[unit]
-        grade = grade_at(basis[unit], snapshot)
+        grade = grade_at(basis[unit], context.rules)
         peer_dimensions = LazyMap(functools.partial(context.peer_dimensions, unit))
         if grade in award_grades:
             awards.append(Award(unit, quarter, grade, final.reported))

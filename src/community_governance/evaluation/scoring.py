@@ -42,9 +42,10 @@ from community_governance.errors import MissingComponentError, ScoreOutOfRangeEr
 from community_governance.evaluation import kernel
 from community_governance.explain import Explanation, ExplanationBuilder, Text
 from community_governance.frozen import Deferred, deferred, read_only
-from community_governance.numbers import as_fraction, as_score, round_exact
+from community_governance.numbers import RoundingMode, as_fraction, as_score, round_exact
 from community_governance.policy.loader import resolve
 from community_governance.policy.model import Policy
+from community_governance.policy.scales import GradeBand
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.vocabulary import (
     Component,
@@ -60,6 +61,7 @@ __all__ = [
     "FinalScore",
     "RectificationOrder",
     "UnitFinal",
+    "UnitRules",
     "explained",
     "final_of_ratios",
     "final_score",
@@ -324,13 +326,57 @@ class UnitFinal:
 _COMPONENTS = tuple(Component)
 
 
+@attrs.frozen
+class UnitRules:
+    """The parameters that score and grade a unit (E-3, E-5, E-6), read once from a snapshot.
+
+    A community scores its units, and a city thousands of them, under one snapshot; the
+    values are read, and the weights made integers and the bands' minimums listed, once
+    for all of them. The names are the snapshot's own, so that ``grade_basis`` and
+    ``grade_at`` read either.
+    """
+
+    peer_min_raters: int
+    peer_aggregation: PeerAggregation
+    trim_min_raters: int
+    missing_component: MissingComponentRule
+    component_weights: Mapping[Component, Fraction]
+    rounding_places: int
+    rounding_mode: RoundingMode
+    grade_basis: GradeBasis
+    grade_bands: tuple[GradeBand, ...]
+    #: ``component_weights`` as integers over their common denominator (``int_weights``).
+    component_integers: tuple[int, ...]
+    #: Each band's minimum, best band first.
+    band_minimums: tuple[Fraction, ...]
+
+    @classmethod
+    def of(cls, policy: PolicySnapshot) -> UnitRules:
+        """The values ``policy`` holds on its date."""
+        weights = policy.component_weights
+        bands = tuple(policy.grade_bands)
+        return cls(
+            policy.peer_min_raters,
+            policy.peer_aggregation,
+            policy.trim_min_raters,
+            policy.missing_component,
+            weights,
+            policy.rounding_places,
+            policy.rounding_mode,
+            policy.grade_basis,
+            bands,
+            kernel.int_weights(weights, tuple(weights)),
+            tuple(band.minimum for band in bands),
+        )
+
+
 def final_of_ratios(
     unit: str,
     *,
     own: tuple[kernel.Ratio | None] | None,
     peers: Sequence[tuple[str, kernel.Ratio | None]],
     public: kernel.Ratio | None,
-    policy: PolicySnapshot,
+    rules: UnitRules,
 ) -> UnitFinal:
     """``unit_final`` from the ratings' scores (``rating_ratio``) already computed.
 
@@ -349,9 +395,9 @@ def final_of_ratios(
     peer_ratios = [ratio for _, ratio in peers]
     if None in peer_ratios:
         raise zero_weight_error(next(r for r, ratio in peers if ratio is None), unit)
-    if len(peer_ratios) >= policy.peer_min_raters:
-        trim = policy.peer_aggregation is PeerAggregation.TRIMMED and kernel.trims(
-            len(peer_ratios), policy.trim_min_raters
+    if len(peer_ratios) >= rules.peer_min_raters:
+        trim = rules.peer_aggregation is PeerAggregation.TRIMMED and kernel.trims(
+            len(peer_ratios), rules.trim_min_raters
         )
         ratios[Component.PEER] = kernel.peer_mean(
             [ratio for ratio in peer_ratios if ratio is not None], trim=trim
@@ -360,10 +406,12 @@ def final_of_ratios(
         ratios[Component.PUBLIC] = public
     missing = [c for c in _COMPONENTS if c not in ratios]
     # The rule is read only where it decides something: a component is missing.
-    reweight = bool(missing) and policy.missing_component is not MissingComponentRule.ERROR
-    combined = kernel.combine(ratios, policy.component_weights, reweight=reweight)
+    reweight = bool(missing) and rules.missing_component is not MissingComponentRule.ERROR
+    combined = kernel.combine(
+        ratios, rules.component_weights, reweight=reweight, integer=rules.component_integers
+    )
     if combined is None:
-        raise missing_component_error(unit, missing, len(peers), policy.peer_min_raters)
+        raise missing_component_error(unit, missing, len(peers), rules.peer_min_raters)
     return UnitFinal(
         combined.numerator,
         combined.denominator,
@@ -420,7 +468,9 @@ class RectificationOrder:
     weakest: tuple[str, ...] = ()
 
 
-def grade_basis(exact: Fraction, reported: Decimal, policy: PolicySnapshot) -> Fraction | Decimal:
+def grade_basis(
+    exact: Fraction, reported: Decimal, policy: PolicySnapshot | UnitRules
+) -> Fraction | Decimal:
     """The score that grades and ranks compare: reported or exact, as the policy says (E-6).
 
     The reported score stays the ``Decimal`` it is: it compares exactly with the bands'
@@ -430,10 +480,11 @@ def grade_basis(exact: Fraction, reported: Decimal, policy: PolicySnapshot) -> F
     return reported if policy.grade_basis is GradeBasis.ROUNDED else exact
 
 
-def grade_at(value: Fraction | Decimal, policy: PolicySnapshot) -> Grade:
+def grade_at(value: Fraction | Decimal, policy: PolicySnapshot | UnitRules) -> Grade:
     """The grade of the first band (best first) whose minimum ``value`` reaches (E-6)."""
     bands = policy.grade_bands
-    return bands[kernel.band_of(value, [b.minimum for b in bands])].grade
+    minimums = policy.band_minimums if isinstance(policy, UnitRules) else [b.minimum for b in bands]
+    return bands[kernel.band_of(value, minimums)].grade
 
 
 def grade_basis_value(

@@ -24,6 +24,7 @@ from community_governance.evaluation.kernel import int_weights, public_mean, rat
 from community_governance.evaluation.ratings import Rating, RatingBook, rating_score
 from community_governance.evaluation.scoring import (
     FinalScore,
+    UnitRules,
     final_of_ratios,
     final_score,
     grade_of,
@@ -183,6 +184,8 @@ class QuarterContext:
     units: Mapping[tuple[str, str], tuple[int | None, ...]] | None
     public_means: dict[str, tuple[int, int] | None]
     public_counts: dict[str, int]
+    #: What scoring and grading a unit read from ``snapshot``, read once.
+    rules: UnitRules
     _public: dict[str, tuple[Fraction, ...]] | None = None
     _survey_reads: ExplanationBuilder | None = None
     #: Each rating's score (``rating_ratio``), computed once, where the columns allow.
@@ -221,7 +224,18 @@ class QuarterContext:
         """Gather a quarter's inputs: peers by ratee, survey scores, recorded columns."""
         unit_ids = tuple(community.unit_ids)
         recorded = ratings.recorded_units(snapshot.score_range)
-        made = cls(quarter, on, ratings, survey, snapshot, unit_ids, recorded, {}, {})
+        made = cls(
+            quarter,
+            on,
+            ratings,
+            survey,
+            snapshot,
+            unit_ids,
+            recorded,
+            {},
+            {},
+            UnitRules.of(snapshot),
+        )
         if recorded is not None:
             dims = int_weights(snapshot.dimension_weights, _DIMENSIONS)
             kept = ratings.recorded_ratios(snapshot.score_range, dims)
@@ -290,13 +304,13 @@ class QuarterContext:
             own=(ratios[unit, unit],) if (unit, unit) in ratios else None,
             peers=self._peer_ratios[unit],
             public=self.public_means.get(unit),
-            policy=self.snapshot,
+            rules=self.rules,
         )
-        p = self.snapshot
+        rules = self.rules
         return FinalScore(
             exact=scored.exact,
             reported=round_ratio(
-                scored.numerator, scored.denominator, p.rounding_places, p.rounding_mode
+                scored.numerator, scored.denominator, rules.rounding_places, rules.rounding_mode
             ),
             components={c: scored.component(c) for c in _COMPONENTS},
             weights=scored.weights,
