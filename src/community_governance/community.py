@@ -17,6 +17,7 @@ import attrs
 
 from community_governance.errors import ParseError, UnknownUnitError
 from community_governance.ids import as_id, as_ids
+from community_governance.national_codes import UnifiedSocialCreditCode
 from community_governance.vocabulary import OrganisationKind, Role
 
 __all__ = [
@@ -36,6 +37,10 @@ _QUARTER_MONTHS = 3
 
 def _unit_id(value: object) -> str:
     return as_id(value, field="unit_id", rule="E-1")
+
+
+def _credit_code(value: object) -> UnifiedSocialCreditCode | None:
+    return None if value is None else UnifiedSocialCreditCode(value, "unit.credit_code")
 
 
 def _person_id(value: object) -> str:
@@ -198,6 +203,8 @@ class MemberUnit:
             work to a co-building unit (C-4).
         compounds: the residential compounds it serves (an owners' committee's
             or a property company's), for routing public-affairs work (C-4).
+        credit_code: its unified social credit code (统一社会信用代码), checked as
+            GB 32100 defines it, or ``None`` where none is given.
     """
 
     unit_id: str = attrs.field(converter=_unit_id)
@@ -206,6 +213,9 @@ class MemberUnit:
     responsibilities: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
     business_lines: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
     compounds: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
+    credit_code: UnifiedSocialCreditCode | None = attrs.field(
+        default=None, converter=_credit_code, kw_only=True
+    )
 
 
 @attrs.frozen

@@ -22,6 +22,7 @@ class UnitDoc(Document):
     responsibilities: list[str] = []
     business_lines: list[str] = []
     compounds: list[str] = []
+    credit_code: str | None = None
 
 
 class CommunityDoc(Document):
@@ -48,6 +49,7 @@ class CommunityDoc(Document):
                     responsibilities=list(u.responsibilities),
                     business_lines=list(u.business_lines),
                     compounds=list(u.compounds),
+                    credit_code=u.credit_code,
                 )
                 for u in community.units
             ],
@@ -60,7 +62,13 @@ class CommunityDoc(Document):
             self.name,
             [
                 MemberUnit(
-                    u.unit_id, u.name, u.kind, u.responsibilities, u.business_lines, u.compounds
+                    u.unit_id,
+                    u.name,
+                    u.kind,
+                    u.responsibilities,
+                    u.business_lines,
+                    u.compounds,
+                    credit_code=u.credit_code,
                 )
                 for u in self.units
             ],

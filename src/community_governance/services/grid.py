@@ -4,7 +4,9 @@ Grid codes are hierarchical administrative codes;
 [`CodeScheme`][community_governance.services.grid.CodeScheme] reads
 them (by default 6 digits of district, 3 of street, 3 of community and 3 of
 grid cell, as in Beijing's DB11 local standard — another scheme is one
-argument away). [`coverage_problems`][community_governance.services.grid.coverage_problems] checks
+argument away). The district's six digits are a GB/T 2260 division code and are checked
+as one ([`division_problem`][community_governance.national_codes.division_problem]).
+[`coverage_problems`][community_governance.services.grid.coverage_problems] checks
 that every community belongs
 to exactly one street and every street to exactly one district.
 
@@ -25,6 +27,7 @@ import attrs
 
 from community_governance.errors import ParseError
 from community_governance.explain import Explanation, ExplanationBuilder, Text
+from community_governance.national_codes import check_division
 from community_governance.vocabulary import AdminLevel, Pillar
 
 __all__ = [
@@ -37,13 +40,32 @@ __all__ = [
 ]
 
 _LEVELS = tuple(AdminLevel)  # district, street, community, grid cell
+_DIVISION_DIGITS = 6
 
 
 @attrs.frozen
 class CodeScheme:
-    """How a grid code splits into levels: digits of district, street, community, cell."""
+    """How a grid code splits into levels: digits of district, street, community, cell.
+
+    Attributes:
+        segments: the digits of each level, district first.
+        division_codes: whether the district's digits are a GB/T 2260 division code and
+            are checked as one (a scheme whose district is not six digits says ``False``).
+    """
 
     segments: tuple[int, int, int, int] = (6, 3, 3, 3)
+    division_codes: bool = attrs.field(default=True, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.division_codes and self.segments[0] != _DIVISION_DIGITS:
+            raise ParseError(
+                f"a district of {self.segments[0]} digits is no GB/T 2260 division code;"
+                " say division_codes=False for such a scheme",
+                field="segments",
+                rule="S-1",
+                zh=f"{self.segments[0]} 位的区县段不是 GB/T 2260 行政区划代码；"
+                "此类方案请设 division_codes=False",
+            )
 
     def level(self, code: str) -> AdminLevel:
         """The level a code names, by its length.
@@ -51,7 +73,7 @@ class CodeScheme:
         Raises:
             ParseError: not digits, or a length that matches no level.
         """
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise ParseError(
                 f"{code!r} is not a grid code of digits",
                 field="code",
@@ -62,6 +84,10 @@ class CodeScheme:
         for level, width in zip(_LEVELS, self.segments, strict=True):
             total += width
             if len(code) == total:
+                if self.division_codes:
+                    check_division(
+                        code[:_DIVISION_DIGITS], field="code", rule="S-1", below_province=True
+                    )
                 return level
         raise ParseError(
             f"{code!r} has a length that names no level",

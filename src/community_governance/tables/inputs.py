@@ -185,6 +185,7 @@ def units_from_table(table: Table) -> Community:
             split_list(row.cells.get("responsibilities")),
             split_list(row.cells.get("business_lines")),
             split_list(row.cells.get("compounds")),
+            credit_code=row.cells.get("credit_code"),
         )
 
     units = _each(table, unit)

@@ -52,6 +52,7 @@ TABLES: Mapping[str, TableKind] = {
             Column("responsibilities", "职责清单", "responsibilities", required=False),
             Column("business_lines", "业务领域", "business lines", required=False),
             Column("compounds", "服务小区", "compounds", required=False),
+            Column("credit_code", "统一社会信用代码", "credit code", required=False),
         ),
     ),
     "ratings": TableKind(

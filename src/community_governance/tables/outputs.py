@@ -33,6 +33,7 @@ def units_rows(community: Community) -> Rows:
             "responsibilities": ";".join(unit.responsibilities) or None,
             "business_lines": ";".join(unit.business_lines) or None,
             "compounds": ";".join(unit.compounds) or None,
+            "credit_code": unit.credit_code,
         }
         for unit in community.units
     ]

@@ -33,6 +33,7 @@ EXAMPLE_ROWS: Mapping[str, Mapping[str, str | None]] = {
         "responsibilities": "健康档案;慢病随访",
         "business_lines": None,
         "compounds": None,
+        "credit_code": None,
     },
     "ratings": {
         "quarter": "2026Q3",
