@@ -66,6 +66,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["src/community_governance/numbers.py"],
         ["tests/test_numbers.py"],
     ),
+    "codes": (
+        ["src/community_governance/national_codes.py"],
+        ["tests/test_national_codes.py"],
+    ),
     # evaluation/* in four parts, so that each fits in well under an hour; the rule modules
     # are not selected against the whole-city tests (test_city*, test_columns), which run
     # every rule over many communities and would take seconds for each mutant.
