@@ -24,6 +24,7 @@ from community_governance.national_codes import (
     PROVINCES,
     USCC_ALPHABET,
     UnifiedSocialCreditCode,
+    check_division,
     division_problem,
     uscc_check_character,
 )
@@ -281,3 +282,42 @@ def test_grid_codes_of_real_districts_are_read_and_another_scheme_is_one_argumen
         "'３５０２０３' is not a six-digit administrative division code (GB/T 2260)",
         "'３５０２０３' 不是 6 位行政区划代码（GB/T 2260）",
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [("9111000060003734", "'9111000060003734'"), ("9111000060003734I", "'9111000060003734I'")],
+    ids=["short", "letter-I"],
+)
+def test_a_check_character_is_computed_only_for_17_characters_of_the_alphabet(
+    body: str, shown: str
+) -> None:
+    """GB 32100: the check character of anything but 17 characters of the alphabet is refused."""
+    with pytest.raises(ParseError) as caught:
+        uscc_check_character(body)
+    assert (caught.value.field, caught.value.rule) == ("credit_code", "GB 32100")
+    assert caught.value.message == f"{shown} is not 17 characters of the GB 32100 alphabet"
+    assert caught.value.zh == f"{shown} 不是 GB 32100 字符集中的 17 个字符"
+
+
+def test_long_text_is_shown_cut_at_forty_characters() -> None:
+    """S-1: a wrong code of 40 characters is shown whole; one of 41, cut with an ellipsis."""
+    forty, more = "1" * 40, "1" * 41
+    assert division_problem(forty) == (
+        f"'{forty}' is not a six-digit administrative division code (GB/T 2260)",
+        f"'{forty}' 不是 6 位行政区划代码（GB/T 2260）",
+    )
+    problem = division_problem(more)
+    assert problem is not None
+    assert problem[0].startswith(f"'{forty}…' is not")
+
+
+def test_check_division_names_the_field_and_rule_it_is_given() -> None:
+    """S-1: a province's own code passes unless a district is asked for; refusals say where."""
+    assert check_division("350000", field="district", rule="S-1") == "350000"
+    with pytest.raises(ParseError) as caught:
+        check_division("350000", field="district", rule="S-1", below_province=True)
+    assert (caught.value.field, caught.value.rule) == ("district", "S-1")
+    with pytest.raises(ParseError) as caught:
+        check_division("990000", field="grid.district", rule="X-9")
+    assert (caught.value.field, caught.value.rule) == ("grid.district", "X-9")
