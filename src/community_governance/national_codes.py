@@ -86,7 +86,7 @@ def _shown(text: str) -> str:
     return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
 
 
-def _refuse(field: str, message: str, zh: str) -> ParseError:
+def _refuse(field: str, message: str, *, zh: str) -> ParseError:
     return ParseError(message, field=field, rule="GB 32100", zh=zh)
 
 
@@ -100,7 +100,7 @@ def uscc_check_character(body: str) -> str:
         raise _refuse(
             "credit_code",
             f"{_shown(body)!r} is not 17 characters of the GB 32100 alphabet",
-            f"{_shown(body)!r} 不是 GB 32100 字符集中的 17 个字符",
+            zh=f"{_shown(body)!r} 不是 GB 32100 字符集中的 17 个字符",
         )
     total = sum(_VALUE[c] * w for c, w in zip(body, _WEIGHTS, strict=True))
     return USCC_ALPHABET[-total % 31]
@@ -134,20 +134,20 @@ class UnifiedSocialCreditCode(str):
             raise _refuse(
                 field,
                 f"a unified social credit code is text, not {kind}",
-                f"统一社会信用代码须为文本，而不是 {kind}",
+                zh=f"统一社会信用代码须为文本，而不是 {kind}",
             )
         if len(value) > 4 * _LENGTH:
             raise _refuse(
                 field,
                 f"{_shown(value)!r} is far longer than a credit code's 18 characters",
-                f"{_shown(value)!r} 远长于统一社会信用代码的 18 位",
+                zh=f"{_shown(value)!r} 远长于统一社会信用代码的 18 位",
             )
         code = unicodedata.normalize("NFKC", value).strip().upper()
         if len(code) != _LENGTH:
             raise _refuse(
                 field,
                 f"{code!r} has {len(code)} characters; a unified social credit code has 18",
-                f"{code!r} 有 {len(code)} 个字符，统一社会信用代码为 18 位",
+                zh=f"{code!r} 有 {len(code)} 个字符，统一社会信用代码为 18 位",
             )
         for position, character in enumerate(code, start=1):
             if character not in _VALUE:
@@ -155,7 +155,7 @@ class UnifiedSocialCreditCode(str):
                     field,
                     f"character {position} of {code!r} is {character!r}, which GB 32100 does not"
                     " use (digits, and capital letters but I, O, S, V, Z)",
-                    f"{code!r} 的第 {position} 位 {character!r} 不在 GB 32100 的字符集内"
+                    zh=f"{code!r} 的第 {position} 位 {character!r} 不在 GB 32100 的字符集内"
                     "（数字，及 I、O、S、V、Z 以外的大写字母）",
                 )
         if not code[2:8].isdigit():
@@ -164,7 +164,7 @@ class UnifiedSocialCreditCode(str):
                 field,
                 f"character {position} of {code!r} is {code[position - 1]!r}; characters 3–8"
                 " are the registering authority's division code, six digits",
-                f"{code!r} 的第 {position} 位是 {code[position - 1]!r}，"
+                zh=f"{code!r} 的第 {position} 位是 {code[position - 1]!r}，"
                 "第 3–8 位是登记管理机关行政区划码，须为 6 位数字",
             )
         expected = uscc_check_character(code[:-1])
@@ -173,7 +173,7 @@ class UnifiedSocialCreditCode(str):
                 field,
                 f"the check character (18th) of {code!r} is {code[-1]!r}; GB 32100's mod-31"
                 f" check gives {expected!r}",
-                f"{code!r} 的校验码（第 18 位）是 {code[-1]!r}，"
+                zh=f"{code!r} 的校验码（第 18 位）是 {code[-1]!r}，"
                 f"按 GB 32100 模 31 校验应为 {expected!r}",
             )
         return super().__new__(cls, code)
@@ -229,5 +229,6 @@ def check_division(code: str, *, field: str, rule: str, below_province: bool = F
     """
     problem = division_problem(code, below_province=below_province)
     if problem is not None:
-        raise ParseError(problem[0], field=field, rule=rule, zh=problem[1])
+        english, chinese = problem
+        raise ParseError(english, field=field, rule=rule, zh=chinese)
     return code
