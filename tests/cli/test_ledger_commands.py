@@ -66,10 +66,19 @@ def test_head_verify_and_a_tampered_record(
     (count, digest), own = ledger.head(), ledger.ledger_id()
     assert own == ledger.read_after(0)[0].hash
     code, out, _ = run(capsys, "ledger", "head", str(path), "--lang", "en")
-    said = f"{count} events, last hash {digest}; ledger id {own}\nno signed head yet\n"
+    said = (
+        f"{count} events, last hash {digest}; ledger id {own}; suite sha256-ed25519\n"
+        "no signed head yet\n"
+    )
     assert (code, out) == (EXIT_OK, said)
     code, out, _ = run(capsys, "ledger", "head", str(path), "--format", "json")
-    assert json.loads(out) == {"seq": count, "hash": digest, "ledger_id": own, "signed_head": None}
+    assert json.loads(out) == {
+        "seq": count,
+        "hash": digest,
+        "ledger_id": own,
+        "suite": "sha256-ed25519",
+        "signed_head": None,
+    }
     code, out, _ = run(
         capsys, "ledger", "verify", str(path), "--head", f"{count}:{digest}", "--lang", "en"
     )

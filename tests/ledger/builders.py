@@ -39,9 +39,9 @@ def version_1_head(seq: int, digest: str) -> SignedHead:
     )
 
 
-def demo_ledger(path: Path) -> SQLiteLedger:
+def demo_ledger(path: Path, suite: str | None = None) -> SQLiteLedger:
     """A ledger with the demo quarter's decisions, its case and some service records."""
-    ledger = SQLiteLedger(path, key=KEY)
+    ledger = SQLiteLedger(path, key=KEY, suite=suite)
     q = DEMO.quarter
     stream = ev.quarter_stream(DEMO.community.community_id, q)
     rules = DEMO.policy.at(OUTCOME.result.evaluated_on)

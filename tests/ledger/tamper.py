@@ -12,17 +12,22 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from community_governance.ledger.chain import GENESIS, data_text, link_2
+from community_governance.ledger.chain import GENESIS, data_text, link_2, link_3
 
 COLUMNS = ("seq", "form", "stream", "version", "type", "at", "data", "hash")
 
 
 class RawTable:
-    """The ``events`` table through a plain connection (no ledger code on the write path)."""
+    """The ``events`` table through a plain connection (no ledger code on the write path).
+
+    A forger writes in the ledger's own suite: records of its first record's form (2 or 3),
+    hashed as that form hashes.
+    """
 
     def __init__(self, conn: Any, placeholder: str = "?") -> None:
         self.conn = conn
         self._p = placeholder
+        self.form = self.rows()[0][1]
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self._p)
@@ -54,9 +59,10 @@ class RawTable:
         self.set(seq, "seq", new)
 
     def rehash(self, row: list[Any], previous: str) -> str:
-        """Recompute ``row``'s form-2 hash after ``previous``, store it, return it."""
+        """Recompute ``row``'s hash after ``previous`` in the ledger's form; store, return it."""
         seq, _, stream, version, type_, at, data, _ = row
-        digest = link_2(
+        link = link_3 if self.form == 3 else link_2
+        digest = link(
             seq,
             previous.encode(),
             stream.encode(),
@@ -159,7 +165,7 @@ def insert_forged(t: RawTable, n: int, rnd: random.Random) -> int:
     rows = t.rows()
     for row in reversed(rows[k - 1 :]):
         t.renumber(row[0], row[0] + 1)
-    t.insert([k, 2, "forged", 1, "note", "2026-01-01", "{}", rows[k - 1][7]])
+    t.insert([k, t.form, "forged", 1, "note", "2026-01-01", "{}", rows[k - 1][7]])
     return k
 
 
@@ -187,7 +193,7 @@ def insert_and_rewrite(t: RawTable, n: int, rnd: random.Random) -> int:
     rows = t.rows()
     for row in reversed(rows[k - 1 :]):
         t.renumber(row[0], row[0] + 1)
-    t.insert([k, 2, "forged", 1, "note", "2026-01-01", "{}", "0" * 64])
+    t.insert([k, t.form, "forged", 1, "note", "2026-01-01", "{}", "0" * 64])
     t.rewrite_from(k)
     return n if k <= n else k
 
@@ -205,7 +211,7 @@ def append_forged(t: RawTable, _: int, rnd: random.Random) -> int:
     previous = rows[-1][7]
     for i in range(rnd.randint(1, 3)):
         seq = len(rows) + 1 + i
-        row = [seq, 2, f"forged{i}", 1, "note", "2026-12-01", data_text({"n": i}), ""]
+        row = [seq, t.form, f"forged{i}", 1, "note", "2026-12-01", data_text({"n": i}), ""]
         t.insert([*row[:7], "0" * 64])
         previous = t.rehash(row, previous)
     return len(rows) + 1

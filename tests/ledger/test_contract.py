@@ -40,12 +40,12 @@ _names = itertools.count()
 Spec = tuple[str, str, str]
 
 
-def open_store(spec: Spec, timeout: float = 30.0) -> ChainedLedger:
+def open_store(spec: Spec, timeout: float = 30.0, suite: str | None = None) -> ChainedLedger:
     """The store a spec names."""
     kind, where, schema = spec
     if kind == "sqlite":
-        return SQLiteLedger(where, key=KEY, timeout=timeout)
-    return PostgresLedger(where, key=KEY, schema=schema, timeout=timeout)
+        return SQLiteLedger(where, key=KEY, timeout=timeout, suite=suite)
+    return PostgresLedger(where, key=KEY, schema=schema, timeout=timeout, suite=suite)
 
 
 def raw_table(spec: Spec) -> tuple[RawTable, Callable[[], None]]:
@@ -184,13 +184,18 @@ def test_a_writer_holding_the_lock_makes_others_busy_not_broken(backend: Spec) -
         assert waiter.append("s", [_note(2)], expected_version=1) == 2
 
 
+@pytest.mark.parametrize("suite", ["sha256-ed25519", "sm3-sm2"])
 @pytest.mark.parametrize("kind", sorted(TAMPERINGS))
-def test_tampering_is_found_where_it_begins(backend: Spec, kind: str) -> None:
-    """The record: each kind of tampering, after a final signed head, is named alike."""
-    with open_store(backend) as store:
+def test_tampering_is_found_where_it_begins(backend: Spec, kind: str, suite: str) -> None:
+    """The record: each kind of tampering, after a final signed head, is named alike.
+
+    On a ledger of each suite, on each store.
+    """
+    with open_store(backend, suite=suite) as store:
         for n in range(8):
             store.append(f"s{n % 3}", [_note(n)], expected_version=store.version(f"s{n % 3}"))
         head = checkpoint(store, OFFICE, AT)
+        assert store.suite() == suite
         table, close = raw_table(backend)
         expected = TAMPERINGS[kind](table, head.seq, random.Random(kind))
         table.commit()

@@ -28,8 +28,8 @@ KEY = TEST_KEY
 DAY = dt.date(2026, 9, 30)
 
 
-def _ledger(tmp_path: Path, **kwargs: float) -> SQLiteLedger:
-    return SQLiteLedger(tmp_path / "ledger.db", key=KEY, **kwargs)
+def _ledger(tmp_path: Path, timeout: float = 30.0) -> SQLiteLedger:
+    return SQLiteLedger(tmp_path / "ledger.db", key=KEY, timeout=timeout)
 
 
 @pytest.mark.parametrize(

@@ -34,9 +34,9 @@ GOOD: dict[str, Any] = {
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"form": 3}, "form is 1 or 2, not 3"),
-        ({"form": True}, "form is 1 or 2, not True"),
-        ({"form": "2"}, "form is 1 or 2, not '2'"),
+        ({"form": 4}, "form is 1, 2 or 3, not 4"),
+        ({"form": True}, "form is 1, 2 or 3, not True"),
+        ({"form": "2"}, "form is 1, 2 or 3, not '2'"),
         ({"stream": ""}, "stream is non-empty text without NUL, not ''"),
         ({"stream": "  "}, "stream is non-empty text without NUL, not '  '"),
         ({"type": "a\0b"}, "type is non-empty text without NUL, not 'a\\x00b'"),

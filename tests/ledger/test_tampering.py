@@ -27,10 +27,13 @@ from tests.ledger.tamper import TAMPERINGS, RawTable
 CASES = 200
 
 
-def _closed_ledger(folder: Path) -> tuple[Path, SignedHead, Path]:
+SUITES = pytest.mark.parametrize("suite", ["sha256-ed25519", "sm3-sm2"])
+
+
+def _closed_ledger(folder: Path, suite: str = "sha256-ed25519") -> tuple[Path, SignedHead, Path]:
     """The original ledger closed by a signed head, the head, and the head's published file."""
     path = folder / "original.db"
-    ledger = demo_ledger(path)
+    ledger = demo_ledger(path, suite)
     checkpoint(ledger, OFFICE, AT)
     head = checkpoint(ledger, OFFICE, AT)  # two checkpoints: the last one closes the ledger
     ledger.close()  # the file alone now holds every record
@@ -58,11 +61,17 @@ def _stdlib_names(copy: Path, head_file: Path, capsys: pytest.CaptureFixture[str
     return int(out.split("sequence ", 1)[1].split(":")[0])
 
 
+@SUITES
 def test_two_hundred_tamperings_are_found_and_named_alike(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suite: str
 ) -> None:
-    """The record: every tampering is found, at the predicted place, by both verifiers."""
-    original, head, head_file = _closed_ledger(tmp_path)
+    """The record: every tampering is found, at the predicted place, by both verifiers.
+
+    On a ledger of each suite: SHA-256 chains (form 2) and SM3 chains (form 3), the forger
+    hashing in the ledger's own.
+    """
+    original, head, head_file = _closed_ledger(tmp_path, suite)
+    assert SQLiteLedger(original, key=None).suite() == suite
     assert verify_against(SQLiteLedger(original, key=None), [head], TRUSTED, final=True).ok
     assert _stdlib_names(original, head_file, capsys) is None
     kinds = list(TAMPERINGS)

@@ -34,8 +34,12 @@ _TEXT = {
         "ledger {where} is ready, with the existing key file {key}",
     ),
     "head": (
-        "共 {count} 条记录，最新哈希 {hash}；账本编号 {ledger}",
-        "{count} events, last hash {hash}; ledger id {ledger}",
+        "共 {count} 条记录，最新哈希 {hash}；账本编号 {ledger}；算法套件 {suite}",
+        "{count} events, last hash {hash}; ledger id {ledger}; suite {suite}",
+    ),
+    "suite": (
+        "算法套件 {suite}，已记入账本的第一条记录",
+        "algorithm suite {suite}, recorded in the ledger's first record",
     ),
     "signed": (
         "最新签名位置：第 {seq} 条，{at}，密钥 {key_id}，范围 {scope}",
@@ -76,14 +80,21 @@ schema_option = click.option(
 )
 
 
-def _open(where: str, schema: str, *, key: bytes | None = None, create: bool = False) -> Any:
+def _open(
+    where: str,
+    schema: str,
+    *,
+    key: bytes | None = None,
+    create: bool = False,
+    suite: str | None = None,
+) -> Any:
     """The ledger at ``where``; an SQLite file must exist unless ``create``."""
     from community_governance.errors import ParseError
 
     if where.startswith(_POSTGRES):
         from community_governance.ledger.postgres import PostgresLedger
 
-        return PostgresLedger(where, key=key, schema=schema)
+        return PostgresLedger(where, key=key, schema=schema, suite=suite)
     from community_governance.ledger.sqlite import SQLiteLedger
 
     path = Path(where)
@@ -94,7 +105,7 @@ def _open(where: str, schema: str, *, key: bytes | None = None, create: bool = F
             rule="ledger",
             zh="此处没有账本文件；请先创建：community-governance ledger init",
         )
-    return SQLiteLedger(path, key=key)
+    return SQLiteLedger(path, key=key, suite=suite)
 
 
 @click.group(help="The tamper-evident record: create, check, sign, move. 防篡改记录账本。")
@@ -110,23 +121,34 @@ def ledger() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The pseudonym key: created (32 random bytes, mode 0600) if missing, never overwritten.",
 )
+@click.option(
+    "--suite",
+    type=click.Choice(["sha256-ed25519", "sm3-sm2"]),
+    default=None,
+    help="The algorithm suite a new ledger begins in, recorded in its first record "
+    "(default sha256-ed25519; sm3-sm2: SM3 chain, GB/T 32905).",
+)
 @schema_option
 @lang_option
-def init(where: str, key_file: Path, schema: str, lang: str | None) -> None:
+def init(where: str, key_file: Path, suite: str | None, schema: str, lang: str | None) -> None:
     """Create the ledger (and the key)."""
     from community_governance.ledger.keys import load_key, new_key_file
+    from community_governance.ledger.store import begin
 
     new = not key_file.exists()
     if new:
         new_key_file(key_file)
-    with _open(where, schema, key=load_key(file=key_file), create=True):
-        pass
+    with _open(where, schema, key=load_key(file=key_file), create=True, suite=suite) as store:
+        if suite is not None:
+            begin(store, dt.datetime.now(dt.UTC).date())
     shown = where
     if where.startswith(_POSTGRES):
         from community_governance.ledger.postgres import redacted
 
         shown = redacted(where)
     _say(lang, "created" if new else "opened", where=shown, key=key_file)
+    if suite is not None:
+        _say(lang, "suite", suite=suite)
 
 
 @ledger.command("head", help="The ledger's head (count and last hash) and latest signed head.")
@@ -141,13 +163,14 @@ def head(where: str, schema: str, fmt: str, lang: str | None) -> None:
     with _open(where, schema) as store:
         count, digest = store.head()
         own = store.ledger_id()
+        suite = store.suite()
         signed = latest_checkpoint(store)
     if fmt == "json":
-        document = {"seq": count, "hash": digest, "ledger_id": own}
+        document = {"seq": count, "hash": digest, "ledger_id": own, "suite": suite}
         document["signed_head"] = None if signed is None else signed.to_document()
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    _say(lang, "head", count=count, hash=digest, ledger=own or "-")
+    _say(lang, "head", count=count, hash=digest, ledger=own or "-", suite=suite)
     if signed is None:
         _say(lang, "unsigned")
     else:

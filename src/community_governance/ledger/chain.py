@@ -19,6 +19,17 @@ type-tagged — ``["s", text]``, ``["i", "123"]``, ``["b", true]``, ``["n"]``,
 ``h_i = SHA-256(TAG | seq | h_(i-1) | canonical(event))`` with ``|`` a literal byte and the
 event ``{"stream", "version", "type", "at", "data"}``.
 
+**Form 3** (a ledger of the ``sm3-sm2`` suite). Form 2's layout, hashed with SM3
+(GB/T 32905-2016) under its own tag::
+
+    h_i = SM3(TAG_3 NUL seq NUL h_(i-1) NUL stream NUL version NUL type NUL at NUL data)
+
+A ledger's suite is chosen when it begins and is its first record's: ``sha256-ed25519``
+(forms 1 and 2) or ``sm3-sm2`` (form 3). The tag binds the suite into every hash, and a
+record of the other suite breaks the chain where it stands, so no record can switch
+suites. SM3 comes from the standard library's ``hashlib.new("sm3")``, which OpenSSL
+provides; where it does not, ``SM3UnavailableError`` says so.
+
 ``h_0`` is ``GENESIS``. This module imports nothing from the rest of the package, so the
 verifier built on it runs anywhere Python does.
 """
@@ -41,9 +52,12 @@ __all__ = [
     "HEAD_TAG",
     "HEAD_TAG_2",
     "RECORD_KEYS",
+    "SUITES",
     "TAG",
     "TAG_2",
+    "TAG_3",
     "LedgerCheck",
+    "SM3UnavailableError",
     "StoredRow",
     "canonical",
     "check_records",
@@ -55,14 +69,48 @@ __all__ = [
     "ledger_id",
     "link",
     "link_2",
+    "link_3",
     "past_final_head",
     "record_problem",
+    "sm3",
+    "suite_of",
     "when",
 ]
 
 TAG = b"community-governance/ledger/1"
 TAG_2 = b"community-governance/ledger/2"
+TAG_3 = b"community-governance/ledger/3/sm3"
 GENESIS = "0" * 64
+
+#: The algorithm suites a ledger may begin with, and the record form each writes.
+SUITES = {"sha256-ed25519": 2, "sm3-sm2": 3}
+_FORM_SUITE = {1: "sha256-ed25519", 2: "sha256-ed25519", 3: "sm3-sm2"}
+
+
+class SM3UnavailableError(RuntimeError):
+    """This Python's ``hashlib`` has no SM3 (its OpenSSL does not provide it)."""
+
+
+def sm3(data: bytes = b"") -> Any:
+    """A new SM3 hash object (GB/T 32905-2016), from the standard library's OpenSSL.
+
+    Raises:
+        SM3UnavailableError: this Python's OpenSSL does not provide SM3.
+    """
+    try:
+        return hashlib.new("sm3", data)
+    except ValueError:
+        msg = (
+            "SM3 is not available: this Python's OpenSSL does not provide it "
+            "(hashlib.new('sm3') fails); use a Python built with OpenSSL 1.1.1 or later"
+        )
+        raise SM3UnavailableError(msg) from None
+
+
+def suite_of(form: object) -> str | None:
+    """The suite a record of ``form`` belongs to (``None`` for an unknown form)."""
+    return _FORM_SUITE.get(form) if isinstance(form, int) and not isinstance(form, bool) else None
+
 
 #: (seq, form, stream, version, type, at, data, hash), the text fields as stored bytes.
 StoredRow = tuple[Any, Any, bytes, Any, bytes, bytes, bytes, bytes]
@@ -142,6 +190,15 @@ def link_2(  # noqa: PLR0917 - the chain binds every stored column
         .hexdigest()
         .encode()
     )
+
+
+def link_3(  # noqa: PLR0917 - the chain binds every stored column
+    seq: int, previous: bytes, stream: bytes, version: int, type_: bytes, at: bytes, data: bytes
+) -> bytes:
+    """The form-3 (SM3) chain hash (hex, as bytes) of a record from its stored bytes."""
+    parts = (TAG_3, b"%d" % seq, previous, stream, b"%d" % version, type_, at, data)
+    digest: str = sm3(b"\0".join(parts)).hexdigest()
+    return digest.encode()
 
 
 def _tagged(value: Any) -> Any:
@@ -267,7 +324,7 @@ class LedgerCheck(NamedTuple):
 def export_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[StoredRow]:
     """The stored rows ``check_records`` reads, from the records of a JSON Lines export.
 
-    A record carries ``"form": 2`` unless it was written in form 1.
+    A record carries its ``"form"`` (2 or 3) unless it was written in form 1.
 
     Raises:
         ValueError: a record's data has no canonical form (a float, say), naming the record.
@@ -304,7 +361,7 @@ def _link_1(row: StoredRow, previous: bytes) -> bytes:
     return link(seq, previous.decode(), body).encode()
 
 
-def check_records(  # noqa: PLR0911 - one return per way a chain can break
+def check_records(  # noqa: PLR0911, PLR0912 - one return per way a chain can break
     rows: Iterable[StoredRow], published: tuple[int, str] | None
 ) -> LedgerCheck:
     """Recompute a chain from stored rows; name the first record that does not match it."""
@@ -315,6 +372,7 @@ def check_records(  # noqa: PLR0911 - one return per way a chain can break
     # The form-2 hash (``link_2``) is written out in the loop: it runs once per record, and
     # a call per record costs as much as the checks around it.
     sha256, join, tag = hashlib.sha256, b"\0".join, TAG_2
+    suite = None
     for row in rows:
         seq, form, stream, version, type_, at, data, digest = row
         if seq != expected:
@@ -322,6 +380,14 @@ def check_records(  # noqa: PLR0911 - one return per way a chain can break
             return _bad(expected - 1, previous, expected, reason)
         if version != versions.get(stream, 0) + 1:
             return _bad(seq - 1, previous, seq, f"a stream skips to version {version!r}")
+        record_suite = suite_of(form)
+        if record_suite is None:
+            return _bad(seq - 1, previous, seq, f"unknown record form {form!r}")
+        if suite is None:
+            suite = record_suite
+        elif record_suite != suite:
+            reason = f"a record of the {record_suite} suite in a ledger of the {suite} suite"
+            return _bad(seq - 1, previous, seq, reason)
         try:
             if form == 2:  # noqa: PLR2004
                 message = (tag, b"%d" % seq, previous, stream, b"%d" % version, type_, at, data)
@@ -329,7 +395,7 @@ def check_records(  # noqa: PLR0911 - one return per way a chain can break
             elif form == 1:
                 computed = _link_1(row, previous)
             else:
-                return _bad(seq - 1, previous, seq, f"unknown record form {form!r}")
+                computed = link_3(seq, previous, stream, version, type_, at, data)
         except (TypeError, ValueError) as error:
             return _bad(seq - 1, previous, seq, f"unreadable record: {error}")
         if computed != digest:
@@ -365,9 +431,9 @@ def record_problem(record: Mapping[str, Any]) -> tuple[str, str] | None:  # noqa
                 f"{name} is a positive whole number, not {value!r}",
                 f"{name} 须为正整数，而不是 {value!r}",
             )
-    if record.get("form", 1) not in {1, 2} or isinstance(record.get("form"), bool):
+    if suite_of(record.get("form", 1)) is None:
         form = record["form"]
-        return f"form is 1 or 2, not {form!r}", f"form 须为 1 或 2，而不是 {form!r}"
+        return f"form is 1, 2 or 3, not {form!r}", f"form 须为 1、2 或 3，而不是 {form!r}"
     for name in ("stream", "type"):
         if not isinstance(record[name], str) or not record[name].strip() or "\0" in record[name]:
             return (

@@ -280,6 +280,7 @@ class PostgresLedger(ChainedLedger):
         schema: the PostgreSQL schema that holds this ledger's tables (created if
             missing): one city can keep one ledger per district, each in its own schema.
         timeout: seconds a writer waits for another to finish.
+        suite: the algorithm suite a new ledger begins in, as for ``SQLiteLedger``.
 
     Raises:
         LedgerError: psycopg is not installed, the schema name is not a plain lower-case
@@ -293,8 +294,9 @@ class PostgresLedger(ChainedLedger):
         key: bytes | None,
         schema: str = "community_ledger",
         timeout: float = 30.0,
+        suite: str | None = None,
     ) -> None:
-        super().__init__(key=key)
+        super().__init__(key=key, suite=suite)
         name: object = schema  # callers outside the type checker pass anything
         if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
             raise LedgerError(

@@ -131,7 +131,7 @@ def _quoted(text: str) -> str:
 def export_line(row: StoredRow) -> str | None:
     """One record of an export from its stored bytes (``None`` when they cannot be read).
 
-    A form-2 record's data is written as the bytes its hash covers.
+    A record of form 2 or 3 has its data written as the bytes its hash covers.
     """
     seq, form, stream, version, type_, at, data, digest = row
     try:
@@ -141,7 +141,7 @@ def export_line(row: StoredRow) -> str | None:
         return None
     if not isinstance(parsed, dict):
         return None
-    if form != 2:  # noqa: PLR2004 - form 1 stored its data with spaces; its export never had them
+    if form == 1:  # form 1 stored its data with spaces; its export never had them
         fields[3] = json.dumps(parsed, ensure_ascii=False, sort_keys=True)
     extra = f'"form":{form},' if form != 1 else ""
     return (

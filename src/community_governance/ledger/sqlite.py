@@ -58,10 +58,20 @@ class SQLiteLedger(ChainedLedger):
             ``None`` opens the ledger without it: reading, verifying, exporting and
             the head need no key; pseudonyms and personal details do.
         timeout: seconds a writer waits for another to finish.
+        suite: the algorithm suite a new ledger begins in, ``sha256-ed25519`` (the
+            default) or ``sm3-sm2``; a ledger that has begun keeps its own, and opening
+            it for the other is refused when it is written to.
     """
 
-    def __init__(self, path: str | Path, *, key: bytes | None, timeout: float = 30.0) -> None:
-        super().__init__(key=key)
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        key: bytes | None,
+        timeout: float = 30.0,
+        suite: str | None = None,
+    ) -> None:
+        super().__init__(key=key, suite=suite)
         self.path = Path(path)
         self._connections = Connections(self.path, timeout)
         # Several processes may create the same fresh file at once; switching it to WAL

@@ -2,7 +2,8 @@
 
 [`ChainedLedger`][community_governance.ledger.store.ChainedLedger] holds everything the
 ledger does that does not depend on the database: checking and encoding events once,
-chaining them in form 2 (``ledger.chain``), appending a batch with one ``executemany``
+chaining them in the form of the ledger's suite (``ledger.chain``: form 2 for
+``sha256-ed25519``, form 3 for ``sm3-sm2``), appending a batch with one ``executemany``
 in one write transaction, verifying over the stored bytes, exporting and importing JSON
 Lines, and keeping personal details apart under keyed pseudonyms and commitments.
 
@@ -26,8 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from community_governance.ledger.chain import (
+    CHECKPOINT_STREAM,
     GENESIS,
+    SUITES,
     LedgerCheck,
+    SM3UnavailableError,
     StoredRow,
     canonical,
     check_records,
@@ -35,6 +39,9 @@ from community_governance.ledger.chain import (
     export_rows,
     ledger_id,
     link_2,
+    link_3,
+    sm3,
+    suite_of,
 )
 from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import check_key
@@ -48,7 +55,63 @@ from community_governance.ledger.rows import (
 from community_governance.ledger.storage import ConcurrencyError, LedgerError
 from community_governance.ports import NewEvent, RecordedEvent
 
-__all__ = ["ChainedLedger"]
+__all__ = ["BEGUN_TYPE", "DEFAULT_SUITE", "ChainedLedger", "begin"]
+
+#: The suite of a ledger opened without one: SHA-256 chains and Ed25519 heads.
+DEFAULT_SUITE = "sha256-ed25519"
+
+
+#: The type of the record that opens a ledger and names its suite (``begin``).
+BEGUN_TYPE = "ledger.begun"
+
+
+def begin(ledger: ChainedLedger, on: dt.date) -> None:
+    """Record, as an empty ledger's first record, the suite it was opened with.
+
+    A ledger's suite is its first record's; an empty one has none yet, and this record
+    fixes it when the ledger is created and nothing else is written (``ledger init``).
+    A ledger that holds records already is left as it is, its suite checked.
+
+    Raises:
+        LedgerError: the ledger began in another suite than it was opened with.
+    """
+    if ledger.head()[0]:
+        ledger.suite()
+        return
+    event = NewEvent(BEGUN_TYPE, {"suite": ledger.suite()}, on)
+    ledger.append(CHECKPOINT_STREAM, [event], expected_version=0)
+
+
+def _no_sm3(error: SM3UnavailableError) -> LedgerError:
+    return LedgerError(
+        str(error),
+        field="suite",
+        rule="ledger",
+        zh="SM3 不可用：此 Python 的 OpenSSL 不提供 SM3（hashlib.new('sm3') 失败）",
+    )
+
+
+def _checked_suite(suite: object) -> str:
+    """``suite`` if it is a suite a ledger can begin with, and this Python can compute it.
+
+    Raises:
+        LedgerError: an unknown suite, or SM3 that this Python's OpenSSL lacks.
+    """
+    if not isinstance(suite, str) or suite not in SUITES:
+        known = ", ".join(SUITES)
+        raise LedgerError(
+            f"{suite!r} is not an algorithm suite; the suites are {known}",
+            field="suite",
+            rule="ledger",
+            zh=f"{suite!r} 不是算法套件；可选 {known}",
+        )
+    if suite == "sm3-sm2":
+        try:
+            sm3()
+        except SM3UnavailableError as error:
+            raise _no_sm3(error) from None
+    return suite
+
 
 _COLUMNS = "seq, stream, version, type, at, data, hash"
 _INSERT = (
@@ -65,10 +128,11 @@ class ChainedLedger(abc.ABC):
     [`PrivateStore`][community_governance.ports.PrivateStore].
     """
 
-    def __init__(self, *, key: bytes | None) -> None:
+    def __init__(self, *, key: bytes | None, suite: str | None = None) -> None:
         if key is not None:
             check_key(key)
         self._key = key
+        self._suite = None if suite is None else _checked_suite(suite)
 
     # -- what an adapter provides ----------------------------------------------------------
 
@@ -242,16 +306,19 @@ class ChainedLedger(abc.ABC):
                 "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
             ).fetchone()
             seq, previous = (last[0], last[1].encode()) if last else (0, GENESIS.encode())
+            first = cursor.execute("SELECT form FROM events WHERE seq = 1").fetchone()
+            form = SUITES[self._suite_for(None if first is None else first[0])]
+            link = link_3 if form == SUITES["sm3-sm2"] else link_2
             version = current
             rows = []
             for type_, at, data in encoded:
                 seq += 1
                 version += 1
-                previous = link_2(seq, previous, stream_bytes, version, type_, at, data)
+                previous = link(seq, previous, stream_bytes, version, type_, at, data)
                 rows.append(
                     (
                         seq,
-                        2,
+                        form,
                         stream,
                         version,
                         type_.decode(),
@@ -264,6 +331,32 @@ class ChainedLedger(abc.ABC):
                 cursor.executemany(self._sql(_INSERT), rows)
             cursor.execute("COMMIT")
             return int(version)
+
+    def _suite_for(self, first_form: object) -> str:
+        """The suite new records are written in: the first record's, else the chosen one.
+
+        Raises:
+            LedgerError: the ledger was opened for another suite than it began with.
+        """
+        if first_form is None:
+            return self._suite or DEFAULT_SUITE
+        begun = suite_of(first_form) or DEFAULT_SUITE
+        if self._suite is not None and self._suite != begun:
+            raise LedgerError(
+                f"this ledger began in the {begun} suite; it cannot continue in {self._suite}",
+                field="suite",
+                rule="ledger",
+                zh=f"此账本以 {begun} 算法套件开始，不能改用 {self._suite} 继续",
+            )
+        return begun
+
+    def suite(self) -> str:
+        """The ledger's algorithm suite (``sha256-ed25519`` or ``sm3-sm2``).
+
+        Its first record's; while it is empty, the one it was opened with, or the default.
+        """
+        rows = self._select("SELECT form FROM events WHERE seq = 1", ())
+        return self._suite_for(rows[0][0] if rows else None)
 
     def _select(self, statement: str, parameters: tuple[Any, ...]) -> list[Any]:
         with self._connection() as conn:
@@ -330,7 +423,10 @@ class ChainedLedger(abc.ABC):
                 self, heads, trusted_keys or {}, final=final, ledger_id=ledger_id, scope=scope
             )
         with self._connection() as conn, contextlib.closing(self._stored_rows(conn)) as rows:
-            return check_records(rows, published)
+            try:
+                return check_records(rows, published)
+            except SM3UnavailableError as error:
+                raise _no_sm3(error) from None
 
     # -- export and import -----------------------------------------------------------------
 
@@ -399,7 +495,7 @@ class ChainedLedger(abc.ABC):
                 r["type"],
                 r["at"],
                 data_text(r["data"])
-                if r.get("form", 1) == 2  # noqa: PLR2004
+                if r.get("form", 1) != 1
                 else json.dumps(r["data"], ensure_ascii=False, sort_keys=True),
                 r["hash"],
             )

@@ -6,8 +6,10 @@ Usage::
         [--signed-head HEAD.json [--trusted-key PUBLIC_KEY_HEX] [--final]
          [--ledger-id ID] [--scope SCOPE]]
 
-It recomputes the hash chain (naming the first bad sequence number, and
-catching truncation against a published head), then, for every evaluated
+It recomputes the hash chain, in the ledger's suite: SHA-256 (forms 1 and 2) or SM3
+(form 3, from ``hashlib``'s OpenSSL; where SM3 is missing it says that the chain could
+not be checked and exits 2). It names the first bad sequence number, and catches
+truncation against a published head; then, for every evaluated
 quarter in the export, recomputes each unit's self, peer and survey components
 from the recorded ratings and survey responses, and the final score, exactly, from the
 recorded parameters, with the library's own arithmetic (``evaluation.kernel``, which needs
@@ -41,6 +43,7 @@ from community_governance.ledger.chain import (
     HEAD_LEDGER_FIELDS,
     HEAD_SCHEMA,
     RECORD_KEYS,
+    SM3UnavailableError,
     check_records,
     export_rows,
     head_message,
@@ -239,6 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         problems = _chain_problems(records, published, head) or _naming_problems(records, naming)
         if not problems:
             problems = recompute_quarters(records)
+    except SM3UnavailableError as error:
+        sys.stderr.write(f"verify: {args[0]}: the chain is not checked: {error}\n")
+        return 2
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         sys.stderr.write(f"verify: {args[0]} is not a well-formed export ({error!r})\n")
         return 2
