@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK
-from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
+from community_governance.ledger import SQLiteLedger, chain, verify as stdlib_verifier
 from community_governance.ledger.chain import (
     GENESIS,
     TAG_3,
@@ -174,7 +174,10 @@ def test_an_sm3_ledger_moves_by_export_and_the_stdlib_verifier_checks_it(
 
 
 def test_without_sm3_a_suite_and_a_chain_say_so_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     """The record: a Python whose OpenSSL lacks SM3 refuses the suite and the SM3 chain.
 
@@ -194,6 +197,9 @@ def test_without_sm3_a_suite_and_a_chain_say_so_in_one_line(
         return real(name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(hashlib, "new", without_sm3)
+    # The looked-up SM3 object is kept once found: forget it, here and after the test.
+    chain._sm3_template.cache_clear()
+    request.addfinalizer(chain._sm3_template.cache_clear)
     with pytest.raises(LedgerError, match="SM3 is not available") as refused:
         SQLiteLedger(tmp_path / "b.db", key=KEY, suite="sm3-sm2")
     assert "SM3 不可用" in (refused.value.zh or "")
