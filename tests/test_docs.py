@@ -5,9 +5,10 @@ Block kinds:
 * ``python``: executed in order, one namespace per page, in a temporary folder.
   A ``text`` block right after a ``python`` block is its expected standard output.
 * ``bash``: each ``community-governance ...`` line runs through the command line
-  and must exit 0 (or the code a trailing ``# exit N`` names). ``pip install``
-  and ``python -m pytest`` lines are what ``.ci/run`` itself runs on a fresh
-  machine; no other line is allowed.
+  and must exit 0 (or the code a trailing ``# exit N`` names); an ``openssl ...``
+  line (an office making its SM2 key) runs the openssl command and must exit 0.
+  ``pip install`` and ``python -m pytest`` lines are what ``.ci/run`` itself runs on
+  a fresh machine; no other line is allowed.
 * ``toml``: a policy document (``[policy]`` first) must load; any other TOML
   must parse.
 * ``json``: must parse.
@@ -25,6 +26,7 @@ import io
 import json
 import re
 import shlex
+import subprocess
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +63,12 @@ def _run_bash(body: str, page: Path) -> None:
             # Installing and testing are run for real: the library by .ci/run in a fresh
             # environment, the example package by tests/test_example_package.py.
             assert page.name in {"README.md", "getting-started.md", "local-rules.md"}, command
+            continue
+        if command.startswith("openssl "):
+            # The office's key is made with OpenSSL, as the page tells offices to make it.
+            words = shlex.split(command)
+            done = subprocess.run(words, capture_output=True, check=False, timeout=60)  # noqa: S603
+            assert done.returncode == 0, (command, done.stderr)
             continue
         marker = re.search(r"#\s*exit\s+(\d+)\s*$", command)
         expected = int(marker.group(1)) if marker else 0

@@ -130,6 +130,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["tests/management/"],
     ),
+    # SM2 keys and signatures against their own tests: the tamper and contract suites that
+    # also sign with them take a minute each, for every mutant.
+    "ledger-sm2": (
+        ["src/community_governance/ledger/sm2.py"],
+        ["tests/ledger/test_sm2.py"],
+    ),
     # The ledger's storage tests (killed writers, processes, PostgreSQL: test_contract,
     # test_durability) check the adapters, not these two modules, and take minutes each.
     "ledger": (

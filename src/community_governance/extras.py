@@ -32,6 +32,7 @@ EXTRAS: Mapping[str, str] = {
     "dask": "scale",
     "psycopg": "postgres",
     "cryptography": "ledger",
+    "gmalg": "ledger",
     "matplotlib": "notebook",
     "pylopdf_fonts_zh_cn": "notebook",
     "fontTools": "notebook",

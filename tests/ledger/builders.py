@@ -13,6 +13,7 @@ from community_governance.demo import DemoQuarter, demo_quarter, run_demo
 from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.checkpoint import SignedHead, key_id
 from community_governance.ledger.record import record_quarter
+from community_governance.ledger.sm2 import SM2PrivateKey
 
 KEY = b"test-pseudonym-key-of-32-bytes!!"
 #: Keys that pass the entropy test, as random keys do (a key such as b"k" * 32 does not).
@@ -27,6 +28,14 @@ OUTCOME = run_demo(DEMO)
 #: The community office's signing key in the tests, and the trusted keys it makes.
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 TRUSTED = {key_id(OFFICE.public_key()): OFFICE.public_key()}
+#: The office's key for a ledger of the sm3-sm2 suite, and the keys trusted with it.
+SM2_OFFICE = SM2PrivateKey(bytes(range(1, 33)))
+SM2_TRUSTED = {key_id(SM2_OFFICE.public_key()): SM2_OFFICE.public_key()}
+
+
+def office(suite: str) -> tuple[Any, dict[str, Any]]:
+    """The office's signing key for a ledger of ``suite``, and the keys trusted with it."""
+    return (SM2_OFFICE, SM2_TRUSTED) if suite == "sm3-sm2" else (OFFICE, TRUSTED)
 
 
 def version_1_head(seq: int, digest: str) -> SignedHead:

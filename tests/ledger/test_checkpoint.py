@@ -175,11 +175,14 @@ def test_bad_arguments_and_documents_are_named() -> None:
     """R-1: a naive time, a wrong key type and malformed documents are clear errors."""
     with pytest.raises(LedgerError, match="UTC offset"):
         sign_head(OFFICE, 1, "ab" * 32, AT.replace(tzinfo=None), ledger=LEDGER)
-    with pytest.raises(LedgerError, match="Ed25519 private key"):
+    with pytest.raises(LedgerError, match="Ed25519 or SM2 private key, not bytes"):
         sign_head(b"secret", 1, "ab" * 32, AT, ledger=LEDGER)
     document = sign_head(OFFICE, 1, "ab" * 32, AT, ledger=LEDGER).to_document()
     with pytest.raises(LedgerError, match="not a community-governance/ledger-head"):
+        SignedHead.from_document({**document, "version": 4})
+    with pytest.raises(LedgerError, match="version 3 is signed with sm2, not None") as raised:
         SignedHead.from_document({**document, "version": 3})
+    assert raised.value.field == "head.algorithm"
     with pytest.raises(LedgerError, match="seq must be int") as raised:
         SignedHead.from_document({**document, "seq": "1"})
     assert raised.value.field == "head.seq"

@@ -30,7 +30,7 @@ from community_governance.ledger.sqlite import SQLiteLedger
 from community_governance.ledger.storage import ConcurrencyError, LedgerBusyError, LedgerError
 from community_governance.ledger.store import ChainedLedger
 from community_governance.ports import NewEvent
-from tests.ledger.builders import AT, KEY, OFFICE, TRUSTED
+from tests.ledger.builders import AT, KEY, OFFICE, office
 from tests.ledger.tamper import TAMPERINGS, RawTable
 
 DAY = dt.date(2026, 9, 30)
@@ -191,16 +191,17 @@ def test_tampering_is_found_where_it_begins(backend: Spec, kind: str, suite: str
 
     On a ledger of each suite, on each store.
     """
+    signing, trusted = office(suite)
     with open_store(backend, suite=suite) as store:
         for n in range(8):
             store.append(f"s{n % 3}", [_note(n)], expected_version=store.version(f"s{n % 3}"))
-        head = checkpoint(store, OFFICE, AT)
+        head = checkpoint(store, signing, AT)
         assert store.suite() == suite
         table, close = raw_table(backend)
         expected = TAMPERINGS[kind](table, head.seq, random.Random(kind))
         table.commit()
         close()
-        check = verify_against(store, [head], TRUSTED, final=True)
+        check = verify_against(store, [head], trusted, final=True)
         assert (check.ok, check.first_bad) == (False, expected), check
 
 

@@ -141,8 +141,9 @@ def test_a_version_1_head_is_read_and_names_no_ledger(
 @pytest.mark.parametrize(
     ("change", "said"),
     [
-        ({"version": 3}, "version 3; this verifier reads 1 and 2"),
-        ({"version": True}, "version True; this verifier reads 1 and 2"),
+        ({"version": 4}, "version 4; this verifier reads 1, 2 and 3"),
+        ({"version": True}, "version True; this verifier reads 1, 2 and 3"),
+        ({"version": 3}, "a head of version 3 is signed with sm2"),
         ({"ledger": None}, "ledger must be str"),
     ],
 )

@@ -65,7 +65,7 @@ class _NoOffset(dt.tzinfo):
         ({"scope": "x" * (MAX_SCOPE + 1)}, "scope", f"at most {MAX_SCOPE} characters"),
         ({"scope": "a\0b"}, "scope", "without NUL"),
         ({"scope": 5}, "scope", "without NUL, not 5"),
-        ({"signing_key": b"secret"}, "signing_key", "an Ed25519 private key, not bytes"),
+        ({"signing_key": b"secret"}, "signing_key", "an Ed25519 or SM2 private key, not bytes"),
         ({"at": AT.replace(tzinfo=None)}, "at", "carries its UTC offset"),
         ({"at": AT.replace(tzinfo=_NoOffset())}, "at", "carries its UTC offset"),
     ],
@@ -103,10 +103,14 @@ def test_a_head_document_is_refused_naming_head(tmp_path: Path) -> None:
     """R-1: another schema or version, a field of the wrong type: field and rule named."""
     head = checkpoint(_ledger(tmp_path / "l.db"), OFFICE, AT, scope="haibin")
     document = head.to_document()
-    for changed in ({"version": 3}, {"version": 0}, {"schema": "other"}):
+    for changed in ({"version": 4}, {"version": 0}, {"schema": "other"}):
         with pytest.raises(LedgerError) as refused:
             SignedHead.from_document({**document, **changed})
         assert (refused.value.field, refused.value.rule) == ("head", "R-1")
+    for algorithm in (None, "ed25519", "SM2"):
+        with pytest.raises(LedgerError, match=f"signed with sm2, not {algorithm!r}") as refused:
+            SignedHead.from_document({**document, "version": 3, "algorithm": algorithm})
+        assert (refused.value.field, refused.value.rule) == ("head.algorithm", "R-1")
     without_ledger = {k: v for k, v in document.items() if k != "ledger"}
     with pytest.raises(LedgerError, match="ledger must be str") as missing:
         SignedHead.from_document(without_ledger)

@@ -11,6 +11,7 @@ name the sequence number the tampering predicts.
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -21,7 +22,7 @@ import pytest
 from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
 from community_governance.ledger.checkpoint import SignedHead, checkpoint, verify_against
 from community_governance.ledger.storage import LedgerError
-from tests.ledger.builders import AT, OFFICE, TRUSTED, demo_ledger
+from tests.ledger.builders import AT, TRUSTED, demo_ledger, office
 from tests.ledger.tamper import TAMPERINGS, RawTable
 
 CASES = 200
@@ -34,12 +35,18 @@ def _closed_ledger(folder: Path, suite: str = "sha256-ed25519") -> tuple[Path, S
     """The original ledger closed by a signed head, the head, and the head's published file."""
     path = folder / "original.db"
     ledger = demo_ledger(path, suite)
-    checkpoint(ledger, OFFICE, AT)
-    head = checkpoint(ledger, OFFICE, AT)  # two checkpoints: the last one closes the ledger
+    signing, _ = office(suite)
+    checkpoint(ledger, signing, AT)
+    head = checkpoint(ledger, signing, AT)  # two checkpoints: the last one closes the ledger
     ledger.close()  # the file alone now holds every record
     head_file = folder / "head.json"
     head_file.write_text(head.to_json(), encoding="utf-8")
     return path, head, head_file
+
+
+def head_public_key(head_file: Path) -> str:
+    """The public key a published head names, hex: the office's own, trusted here."""
+    return str(json.loads(head_file.read_text(encoding="utf-8"))["public_key"])
 
 
 def _stdlib_names(copy: Path, head_file: Path, capsys: pytest.CaptureFixture[str]) -> int | None:
@@ -49,7 +56,7 @@ def _stdlib_names(copy: Path, head_file: Path, capsys: pytest.CaptureFixture[str
         SQLiteLedger(copy, key=None).export_jsonl(export)
     except LedgerError as error:  # unreadable stored bytes: the export names the record
         return int(str(error).split("event ", 1)[1].split()[0])
-    public = OFFICE.public_key().public_bytes_raw().hex()
+    public = head_public_key(head_file)
     code = stdlib_verifier.main(
         [str(export), "--signed-head", str(head_file), "--trusted-key", public, "--final"]
     )
@@ -71,8 +78,9 @@ def test_two_hundred_tamperings_are_found_and_named_alike(
     hashing in the ledger's own.
     """
     original, head, head_file = _closed_ledger(tmp_path, suite)
+    trusted = office(suite)[1]
     assert SQLiteLedger(original, key=None).suite() == suite
-    assert verify_against(SQLiteLedger(original, key=None), [head], TRUSTED, final=True).ok
+    assert verify_against(SQLiteLedger(original, key=None), [head], trusted, final=True).ok
     assert _stdlib_names(original, head_file, capsys) is None
     kinds = list(TAMPERINGS)
     seen: dict[str, int] = {}
@@ -86,7 +94,7 @@ def test_two_hundred_tamperings_are_found_and_named_alike(
         table.commit()
         conn.close()
         ledger = SQLiteLedger(copy, key=None)
-        check = verify_against(ledger, [head], TRUSTED, final=True)
+        check = verify_against(ledger, [head], trusted, final=True)
         ledger.close()
         assert (check.ok, check.first_bad) == (False, expected), (case, kind, check)
         assert _stdlib_names(copy, head_file, capsys) == expected, (case, kind)

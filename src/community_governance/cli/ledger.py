@@ -202,7 +202,9 @@ def _trusted(hex_key: str | None) -> dict[str, Any]:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A published signed head (head.json); checked with --trusted-key.",
 )
-@click.option("--trusted-key", help="The community's Ed25519 public key, hex.")
+@click.option(
+    "--trusted-key", help="The community's public key, hex: Ed25519's 32 bytes or SM2's 65."
+)
 @click.option(
     "--final", is_flag=True, help="The signed head closes the ledger: nothing may follow."
 )
@@ -342,13 +344,41 @@ def import_(where: str, source: Path, schema: str, lang: str | None) -> None:
     _say(lang, "imported", count=count, hash=digest)
 
 
-@ledger.command("checkpoint", help="Sign the head with the office's Ed25519 key; write head.json.")
+def _sm2_key(text: bytes, source: Path) -> Any:
+    """The SM2 private key of a PEM PKCS#8 text, or ``None`` if it holds another kind."""
+    from community_governance.ledger.sm2 import SM2_OID, SM2PrivateKey
+    from community_governance.ledger.storage import LedgerError
+
+    try:
+        return SM2PrivateKey.from_pem(text)
+    except LedgerError as error:
+        if SM2_OID in _der_of(text):  # an SM2 key, but a damaged one: say what is wrong
+            raise error.moved(str(source)) from None
+        return None
+
+
+def _der_of(text: bytes) -> bytes:
+    import base64
+    import binascii
+
+    body = b"".join(line for line in text.splitlines() if not line.startswith(b"-----"))
+    try:
+        return base64.b64decode(body)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+@ledger.command(
+    "checkpoint",
+    help="Sign the head with the office's key (Ed25519, or SM2 for sm3-sm2); write head.json.",
+)
 @ledger_argument
 @click.option(
     "--signing-key",
     required=True,
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The office's Ed25519 private key, PEM (PKCS#8), unencrypted.",
+    help="The office's private key, PEM (PKCS#8), unencrypted: Ed25519, or SM2 (openssl "
+    "genpkey -algorithm SM2) for an sm3-sm2 ledger.",
 )
 @click.option(
     "-o",
@@ -384,6 +414,8 @@ def checkpoint_(
     from community_governance.extras import require
     from community_governance.ledger.checkpoint import checkpoint
 
+    text = signing_key.read_bytes()
+    key: Any = _sm2_key(text, signing_key)
     serialization: Any = require(
         "cryptography.hazmat.primitives.serialization",
         needed_for=("signing", "签名"),
@@ -392,7 +424,7 @@ def checkpoint_(
     )
     load_pem_private_key = serialization.load_pem_private_key
     try:
-        key = load_pem_private_key(signing_key.read_bytes(), password=None)
+        key = key or load_pem_private_key(text, password=None)
     except (ValueError, TypeError) as error:
         raise ParseError(
             f"not an unencrypted PEM private key ({error})",

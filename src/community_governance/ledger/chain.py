@@ -47,12 +47,15 @@ __all__ = [
     "CHECKPOINT_STREAM",
     "CHECKPOINT_TYPE",
     "GENESIS",
+    "HEAD_ALGORITHM_FIELDS",
     "HEAD_FIELDS",
     "HEAD_LEDGER_FIELDS",
     "HEAD_SCHEMA",
     "HEAD_TAG",
     "HEAD_TAG_2",
+    "HEAD_TAG_3",
     "RECORD_KEYS",
+    "SM2_ALGORITHM",
     "SUITES",
     "TAG",
     "TAG_2",
@@ -247,20 +250,31 @@ def link(seq: int, previous: str, body: bytes) -> str:
 
 HEAD_TAG = b"community-governance/ledger-head/1"
 HEAD_TAG_2 = b"community-governance/ledger-head/2"
+HEAD_TAG_3 = b"community-governance/ledger-head/3"
 #: The schema of a published signed head (``ledger.checkpoint``).
 HEAD_SCHEMA = "community-governance/ledger-head"
 
 
 def head_message(  # noqa: PLR0917 - every part of a head is signed
-    seq: int, hash_: str, at: str, key_id: str, ledger: str = "", scope: str = ""
+    seq: int,
+    hash_: str,
+    at: str,
+    key_id: str,
+    ledger: str = "",
+    scope: str = "",
+    algorithm: str = "",
 ) -> bytes:
-    """The bytes a signed head's Ed25519 signature covers.
+    """The bytes a signed head's signature covers.
 
-    A head that names its ledger (version 2) signs
-    ``HEAD_TAG_2 NUL seq NUL hash NUL at NUL key_id NUL ledger NUL scope``, NUL the zero byte,
-    which no part contains; a head of version 1, which names none, signed
-    ``HEAD_TAG|seq|hash|at|key_id``.
+    A head that names its algorithm (version 3: ``sm2``, the heads of ``sm3-sm2`` ledgers)
+    signs ``HEAD_TAG_3 NUL seq NUL hash NUL at NUL key_id NUL ledger NUL scope NUL
+    algorithm``; an Ed25519 head that names its ledger (version 2) signs the same without
+    the algorithm under ``HEAD_TAG_2``, NUL the zero byte, which no part contains; a head of
+    version 1, which names no ledger, signed ``HEAD_TAG|seq|hash|at|key_id``.
     """
+    if algorithm:
+        parts: tuple[object, ...] = (seq, hash_, at, key_id, ledger, scope, algorithm)
+        return b"\0".join([HEAD_TAG_3, *(str(part).encode() for part in parts)])
     if not ledger:
         return b"|".join([HEAD_TAG, *(str(part).encode() for part in (seq, hash_, at, key_id))])
     parts = (seq, hash_, at, key_id, ledger, scope)
@@ -284,11 +298,16 @@ CHECKPOINT_TYPE = "ledger.checkpoint"
 #: ledger (version 2) adds ``HEAD_LEDGER_FIELDS``.
 HEAD_FIELDS = ("seq", "hash", "at", "key_id", "public_key", "signature")
 HEAD_LEDGER_FIELDS = ("ledger", "scope")
+#: What a head of version 3 adds: its signature algorithm.
+HEAD_ALGORITHM_FIELDS = ("algorithm",)
+#: The algorithm of a version-3 head: SM2 over SM3 (GB/T 32918, GB/T 35276).
+SM2_ALGORITHM = "sm2"
 
 
 def head_record(head: Mapping[str, Any]) -> dict[str, Any]:
-    """A head's fields as its checkpoint record holds them (the ledger's only if named)."""
+    """A head's fields as its checkpoint record holds them (ledger, algorithm: if named)."""
     names = HEAD_FIELDS + (HEAD_LEDGER_FIELDS if head.get("ledger") else ())
+    names += HEAD_ALGORITHM_FIELDS if head.get("algorithm") else ()
     return {name: head[name] for name in names}
 
 

@@ -2,7 +2,8 @@
 
 The hash chain shows that records were changed, unless someone who can write the database
 rewrites the whole tail. A *signed head* closes that gap: the ledger's head (its sequence
-number and hash) signed with Ed25519 by the community office's key. Published, for
+number and hash) signed with Ed25519 (SM2 in a ledger of the ``sm3-sm2`` suite, see
+``ledger.sm2``) by the community office's key. Published, for
 example on the announcement (公示), it lets anyone holding the office's public key check
 that the ledger still reaches that head with that hash; a rewritten or truncated tail no
 longer does, and a forged head carries no valid signature.
@@ -36,15 +37,19 @@ from community_governance.extras import require
 from community_governance.ledger.chain import (
     CHECKPOINT_STREAM,
     CHECKPOINT_TYPE,
+    HEAD_ALGORITHM_FIELDS,
     HEAD_FIELDS,
     HEAD_LEDGER_FIELDS,
     HEAD_SCHEMA,
+    SM2_ALGORITHM,
     LedgerCheck,
     head_message,
     head_record,
     past_final_head,
+    sm3,
 )
 from community_governance.ledger.findings import reason_zh
+from community_governance.ledger.sm2 import SM2PrivateKey, SM2PublicKey
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 
@@ -79,11 +84,22 @@ def _raw_public(public_key: Any) -> bytes:
 
 
 def key_id(public_key: Any) -> str:
-    """A public key's short id: 16 hex digits of the SHA-256 of its raw bytes.
+    """A public key's short id: 16 hex digits of a hash of its raw bytes.
 
-    ``public_key`` is an Ed25519 public key, or its 32 raw bytes.
+    ``public_key`` is an Ed25519 public key, or its 32 raw bytes (hashed with SHA-256); or
+    an SM2 public key, or its 65 raw bytes (hashed with SM3).
     """
+    if isinstance(public_key, SM2PublicKey):
+        public_key = public_key.raw
+    if isinstance(public_key, bytes) and len(public_key) == _SM2_RAW:
+        digest: str = sm3(public_key).hexdigest()
+        return digest[:16]
     return hashlib.sha256(_raw_public(public_key)).hexdigest()[:16]
+
+
+_SM2_RAW = 65
+#: The algorithm each suite signs its heads with ("": Ed25519, the heads of version 1, 2).
+_SUITE_ALGORITHM = {"sha256-ed25519": "", "sm3-sm2": SM2_ALGORITHM}
 
 
 @attrs.frozen
@@ -96,11 +112,14 @@ class SignedHead:
         at: when it was signed (ISO 8601, with its UTC offset).
         key_id: the signing key's id
             ([`key_id`][community_governance.ledger.checkpoint.key_id]).
-        public_key: the raw Ed25519 public key, hex (to look it up, not to trust it).
-        signature: the Ed25519 signature of the message, hex.
+        public_key: the raw public key, hex (to look it up, not to trust it): Ed25519's 32
+            bytes, or SM2's 65.
+        signature: the signature of the message, hex: Ed25519's 64 bytes, or SM2's DER.
         ledger: the id of the ledger the head closes (the chain hash of its first record,
             see ``ledger.chain.ledger_id``); ``""`` in a head of version 1, which named none.
         scope: the community or scope the ledger serves, as the office named it.
+        algorithm: ``sm2`` for a head signed with SM2 (version 3, the heads of an
+            ``sm3-sm2`` ledger); ``""`` for Ed25519, which heads of versions 1 and 2 use.
     """
 
     seq: int
@@ -111,15 +130,20 @@ class SignedHead:
     signature: str
     ledger: str = ""
     scope: str = ""
+    algorithm: str = ""
 
     @property
     def version(self) -> int:
-        """2 for a head that names its ledger, 1 for one signed before heads did."""
+        """3: names its algorithm (SM2); 2: names its ledger; 1: signed before heads did."""
+        if self.algorithm:
+            return 3
         return 2 if self.ledger else 1
 
     def message(self) -> bytes:
         """The bytes signed."""
-        return head_message(self.seq, self.hash, self.at, self.key_id, self.ledger, self.scope)
+        return head_message(
+            self.seq, self.hash, self.at, self.key_id, self.ledger, self.scope, self.algorithm
+        )
 
     def record(self) -> dict[str, Any]:
         """The head's fields as its checkpoint record holds them."""
@@ -141,15 +165,25 @@ class SignedHead:
             LedgerError: not a head document, or a field of the wrong type.
         """
         version = document.get("version")
-        if document.get("schema") != HEAD_SCHEMA or version not in {1, 2}:
+        if document.get("schema") != HEAD_SCHEMA or version not in {1, 2, 3}:
             raise LedgerError(
-                f"not a {HEAD_SCHEMA} document, version 1 or 2",
+                f"not a {HEAD_SCHEMA} document, version 1, 2 or 3",
                 field="head",
                 rule="R-1",
-                zh=f"不是第 1 或第 2 版 {HEAD_SCHEMA} 文档",
+                zh=f"不是第 1、2 或 3 版 {HEAD_SCHEMA} 文档",
             )
+        named = document.get("algorithm")
+        if version == 3 and named != SM2_ALGORITHM:  # noqa: PLR2004
+            raise LedgerError(
+                f"a head of version 3 is signed with {SM2_ALGORITHM}, not {named!r:.40}",
+                field="head.algorithm",
+                rule="R-1",
+                zh=f"第 3 版账本头以 {SM2_ALGORITHM} 签名，而不是 {named!r:.40}",
+            )
+        names = HEAD_FIELDS + (HEAD_LEDGER_FIELDS if version != 1 else ())
+        names += HEAD_ALGORITHM_FIELDS if version == 3 else ()  # noqa: PLR2004
         values: dict[str, Any] = {}
-        for name in HEAD_FIELDS + (HEAD_LEDGER_FIELDS if version == 2 else ()):  # noqa: PLR2004
+        for name in names:
             value = document.get(name)
             expected = int if name == "seq" else str
             if isinstance(value, bool) or not isinstance(value, expected):
@@ -176,10 +210,14 @@ def sign_head(
     ledger: str,
     scope: str = "",
 ) -> SignedHead:
-    """Sign the head (``seq``, ``hash_``) of ledger ``ledger`` at ``at`` with an Ed25519 key.
+    """Sign the head (``seq``, ``hash_``) of ledger ``ledger`` at ``at``.
+
+    With an Ed25519 key, the head is of version 2; with an SM2 key
+    ([`SM2PrivateKey`][community_governance.ledger.sm2.SM2PrivateKey]), of version 3,
+    naming ``sm2`` as its algorithm.
 
     Raises:
-        LedgerError: the key is not an Ed25519 private key, ``at`` is naive, the ledger id
+        LedgerError: the key is not an Ed25519 or SM2 private key, ``at`` is naive, the ledger id
             is empty, the scope is not text of at most ``MAX_SCOPE`` characters without
             NUL, or ``cryptography`` is missing.
     """
@@ -199,13 +237,13 @@ def sign_head(
             rule="R-1",
             zh=f"范围须为至多 {MAX_SCOPE} 个字符且不含 NUL 的文本",
         )
-    ed25519 = _ed25519()
-    if not isinstance(signing_key, ed25519.Ed25519PrivateKey):
+    sm2 = isinstance(signing_key, SM2PrivateKey)
+    if not sm2 and not isinstance(signing_key, _ed25519().Ed25519PrivateKey):
         raise LedgerError(
-            f"the signing key is an Ed25519 private key, not {type(signing_key).__name__}",
+            f"the signing key is an Ed25519 or SM2 private key, not {type(signing_key).__name__}",
             field="signing_key",
             rule="R-1",
-            zh=f"签名密钥须为 Ed25519 私钥，而不是 {type(signing_key).__name__}",
+            zh=f"签名密钥须为 Ed25519 或 SM2 私钥，而不是 {type(signing_key).__name__}",
         )
     if at.tzinfo is None or at.utcoffset() is None:
         raise LedgerError(
@@ -220,10 +258,11 @@ def sign_head(
         hash=hash_,
         at=at.isoformat(),
         key_id=key_id(public),
-        public_key=_raw_public(public).hex(),
+        public_key=(public.raw if sm2 else _raw_public(public)).hex(),
         signature="",
         ledger=ledger,
         scope=scope,
+        algorithm=SM2_ALGORITHM if sm2 else "",
     )
     signature = signing_key.sign(unsigned.message()).hex()
     return attrs.evolve(unsigned, signature=signature)
@@ -232,14 +271,21 @@ def sign_head(
 def verify_head(head: SignedHead, trusted_keys: Mapping[str, Any]) -> str | None:
     """Why ``head`` is not a valid head signed by one of ``trusted_keys``, or ``None``.
 
-    ``trusted_keys`` maps key ids to Ed25519 public keys (objects or raw bytes); the key
-    named inside the head is not trusted by itself.
+    ``trusted_keys`` maps key ids to public keys (objects or raw bytes): Ed25519 keys for
+    heads of versions 1 and 2, SM2 keys for heads of version 3; the key named inside the
+    head is not trusted by itself.
     """
-    ed25519 = _ed25519()
-    invalid: Any = importlib.import_module("cryptography.exceptions").InvalidSignature
     trusted = trusted_keys.get(head.key_id)
     if trusted is None:
         return f"signed by key {head.key_id}, which is not trusted"
+    if head.algorithm == SM2_ALGORITHM:
+        return _sm2_problem(head, trusted)
+    ed25519 = _ed25519()
+    invalid: Any = importlib.import_module("cryptography.exceptions").InvalidSignature
+    if isinstance(trusted, SM2PublicKey) or (
+        isinstance(trusted, bytes) and len(trusted) == _SM2_RAW
+    ):
+        return f"key {head.key_id} is an SM2 key; the head is signed with Ed25519"
     if isinstance(trusted, bytes):
         trusted = ed25519.Ed25519PublicKey.from_public_bytes(trusted)
     if key_id(trusted) != head.key_id:
@@ -247,6 +293,23 @@ def verify_head(head: SignedHead, trusted_keys: Mapping[str, Any]) -> str | None
     try:
         trusted.verify(bytes.fromhex(head.signature), head.message())
     except (ValueError, invalid):
+        return f"the signature of the head at sequence {head.seq} is not valid"
+    return None
+
+
+def _sm2_problem(head: SignedHead, trusted: Any) -> str | None:
+    """Why ``head`` is not signed with the SM2 key ``trusted``, or ``None``."""
+    try:
+        public = trusted if isinstance(trusted, SM2PublicKey) else SM2PublicKey(trusted)
+    except LedgerError:
+        return f"key {head.key_id} is not an SM2 public key; the head is signed with SM2"
+    if key_id(public) != head.key_id:
+        return f"key {head.key_id} is listed under another key's id"
+    try:
+        signature = bytes.fromhex(head.signature)
+    except ValueError:
+        signature = b""
+    if not public.verify(signature, head.message()):
         return f"the signature of the head at sequence {head.seq} is not valid"
     return None
 
@@ -292,7 +355,8 @@ def checkpoint(
 
     Args:
         ledger: the ledger to sign.
-        signing_key: the office's Ed25519 private key.
+        signing_key: the office's private key: Ed25519 for a ledger of the
+            ``sha256-ed25519`` suite, SM2 for one of ``sm3-sm2``.
         at: when it is signed (an aware datetime).
         scope: the community or scope the ledger serves, named in the head; default the
             latest head's. Once named, it cannot change: a head naming another is refused.
@@ -317,6 +381,15 @@ def checkpoint(
     head = sign_head(
         signing_key, seq, hash_, at, ledger=ledger.ledger_id(), scope=named or scope or ""
     )
+    suite = ledger.suite()
+    if head.algorithm != _SUITE_ALGORITHM[suite]:
+        wanted = "SM2" if suite == "sm3-sm2" else "Ed25519"
+        raise LedgerError(
+            f"a ledger of the {suite} suite has its heads signed with {wanted} keys",
+            field="signing_key",
+            rule="R-1",
+            zh=f"{suite} 算法套件的账本须以 {wanted} 密钥签名",
+        )
     own = {head.key_id: bytes.fromhex(head.public_key)}
     keys = own if trusted_keys is None else trusted_keys
     _verified(ledger, latest, keys, ("will not sign", "拒绝签名"))
@@ -351,7 +424,7 @@ def latest_checkpoint(ledger: Any) -> SignedHead | None:
     if not events:
         return None
     data = events[-1].data
-    version = 2 if "ledger" in data else 1
+    version = 3 if "algorithm" in data else 2 if "ledger" in data else 1
     return SignedHead.from_document({"schema": HEAD_SCHEMA, "version": version, **data})
 
 
@@ -373,7 +446,7 @@ def verify_against(
     Args:
         ledger: the ledger to check (any store with ``verify``, ``read_after``).
         heads: signed heads published earlier, oldest first.
-        trusted_keys: key ids mapped to the Ed25519 public keys to trust.
+        trusted_keys: key ids mapped to the public keys to trust (Ed25519 or SM2).
         final: the last of ``heads`` closes the ledger: only its own checkpoint record
             may follow it, so records appended after it (forged with valid hashes, or
             simply not yet signed) are findings. Without it, records after the latest

@@ -411,7 +411,7 @@ class ChainedLedger(abc.ABC):
                 with ``trusted_keys`` as
                 [`verify_against`][community_governance.ledger.checkpoint.verify_against]
                 does (the ``[ledger]`` extra).
-            trusted_keys: key ids mapped to the Ed25519 public keys to trust.
+            trusted_keys: key ids mapped to the public keys to trust (Ed25519 or SM2).
             final: the last of ``heads`` closes the ledger (see ``verify_against``).
             ledger_id: the ledger the heads must close (see ``verify_against``).
             scope: the community or scope the heads must name.

@@ -16,8 +16,10 @@ recorded parameters, with the library's own arithmetic (``evaluation.kernel``, w
 nothing but the standard library either), and compares them with the recorded result.
 Given a signed head (the ``head.json`` an announcement publishes),
 the chain must reach it with its hash; with the community's public key as well, the
-head's Ed25519 signature is checked when the ``cryptography`` package is installed (and
-said to be unchecked when it is not: the chain needs nothing but the standard library).
+head's signature is checked: Ed25519 when the ``cryptography`` package is installed, SM2
+(the heads of ``sm3-sm2`` ledgers) when ``gmalg`` is; where the package is missing, the
+signature is said to be unchecked, and by which package (the chain needs nothing but the
+standard library).
 With ``--final``, the signed head closes the export: only its own checkpoint record may
 follow it, so records appended after the head was published are reported. A signed head
 names the ledger it closes (the chain hash of its first record) and its community or scope:
@@ -43,6 +45,7 @@ from community_governance.ledger.chain import (
     HEAD_LEDGER_FIELDS,
     HEAD_SCHEMA,
     RECORD_KEYS,
+    SM2_ALGORITHM,
     SM3UnavailableError,
     check_records,
     export_rows,
@@ -50,6 +53,7 @@ from community_governance.ledger.chain import (
     ledger_id,
     past_final_head,
     record_problem,
+    sm3,
 )
 
 __all__ = ["main", "recompute_quarters", "verify_export"]
@@ -376,21 +380,26 @@ def _signed_head(path: Path) -> dict[str, Any]:
         msg = f"not a {HEAD_SCHEMA} document"
         raise TypeError(msg)
     version = document.get("version")
-    if version not in {1, 2} or isinstance(version, bool):
-        msg = f"version {version!r}; this verifier reads 1 and 2"
+    if version not in {1, 2, 3} or isinstance(version, bool):
+        msg = f"version {version!r}; this verifier reads 1, 2 and 3"
         raise TypeError(msg)
-    named = version == 2  # noqa: PLR2004 - a head of version 2 names its ledger
+    named = version != 1  # heads of versions 2 and 3 name their ledger
+    if version == 3 and document.get("algorithm") != SM2_ALGORITHM:  # noqa: PLR2004
+        msg = f"a head of version 3 is signed with {SM2_ALGORITHM}"
+        raise TypeError(msg)
     for name in HEAD_FIELDS + (HEAD_LEDGER_FIELDS if named else ()):
         kind = _HEAD_TYPES.get(name, str)
         value = document.get(name)
         if isinstance(value, bool) or not isinstance(value, kind):
             msg = f"{name} must be {kind.__name__}"
             raise TypeError(msg)
-    # A head of version 1 names no ledger and no scope: said once, here, as empty text.
-    return {**document, **({} if named else dict.fromkeys(HEAD_LEDGER_FIELDS, ""))}
+    # A head of version 1 names no ledger and no scope, one before version 3 no algorithm:
+    # said once, here, as empty text.
+    absent = {} if named else dict.fromkeys(HEAD_LEDGER_FIELDS, "")
+    return {"algorithm": "", **document, **absent}
 
 
-def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
+def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:  # noqa: PLR0911 - one return per outcome
     """What can be said of the head's signature with what is at hand."""
     if trusted is None:
         return "signature not checked: give the community's public key with --trusted-key"
@@ -398,8 +407,12 @@ def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
         raw = bytes.fromhex(trusted)
     except ValueError:
         return "signature invalid: --trusted-key is not hex"
-    if hashlib.sha256(raw).hexdigest()[:16] != head["key_id"]:
+    sm2 = head.get("algorithm") == SM2_ALGORITHM
+    digest = _sm3_key_id(raw) if sm2 else hashlib.sha256(raw).hexdigest()
+    if digest[:16] != head["key_id"]:
         return f"signature invalid: the head names key {head['key_id']}, not the trusted key"
+    if sm2:
+        return _sm2_note(head, raw)
     try:
         from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - optional
         from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: PLC0415
@@ -407,14 +420,44 @@ def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:
         )
     except ImportError:
         return "signature not checked: the cryptography package is not installed"
-    message = head_message(
-        head["seq"], head["hash"], head["at"], head["key_id"], head["ledger"], head["scope"]
-    )
+    message = _message(head)
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(bytes.fromhex(head["signature"]), message)
     except (InvalidSignature, ValueError):
         return f"signature invalid: the head at sequence {head['seq']} is not signed by that key"
     return f"signature ok: head {head['seq']} signed by key {head['key_id']}"
+
+
+def _message(head: Mapping[str, Any]) -> bytes:
+    parts = (head["seq"], head["hash"], head["at"], head["key_id"], head["ledger"], head["scope"])
+    return head_message(*parts, head.get("algorithm", ""))
+
+
+def _sm3_key_id(raw: bytes) -> str:
+    try:
+        digest: str = sm3(raw).hexdigest()
+    except SM3UnavailableError:
+        return ""  # no SM3, no key id: the head is said to be signed by another key
+    return digest
+
+
+def _sm2_note(head: Mapping[str, Any], raw: bytes) -> str:
+    """What can be said of an SM2 head's signature: checked where ``gmalg`` is installed."""
+    try:
+        import gmalg  # noqa: F401, PLC0415 - optional: SM2's curve arithmetic
+    except ImportError:
+        return "signature not checked: SM2 needs the gmalg package, which is not installed"
+    from community_governance.ledger.sm2 import SM2PublicKey  # noqa: PLC0415 - needs gmalg
+    from community_governance.ledger.storage import LedgerError  # noqa: PLC0415
+
+    try:
+        public = SM2PublicKey(raw)
+        signature = bytes.fromhex(head["signature"])
+    except (LedgerError, ValueError):
+        return f"signature invalid: the head at sequence {head['seq']} is not signed by that key"
+    if not public.verify(signature, _message(head)):
+        return f"signature invalid: the head at sequence {head['seq']} is not signed by that key"
+    return f"signature ok: head {head['seq']} signed by SM2 key {head['key_id']}"
 
 
 if __name__ == "__main__":
