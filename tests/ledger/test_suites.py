@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import gmalg
@@ -235,3 +236,37 @@ def test_ledger_init_records_the_suite_and_head_shows_it(
     assert len(err.strip().splitlines()) == 1
     assert ("不能改用" if lang == "zh" else "cannot continue in sha256-ed25519") in err
     assert SQLiteLedger(where, key=None).head()[0] == 1
+
+
+def _hmac_sm3(key: bytes, message: bytes) -> str:
+    """HMAC (RFC 2104) over gmalg's SM3, written out: 64-byte blocks, inner and outer pads."""
+    block = (
+        key.ljust(64, b"\0") if len(key) <= 64 else bytes.fromhex(_gmalg_sm3(key)).ljust(64, b"\0")
+    )
+    inner = bytes.fromhex(_gmalg_sm3(bytes(b ^ 0x36 for b in block) + message))
+    return _gmalg_sm3(bytes(b ^ 0x5C for b in block) + inner)
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and "\x1f" not in t))
+def test_an_sm3_ledger_s_pseudonyms_are_hmac_sm3(household: str) -> None:
+    """E-4, the record: pseudonyms and commitments of an sm3-sm2 ledger are HMAC-SM3."""
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = SQLiteLedger(Path(folder) / "l.db", key=KEY, suite="sm3-sm2")
+        expected = "hh-" + _hmac_sm3(KEY, household.encode())[:24]
+        assert ledger.pseudonym(household) == expected
+        scoped = "hh-" + _hmac_sm3(KEY, f"2026Q3\x1f{household}".encode())[:24]
+        assert ledger.pseudonym(household, scope="2026Q3") == scoped
+        _notes(ledger, 1)  # begun: the suite, and the hash, are fixed now
+        assert ledger.pseudonym(household) == expected
+        plain = SQLiteLedger(Path(folder) / "p.db", key=KEY)
+        assert plain.pseudonym(household) != expected
+
+
+def test_an_sm3_ledger_commits_to_private_details_with_hmac_sm3(tmp_path: Path) -> None:
+    """The record: a commitment is pd- and 32 hex digits of HMAC-SM3 of the canonical details."""
+    ledger = SQLiteLedger(tmp_path / "l.db", key=KEY, suite="sm3-sm2")
+    details = {"household": "1号楼101", "phone": "138"}
+    ref = ledger.keep_private(details, retain_until=DAY)
+    body = b"private|" + chain.canonical(details)
+    assert ref == "pd-" + _hmac_sm3(KEY, body)[:32]
+    assert ledger.personal(ref) == details

@@ -133,6 +133,7 @@ class ChainedLedger(abc.ABC):
             check_key(key)
         self._key = key
         self._suite = None if suite is None else _checked_suite(suite)
+        self._hmac: Any = None
 
     # -- what an adapter provides ----------------------------------------------------------
 
@@ -185,6 +186,9 @@ class ChainedLedger(abc.ABC):
     def pseudonym(self, household_id: str, *, scope: str | None = None) -> str:
         """The keyed-HMAC pseudonym of a household id (stable for a key and a scope).
 
+        HMAC-SHA-256, or HMAC-SM3 in a ledger of the ``sm3-sm2`` suite, so that a district
+        that must use the national algorithms uses them for its households too.
+
         ``scope`` (see [`pseudonym_scope`][community_governance.ledger.keys.pseudonym_scope])
         makes the same household's pseudonym differ from one scope to the next, so that
         records of different scopes cannot be linked, even by whoever holds the key.
@@ -194,8 +198,22 @@ class ChainedLedger(abc.ABC):
         """
         key = self._require_key(("pseudonyms need", "生成假名需要"))
         message = household_id if scope is None else f"{scope}\x1f{household_id}"
-        digest = hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+        digest = hmac.new(key, message.encode("utf-8"), self._hmac_hash()).hexdigest()
         return f"hh-{digest[:24]}"
+
+    def _hmac_hash(self) -> Any:
+        """The hash of the ledger's HMACs: SHA-256, or SM3 in a ledger of the sm3-sm2 suite.
+
+        Found once the ledger has begun (its suite cannot change then); asked again while
+        it is empty.
+        """
+        if self._hmac is None:
+            suite = self.suite()
+            chosen = sm3 if suite == "sm3-sm2" else hashlib.sha256
+            if self.head()[0]:
+                self._hmac = chosen
+            return chosen
+        return self._hmac
 
     def _keep(self, ref: str, details: Mapping[str, Any], retain_until: dt.date) -> None:
         with self._connection() as conn:
@@ -219,9 +237,10 @@ class ChainedLedger(abc.ABC):
     def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:
         """Keep a record's personal details outside the chain; return their commitment.
 
-        The commitment, ``pd-`` and 32 hex digits of an HMAC of the details' canonical
-        form under the ledger's key, is what the chain carries in their place: it shows,
-        to whoever holds the key and the details, that these are the details recorded,
+        The commitment, ``pd-`` and 32 hex digits of an HMAC (SHA-256, or SM3 in the
+        ``sm3-sm2`` suite) of the details' canonical form under the ledger's key, is what
+        the chain carries in their place: it shows, to whoever holds the key and the
+        details, that these are the details recorded,
         and reveals nothing without them. The details are deleted like any personal
         record (``delete_personal``, ``purge_expired``).
 
@@ -236,7 +255,7 @@ class ChainedLedger(abc.ABC):
             raise LedgerError(
                 str(error), field="details", rule="ledger", zh=reason_zh(str(error))
             ) from None
-        digest = hmac.new(key, b"private|" + body, hashlib.sha256).hexdigest()
+        digest = hmac.new(key, b"private|" + body, self._hmac_hash()).hexdigest()
         ref = f"pd-{digest[:32]}"
         self._keep(ref, details, retain_until)
         return ref
