@@ -7,6 +7,7 @@ the library and the ``openssl`` command line, an independent implementation, bot
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import json
@@ -22,6 +23,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK
+from community_governance.errors import GovernanceError, MissingExtraError
 from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
 from community_governance.ledger.checkpoint import (
     SignedHead,
@@ -152,6 +154,10 @@ def test_a_der_signature_reads_back_its_numbers(r: int, s: int) -> None:
         "3006020180020101",  # r negative
         "3006020101020101ff",  # a byte after
         "310602010102010100",  # not a SEQUENCE
+        "3007020101020101",  # the SEQUENCE's length is not what follows
+        "3006020101030101",  # s is not an INTEGER
+        "3006020401010101",  # the signature ends after r
+        "300702000203010101",  # r of no bytes
         "",
     ],
 )
@@ -160,21 +166,106 @@ def test_a_malformed_signature_reads_as_none(der: str) -> None:
     assert signature_numbers(bytes.fromhex(der)) is None
 
 
+def test_a_number_as_large_as_the_order_is_no_signature() -> None:
+    """GB/T 32918: r and s lie in 1..n-1; n itself is refused, n-1 read."""
+    assert signature_numbers(der_signature(_ORDER, 1)) is None
+    assert signature_numbers(der_signature(1, _ORDER)) is None
+    assert signature_numbers(der_signature(_ORDER - 1, 1)) == (_ORDER - 1, 1)
+
+
 def test_keys_out_of_range_or_off_the_curve_are_refused() -> None:
     """GB/T 32918: d in 1..n-2, 32 bytes; a public point on the curve, 65 bytes from 04."""
-    for scalar in (b"\0" * 32, (_ORDER - 1).to_bytes(32, "big"), b"\1" * 31):
-        with pytest.raises(LedgerError, match="scalar of 32 bytes below the curve's order"):
-            SM2PrivateKey(scalar)
+    for scalar in (b"\0" * 32, (_ORDER - 1).to_bytes(32, "big"), b"\1" * 31, "1" * 32):
+        with pytest.raises(LedgerError) as refused:
+            SM2PrivateKey(scalar)  # type: ignore[arg-type]
+        assert refused.value.said("en") == (
+            "key: an SM2 private key is a scalar of 32 bytes below the curve's order [R-1]"
+        )
+        assert refused.value.said("zh") == "key: SM2 私钥是小于曲线阶的 32 字节数 [R-1]"
+    for edge in (1, _ORDER - 2):  # the smallest and the largest key
+        key = SM2PrivateKey(edge.to_bytes(32, "big"))
+        assert key.public_key().verify(key.sign(b"edge"), b"edge")
     raw = SM2_OFFICE.public_key().raw
     with pytest.raises(LedgerError, match="not a point of the curve"):
         SM2PublicKey(raw[:-1] + bytes([raw[-1] ^ 1]))
     with pytest.raises(LedgerError, match="65 bytes, 04 then x and y"):
         SM2PublicKey(b"\x02" + raw[1:])
     assert repr(SM2_OFFICE) == "SM2PrivateKey(…)"
-    with pytest.raises(LedgerError, match="not a PEM PUBLIC KEY"):
-        SM2PublicKey.from_pem(SM2_OFFICE.to_pem())
-    with pytest.raises(LedgerError, match="not an SM2 private key"):
-        SM2PrivateKey.from_pem(SM2_OFFICE.to_pem().replace(b"MIGHAgEA", b"MIGHAgEB"))
+
+
+def _said(error: GovernanceError) -> tuple[str, str]:
+    return error.said("en"), error.said("zh")
+
+
+def test_each_wrong_key_file_is_named_in_one_line() -> None:
+    """GB/T 32918: another PEM, bad base64, another algorithm, a public part that differs."""
+    pem = SM2_OFFICE.to_pem()
+    cases = [
+        (SM2PublicKey.from_pem, pem, ("not a PEM PUBLIC KEY", "不是 PEM 格式的 PUBLIC KEY")),
+        (
+            SM2PrivateKey.from_pem,
+            b"no PEM here",
+            ("not a PEM PRIVATE KEY", "不是 PEM 格式的 PRIVATE KEY"),
+        ),
+        (
+            SM2PrivateKey.from_pem,
+            b"-----BEGIN PRIVATE KEY-----\nAAAA=AAA\n-----END PRIVATE KEY-----\n",
+            ("the PEM text is not base64", "PEM 文本不是 base64"),
+        ),
+        (
+            SM2PrivateKey.from_pem,
+            pem.replace(b"MIGHAgEA", b"MIGHAgEB"),
+            ("not an SM2 private key (PKCS#8)", "不是 SM2 私钥（PKCS#8）"),
+        ),
+        (
+            SM2PublicKey.from_pem,
+            SM2_OFFICE.public_key().to_pem().replace(b"MFkw", b"MFow"),
+            ("not an SM2 public key", "不是 SM2 公钥"),
+        ),
+    ]
+    other = SM2PrivateKey(bytes(range(2, 34)))
+    der = base64.b64decode(b"".join(pem.splitlines()[1:-1]))
+    mixed = der[:-65] + other.public_key().raw
+    mixed_pem = (
+        b"-----BEGIN PRIVATE KEY-----\n"
+        + base64.encodebytes(mixed)
+        + b"-----END PRIVATE KEY-----\n"
+    )
+    cases.append(
+        (
+            SM2PrivateKey.from_pem,
+            mixed_pem,
+            ("the key's public part does not match it", "私钥中的公钥部分与其不符"),
+        )
+    )
+    for read, text, (english, chinese) in cases:
+        with pytest.raises(LedgerError) as refused:
+            read(text)
+        assert _said(refused.value) == (f"key: {english} [R-1]", f"key: {chinese} [R-1]")
+
+
+def test_a_generated_key_signs_and_differs_each_time() -> None:
+    """GB/T 32918: two new keys differ, and each signs what its public key verifies."""
+    first, second = SM2PrivateKey.generate(), SM2PrivateKey.generate()
+    assert first.public_key() != second.public_key()
+    signature = first.sign("公示".encode())
+    assert first.public_key().verify(signature, "公示".encode())
+    assert not second.public_key().verify(signature, "公示".encode())
+    assert SM2PrivateKey.from_pem(first.to_pem()).public_key() == first.public_key()
+
+
+def test_without_gmalg_sm2_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R-1: SM2 needs gmalg, of the [ledger] extra; the error says so in both languages."""
+    names = {"gmalg", *(m for m in sys.modules if m.startswith("gmalg."))}
+    for name in names:
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(MissingExtraError) as missing:
+        SM2_OFFICE.public_key()
+    install = "pip install 'community-governance[ledger]'"
+    assert _said(missing.value) == (
+        f"key: SM2 signed heads needs gmalg, of the [ledger] extra: {install} [R-1]",
+        f"key: SM2 签名的账本头需要 gmalg（[ledger] 附加组件）：{install} [R-1]",
+    )
 
 
 def _sm2_ledger(tmp_path: Path) -> SQLiteLedger:

@@ -69,7 +69,8 @@ def _pem(data: bytes, kind: bytes) -> bytes:
         name = kind.decode()
         raise _refuse(f"not a PEM {name}", zh=f"不是 PEM 格式的 {name}")
     try:
-        return base64.b64decode(b"".join(found.group(2).split()), validate=True)
+        # The pattern admits base64's characters only: what is left to refuse is padding.
+        return base64.b64decode(b"".join(found.group(2).split()))
     except ValueError:
         raise _refuse("the PEM text is not base64", zh="PEM 文本不是 base64") from None
 
@@ -125,7 +126,7 @@ class SM2PublicKey:
         numbers = signature_numbers(signature)
         if numbers is None:
             return False
-        r, s = (n.to_bytes(_SCALAR, "big") for n in numbers)
+        r, s = (n.to_bytes(_SCALAR) for n in numbers)
         return bool(_gmalg().SM2(uid=uid, pk=self.raw).verify(message, r, s))
 
 
@@ -136,7 +137,7 @@ class SM2PrivateKey:
 
     def __init__(self, scalar: bytes) -> None:
         given: object = scalar  # callers outside the type checker pass anything
-        number = int.from_bytes(scalar, "big") if isinstance(given, bytes) else 0
+        number = int.from_bytes(scalar) if isinstance(given, bytes) else 0
         if not isinstance(given, bytes) or len(scalar) != _SCALAR or not 1 <= number <= _ORDER - 2:
             raise _refuse("an SM2 private key is a scalar of 32 bytes below the curve's order",
                           zh="SM2 私钥是小于曲线阶的 32 字节数")  # fmt: skip
@@ -148,7 +149,7 @@ class SM2PrivateKey:
     @classmethod
     def generate(cls) -> SM2PrivateKey:
         """A new random key (``secrets``)."""
-        return cls((secrets.randbelow(_ORDER - 2) + 1).to_bytes(_SCALAR, "big"))
+        return cls((secrets.randbelow(_ORDER - 2) + 1).to_bytes(_SCALAR))
 
     @classmethod
     def from_pem(cls, data: bytes) -> SM2PrivateKey:
@@ -183,16 +184,13 @@ class SM2PrivateKey:
         ``k`` fixes the per-signature random number, for the standard's examples only;
         a head is always signed with a fresh one.
         """
-        gmalg = _gmalg()
-        public = self.public_key().raw
         fixed = None if k is None else (lambda _bits: k)
-        signer = gmalg.SM2(self._scalar, uid, public, rnd_fn=fixed)
-        r, s = signer.sign(message)
-        return der_signature(int.from_bytes(r, "big"), int.from_bytes(s, "big"))
+        r, s = _gmalg().SM2(self._scalar, uid, rnd_fn=fixed).sign(message)
+        return der_signature(int.from_bytes(r), int.from_bytes(s))
 
 
 def _der_integer(number: int) -> bytes:
-    body = number.to_bytes(number.bit_length() // 8 + 1, "big")  # a leading 0 keeps it positive
+    body = number.to_bytes(number.bit_length() // 8 + 1)  # a leading 0 keeps it positive
     return b"\x02" + bytes([len(body)]) + body
 
 
@@ -220,7 +218,7 @@ def signature_numbers(signature: bytes) -> tuple[int, int] | None:
             return None
         if body[0] & 0x80 or (size > 1 and body[0] == 0 and not body[1] & 0x80):
             return None  # negative, or not minimal
-        numbers.append(int.from_bytes(body, "big"))
+        numbers.append(int.from_bytes(body))
         at += 2 + size
     if at != len(signature) or not all(1 <= n < _ORDER for n in numbers):
         return None
