@@ -158,6 +158,7 @@ def test_a_der_signature_reads_back_its_numbers(r: int, s: int) -> None:
         "3006020101030101",  # s is not an INTEGER
         "3006020401010101",  # the signature ends after r
         "300702000203010101",  # r of no bytes
+        "3006020200810201",  # s's length said, its bytes missing
         "",
     ],
 )
@@ -186,10 +187,19 @@ def test_keys_out_of_range_or_off_the_curve_are_refused() -> None:
         key = SM2PrivateKey(edge.to_bytes(32, "big"))
         assert key.public_key().verify(key.sign(b"edge"), b"edge")
     raw = SM2_OFFICE.public_key().raw
-    with pytest.raises(LedgerError, match="not a point of the curve"):
+    with pytest.raises(LedgerError) as refused:
         SM2PublicKey(raw[:-1] + bytes([raw[-1] ^ 1]))
-    with pytest.raises(LedgerError, match="65 bytes, 04 then x and y"):
-        SM2PublicKey(b"\x02" + raw[1:])
+    assert _said(refused.value) == (
+        "key: the SM2 public key is not a point of the curve [R-1]",
+        "key: SM2 公钥不在曲线上 [R-1]",
+    )
+    for wrong in (b"\x02" + raw[1:], raw[:-1], raw.hex()):
+        with pytest.raises(LedgerError) as refused:
+            SM2PublicKey(wrong)  # type: ignore[arg-type]
+        assert _said(refused.value) == (
+            "key: an SM2 public key is 65 bytes, 04 then x and y [R-1]",
+            "key: SM2 公钥为 65 字节：04 后接 x 和 y [R-1]",
+        )
     assert repr(SM2_OFFICE) == "SM2PrivateKey(…)"
 
 
@@ -248,6 +258,10 @@ def test_a_generated_key_signs_and_differs_each_time() -> None:
     """GB/T 32918: two new keys differ, and each signs what its public key verifies."""
     first, second = SM2PrivateKey.generate(), SM2PrivateKey.generate()
     assert first.public_key() != second.public_key()
+    assert hash(first.public_key()) == hash(SM2PublicKey(first.public_key().raw))
+    assert hash(first.public_key()) != hash(second.public_key())
+    assert first.public_key() != first.public_key().raw
+    assert not first.public_key().verify(b"not DER", b"message")
     signature = first.sign("公示".encode())
     assert first.public_key().verify(signature, "公示".encode())
     assert not second.public_key().verify(signature, "公示".encode())

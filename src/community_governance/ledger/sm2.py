@@ -95,7 +95,7 @@ class SM2PublicKey:
                 "an SM2 public key is 65 bytes, 04 then x and y",
                 zh="SM2 公钥为 65 字节：04 后接 x 和 y",
             )
-        if not _gmalg().SM2(pk=raw).verify_pk(raw):
+        if not _gmalg().SM2().verify_pk(raw):
             raise _refuse("the SM2 public key is not a point of the curve", zh="SM2 公钥不在曲线上")
         self.raw = raw
 
@@ -137,8 +137,11 @@ class SM2PrivateKey:
 
     def __init__(self, scalar: bytes) -> None:
         given: object = scalar  # callers outside the type checker pass anything
-        number = int.from_bytes(scalar) if isinstance(given, bytes) else 0
-        if not isinstance(given, bytes) or len(scalar) != _SCALAR or not 1 <= number <= _ORDER - 2:
+        if (
+            not isinstance(given, bytes)
+            or len(scalar) != _SCALAR
+            or not 1 <= int.from_bytes(scalar) <= _ORDER - 2
+        ):
             raise _refuse("an SM2 private key is a scalar of 32 bytes below the curve's order",
                           zh="SM2 私钥是小于曲线阶的 32 字节数")  # fmt: skip
         self._scalar = scalar
