@@ -424,7 +424,7 @@ def latest_checkpoint(ledger: Any) -> SignedHead | None:
     if not events:
         return None
     data = events[-1].data
-    version = 3 if "algorithm" in data else 2 if "ledger" in data else 1
+    version = 3 if data.get("algorithm") else 2 if "ledger" in data else 1
     return SignedHead.from_document({"schema": HEAD_SCHEMA, "version": version, **data})
 
 
