@@ -418,3 +418,18 @@ def test_a_version_1_head_still_verifies_by_its_own_message(tmp_path: Path) -> N
         named.reason
         == f"the head names no ledger, not the expected ledger {ledger.ledger_id()[:16]}"
     )
+
+
+def test_a_recorded_head_is_read_by_the_version_its_fields_name(tmp_path: Path) -> None:
+    """R-1: a checkpoint record with an empty algorithm is an Ed25519 head of version 2."""
+    ledger = _ledger(tmp_path / "l.db")
+    head = checkpoint(ledger, OFFICE, AT)
+    ledger.append(
+        "ledger",
+        [NewEvent("ledger.checkpoint", attrs.asdict(head), AT.date())],
+        expected_version=ledger.version("ledger"),
+    )
+    read = latest_checkpoint(ledger)
+    assert read == head
+    assert read is not None
+    assert (read.version, read.algorithm) == (2, "")
