@@ -139,6 +139,7 @@ def test_combining_with_integer_weights_given_is_combining_without(
 def test_unit_rules_hold_the_snapshots_values(snapshot: PolicySnapshot) -> None:
     """E-3, E-5, E-6: what scoring reads once per snapshot is what the snapshot says."""
     rules = UnitRules.of(snapshot)
+    assert rules.snapshot is snapshot
     for name in (
         "peer_min_raters",
         "peer_aggregation",

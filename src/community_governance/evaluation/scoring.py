@@ -333,13 +333,14 @@ class UnitRules:
     A community scores its units, and a city thousands of them, under one snapshot; the
     values are read, and the weights made integers and the bands' minimums listed, once
     for all of them. The names are the snapshot's own, so that ``grade_basis`` and
-    ``grade_at`` read either.
+    ``grade_at`` read either. The trim threshold and the missing-component rule are read
+    from the snapshot when they decide something (a trimmed mean, a missing component),
+    as the rules read them, so that every parameter read is one an explanation cites.
     """
 
+    snapshot: PolicySnapshot
     peer_min_raters: int
     peer_aggregation: PeerAggregation
-    trim_min_raters: int
-    missing_component: MissingComponentRule
     component_weights: Mapping[Component, Fraction]
     rounding_places: int
     rounding_mode: RoundingMode
@@ -350,16 +351,26 @@ class UnitRules:
     #: Each band's minimum, best band first.
     band_minimums: tuple[Fraction, ...]
 
+    @property
+    def trim_min_raters(self) -> int:
+        """The snapshot's trim threshold (read when a trimmed mean asks for it)."""
+        return self.snapshot.trim_min_raters
+
+    @property
+    def missing_component(self) -> MissingComponentRule:
+        """The snapshot's missing-component rule (read when a component is missing)."""
+        rule: MissingComponentRule = self.snapshot.missing_component
+        return rule
+
     @classmethod
     def of(cls, policy: PolicySnapshot) -> UnitRules:
         """The values ``policy`` holds on its date."""
         weights = policy.component_weights
         bands = tuple(policy.grade_bands)
         return cls(
+            policy,
             policy.peer_min_raters,
             policy.peer_aggregation,
-            policy.trim_min_raters,
-            policy.missing_component,
             weights,
             policy.rounding_places,
             policy.rounding_mode,
