@@ -25,6 +25,7 @@ from hypothesis import given, strategies as st
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK
 from community_governance.errors import GovernanceError, MissingExtraError
 from community_governance.ledger import SQLiteLedger, verify as stdlib_verifier
+from community_governance.ledger.chain import sm3
 from community_governance.ledger.checkpoint import (
     SignedHead,
     checkpoint,
@@ -387,3 +388,30 @@ def test_without_gmalg_an_sm2_signature_is_said_to_be_unchecked(
         "ok: 2 events, chain and scores recomputed",
         "signature not checked: SM2 needs the gmalg package, which is not installed",
     ]
+
+
+def test_an_sm2_head_s_message_is_the_version_3_layout(tmp_path: Path) -> None:
+    """R-1: HEAD_TAG_3 NUL seq NUL hash NUL at NUL key_id NUL ledger NUL scope NUL sm2."""
+    head = checkpoint(_sm2_ledger(tmp_path), SM2_OFFICE, AT, scope="海滨")
+    parts = [head.seq, head.hash, head.at, head.key_id, head.ledger, "海滨", "sm2"]
+    expected = b"\0".join(
+        [b"community-governance/ledger-head/3", *(str(p).encode() for p in parts)]
+    )
+    assert head.message() == expected
+    broken = attrs.evolve(head, signature="not hex")
+    assert verify_head(broken, SM2_TRUSTED) == (
+        f"the signature of the head at sequence {head.seq} is not valid"
+    )
+
+
+def test_the_stdlib_verifier_names_the_head_an_sm2_key_does_not_sign(tmp_path: Path) -> None:
+    """R-1: a wrong signature, or a key id over bytes that are no SM2 key: said, by sequence."""
+    head = checkpoint(_sm2_ledger(tmp_path), SM2_OFFICE, AT).to_document()
+    head = {**head, "seq": 7}
+    public = SM2_OFFICE.public_key().raw
+    said = stdlib_verifier._signature_note(head, public.hex())
+    assert said == "signature invalid: the head at sequence 7 is not signed by that key"
+    off_curve = public[:-1] + bytes([public[-1] ^ 1])
+    other = {**head, "key_id": sm3(off_curve).hexdigest()[:16]}
+    said = stdlib_verifier._signature_note(other, off_curve.hex())
+    assert said == "signature invalid: the head at sequence 7 is not signed by that key"

@@ -430,7 +430,7 @@ def _signature_note(head: Mapping[str, Any], trusted: str | None) -> str:  # noq
 
 def _message(head: Mapping[str, Any]) -> bytes:
     parts = (head["seq"], head["hash"], head["at"], head["key_id"], head["ledger"], head["scope"])
-    return head_message(*parts, head.get("algorithm", ""))
+    return head_message(*parts, head["algorithm"])
 
 
 def _sm3_key_id(raw: bytes) -> str:
