@@ -136,6 +136,15 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["src/community_governance/ledger/sm2.py"],
         ["tests/ledger/test_sm2.py"],
     ),
+    # The pseudonym key, against the tests of keys, suites and privacy: a second or so each.
+    "ledger-keys": (
+        ["src/community_governance/ledger/keys.py"],
+        [
+            "tests/ledger/test_keys.py",
+            "tests/ledger/test_suites.py",
+            "tests/ledger/test_privacy.py",
+        ],
+    ),
     # The ledger's storage tests (killed writers, processes, PostgreSQL: test_contract,
     # test_durability) check the adapters, not these two modules, and take minutes each.
     "ledger": (
@@ -143,7 +152,6 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "src/community_governance/ledger/chain.py",
             "src/community_governance/ledger/verify.py",
             "src/community_governance/ledger/checkpoint.py",
-            "src/community_governance/ledger/keys.py",
         ],
         sorted(
             str(path.relative_to(ROOT))

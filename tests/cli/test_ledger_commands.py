@@ -7,6 +7,7 @@ PostgreSQL server; Ed25519 keys written as PEM files, as an office would keep th
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
-from community_governance.ledger import SQLiteLedger
+from community_governance.ledger import SQLiteLedger, keys as ledger_keys
 from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import load_key
 from tests.cli.shell import run
@@ -40,21 +41,67 @@ def _office_pem(folder: Path) -> Path:
 def test_init_creates_the_ledger_and_its_key_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The record: a new key file readable by its owner only; a second init keeps it."""
+    """The record: a new key file readable by its owner only; a second init keeps it.
+
+    The key file names its HMAC, and the ledger's first record names the key by its id.
+    """
     db, key = str(tmp_path / "l.db"), tmp_path / "l.key"
     code, out, _ = run(capsys, "ledger", "init", db, "--key-file", str(key), "--lang", "en")
-    assert (code, out) == (
-        EXIT_OK,
-        f"created ledger {db}, key file {key} (new, readable by its owner only)\n",
-    )
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     first = key.read_bytes()
+    assert re.fullmatch(rb"hmac-sha256:[0-9a-f]{64}\n", first)
+    made = load_key(file=key)
+    assert made.secret == bytes.fromhex(first.decode().removeprefix("hmac-sha256:"))
+    key_id = ledger_keys.key_id(made.secret, "hmac-sha256")
+    said = (
+        f"created ledger {db}, key file {key} (new, readable by its owner only)\n"
+        f"pseudonym key {key_id} (hmac-sha256), recorded in the ledger's first record\n"
+    )
+    assert (code, out) == (EXIT_OK, said)
     code, out, _ = run(capsys, "ledger", "init", db, "--key-file", str(key), "--lang", "zh")
     assert code == EXIT_OK
-    assert out == f"账本 {db} 已可用，使用已有密钥文件 {key}\n"
+    assert out == (
+        f"账本 {db} 已可用，使用已有密钥文件 {key}\n"
+        f"假名密钥 {key_id}（hmac-sha256），已记入账本的第一条记录\n"
+    )
     assert key.read_bytes() == first
-    assert load_key(file=key) == bytes.fromhex(first.decode())
-    assert SQLiteLedger(db, key=None).head()[0] == 0
+    with SQLiteLedger(db, key=None) as ledger:
+        assert [(e.type, dict(e.data)) for e in ledger.read_after(0)] == [
+            (
+                "ledger.begun",
+                {"suite": "sha256-ed25519", "pseudonym_key": {"id": key_id, "hmac": "hmac-sha256"}},
+            )
+        ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_ledger_refuses_another_pseudonym_key(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """The record: append with a key the ledger did not begin with: one line, exit 2, no write.
+
+    Pseudonyms made with another key could never be linked to the ledger's own; so could
+    those of the same key under another HMAC, which ``init --hmac`` refuses too.
+    """
+    db, key, other = str(tmp_path / "l.db"), tmp_path / "l.key", tmp_path / "other.key"
+    assert run(capsys, "ledger", "init", db, "--key-file", str(key), "--hmac", "hmac-sm3")[0] == 0
+    assert key.read_text(encoding="ascii").startswith("hmac-sm3:")
+    ledger_keys.new_key_file(other)
+    before = _head(db)
+    paths = [str(exported / "certificate.json"), "--community", "haibin", "--quarter", "2026Q3"]
+    code, _, err = run(capsys, "ledger", "append", db, *paths, "--key-file", str(other),
+                       "--lang", lang)  # fmt: skip
+    assert code == EXIT_BAD_INPUT
+    assert len(err.strip().splitlines()) == 1
+    said = "这不是账本开始时使用的假名密钥" if lang == "zh" else "not the pseudonym key the ledger"
+    assert said in err
+    assert _head(db) == before
+    code, _, err = run(capsys, "ledger", "init", db, "--key-file", str(key), "--hmac",
+                       "hmac-sha256", "--lang", lang)  # fmt: skip
+    assert code == EXIT_BAD_INPUT
+    assert ("而不是 hmac-sha256" if lang == "zh" else "is for hmac-sm3, not hmac-sha256") in err
+    code, _, err = run(capsys, "ledger", "append", db, *paths, "--key-file", str(key))
+    assert code == EXIT_OK, err
 
 
 def test_head_verify_and_a_tampered_record(
@@ -77,6 +124,7 @@ def test_head_verify_and_a_tampered_record(
         "hash": digest,
         "ledger_id": own,
         "suite": "sha256-ed25519",
+        "pseudonym_key": None,
         "signed_head": None,
     }
     code, out, _ = run(
@@ -264,7 +312,7 @@ def test_append_checks_documents_then_records_them_pseudonymised(
         capsys, "ledger", "append", db, *(str(exported / n) for n in names), "--key-file", key
     )
     assert code == EXIT_OK, err
-    assert out.startswith("appended 5 events to 3 streams; 5 events")
+    assert out.startswith("appended 5 events to 3 streams; 6 events")
     place = ("--community", "haibin", "--quarter", "2026Q3")
     paths = [str(exported / "certificate.json"), str(exported / "survey.json")]
     code, out, _ = run(capsys, "ledger", "append", db, *paths, "--key-file", key, *place)
@@ -324,7 +372,7 @@ def test_append_refuses_what_it_cannot_place(
     code, _, err = run(capsys, "ledger", "append", db, str(exported / name), "--key-file", key)
     assert code == EXIT_BAD_INPUT
     assert words in err
-    assert _head(db)[0] == 0
+    assert _head(db)[0] == 1
 
 
 def test_checkpoint_refuses_to_sign_a_rewritten_history(

@@ -25,12 +25,13 @@ from typing import Any
 import pytest
 
 from community_governance.ledger.checkpoint import checkpoint, verify_against
+from community_governance.ledger.keys import PseudonymKey, key_id
 from community_governance.ledger.postgres import PostgresLedger
 from community_governance.ledger.sqlite import SQLiteLedger
 from community_governance.ledger.storage import ConcurrencyError, LedgerBusyError, LedgerError
-from community_governance.ledger.store import ChainedLedger
+from community_governance.ledger.store import ChainedLedger, begin
 from community_governance.ports import NewEvent
-from tests.ledger.builders import AT, KEY, OFFICE, office
+from tests.ledger.builders import AT, KEY, OFFICE, OTHER_KEY, TEST_KEY, office
 from tests.ledger.tamper import TAMPERINGS, RawTable
 
 DAY = dt.date(2026, 9, 30)
@@ -40,12 +41,17 @@ _names = itertools.count()
 Spec = tuple[str, str, str]
 
 
-def open_store(spec: Spec, timeout: float = 30.0, suite: str | None = None) -> ChainedLedger:
+def open_store(
+    spec: Spec,
+    timeout: float = 30.0,
+    suite: str | None = None,
+    key: PseudonymKey | bytes | None = KEY,
+) -> ChainedLedger:
     """The store a spec names."""
     kind, where, schema = spec
     if kind == "sqlite":
-        return SQLiteLedger(where, key=KEY, timeout=timeout, suite=suite)
-    return PostgresLedger(where, key=KEY, schema=schema, timeout=timeout, suite=suite)
+        return SQLiteLedger(where, key=key, timeout=timeout, suite=suite)
+    return PostgresLedger(where, key=key, schema=schema, timeout=timeout, suite=suite)
 
 
 def raw_table(spec: Spec) -> tuple[RawTable, Callable[[], None]]:
@@ -104,6 +110,46 @@ def test_personal_details_stay_apart_and_go(backend: Spec) -> None:
         assert store.purge_expired(DAY) == 0
         assert store.purge_expired(DAY + dt.timedelta(days=1)) == 1
         assert store.personal(ref) is None
+
+
+@pytest.mark.parametrize("suite", ["sha256-ed25519", "sm3-sm2"])
+def test_a_ledger_records_its_pseudonym_key_and_refuses_another(backend: Spec, suite: str) -> None:
+    """The record: ``begin`` names the key by id and HMAC; another key makes no pseudonym.
+
+    Neither another secret nor the same secret under another HMAC: their pseudonyms could
+    never be linked to the ledger's. A key that names no HMAC takes the recorded one.
+    """
+    sm3_key = PseudonymKey(TEST_KEY, "hmac-sm3")
+    with open_store(backend, suite=suite, key=sm3_key) as store:
+        begin(store, DAY)
+        own = store.pseudonym("A-1-101")
+        recorded = {"id": key_id(TEST_KEY, "hmac-sm3"), "hmac": "hmac-sm3"}
+        assert store.recorded_key() == store.pseudonym_key() == recorded
+        assert store.read_after(0)[0].data == {"suite": suite, "pseudonym_key": recorded}
+    with open_store(backend, key=None) as reader:
+        assert reader.recorded_key() == recorded
+        assert not reader.has_key()
+    for other in (PseudonymKey(OTHER_KEY), PseudonymKey(TEST_KEY, "hmac-sha256")):
+        theirs = key_id(other.secret, other.hmac or "hmac-sm3")
+        with open_store(backend, key=other) as store:
+            head = store.head()
+            for attempt in (
+                lambda s=store: s.pseudonym("A-1-101"),
+                lambda s=store: s.keep_private({"a": 1}, retain_until=DAY),
+                lambda s=store: begin(s, DAY),
+            ):
+                with pytest.raises(LedgerError) as refused:
+                    attempt()
+                assert refused.value.message.startswith(
+                    f"this is not the pseudonym key the ledger began with: it recorded "
+                    f"{recorded['id']} (hmac-sm3), this key is {theirs}"
+                )
+                assert (refused.value.field, refused.value.rule) == ("key", "ledger")
+                assert "这不是账本开始时使用的假名密钥" in (refused.value.zh or "")
+            assert store.head() == head
+    with open_store(backend, key=TEST_KEY) as store:
+        assert store.pseudonym_key() == recorded
+        assert store.pseudonym("A-1-101") == own
 
 
 def _append_forever(spec: Spec, stream: str, acknowledged: Any) -> None:

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import hmac
 import random
 import re
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from community_governance.ledger import SQLiteLedger
+from community_governance.ledger.chain import CHECKPOINT_STREAM, canonical
 from community_governance.ledger.keys import (
+    HMACS,
     MIN_KEY_BYTES,
+    PseudonymKey,
+    _weakness,
     check_key,
     generate_key,
+    key_id,
     load_key,
     new_key_file,
 )
 from community_governance.ledger.storage import LedgerError
+from community_governance.ledger.store import BEGUN_TYPE, begin
+from community_governance.ports import NewEvent
+from tests.ledger.test_suites import _hmac_sm3
 
 GOOD = hashlib.sha256(b"a test key").digest()
+DAY = dt.date(2026, 9, 30)
 
 
 @given(st.binary(max_size=MIN_KEY_BYTES - 1))
@@ -87,7 +99,8 @@ def test_a_new_key_file_is_private_random_and_never_overwritten(tmp_path: Path) 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert re.fullmatch(r"[0-9a-f]{64}\n", path.read_text(encoding="ascii"))
     key = load_key(file=path)
-    assert len(key) == MIN_KEY_BYTES
+    assert len(key.secret) == MIN_KEY_BYTES
+    assert key.hmac is None
     assert key != load_key(file=new_key_file(tmp_path / "other.key"))
     with pytest.raises(LedgerError, match="never overwritten"):
         new_key_file(path)
@@ -99,7 +112,7 @@ def test_a_new_key_file_is_private_random_and_never_overwritten(tmp_path: Path) 
 def test_a_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ledger: hex digits in a variable; unset, not hex or too short are named."""
     monkeypatch.setenv("CG_TEST_KEY", f" {GOOD.hex()}\n")
-    assert load_key(env="CG_TEST_KEY") == GOOD
+    assert load_key(env="CG_TEST_KEY") == PseudonymKey(GOOD)
     monkeypatch.setenv("CG_TEST_KEY", "zz" * MIN_KEY_BYTES)
     with pytest.raises(LedgerError, match="hexadecimal digits") as refused:
         load_key(env="CG_TEST_KEY")
@@ -130,7 +143,7 @@ def test_a_file_and_a_variable_holding_the_same_text_give_the_same_key(
     text = GOOD.hex() + "\n"
     (tmp_path / "k.key").write_text(text, encoding="ascii")
     monkeypatch.setenv("CG_TEST_KEY", text)
-    assert load_key(file=tmp_path / "k.key") == load_key(env="CG_TEST_KEY") == GOOD
+    assert load_key(file=tmp_path / "k.key") == load_key(env="CG_TEST_KEY") == PseudonymKey(GOOD)
     (tmp_path / "raw.key").write_bytes(GOOD)
     with pytest.raises(LedgerError, match="hexadecimal digits") as refused:
         load_key(file=tmp_path / "raw.key")
@@ -224,3 +237,120 @@ def test_the_other_refusals_name_their_field_and_rule(
         new_key_file(tmp_path / "ledger.key")
     assert exists.value.message == "the key file exists already; a key is never overwritten"
     assert exists.value.field == str(tmp_path / "ledger.key")
+
+
+def _independent_hmac(secret: bytes, message: bytes, hmac_name: str) -> str:
+    """HMAC by the standard library over SHA-256, or written out over gmalg's SM3."""
+    if hmac_name == "hmac-sha256":
+        return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return _hmac_sm3(secret, message)
+
+
+@pytest.mark.parametrize("hmac_name", ["hmac-sha256", "hmac-sm3"])
+def test_a_key_file_names_its_hmac_and_reads_back(tmp_path: Path, hmac_name: str) -> None:
+    """The record: ``new_key_file(hmac=…)`` writes ``HMAC:HEX``; load reads the same key."""
+    path = new_key_file(tmp_path / "k.key", hmac=hmac_name)
+    text = path.read_text(encoding="ascii")
+    assert re.fullmatch(rf"{hmac_name}:[0-9a-f]{{64}}\n", text)
+    key = load_key(file=path)
+    assert key == PseudonymKey(bytes.fromhex(text.strip().split(":")[1]), hmac_name)
+    assert key.text() + "\n" == text
+    assert key.secret.hex() not in repr(key)
+
+
+@given(st.binary(min_size=MIN_KEY_BYTES, max_size=64), st.sampled_from([None, *HMACS]))
+def test_a_key_s_text_reads_back_as_the_same_key(secret: bytes, hmac_name: str | None) -> None:
+    """The record: ``load_key`` of ``PseudonymKey.text()`` is the key, for any key and HMAC."""
+    assume(_weakness(secret) is None)
+    key = PseudonymKey(secret, hmac_name)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CG_TEST_KEY", f" {key.text()}\n")
+        assert load_key(env="CG_TEST_KEY") == key
+
+
+@given(st.binary(min_size=MIN_KEY_BYTES, max_size=64), st.sampled_from(list(HMACS)))
+def test_a_key_s_id_is_an_hmac_of_its_label(secret: bytes, hmac_name: str) -> None:
+    """The record: a key's id is its HMAC of a fixed label, computed independently.
+
+    The same secret under the other HMAC has another id, since it makes other pseudonyms.
+    """
+    label = b"community-governance pseudonym key id"
+    expected = "pk-" + _independent_hmac(secret, label, hmac_name)[:16]
+    assert key_id(secret, hmac_name) == expected
+    other = "hmac-sm3" if hmac_name == "hmac-sha256" else "hmac-sha256"
+    assert key_id(secret, other) != expected
+
+
+@pytest.mark.parametrize("written", ["hmac-md5:", "sm3:", "HMAC-SM3:", ":"])
+def test_a_key_naming_no_known_hmac_is_refused(tmp_path: Path, written: str) -> None:
+    """The record: a key file naming an unknown HMAC is refused, naming the file and the HMACs."""
+    path = tmp_path / "k.key"
+    path.write_text(written + GOOD.hex() + "\n", encoding="ascii")
+    with pytest.raises(LedgerError) as refused:
+        load_key(file=path)
+    name = written.removesuffix(":")
+    assert refused.value.message == (
+        f"{name!r} is not an HMAC a pseudonym key can be for; they are hmac-sha256, hmac-sm3"
+    )
+    assert refused.value.zh == f"{name!r} 不是假名密钥可用的 HMAC；可选 hmac-sha256, hmac-sm3"
+    assert (refused.value.field, refused.value.rule) == (str(path), "ledger")
+    with pytest.raises(LedgerError, match="is not an HMAC"):
+        new_key_file(tmp_path / "n.key", hmac=name)
+    assert not (tmp_path / "n.key").exists()
+    with pytest.raises(LedgerError, match="is not an HMAC"):
+        PseudonymKey(GOOD, name)
+
+
+def test_a_garbled_prefix_is_shown_short(tmp_path: Path) -> None:
+    """The record: a raw file with a colon in it is named by at most 20 characters of it."""
+    path = tmp_path / "raw.key"
+    path.write_bytes(b"\xff" * 40 + b":" + GOOD.hex().encode())
+    with pytest.raises(LedgerError) as refused:
+        load_key(file=path)
+    assert refused.value.message.startswith(repr("\ufffd" * 20 + "…"))
+
+
+@given(
+    st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and "\x1f" not in t),
+    st.sampled_from(["sha256-ed25519", "sm3-sm2"]),
+    st.sampled_from(list(HMACS)),
+)
+def test_a_key_s_hmac_makes_the_pseudonyms_whatever_the_suite(
+    household: str, suite: str, hmac_name: str
+) -> None:
+    """E-4, the record: a key naming its HMAC makes pseudonyms and commitments with it.
+
+    So a district that must use SM3 for its households uses it in any ledger, and a key
+    that names none follows the suite (``test_suites``).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = SQLiteLedger(Path(folder) / "l.db", key=PseudonymKey(GOOD, hmac_name), suite=suite)
+        expected = "hh-" + _independent_hmac(GOOD, household.encode(), hmac_name)[:24]
+        assert ledger.pseudonym(household) == expected
+        assert ledger.pseudonym_key() == {"id": key_id(GOOD, hmac_name), "hmac": hmac_name}
+        begin(ledger, dt.date(2026, 9, 30))
+        assert ledger.suite() == suite
+        assert ledger.pseudonym(household) == expected
+        committed = _independent_hmac(GOOD, b"private|" + canonical({"a": 1}), hmac_name)[:32]
+        assert ledger.keep_private({"a": 1}, retain_until=dt.date(2027, 1, 1)) == (
+            f"pd-{committed}"
+        )
+
+
+@pytest.mark.parametrize(
+    "named",
+    ["pk-0", {"id": "pk-0"}, {"id": "pk-0", "hmac": 3}, {"id": "pk-0", "hmac": "x", "more": "y"}],
+)
+def test_a_first_record_naming_its_key_oddly_is_refused(tmp_path: Path, named: object) -> None:
+    """The record: a begun record whose key is not an id and an HMAC is named, never guessed."""
+    ledger = SQLiteLedger(tmp_path / "l.db", key=GOOD)
+    begun = NewEvent(BEGUN_TYPE, {"suite": "sha256-ed25519", "pseudonym_key": named}, DAY)
+    ledger.append(CHECKPOINT_STREAM, [begun], expected_version=0)
+    with pytest.raises(LedgerError) as refused:
+        ledger.pseudonym("A-1-101")
+    assert refused.value.message == (
+        "the ledger's first record names its pseudonym key in a form the ledger never writes "
+        "(an id and an HMAC)"
+    )
+    assert (refused.value.field, refused.value.rule) == ("pseudonym_key", "ledger")
+    assert "假名密钥不是账本写入的格式" in (refused.value.zh or "")

@@ -29,6 +29,7 @@ from community_governance.ledger.chain import (
     link_2,
     sm3,
 )
+from community_governance.ledger.keys import key_id, load_key
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 from tests.cli.shell import run
@@ -224,12 +225,16 @@ def test_ledger_init_records_the_suite_and_head_shows_it(
     said = "算法套件 sm3-sm2，已记入账本的第一条记录" if lang == "zh" else "algorithm suite sm3-sm2"
     assert said in out
     ledger = SQLiteLedger(where, key=None)
+    made = load_key(file=key_file)
+    assert made.hmac == "hmac-sm3"  # a new key file of an sm3-sm2 ledger names HMAC-SM3
+    recorded = {"id": key_id(made.secret, "hmac-sm3"), "hmac": "hmac-sm3"}
     assert [(e.type, dict(e.data)) for e in ledger.read_after(0)] == [
-        ("ledger.begun", {"suite": "sm3-sm2"})
+        ("ledger.begun", {"suite": "sm3-sm2", "pseudonym_key": recorded})
     ]
     code, out, _ = run(capsys, "ledger", "head", where, "--format", "json")
     assert code == EXIT_OK
     assert json.loads(out)["suite"] == "sm3-sm2"
+    assert json.loads(out)["pseudonym_key"] == recorded
     code, out, err = run(capsys, "ledger", "init", where, "--key-file", key_file, "--suite",
                          "sha256-ed25519", "--lang", lang)  # fmt: skip
     assert code == EXIT_BAD_INPUT

@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
 from community_governance.cli.options import format_option, lang_option, policy_option
 from community_governance.ledger.findings import reason_zh
+
+if TYPE_CHECKING:
+    from community_governance.ledger.keys import PseudonymKey
 
 __all__ = ["ledger"]
 
@@ -40,6 +43,10 @@ _TEXT = {
     "suite": (
         "算法套件 {suite}，已记入账本的第一条记录",
         "algorithm suite {suite}, recorded in the ledger's first record",
+    ),
+    "key": (
+        "假名密钥 {id}（{hmac}），已记入账本的第一条记录",
+        "pseudonym key {id} ({hmac}), recorded in the ledger's first record",
     ),
     "signed": (
         "最新签名位置：第 {seq} 条，{at}，密钥 {key_id}，范围 {scope}",
@@ -84,7 +91,7 @@ def _open(
     where: str,
     schema: str,
     *,
-    key: bytes | None = None,
+    key: PseudonymKey | None = None,
     create: bool = False,
     suite: str | None = None,
 ) -> Any:
@@ -128,19 +135,42 @@ def ledger() -> None:
     help="The algorithm suite a new ledger begins in, recorded in its first record "
     "(default sha256-ed25519; sm3-sm2: SM3 chain, GB/T 32905).",
 )
+@click.option(
+    "--hmac",
+    type=click.Choice(["hmac-sha256", "hmac-sm3"]),
+    default=None,
+    help="The HMAC of the household pseudonyms, written in a new key file "
+    "(default: the suite's, hmac-sm3 in sm3-sm2).",
+)
 @schema_option
 @lang_option
-def init(where: str, key_file: Path, suite: str | None, schema: str, lang: str | None) -> None:
-    """Create the ledger (and the key)."""
-    from community_governance.ledger.keys import load_key, new_key_file
+def init(
+    where: str,
+    key_file: Path,
+    suite: str | None,
+    hmac: str | None,
+    schema: str,
+    lang: str | None,
+) -> None:
+    """Create the ledger (and the key), and record its suite and key in its first record."""
+    from community_governance.errors import ParseError
+    from community_governance.ledger.keys import SUITE_HMAC, load_key, new_key_file
     from community_governance.ledger.store import begin
 
     new = not key_file.exists()
     if new:
-        new_key_file(key_file)
-    with _open(where, schema, key=load_key(file=key_file), create=True, suite=suite) as store:
-        if suite is not None:
-            begin(store, dt.datetime.now(dt.UTC).date())
+        new_key_file(key_file, hmac=hmac or SUITE_HMAC[suite or "sha256-ed25519"])
+    key = load_key(file=key_file)
+    if hmac is not None and key.hmac not in (None, hmac):
+        raise ParseError(
+            f"the key file is for {key.hmac}, not {hmac}",
+            field=str(key_file),
+            rule="ledger",
+            zh=f"该密钥文件用于 {key.hmac}，而不是 {hmac}",
+        )
+    with _open(where, schema, key=key, create=True, suite=suite) as store:
+        begin(store, dt.datetime.now(dt.UTC).date())
+        recorded = store.recorded_key()
     shown = where
     if where.startswith(_POSTGRES):
         from community_governance.ledger.postgres import redacted
@@ -149,6 +179,8 @@ def init(where: str, key_file: Path, suite: str | None, schema: str, lang: str |
     _say(lang, "created" if new else "opened", where=shown, key=key_file)
     if suite is not None:
         _say(lang, "suite", suite=suite)
+    if recorded is not None:
+        _say(lang, "key", **recorded)
 
 
 @ledger.command("head", help="The ledger's head (count and last hash) and latest signed head.")
@@ -164,13 +196,17 @@ def head(where: str, schema: str, fmt: str, lang: str | None) -> None:
         count, digest = store.head()
         own = store.ledger_id()
         suite = store.suite()
+        recorded = store.recorded_key()
         signed = latest_checkpoint(store)
     if fmt == "json":
         document = {"seq": count, "hash": digest, "ledger_id": own, "suite": suite}
+        document["pseudonym_key"] = recorded
         document["signed_head"] = None if signed is None else signed.to_document()
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     _say(lang, "head", count=count, hash=digest, ledger=own or "-", suite=suite)
+    if recorded is not None:
+        _say(lang, "key", **recorded)
     if signed is None:
         _say(lang, "unsigned")
     else:

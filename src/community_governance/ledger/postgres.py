@@ -28,6 +28,7 @@ from typing import Any
 
 from community_governance.extras import require
 from community_governance.ledger.chain import StoredRow
+from community_governance.ledger.keys import PseudonymKey
 from community_governance.ledger.rows import table_statements
 from community_governance.ledger.storage import (
     ConcurrencyError,
@@ -291,7 +292,7 @@ class PostgresLedger(ChainedLedger):
         self,
         conninfo: str,
         *,
-        key: bytes | None,
+        key: PseudonymKey | bytes | None,
         schema: str = "community_ledger",
         timeout: float = 30.0,
         suite: str | None = None,

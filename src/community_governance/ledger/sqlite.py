@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from community_governance.ledger.chain import StoredRow
+from community_governance.ledger.keys import PseudonymKey
 from community_governance.ledger.rows import table_statements
 from community_governance.ledger.storage import (
     Connections,
@@ -67,7 +68,7 @@ class SQLiteLedger(ChainedLedger):
         self,
         path: str | Path,
         *,
-        key: bytes | None,
+        key: PseudonymKey | bytes | None,
         timeout: float = 30.0,
         suite: str | None = None,
     ) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import abc
 import contextlib
 import datetime as dt
-import hashlib
 import hmac
 import json
 from collections.abc import Generator, Mapping, Sequence
@@ -44,7 +43,7 @@ from community_governance.ledger.chain import (
     suite_of,
 )
 from community_governance.ledger.findings import reason_zh
-from community_governance.ledger.keys import check_key
+from community_governance.ledger.keys import SUITE_HMAC, PseudonymKey, hmac_hash, key_id
 from community_governance.ledger.records import read_export
 from community_governance.ledger.rows import (
     export_line,
@@ -66,20 +65,27 @@ BEGUN_TYPE = "ledger.begun"
 
 
 def begin(ledger: ChainedLedger, on: dt.date) -> None:
-    """Record, as an empty ledger's first record, the suite it was opened with.
+    """Record, as an empty ledger's first record, its suite and its pseudonym key.
 
     A ledger's suite is its first record's; an empty one has none yet, and this record
     fixes it when the ledger is created and nothing else is written (``ledger init``).
-    A ledger that holds records already is left as it is, its suite checked.
+    Opened with its key, the record also names the key, by its id and its HMAC
+    (``pseudonym_key``), and the ledger then makes pseudonyms with that key only.
+    A ledger that holds records already is left as it is, its suite and key checked.
 
     Raises:
-        LedgerError: the ledger began in another suite than it was opened with.
+        LedgerError: the ledger began in another suite than it was opened with, or with
+            another pseudonym key.
     """
     if ledger.head()[0]:
         ledger.suite()
+        if ledger.has_key():
+            ledger.pseudonym_key()
         return
-    event = NewEvent(BEGUN_TYPE, {"suite": ledger.suite()}, on)
-    ledger.append(CHECKPOINT_STREAM, [event], expected_version=0)
+    data: dict[str, Any] = {"suite": ledger.suite()}
+    if ledger.has_key():
+        data["pseudonym_key"] = ledger.pseudonym_key()
+    ledger.append(CHECKPOINT_STREAM, [NewEvent(BEGUN_TYPE, data, on)], expected_version=0)
 
 
 def _no_sm3(error: SM3UnavailableError) -> LedgerError:
@@ -128,10 +134,15 @@ class ChainedLedger(abc.ABC):
     [`PrivateStore`][community_governance.ports.PrivateStore].
     """
 
-    def __init__(self, *, key: bytes | None, suite: str | None = None) -> None:
-        if key is not None:
-            check_key(key)
-        self._key = key
+    def __init__(self, *, key: PseudonymKey | bytes | None, suite: str | None = None) -> None:
+        self._key = PseudonymKey(key) if isinstance(key, bytes) else key
+        if self._key is not None and not isinstance(self._key, PseudonymKey):
+            raise LedgerError(
+                f"the pseudonym key is bytes or a PseudonymKey, not {type(key).__name__}",
+                field="key",
+                rule="ledger",
+                zh=f"假名密钥须为字节串或 PseudonymKey，而不是 {type(key).__name__}",
+            )
         self._suite = None if suite is None else _checked_suite(suite)
         self._hmac: Any = None
 
@@ -181,20 +192,85 @@ class ChainedLedger(abc.ABC):
                 rule="ledger",
                 zh=f"{what[1]}账本密钥；此账本以只读方式打开",
             )
-        return self._key
+        return self._key.secret
+
+    def has_key(self) -> bool:
+        """Whether the ledger was opened with its pseudonym key."""
+        return self._key is not None
+
+    def pseudonym_key(self) -> dict[str, str]:
+        """The id and the HMAC of the key pseudonyms are made with: ``{"id", "hmac"}``.
+
+        The HMAC is the key's own if it names one; else the one the ledger recorded when it
+        began; else the suite's (HMAC-SHA-256, or HMAC-SM3 in the ``sm3-sm2`` suite).
+
+        Raises:
+            LedgerError: the ledger was opened without its key, or with another key than the
+                one it recorded when it began (``begin``), or with the HMAC-SM3 that this
+                Python lacks.
+        """
+        secret = self._require_key(("the key's id needs", "密钥标识需要"))
+        assert self._key is not None  # noqa: S101 - _require_key refuses None
+        recorded = self.recorded_key()
+        name = self._key.hmac or (recorded or {}).get("hmac") or SUITE_HMAC[self.suite()]
+        found = {"id": key_id(secret, name), "hmac": name}
+        if recorded is not None and recorded != found:
+            raise LedgerError(
+                f"this is not the pseudonym key the ledger began with: it recorded "
+                f"{recorded['id']} ({recorded['hmac']}), this key is {found['id']} "
+                f"({found['hmac']}); pseudonyms made with it could not be linked",
+                field="key",
+                rule="ledger",
+                zh=(
+                    f"这不是账本开始时使用的假名密钥：账本记录的是 {recorded['id']}"
+                    f"（{recorded['hmac']}），此密钥为 {found['id']}（{found['hmac']}）；"
+                    "用它生成的假名无法与已有记录对应"
+                ),
+            )
+        return found
+
+    def recorded_key(self) -> dict[str, str] | None:
+        """The pseudonym key the ledger began with, ``{"id", "hmac"}``, if it names one.
+
+        Its first record's (``begin``); read without the key.
+        """
+        statement = f"SELECT {_COLUMNS} FROM events WHERE seq = 1"  # noqa: S608
+        rows = self._select(statement, ())
+        if not rows:
+            return None
+        first = row_event(rows[0])
+        named = first.data.get("pseudonym_key") if first.type == BEGUN_TYPE else None
+        if named is None:
+            return None
+        fields = ("id", "hmac")
+        if not (
+            isinstance(named, Mapping)
+            and set(named) == set(fields)
+            and all(isinstance(named[f], str) for f in fields)
+        ):
+            raise LedgerError(
+                "the ledger's first record names its pseudonym key in a form the ledger "
+                "never writes (an id and an HMAC)",
+                field="pseudonym_key",
+                rule="ledger",
+                zh="账本第一条记录中的假名密钥不是账本写入的格式（应为标识和 HMAC）",
+            )
+        return {f: str(named[f]) for f in fields}
 
     def pseudonym(self, household_id: str, *, scope: str | None = None) -> str:
         """The keyed-HMAC pseudonym of a household id (stable for a key and a scope).
 
-        HMAC-SHA-256, or HMAC-SM3 in a ledger of the ``sm3-sm2`` suite, so that a district
-        that must use the national algorithms uses them for its households too.
+        HMAC-SHA-256 or HMAC-SM3, as the key says or else as the ledger's suite does
+        (``pseudonym_key``), so that a district that must use the national algorithms
+        uses them for its households too.
 
         ``scope`` (see [`pseudonym_scope`][community_governance.ledger.keys.pseudonym_scope])
         makes the same household's pseudonym differ from one scope to the next, so that
         records of different scopes cannot be linked, even by whoever holds the key.
 
         Raises:
-            LedgerError: the ledger was opened without its key.
+            LedgerError: the ledger was opened without its key, or with another key than
+                the one it began with.
         """
         key = self._require_key(("pseudonyms need", "生成假名需要"))
         message = household_id if scope is None else f"{scope}\x1f{household_id}"
@@ -202,14 +278,13 @@ class ChainedLedger(abc.ABC):
         return f"hh-{digest[:24]}"
 
     def _hmac_hash(self) -> Any:
-        """The hash of the ledger's HMACs: SHA-256, or SM3 in a ledger of the sm3-sm2 suite.
+        """The hash of the ledger's HMACs, as ``pseudonym_key`` names it.
 
-        Found once the ledger has begun (its suite cannot change then); asked again while
-        it is empty.
+        Found once the ledger has begun (its suite and recorded key cannot change then);
+        asked again while it is empty.
         """
         if self._hmac is None:
-            suite = self.suite()
-            chosen = sm3 if suite == "sm3-sm2" else hashlib.sha256
+            chosen = hmac_hash(self.pseudonym_key()["hmac"])
             if self.head()[0]:
                 self._hmac = chosen
             return chosen
@@ -237,8 +312,8 @@ class ChainedLedger(abc.ABC):
     def keep_private(self, details: Mapping[str, Any], *, retain_until: dt.date) -> str:
         """Keep a record's personal details outside the chain; return their commitment.
 
-        The commitment, ``pd-`` and 32 hex digits of an HMAC (SHA-256, or SM3 in the
-        ``sm3-sm2`` suite) of the details' canonical form under the ledger's key, is what
+        The commitment, ``pd-`` and 32 hex digits of an HMAC (``pseudonym_key``'s) of the
+        details' canonical form under the ledger's key, is what
         the chain carries in their place: it shows, to whoever holds the key and the
         details, that these are the details recorded,
         and reveals nothing without them. The details are deleted like any personal
