@@ -143,6 +143,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/ledger/test_keys.py",
             "tests/ledger/test_suites.py",
             "tests/ledger/test_privacy.py",
+            "tests/ledger/test_record.py",
         ],
     ),
     # The ledger's storage tests (killed writers, processes, PostgreSQL: test_contract,

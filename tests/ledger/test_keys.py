@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from community_governance.ledger import SQLiteLedger
+from community_governance.ledger import SQLiteLedger, chain
 from community_governance.ledger.chain import CHECKPOINT_STREAM, canonical
 from community_governance.ledger.keys import (
     HMACS,
@@ -23,6 +23,7 @@ from community_governance.ledger.keys import (
     _weakness,
     check_key,
     generate_key,
+    hmac_hash,
     key_id,
     load_key,
     new_key_file,
@@ -354,3 +355,44 @@ def test_a_first_record_naming_its_key_oddly_is_refused(tmp_path: Path, named: o
     )
     assert (refused.value.field, refused.value.rule) == ("pseudonym_key", "ledger")
     assert "假名密钥不是账本写入的格式" in (refused.value.zh or "")
+
+
+def test_each_refusal_of_an_hmac_names_the_field(tmp_path: Path) -> None:
+    """The record: an unknown HMAC given in code is refused under ``hmac``, rule ledger."""
+    for attempt in (
+        lambda: PseudonymKey(GOOD, "hmac-md5"),
+        lambda: new_key_file(tmp_path / "n.key", hmac="hmac-md5"),
+        lambda: key_id(GOOD, "hmac-md5"),
+        lambda: hmac_hash("hmac-md5"),
+    ):
+        with pytest.raises(LedgerError) as refused:
+            attempt()
+        assert (refused.value.field, refused.value.rule) == ("hmac", "ledger")
+    name = "h" * 20
+    with pytest.raises(LedgerError) as whole:
+        PseudonymKey(GOOD, name)
+    assert whole.value.message.startswith(f"{name!r} is not an HMAC")
+
+
+def test_hmac_sm3_where_openssl_lacks_sm3_is_one_clear_refusal(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """The record: without SM3, an HMAC-SM3 key is refused when used, in both languages.
+
+    HMAC-SHA-256 keys go on working.
+    """
+    real = hashlib.new
+
+    def without_sm3(name: str, *args: object, **kwargs: object) -> object:
+        if name.lower() == "sm3":
+            raise ValueError("unsupported hash type sm3")
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hashlib, "new", without_sm3)
+    chain._sm3_template.cache_clear()
+    request.addfinalizer(chain._sm3_template.cache_clear)
+    with pytest.raises(LedgerError, match="SM3 is not available") as refused:
+        key_id(GOOD, "hmac-sm3")
+    assert (refused.value.field, refused.value.rule) == ("hmac", "ledger")
+    assert "SM3 不可用" in (refused.value.zh or "")
+    assert hmac_hash("hmac-sha256") is hashlib.sha256

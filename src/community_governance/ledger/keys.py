@@ -227,7 +227,9 @@ def _parsed(text: str, where: str, what: tuple[str, str]) -> PseudonymKey:
     name, _, digits = written.rpartition(":")
     hmac = _checked_hmac(name, where) if name or ":" in written else None
     try:
-        secret = bytes.fromhex(digits if digits.isascii() else "not hex")
+        # bytes.fromhex refuses anything but ASCII hex digits and spaces, so a raw file
+        # (decoded with replacement characters) is refused here too.
+        secret = bytes.fromhex(digits)
     except ValueError:
         raise _refuse(
             f"{what[0]} does not hold a key in hexadecimal digits (what new_key_file writes)",
@@ -269,7 +271,7 @@ def load_key(*, file: Path | str | None = None, env: str | None = None) -> Pseud
             ) from None
         text = raw.decode("ascii", errors="replace")
         return _parsed(text, str(file), ("the key file", "密钥文件"))
-    value = os.environ.get(env or "")
+    value = os.environ.get(str(env))
     if not value:
         raise _refuse(
             f"the environment variable {env} is not set", str(env), zh=f"未设置环境变量 {env}"
