@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import gmalg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.demo import DemoQuarter, demo_quarter, run_demo
@@ -101,3 +102,18 @@ def record_demo(store: Any, demo: DemoQuarter = DEMO, policy: Any = None) -> tup
         announcement=outcome.announcement,
         policy=demo.policy if policy is None else policy,
     )
+
+
+def gmalg_sm3(data: bytes) -> str:
+    """SM3 (hex) by gmalg, a pure-Python implementation independent of OpenSSL."""
+    hashed = gmalg.SM3()
+    hashed.update(data)
+    return str(hashed.value().hex())
+
+
+def hmac_sm3(key: bytes, message: bytes) -> str:
+    """HMAC (RFC 2104) over gmalg's SM3, written out: 64-byte blocks, inner and outer pads."""
+    short = key if len(key) <= 64 else bytes.fromhex(gmalg_sm3(key))
+    block = short.ljust(64, b"\0")
+    inner = bytes.fromhex(gmalg_sm3(bytes(b ^ 0x36 for b in block) + message))
+    return gmalg_sm3(bytes(b ^ 0x5C for b in block) + inner)

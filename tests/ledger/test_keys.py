@@ -31,7 +31,7 @@ from community_governance.ledger.keys import (
 from community_governance.ledger.storage import LedgerError
 from community_governance.ledger.store import BEGUN_TYPE, begin
 from community_governance.ports import NewEvent
-from tests.ledger.test_suites import _hmac_sm3
+from tests.ledger.builders import hmac_sm3 as _hmac_sm3
 
 GOOD = hashlib.sha256(b"a test key").digest()
 DAY = dt.date(2026, 9, 30)
@@ -205,6 +205,7 @@ def test_the_other_refusals_name_their_field_and_rule(
     with pytest.raises(LedgerError) as not_bytes:
         check_key("text")
     assert not_bytes.value.message == "the pseudonym key is bytes, not str"
+    assert (not_bytes.value.field, not_bytes.value.rule) == ("key", "ledger")
     with pytest.raises(LedgerError) as short:
         check_key(b"k")
     assert short.value.message == (

@@ -14,7 +14,6 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-import gmalg
 import pytest
 from hypothesis import given, strategies as st
 
@@ -33,7 +32,7 @@ from community_governance.ledger.keys import key_id, load_key
 from community_governance.ledger.storage import LedgerError
 from community_governance.ports import NewEvent
 from tests.cli.shell import run
-from tests.ledger.builders import KEY
+from tests.ledger.builders import KEY, gmalg_sm3 as _gmalg_sm3, hmac_sm3 as _hmac_sm3
 
 DAY = dt.date(2026, 9, 30)
 
@@ -42,12 +41,6 @@ STANDARD_EXAMPLES = [
     (b"abc", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"),
     (b"abcd" * 16, "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"),
 ]
-
-
-def _gmalg_sm3(data: bytes) -> str:
-    hashed = gmalg.SM3()
-    hashed.update(data)
-    return str(hashed.value().hex())
 
 
 @pytest.mark.parametrize(("message", "expected"), STANDARD_EXAMPLES, ids=["abc", "512-bit"])
@@ -241,15 +234,6 @@ def test_ledger_init_records_the_suite_and_head_shows_it(
     assert len(err.strip().splitlines()) == 1
     assert ("不能改用" if lang == "zh" else "cannot continue in sha256-ed25519") in err
     assert SQLiteLedger(where, key=None).head()[0] == 1
-
-
-def _hmac_sm3(key: bytes, message: bytes) -> str:
-    """HMAC (RFC 2104) over gmalg's SM3, written out: 64-byte blocks, inner and outer pads."""
-    block = (
-        key.ljust(64, b"\0") if len(key) <= 64 else bytes.fromhex(_gmalg_sm3(key)).ljust(64, b"\0")
-    )
-    inner = bytes.fromhex(_gmalg_sm3(bytes(b ^ 0x36 for b in block) + message))
-    return _gmalg_sm3(bytes(b ^ 0x5C for b in block) + inner)
 
 
 @given(st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and "\x1f" not in t))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -34,6 +35,10 @@ from community_governance.policy import (
 )
 from community_governance.tables.text import Encoding
 from community_governance.vocabulary import Lang
+
+if TYPE_CHECKING:
+    from community_governance.evaluation import SamplingFrame
+    from community_governance.evaluation.commitment import FrameCommitment
 
 __all__ = ["cli"]
 
@@ -402,7 +407,24 @@ def sample() -> None:
 @messages_lang_option
 @click.argument("frame_path", metavar="FRAME")
 @click.option("--seed", required=True, help="The public seed, as announced (text: 007 stays 007).")
-@click.option("--seed-source", required=True, help="How the seed was produced.")
+@click.option(
+    "--seed-source",
+    default=None,
+    help="How the seed was produced (required without --commitment, which declares it).",
+)
+@click.option(
+    "--commitment",
+    "commitment_path",
+    default=None,
+    help="The frame's commitment (sample commit): the frame must be the one committed to, "
+    "and the certificate carries the commitment.",
+)
+@click.option(
+    "--secret-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The office's frame secret, with --commitment.",
+)
 @click.option(
     "--stratified", is_flag=True, help="Draw within the frame's strata, in proportion (E-4)."
 )
@@ -412,54 +434,137 @@ def sample() -> None:
 def sample_draw(
     frame_path: str,
     seed: str,
-    seed_source: str,
+    seed_source: str | None,
+    commitment_path: str | None,
+    secret_file: Path | None,
     stratified: bool,
     on: dt.datetime | None,
     policy_name: str,
     encoding: Encoding,
 ) -> None:
-    """Draw a sample."""
+    """Draw a sample, from a committed frame if there is a commitment."""
     from community_governance.cli.inputs import frame_input
-    from community_governance.errors import read_in
+    from community_governance.errors import ParseError, read_in
     from community_governance.evaluation import draw_sample
     from community_governance.schemas import CertificateDoc
 
+    if (commitment_path is None) != (secret_file is None):
+        raise ParseError(
+            "--commitment and --secret-file go together",
+            field="--commitment" if commitment_path is None else "--secret-file",
+            rule="E-4",
+            zh="--commitment 与 --secret-file 须同时给出",
+        )
+    if commitment_path is None and not seed_source:
+        raise ParseError(
+            "say how the seed was produced: --seed-source, or --commitment, which declares it",
+            field="--seed-source",
+            rule="E-4",
+            zh="请说明种子如何产生：--seed-source，或用 --commitment（其中已事先声明）",
+        )
     rules = _rules(policy_name, on.date() if on else dt.date.today())  # noqa: DTZ011 - a local date
     frame = frame_input(frame_path, encoding=encoding)
+    commitment = None
+    if commitment_path is not None and secret_file is not None:
+        commitment = _committed_frame(commitment_path, secret_file, frame, frame_path)
+        seed_source = seed_source or commitment.seed_source.said("zh")
     # The seed is text, hashed exactly as announced: "007" stays "007" (E-4).
     from community_governance.cli.progress import LARGE_FRAME, working
 
+    source = str(seed_source)
     with working(f"抽样 / drawing from {len(frame):,} households", large=len(frame) >= LARGE_FRAME):
         # A refusal of the frame's households names the file they came from.
         certificate = read_in(
             frame_path,
-            lambda: draw_sample(frame, seed, rules, seed_source=seed_source, stratified=stratified),
+            lambda: draw_sample(frame, seed, rules, seed_source=source, stratified=stratified),
         )
-    click.echo(CertificateDoc.from_domain(certificate).to_json(), nl=False)
+    click.echo(CertificateDoc.from_domain(certificate, commitment).to_json(), nl=False)
+
+
+def _committed_frame(
+    commitment_path: str, secret_file: Path, frame: SamplingFrame, frame_path: str
+) -> FrameCommitment:
+    """The commitment at ``commitment_path``, if ``frame`` is the frame it commits to.
+
+    Raises:
+        ParseError: another frame, named by its file, with both roots.
+    """
+    from community_governance.cli.commitment import read_commitment, secret_at
+    from community_governance.errors import ParseError
+    from community_governance.evaluation.commitment import frame_mismatch
+
+    commitment: FrameCommitment = read_commitment(commitment_path)
+    mismatch = frame_mismatch(commitment, frame, secret_at(secret_file, create=False))
+    if mismatch is not None:
+        # A frame changed after the commitment is refused before anything is drawn.
+        raise ParseError(mismatch[0], field=frame_path, rule="E-4", zh=mismatch[1])
+    return commitment
 
 
 @sample.command(
-    "verify", help="Re-check a certificate against its frame; exit 1 if it does not match."
+    "verify",
+    help="Re-check a certificate against its frame, and its commitment; exit 1 if either fails.",
 )
 @click.argument("certificate_path", metavar="CERTIFICATE.json")
 @click.argument("frame_path", metavar="FRAME")
+@click.option(
+    "--secret-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The office's frame secret: checks the frame against the certificate's commitment.",
+)
 @policy_option
 @encoding_option
 @lang_option
 def sample_verify(
-    certificate_path: str, frame_path: str, policy_name: str, encoding: Encoding, lang: Lang | None
+    certificate_path: str,
+    frame_path: str,
+    secret_file: Path | None,
+    policy_name: str,
+    encoding: Encoding,
+    lang: Lang | None,
 ) -> None:
-    """Verify a sample."""
+    """Verify a sample, and its commitment if it carries one."""
+    from community_governance.cli.commitment import secret_at
     from community_governance.cli.inputs import frame_input
     from community_governance.evaluation import verify_sample
+    from community_governance.evaluation.commitment import check_commitment
 
-    certificate = load_document_file(certificate_path, "certificate").to_domain()
+    document = load_document_file(certificate_path, "certificate")
+    certificate = document.to_domain()
     # Verifying reads no parameter; a --policy that names no policy is still refused.
     _rules(policy_name, dt.date.today())  # noqa: DTZ011 - a local date
     frame = frame_input(frame_path, encoding=encoding)
     outcome = verify_sample(certificate, frame)
     zh = (lang or default_lang()) == "zh"
-    problems = outcome.problems_zh if zh else outcome.problems
-    click.echo(("一致" if zh else "ok") if outcome.ok else "\n".join(problems))
-    if not outcome.ok:
+    if outcome.ok:
+        lines = ["一致：抽样与 Rivest 的抽样器相同" if zh else "ok: the draw is Rivest's"]
+    else:
+        lines = list(outcome.problems_zh if zh else outcome.problems)
+    commitment = document.frame_commitment()
+    held = outcome.ok
+    if commitment is None:
+        lines.append(
+            "无承诺：没有记录表明抽样框在种子产生之前已固定"
+            if zh
+            else "no commitment: nothing shows that the frame was fixed before the seed"
+        )
+    else:
+        secret = None if secret_file is None else secret_at(secret_file, create=False)
+        checked = check_commitment(commitment, frame=frame, secret=secret)
+        lines += checked.lines("zh" if zh else "en")
+        held = held and checked.ok
+    click.echo("\n".join(lines))
+    if not held:
         raise click.exceptions.Exit(EXIT_OUTCOME)
+
+
+def _register_commitment() -> None:
+    from community_governance.cli.commitment import check, commit, prove
+
+    sample.add_command(commit)
+    sample.add_command(prove)
+    sample.add_command(check)
+
+
+_register_commitment()

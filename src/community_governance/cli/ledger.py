@@ -87,7 +87,7 @@ schema_option = click.option(
 )
 
 
-def _open(
+def open_ledger(
     where: str,
     schema: str,
     *,
@@ -168,7 +168,7 @@ def init(
             rule="ledger",
             zh=f"该密钥文件用于 {key.hmac}，而不是 {hmac}",
         )
-    with _open(where, schema, key=key, create=True, suite=suite) as store:
+    with open_ledger(where, schema, key=key, create=True, suite=suite) as store:
         begin(store, dt.datetime.now(dt.UTC).date())
         recorded = store.recorded_key()
     shown = where
@@ -192,7 +192,7 @@ def head(where: str, schema: str, fmt: str, lang: str | None) -> None:
     """Show the head to publish."""
     from community_governance.ledger.checkpoint import latest_checkpoint
 
-    with _open(where, schema) as store:
+    with open_ledger(where, schema) as store:
         count, digest = store.head()
         own = store.ledger_id()
         suite = store.suite()
@@ -273,7 +273,7 @@ def verify(
                 zh="账本头的格式为 COUNT:HASH（64 位十六进制数）",
             )
         head_of = (int(count), digest)
-    with _open(where, schema) as store:
+    with open_ledger(where, schema) as store:
         if signed_head is not None:
             document = json.loads(signed_head.read_text(encoding="utf-8"))
             heads = [SignedHead.from_document(document)]
@@ -332,7 +332,7 @@ def append(
     from community_governance.cli.ledger_append import documents_to_events
     from community_governance.ledger.keys import load_key
 
-    with _open(where, schema, key=load_key(file=key_file)) as store:
+    with open_ledger(where, schema, key=load_key(file=key_file)) as store:
         found = documents_to_events(
             list(documents),
             lambda household, scope: store.pseudonym(household, scope=scope),
@@ -356,7 +356,7 @@ def append(
 @lang_option
 def export(where: str, target: Path, schema: str, lang: str | None) -> None:
     """Export for an auditor (python -m community_governance.ledger.verify re-checks it)."""
-    with _open(where, schema) as store:
+    with open_ledger(where, schema) as store:
         count, digest = store.export_jsonl(target)
     _say(lang, "exported", count=count, path=target, hash=digest)
 
@@ -370,7 +370,7 @@ def import_(where: str, source: Path, schema: str, lang: str | None) -> None:
     """Import an export; a new ledger file is removed again if the import fails."""
     new_file = None if where.startswith(_POSTGRES) or Path(where).exists() else Path(where)
     try:
-        with _open(where, schema, create=True) as store:
+        with open_ledger(where, schema, create=True) as store:
             count, digest = store.import_jsonl(source)
     except BaseException:
         if new_file is not None:
@@ -402,6 +402,34 @@ def _der_of(text: bytes) -> bytes:
         return base64.b64decode(body)
     except (binascii.Error, ValueError):
         return b""
+
+
+def signing_key_at(path: Path) -> Any:
+    """The office's private signing key in the PEM file at ``path``: Ed25519 or SM2.
+
+    Raises:
+        ParseError: not an unencrypted PEM private key, naming the file.
+    """
+    from community_governance.errors import ParseError
+    from community_governance.extras import require
+
+    text = path.read_bytes()
+    key: Any = _sm2_key(text, path)
+    serialization: Any = require(
+        "cryptography.hazmat.primitives.serialization",
+        needed_for=("signing", "签名"),
+        field="--signing-key",
+        rule="R-1",
+    )
+    try:
+        return key or serialization.load_pem_private_key(text, password=None)
+    except (ValueError, TypeError) as error:
+        raise ParseError(
+            f"not an unencrypted PEM private key ({error})",
+            field=str(path),
+            rule="R-1",
+            zh=f"不是未加密的 PEM 私钥（{error}）",
+        ) from None
 
 
 @ledger.command(
@@ -446,29 +474,10 @@ def checkpoint_(
     lang: str | None,
 ) -> None:
     """Sign and record the head."""
-    from community_governance.errors import ParseError
-    from community_governance.extras import require
     from community_governance.ledger.checkpoint import checkpoint
 
-    text = signing_key.read_bytes()
-    key: Any = _sm2_key(text, signing_key)
-    serialization: Any = require(
-        "cryptography.hazmat.primitives.serialization",
-        needed_for=("signing", "签名"),
-        field="--signing-key",
-        rule="R-1",
-    )
-    load_pem_private_key = serialization.load_pem_private_key
-    try:
-        key = key or load_pem_private_key(text, password=None)
-    except (ValueError, TypeError) as error:
-        raise ParseError(
-            f"not an unencrypted PEM private key ({error})",
-            field=str(signing_key),
-            rule="R-1",
-            zh=f"不是未加密的 PEM 私钥（{error}）",
-        ) from None
-    with _open(where, schema) as store:
+    key = signing_key_at(signing_key)
+    with open_ledger(where, schema) as store:
         signed = checkpoint(store, key, signed_at or dt.datetime.now().astimezone(), scope=scope)
     if output is not None:
         output.write_text(signed.to_json(), encoding="utf-8")

@@ -46,11 +46,14 @@ from community_governance.evaluation.verify_inclusion import (
 from community_governance.vocabulary import BilingualEnum
 
 __all__ = [
+    "CommitmentCheck",
     "FrameCommitment",
     "Receipt",
     "SeedKind",
     "SeedSource",
+    "check_commitment",
     "commit_frame",
+    "frame_mismatch",
     "frame_root",
     "receipts",
 ]
@@ -333,6 +336,32 @@ class Receipt:
         }
 
 
+def _mismatch(commitment: FrameCommitment, size: int, root: str) -> tuple[str, str] | None:
+    """Why a frame of ``size`` households and ``root`` is not the committed one, if it is not."""
+    if root == commitment.root and size == commitment.size:
+        return None
+    return (
+        (
+            f"the frame ({size} households, root {root}) is not the one committed to "
+            f"({commitment.size} households, root {commitment.root})"
+        ),
+        (
+            f"此抽样框（{size} 户，根 {root}）不是所承诺的抽样框"
+            f"（{commitment.size} 户，根 {commitment.root}）"
+        ),
+    )
+
+
+def frame_mismatch(
+    commitment: FrameCommitment, frame: SamplingFrame, secret: bytes
+) -> tuple[str, str] | None:
+    """Why ``frame`` under ``secret`` is not the frame committed to, in English and Chinese.
+
+    ``None`` when it is: the same households, hence the same size and root.
+    """
+    return _mismatch(commitment, len(frame), frame_root(frame, secret) if len(frame) else "")
+
+
 def receipts(frame: SamplingFrame, secret: bytes, commitment: FrameCommitment) -> Iterator[Receipt]:
     """Every household's receipt, in the frame's order.
 
@@ -342,17 +371,9 @@ def receipts(frame: SamplingFrame, secret: bytes, commitment: FrameCommitment) -
     leaves = _leaves(frame, secret)
     paths: list[list[bytes]] = [[] for _ in leaves]
     root = _tree(leaves, paths, 0).hex() if leaves else ""
-    if root != commitment.root or len(leaves) != commitment.size:
-        raise SampleError(
-            f"the frame ({len(leaves)} households, root {root}) is not the one committed to "
-            f"({commitment.size} households, root {commitment.root})",
-            field="frame",
-            rule="E-4",
-            zh=(
-                f"此抽样框（{len(leaves)} 户，根 {root}）不是所承诺的抽样框"
-                f"（{commitment.size} 户，根 {commitment.root}）"
-            ),
-        )
+    mismatch = _mismatch(commitment, len(leaves), root)
+    if mismatch is not None:
+        raise SampleError(mismatch[0], field="frame", rule="E-4", zh=mismatch[1])
     for index, household in enumerate(frame.households):
         yield Receipt(
             community=commitment.community,
@@ -364,3 +385,168 @@ def receipts(frame: SamplingFrame, secret: bytes, commitment: FrameCommitment) -
             path=tuple(p.hex() for p in paths[index]),
             root=root,
         )
+
+
+@attrs.frozen
+class CommitmentCheck:
+    """What checking a commitment found, in English and Chinese (E-4).
+
+    Attributes:
+        problems, problems_zh: what is wrong; none when the commitment holds.
+        checked, checked_zh: what was checked and held, one line each.
+        unchecked, unchecked_zh: what could not be checked, and what it needs.
+    """
+
+    problems: tuple[str, ...] = ()
+    problems_zh: tuple[str, ...] = ()
+    checked: tuple[str, ...] = ()
+    checked_zh: tuple[str, ...] = ()
+    unchecked: tuple[str, ...] = ()
+    unchecked_zh: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing checked is wrong."""
+        return not self.problems
+
+    def lines(self, lang: str) -> list[str]:
+        """Problems first, then what held, then what was not checked, in ``lang``."""
+        if lang == "zh":
+            return [*self.problems_zh, *self.checked_zh, *self.unchecked_zh]
+        return [*self.problems, *self.checked, *self.unchecked]
+
+
+class _Findings:
+    """Lines of a check, gathered in both languages."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[tuple[str, str]]] = {"problem": [], "held": [], "open": []}
+
+    def add(self, kind: str, en: str, zh: str) -> None:
+        self.found[kind].append((en, zh))
+
+    def result(self) -> CommitmentCheck:
+        def split(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+            pairs = self.found[kind]
+            return tuple(en for en, _ in pairs), tuple(zh for _, zh in pairs)
+
+        problems, problems_zh = split("problem")
+        checked, checked_zh = split("held")
+        unchecked, unchecked_zh = split("open")
+        return CommitmentCheck(problems, problems_zh, checked, checked_zh, unchecked, unchecked_zh)
+
+
+def _frame_findings(
+    findings: _Findings,
+    commitment: FrameCommitment,
+    frame: SamplingFrame | None,
+    secret: bytes | None,
+) -> None:
+    if frame is None or secret is None:
+        findings.add(
+            "open",
+            "the frame was not checked against the root: that needs the frame and the "
+            "office's frame secret",
+            "未核对抽样框与根：这需要抽样框和社区保管的抽样框密钥",
+        )
+        return
+    mismatch = frame_mismatch(commitment, frame, secret)
+    if mismatch is not None:
+        findings.add("problem", *mismatch)
+        return
+    findings.add(
+        "held",
+        f"the frame is the one committed to: {commitment.size} households, root {commitment.root}",
+        f"抽样框即所承诺的抽样框：{commitment.size} 户，根 {commitment.root}",
+    )
+
+
+def _recorded_findings(
+    findings: _Findings, commitment: FrameCommitment, trusted_keys: Mapping[str, Any] | None
+) -> None:
+    from community_governance.errors import GovernanceError  # noqa: PLC0415 - only here
+    from community_governance.ledger.checkpoint import (  # noqa: PLC0415 - needs [ledger]
+        SignedHead,
+        verify_head,
+    )
+    from community_governance.ledger.findings import reason_zh  # noqa: PLC0415 - as above
+
+    recorded = commitment.recorded
+    if recorded is None:
+        findings.add(
+            "problem",
+            "the commitment is not recorded in a ledger: nothing shows that it was made "
+            "before the seed",
+            "承诺未记入账本：没有任何记录表明它早于种子",
+        )
+        return
+    try:
+        head = SignedHead.from_document(recorded["signed_head"])
+        seq = recorded["seq"]
+        signed_on = dt.datetime.fromisoformat(head.at).date()
+    except (GovernanceError, KeyError, TypeError, ValueError) as error:
+        findings.add(
+            "problem",
+            f"the commitment's record cannot be read ({error})",
+            f"无法读取承诺的账本记录（{error}）",
+        )
+        return
+    own = {head.key_id: bytes.fromhex(head.public_key)}
+    problem = verify_head(head, own if trusted_keys is None else trusted_keys)
+    if problem is not None:
+        findings.add(
+            "problem",
+            f"the signed head that records the commitment does not hold: {problem}",
+            f"记录承诺的签名账本头不成立：{reason_zh(problem)}",
+        )
+        return
+    if type(seq) is not int or head.seq < seq:
+        findings.add(
+            "problem",
+            f"the signed head (record {head.seq}) does not cover the commitment (record {seq})",
+            f"签名账本头（第 {head.seq} 条）未覆盖承诺（第 {seq} 条）",
+        )
+        return
+    seed_day = commitment.seed_source.date
+    if signed_on > seed_day:
+        findings.add(
+            "problem",
+            f"the commitment was recorded on {signed_on}, after the seed's declared date "
+            f"{seed_day}",
+            f"承诺记录于 {signed_on}，晚于事先声明的种子日期 {seed_day}",
+        )
+        return
+    whose = "a trusted key" if trusted_keys is not None else f"the key it names, {head.key_id}"
+    whose_zh = "受信任的密钥" if trusted_keys is not None else f"其所列密钥 {head.key_id}"
+    findings.add(
+        "held",
+        f"the commitment is record {seq} of the ledger, signed at {head.at} under {whose}, "
+        f"no later than the seed's declared date {seed_day}",
+        f"承诺为账本第 {seq} 条记录，于 {head.at} 由{whose_zh}签名，不晚于事先声明的种子日期 "
+        f"{seed_day}",
+    )
+
+
+def check_commitment(
+    commitment: FrameCommitment,
+    *,
+    frame: SamplingFrame | None = None,
+    secret: bytes | None = None,
+    trusted_keys: Mapping[str, Any] | None = None,
+) -> CommitmentCheck:
+    """Check a commitment: its frame, and that it was recorded before the seed (E-4).
+
+    * With the frame and the office's frame secret, the frame's root must be the
+      committed one; without them, the check says it could not look.
+    * The commitment must be recorded: its signed head must hold (under ``trusted_keys``,
+      key ids mapped to public keys; by default under the key the head names, which shows
+      the head unaltered but not whose it is), cover the commitment's record, and be
+      signed no later than the seed's declared date. The day is the head's own, with its
+      UTC offset: a commitment made at the meeting, before the dice, is on the same day.
+
+    Signed heads need the ``[ledger]`` extra.
+    """
+    findings = _Findings()
+    _frame_findings(findings, commitment, frame, secret)
+    _recorded_findings(findings, commitment, trusted_keys)
+    return findings.result()

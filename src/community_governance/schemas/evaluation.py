@@ -6,9 +6,12 @@ A survey holds its certificate, so they are read together; the result's document
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from community_governance.community import Project, Quarter
+from community_governance.evaluation.commitment import FrameCommitment
 from community_governance.evaluation.ratings import Rating, RatingBook
 from community_governance.evaluation.sampling import SampleCertificate, SamplingFrame
 from community_governance.evaluation.survey import Survey, SurveyResponse
@@ -141,12 +144,44 @@ class CertificateDoc(Document):
     allocation: dict[str, int] = {}
     tie_break: str | None = None
     replacements: list[tuple[str, str]] = []
+    #: The frame's commitment, recorded before the seed was known (E-4), if there was one:
+    #: ``FrameCommitment.to_document``. Absent, not null, in a certificate without one.
+    commitment: dict[str, Any] | None = None
+
+    @field_validator("commitment")
+    @classmethod
+    def _a_commitment(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            FrameCommitment.from_document(value)
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_absent_commitment(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Certificates drawn without a commitment read, and hash in the ledger, as before.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("commitment", 0) is None:
+            del data["commitment"]
+        return data
+
+    def json_data(self) -> dict[str, Any]:
+        """As ``Document.json_data``, without the commitment when there is none."""
+        data = super().json_data()
+        if data["commitment"] is None:
+            del data["commitment"]
+        return data
+
+    def frame_commitment(self) -> FrameCommitment | None:
+        """The commitment the certificate carries, as the domain's object, if any."""
+        return None if self.commitment is None else FrameCommitment.from_document(self.commitment)
 
     @classmethod
-    def from_domain(cls, certificate: SampleCertificate) -> CertificateDoc:
-        """Export."""
+    def from_domain(
+        cls, certificate: SampleCertificate, commitment: FrameCommitment | None = None
+    ) -> CertificateDoc:
+        """Export, with the frame's commitment if the draw had one."""
         c = certificate
         return cls(
+            commitment=None if commitment is None else commitment.to_document(),
             algorithm=c.algorithm,
             version=c.version,
             frame_digest=c.frame_digest,
