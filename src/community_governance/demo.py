@@ -23,7 +23,11 @@ makes the demo reproducible.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -55,6 +59,13 @@ from community_governance.evaluation import (
     draw_sample,
     evaluate_quarter,
 )
+from community_governance.evaluation.commitment import (
+    FrameCommitment,
+    SeedKind,
+    SeedSource,
+    commit_frame,
+)
+from community_governance.extras import optional
 from community_governance.management import Allocation, EffortRecord, allocation
 from community_governance.policy.loader import default_policy
 from community_governance.policy.model import Policy
@@ -62,7 +73,14 @@ from community_governance.rectification import Announcement, RectificationCase, 
 from community_governance.services import VolunteerContract, VolunteerHours, volunteer_effort
 from community_governance.vocabulary import ConcernCategory, Dimension, Measure, Pillar
 
-__all__ = ["DemoOutcome", "DemoQuarter", "demo_quarter", "run_demo"]
+__all__ = [
+    "DemoOutcome",
+    "DemoQuarter",
+    "demo_commitment",
+    "demo_frame_secret",
+    "demo_quarter",
+    "run_demo",
+]
 
 COMPOUNDS = ("A", "B", "C", "D")
 
@@ -466,3 +484,52 @@ def run_demo(demo: DemoQuarter) -> DemoOutcome:
     cases = board.take_effect(effective, demo.policy.at(effective))
     balance = allocation(demo.effort, rules, measure=Measure.HOURS)
     return DemoOutcome(concerns, result, board, cases, balance)
+
+
+def demo_frame_secret(seed: int) -> bytes:
+    """The demo office's frame secret, made from the demo's seed so the demo repeats exactly.
+
+    A real office's secret is random and kept (``sample commit --secret-file``); this one
+    is public, like everything in the demo.
+    """
+    return hashlib.sha256(f"community-governance demo frame secret {seed}".encode()).digest()
+
+
+def demo_commitment(data: DemoQuarter) -> FrameCommitment:
+    """The demo frame's commitment, recorded and signed before the dice (E-4).
+
+    The demo office commits on the morning of the quarter's last day, at its own ledger
+    (a throwaway one), and rolls the dice at the meeting that afternoon. The record is
+    signed with a demo key made from the seed; without the ``[ledger]`` extra, which
+    signing needs, the commitment is returned unrecorded (and checking it says so).
+    """
+    q = data.quarter
+    source = SeedSource(SeedKind.DICE, f"two dice at the {q} meeting", q.end)
+    commitment = commit_frame(
+        data.frame,
+        demo_frame_secret(data.seed),
+        community=data.community.community_id,
+        quarter=str(q),
+        seed_source=source,
+    )
+    ed25519: Any = optional("cryptography.hazmat.primitives.asymmetric.ed25519")
+    if ed25519 is None:
+        return commitment
+    from community_governance.ledger.checkpoint import checkpoint  # noqa: PLC0415 - [ledger]
+    from community_governance.ledger.sqlite import SQLiteLedger  # noqa: PLC0415 - as above
+    from community_governance.ports import NewEvent  # noqa: PLC0415 - as above
+
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(
+        hashlib.sha256(f"community-governance demo office key {data.seed}".encode()).digest()
+    )
+    at = dt.datetime.combine(q.end, dt.time(9), dt.timezone(dt.timedelta(hours=8)))
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        SQLiteLedger(Path(folder) / "demo.db", key=None) as ledger,
+    ):
+        event = NewEvent("sample.committed", commitment.to_document(), q.end)
+        ledger.append(f"commitment:{commitment.community}:{q}", [event], expected_version=0)
+        seq = ledger.head()[0]
+        signed = checkpoint(ledger, key, at, scope=commitment.community)
+    recorded = {"seq": seq, "at": signed.at, "signed_head": signed.to_document()}
+    return attrs.evolve(commitment, recorded=recorded)

@@ -119,10 +119,9 @@ def test_sample_draw_and_verify(
     assert code == EXIT_OK
     certificate = tmp_path / "certificate.json"
     certificate.write_text(out, encoding="utf-8")
-    assert run(capsys, "sample", "verify", str(certificate), documents["frame"])[:2] == (
-        EXIT_OK,
-        "ok\n",
-    )
+    code, said, _ = run(capsys, "sample", "verify", str(certificate), documents["frame"])
+    assert (code, said.splitlines()[0]) == (EXIT_OK, "ok")
+    assert said.splitlines()[1].startswith("no commitment: nothing shows")
     data = json.loads(out)
     data["sample"][0], data["sample"][1] = data["sample"][1], data["sample"][0]
     certificate.write_text(json.dumps(data), encoding="utf-8")
@@ -270,8 +269,10 @@ def test_demo_export_writes_files_every_command_reads(
         [
             "announcement.json",
             "certificate.json",
+            "commitment.json",
             "csv",
             "frame.json",
+            "frame.secret",
             "meeting.json",
             "ratings.json",
             "result.json",
@@ -280,6 +281,7 @@ def test_demo_export_writes_files_every_command_reads(
         ]
     )
     assert "住户抽样证书" in out
+    assert "抽样框承诺" in out
     kinds = {
         "ratings.json": "ratings",
         "frame.json": "frame",
@@ -304,7 +306,14 @@ def test_demo_export_writes_files_every_command_reads(
     code, out, _ = run(
         capsys, "sample", "verify", str(folder / "certificate.json"), str(folder / "frame.json")
     )
-    assert (code, out.strip()) == (EXIT_OK, "ok")
+    assert (code, out.splitlines()[0]) == (EXIT_OK, "ok")
+    code, out, _ = run(
+        capsys, "sample", "verify", str(folder / "certificate.json"), str(folder / "frame.json"),
+        "--secret-file", str(folder / "frame.secret"), "--lang", "en",
+    )  # fmt: skip
+    assert code == EXIT_OK
+    assert out.splitlines()[1].startswith("the frame is the one committed to: 2400 households")
+    assert out.splitlines()[2].startswith("the commitment is record 1 of the ledger")
     code, _, err = run(capsys, "demo", "--export", str(folder))
     assert code == EXIT_BAD_INPUT
     assert len(err.strip().splitlines()) == 1

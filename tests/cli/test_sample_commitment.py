@@ -178,12 +178,12 @@ def test_verify_says_what_it_checked_and_what_it_could_not(
     assert code == EXIT_OK
     lines = out.splitlines()
     if lang == "zh":
-        assert lines[0] == "一致：抽样与 Rivest 的抽样器相同"
+        assert lines[0] == "一致"
         assert lines[1].startswith("抽样框即所承诺的抽样框：2400 户")
         assert lines[2].startswith("承诺为账本第 2 条记录，于 2026-09-20T09:00:00+08:00")
     else:
         assert lines == [
-            "ok: the draw is Rivest's",
+            "ok",
             f"the frame is the one committed to: 2400 households, root {commitment['root']}",
             (
                 "the commitment is record 2 of the ledger, signed at 2026-09-20T09:00:00+08:00 "
@@ -322,3 +322,24 @@ def test_prove_writes_every_receipt_and_check_reads_them(
     assert code == EXIT_BAD_INPUT
     assert "is not the one committed to" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_announce_takes_the_certificate_with_its_commitment(
+    exported: Path, committed: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-4, R-1: ``announce --certificate`` shows the commitment and publishes the script."""
+    folder, commitment = committed
+    certificate = folder / "certificate.json"
+    certificate.write_text(_draw_committed(capsys, exported, folder), encoding="utf-8")
+    site = folder / "notice"
+    base = ["announce", str(exported / "result.json"), "--ratings", str(exported / "ratings.json")]
+    code, _, err = run(capsys, *base, "--certificate", str(certificate), "-o", str(site),
+                       "--no-charts")  # fmt: skip
+    assert code == EXIT_OK, err
+    assert str(commitment["root"]) in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "verify_inclusion.py").is_file()
+    code, _, err = run(capsys, *base, "--certificate", str(certificate), "--survey",
+                       str(exported / "survey.json"), "-o", str(folder / "x"))  # fmt: skip
+    assert code == EXIT_BAD_INPUT
+    assert "give the certificate once" in err
+    assert not (folder / "x").exists()

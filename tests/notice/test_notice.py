@@ -11,6 +11,8 @@ import datetime as dt
 import functools
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,8 +23,16 @@ from hypothesis import given, strategies as st
 
 from community_governance.cli import main
 from community_governance.community import Community
-from community_governance.demo import DemoOutcome, DemoQuarter, demo_quarter, run_demo
+from community_governance.demo import (
+    DemoOutcome,
+    DemoQuarter,
+    demo_commitment,
+    demo_frame_secret,
+    demo_quarter,
+    run_demo,
+)
 from community_governance.errors import GovernanceError
+from community_governance.evaluation.commitment import receipts
 from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_id, verify_head
 from community_governance.notice import Notice, build_notice, render_page, site_files, write_site
@@ -191,6 +201,49 @@ def test_the_policy_decides_whether_sampled_ids_are_shown(
         assert str(len(sample)).encode() in page
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_frame_s_commitment_is_announced_with_the_receipt_script(
+    demo: tuple[DemoQuarter, DemoOutcome], lang: str, tmp_path: Path
+) -> None:
+    """E-4, R-1: root, size, declared source and record; the script beside the page works."""
+    data, _ = demo
+    commitment = demo_commitment(data)
+    files = site_files(_notice(demo, commitment=commitment), charts=False)
+    page = files["index.html" if lang == "zh" else "en/index.html"].decode()
+    section = page[page.index('id="commitment"') :]
+    assert commitment.root in section
+    assert commitment.seed_source.said(lang) in section
+    recorded = commitment.recorded or {}
+    said = f"第 {recorded['seq']} 条，签名于 {recorded['at']}" if lang == "zh" else (
+        f"record {recorded['seq']}, signed at {recorded['at']}")  # fmt: skip
+    assert said in section
+    assert f"--root {commitment.root}" in section
+    href = "verify_inclusion.py" if lang == "zh" else "../verify_inclusion.py"
+    assert f'<a href="{href}">verify_inclusion.py</a>' in section
+    assert "no-commitment" not in page
+    assert json.loads(files["certificate.json"])["commitment"] == commitment.to_document()
+    script = tmp_path / "verify_inclusion.py"
+    script.write_bytes(files["verify_inclusion.py"])
+    receipt = next(receipts(data.frame, demo_frame_secret(data.seed), commitment))
+    path = tmp_path / "receipt.json"
+    path.write_text(json.dumps(receipt.to_document()), encoding="utf-8")
+    done = subprocess.run(  # noqa: S603 - the test's own interpreter and the site's script
+        [sys.executable, "-I", str(script), str(path), "--root", commitment.root],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_draw_without_commitment_is_said_plainly(demo: tuple[DemoQuarter, DemoOutcome]) -> None:
+    """E-4, R-1: no commitment: both pages say so, and publish no receipt script."""
+    files = site_files(_notice(demo), charts=False)
+    assert "verify_inclusion.py" not in files
+    assert "没有记录表明名册在种子产生之前已经固定" in files["index.html"].decode()
+    assert "nothing shows that the frame was fixed before" in files["en/index.html"].decode()
+    assert "commitment" not in json.loads(files["certificate.json"])
+
+
 def test_the_site_is_the_same_bytes_each_time(
     demo: tuple[DemoQuarter, DemoOutcome], tmp_path: Path
 ) -> None:
@@ -218,10 +271,11 @@ def test_the_command_writes_the_site_from_documents(
 ) -> None:
     """R-1: ``announce RESULT.json --ratings --survey -o DIR`` gives the demo's own site."""
     data, outcome = demo
+    commitment = demo_commitment(data)
     files = {
         "result.json": QuarterResultDoc.from_domain(outcome.result),
         "ratings.json": RatingsDoc.from_domain(data.ratings),
-        "survey.json": SurveyDoc.from_domain(data.survey),
+        "survey.json": SurveyDoc.from_domain(data.survey, commitment),
     }
     for name, document in files.items():
         (tmp_path / name).write_text(document.model_dump_json(), encoding="utf-8")
@@ -231,7 +285,7 @@ def test_the_command_writes_the_site_from_documents(
     arguments += ["--ratings", str(tmp_path / "ratings.json")]
     arguments += ["--survey", str(tmp_path / "survey.json"), "--no-charts"]
     assert main(arguments) == 0
-    expected = site_files(_notice(demo), charts=False)
+    expected = site_files(_notice(demo, commitment=commitment), charts=False)
     for name, data_ in expected.items():
         assert (out / name).read_bytes() == data_, name
     demo_out = tmp_path / "demo"

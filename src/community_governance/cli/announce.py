@@ -39,6 +39,11 @@ __all__ = ["announce"]
 @click.option("--ratings", "ratings_path", help="The ratings document: the units' names.")
 @click.option("--survey", "survey_path", help="The survey document: the sample certificate.")
 @click.option(
+    "--certificate",
+    "certificate_path",
+    help="The sample certificate (instead of --survey), with the frame's commitment if any.",
+)
+@click.option(
     "--ledger",
     "ledger_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -60,6 +65,7 @@ def announce(
     out: Path,
     ratings_path: str | None,
     survey_path: str | None,
+    certificate_path: str | None,
     ledger_path: Path | None,
     on: dt.datetime | None,
     policy_name: str,
@@ -77,6 +83,13 @@ def announce(
             rule="R-1",
             zh="请给出 RESULT.json 或 --demo 二者之一",
         )
+    if survey_path is not None and certificate_path is not None:
+        raise ParseError(
+            "give the certificate once: --survey or --certificate",
+            field="--certificate",
+            rule="R-1",
+            zh="抽样证书只给一次：--survey 或 --certificate",
+        )
     if out.exists():
         raise ParseError(
             "the output folder exists already", field=str(out), rule="R-1", zh="输出文件夹已存在"
@@ -86,7 +99,8 @@ def announce(
         notice = _demo_notice(on, head)
     else:
         notice = build_notice(
-            **_documents(result_path or "", ratings_path, survey_path, policy_name),
+            **_documents(result_path or "", ratings_path, survey_path, policy_name)
+            | _certificate(certificate_path),
             at=on.date() if on else None,
             ledger_head=head,
         )
@@ -106,10 +120,26 @@ def _documents(
     community = None
     if ratings_path is not None:
         community = load_document_file(ratings_path, "ratings").to_domain(rules).community
-    certificate = None
+    certificate = commitment = None
     if survey_path is not None:
-        certificate = load_document_file(survey_path, "survey").to_domain(rules).certificate
-    return {"result": result, "community": community, "certificate": certificate, "policy": policy}
+        survey = load_document_file(survey_path, "survey")
+        certificate = survey.to_domain(rules).certificate
+        commitment = survey.certificate.frame_commitment()
+    return {
+        "result": result,
+        "community": community,
+        "certificate": certificate,
+        "commitment": commitment,
+        "policy": policy,
+    }
+
+
+def _certificate(certificate_path: str | None) -> dict[str, Any]:
+    """The certificate and its commitment, from a certificate document (``--certificate``)."""
+    if certificate_path is None:
+        return {}
+    document = load_document_file(certificate_path, "certificate")
+    return {"certificate": document.to_domain(), "commitment": document.frame_commitment()}
 
 
 def _head(path: Path) -> Any:
@@ -124,7 +154,7 @@ def _head(path: Path) -> Any:
 
 
 def _demo_notice(on: dt.datetime | None, head: Any) -> Any:
-    from community_governance.demo import demo_quarter, run_demo
+    from community_governance.demo import demo_commitment, demo_quarter, run_demo
     from community_governance.notice import build_notice
 
     data = demo_quarter(127, "2026Q3")
@@ -136,6 +166,7 @@ def _demo_notice(on: dt.datetime | None, head: Any) -> Any:
         at=on.date() if on else outcome.announcement.announced_on,
         policy=data.policy,
         ledger_head=head,
+        commitment=demo_commitment(data),
     )
 
 

@@ -429,6 +429,13 @@ def sample() -> None:
     "--stratified", is_flag=True, help="Draw within the frame's strata, in proportion (E-4)."
 )
 @click.option("--at", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Policy date.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the certificate to this new file (default: standard output).",
+)
 @policy_option
 @encoding_option
 def sample_draw(
@@ -439,6 +446,7 @@ def sample_draw(
     secret_file: Path | None,
     stratified: bool,
     on: dt.datetime | None,
+    out: Path | None,
     policy_name: str,
     encoding: Encoding,
 ) -> None:
@@ -478,7 +486,7 @@ def sample_draw(
             frame_path,
             lambda: draw_sample(frame, seed, rules, seed_source=source, stratified=stratified),
         )
-    click.echo(CertificateDoc.from_domain(certificate, commitment).to_json(), nl=False)
+    emit(CertificateDoc.from_domain(certificate, commitment).to_json(), out)
 
 
 def _committed_frame(
@@ -497,7 +505,8 @@ def _committed_frame(
     mismatch = frame_mismatch(commitment, frame, secret_at(secret_file, create=False))
     if mismatch is not None:
         # A frame changed after the commitment is refused before anything is drawn.
-        raise ParseError(mismatch[0], field=frame_path, rule="E-4", zh=mismatch[1])
+        english, chinese = mismatch
+        raise ParseError(english, field=frame_path, rule="E-4", zh=chinese)
     return commitment
 
 
@@ -538,7 +547,8 @@ def sample_verify(
     outcome = verify_sample(certificate, frame)
     zh = (lang or default_lang()) == "zh"
     if outcome.ok:
-        lines = ["一致：抽样与 Rivest 的抽样器相同" if zh else "ok: the draw is Rivest's"]
+        # The first line is what it has always been, for scripts that read it.
+        lines = ["一致" if zh else "ok"]
     else:
         lines = list(outcome.problems_zh if zh else outcome.problems)
     commitment = document.frame_commitment()

@@ -373,7 +373,8 @@ def receipts(frame: SamplingFrame, secret: bytes, commitment: FrameCommitment) -
     root = _tree(leaves, paths, 0).hex() if leaves else ""
     mismatch = _mismatch(commitment, len(leaves), root)
     if mismatch is not None:
-        raise SampleError(mismatch[0], field="frame", rule="E-4", zh=mismatch[1])
+        english, chinese = mismatch
+        raise SampleError(english, field="frame", rule="E-4", zh=chinese)
     for index, household in enumerate(frame.households):
         yield Receipt(
             community=commitment.community,

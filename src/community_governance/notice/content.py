@@ -18,6 +18,7 @@ import attrs
 
 from community_governance.community import Community
 from community_governance.errors import EligibilityError
+from community_governance.evaluation.commitment import FrameCommitment
 from community_governance.evaluation.quarter import QuarterResult
 from community_governance.evaluation.sampling import SampleCertificate
 from community_governance.explain import Explanation
@@ -84,6 +85,8 @@ class Notice:
         disclosure: how much of the sample the policy lets the page show.
         ledger_head: the ledger's head, if the results were recorded in a ledger.
         policy: the policy snapshot in force on the announcement day.
+        commitment: the frame's commitment, made before the seed was known (E-4), if the
+            draw had one.
     """
 
     result: QuarterResult
@@ -98,6 +101,7 @@ class Notice:
     disclosure: SampleDisclosure
     ledger_head: LedgerHead | None
     policy: PolicySnapshot = attrs.field(eq=False, repr=False)
+    commitment: FrameCommitment | None = None
 
     def name(self, unit_id: str) -> str:
         """A unit's name as residents know it (its id when no name is known)."""
@@ -112,8 +116,12 @@ def build_notice(
     at: dt.date | None = None,
     policy: Policy | PolicySnapshot | None = None,
     ledger_head: LedgerHead | None = None,
+    commitment: FrameCommitment | None = None,
 ) -> Notice:
     """The announcement of ``result`` on ``at`` (default: the day after the evaluation) (R-1).
+
+    ``commitment`` is the frame's, which the certificate carries when the draw was made
+    from a committed frame (E-4); the page shows it, or says plainly that there was none.
 
     Raises:
         EligibilityError: ``at`` is before the evaluation, or the community or the
@@ -180,4 +188,5 @@ def build_notice(
         disclosure=rules.announcement_sample,
         ledger_head=ledger_head,
         policy=rules,
+        commitment=commitment,
     )

@@ -303,7 +303,61 @@ def _sample(notice: Notice, lang: Lang) -> str:
             "with Rivest's consistent_sampler as well.</li></ol>"
         )
     parts.append(f"<h3>{_t(lang, '如何自行核对', 'How to check it yourself')}</h3>{recipe}")
+    parts.append(_commitment(notice, lang))
     return "".join(parts)
+
+
+def _commitment(notice: Notice, lang: Lang) -> str:
+    """The frame's commitment and how a household checks its receipt, or that there was none."""
+    commitment = notice.commitment
+    heading = f"<h3>{_t(lang, '住户名册的事先承诺', 'The frame, fixed before the seed')}</h3>"
+    if commitment is None:
+        return heading + (
+            '<p class="no-commitment">'
+            + _t(
+                lang,
+                "本次抽样没有事先承诺住户名册：没有记录表明名册在种子产生之前已经固定。",
+                "This draw had no commitment: nothing shows that the frame was fixed before "
+                "the seed was known.",
+            )
+            + "</p>"
+        )
+    recorded = commitment.recorded or {}
+    rows = [
+        (_t(lang, "名册默克尔根（SHA-256）", "Frame root (Merkle, SHA-256)"), commitment.root),
+        (_t(lang, "名册户数", "Households in the frame"), str(commitment.size)),
+        (
+            _t(lang, "事先声明的种子来源", "Seed source declared in advance"),
+            commitment.seed_source.said(lang),
+        ),
+        (
+            _t(lang, "承诺记入账本", "Recorded in the ledger"),
+            _t(lang, "第 {seq} 条，签名于 {at}", "record {seq}, signed at {at}").format(
+                seq=recorded.get("seq", "-"), at=recorded.get("at", "-")
+            ),
+        ),
+    ]
+    body = "".join(
+        f'<tr><th scope="row">{label}</th><td class="digest">{escape(value)}</td></tr>'
+        for label, value in rows
+    )
+    caption = _t(lang, "抽样框承诺", "The frame commitment")
+    table = f'<table id="commitment"><caption>{caption}</caption><tbody>{body}</tbody></table>'
+    command = f"python verify_inclusion.py receipt.json --root {commitment.root}"
+    script = "verify_inclusion.py" if lang == "zh" else "../verify_inclusion.py"
+    how = _t(
+        lang,
+        "每户可向社区居委会领取自己的收据（receipt.json）。收据只含本户编号和一串哈希值，"
+        "不透露其他住户。下载与本页一同发布的 "
+        '<a href="{script}">verify_inclusion.py</a>，用标准 Python 运行下面的命令，'
+        "即可自行核对本户在承诺的名册中：",
+        "Each household can ask the residents' committee for its receipt (receipt.json). It "
+        "holds the household's own id and a list of hashes, and reveals no other household. "
+        'Download <a href="{script}">verify_inclusion.py</a>, published with this page, and '
+        "run this command with plain Python to check that the household is in the committed "
+        "frame:",
+    ).format(script=script)
+    return f"{heading}{table}<p>{how}<br><code>{escape(command)}</code></p>"
 
 
 def _ledger(notice: Notice, lang: Lang) -> str:

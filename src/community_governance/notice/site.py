@@ -5,6 +5,8 @@
     DIR/certificate.json    the household sample's certificate (when the policy shows ids)
     DIR/result.json         the quarter's results as a document, for anyone to re-check
     DIR/head.json           the ledger's latest signed head (when there is one)
+    DIR/verify_inclusion.py the script a household checks its receipt with (when the frame
+                            was committed to before the seed, E-4)
 
 The folder is written under a temporary name and renamed at the end, so a failed write
 leaves nothing. The same notice always gives the same bytes.
@@ -16,6 +18,7 @@ import html
 import re
 from pathlib import Path
 
+from community_governance.evaluation import verify_inclusion
 from community_governance.folders import write_new_folder
 from community_governance.notice.content import Notice
 from community_governance.notice.page import render_page
@@ -60,8 +63,11 @@ def site_files(notice: Notice, *, charts: bool = True) -> dict[str, bytes]:
         font = font_face(_text_of(render_page(notice, lang, charts=drawn)))
         files[path] = render_page(notice, lang, charts=drawn, font=font).encode("utf-8")
     if notice.certificate is not None and notice.disclosure.code == "ids":
-        document = CertificateDoc.from_domain(notice.certificate)
+        document = CertificateDoc.from_domain(notice.certificate, notice.commitment)
         files["certificate.json"] = document.to_json().encode()
+    if notice.commitment is not None:
+        # Published beside the page, so a resident needs nothing but Python to check.
+        files["verify_inclusion.py"] = Path(verify_inclusion.__file__).read_bytes()
     if notice.ledger_head is not None and notice.ledger_head.signed is not None:
         files["head.json"] = notice.ledger_head.signed.to_json().encode()
     places = notice.policy.rounding_places

@@ -241,11 +241,11 @@ class SurveyDoc(Document):
     responses: list[ResponseDoc]
 
     @classmethod
-    def from_domain(cls, survey: Survey) -> SurveyDoc:
-        """Export."""
+    def from_domain(cls, survey: Survey, commitment: FrameCommitment | None = None) -> SurveyDoc:
+        """Export, with the frame's commitment in the certificate if the draw had one."""
         return cls(
             quarter=str(survey.quarter),
-            certificate=CertificateDoc.from_domain(survey.certificate),
+            certificate=CertificateDoc.from_domain(survey.certificate, commitment),
             projects=[
                 ProjectDoc(
                     project_id=p.project_id,

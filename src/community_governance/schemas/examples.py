@@ -7,9 +7,15 @@ works end to end (``evaluate``, ``sample verify``, ``explain``, ``announce``). W
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
-from community_governance.demo import DemoOutcome, DemoQuarter
+from community_governance.demo import (
+    DemoOutcome,
+    DemoQuarter,
+    demo_commitment,
+    demo_frame_secret,
+)
 from community_governance.schemas.consultation import ClosedMeetingDoc
 from community_governance.schemas.evaluation import (
     CertificateDoc,
@@ -35,7 +41,18 @@ __all__ = ["EXAMPLES", "example_documents"]
 EXAMPLES: Mapping[str, tuple[str, str]] = {
     "ratings.json": ("自评与互评（六个维度）", "own and peer ratings, six dimensions"),
     "frame.json": ("住户名册（抽样框）", "the household frame"),
-    "certificate.json": ("住户抽样证书", "the household sample's certificate"),
+    "certificate.json": (
+        "住户抽样证书（附抽样框承诺）",
+        "the household sample's certificate, with the frame's commitment",
+    ),
+    "commitment.json": (
+        "抽样框承诺：在掷骰子之前记入账本的名册默克尔根",
+        "the frame's commitment: its Merkle root, recorded before the dice",
+    ),
+    "frame.secret": (
+        "示例社区的抽样框密钥（真实社区的密钥须保密）",
+        "the demo's frame secret (a real office keeps its own secret)",
+    ),
     "survey.json": (
         "民意测评：抽样证书、项目与住户评价",
         "the survey: certificate, projects, answers",
@@ -56,15 +73,20 @@ EXAMPLES: Mapping[str, tuple[str, str]] = {
 
 def example_documents(data: DemoQuarter, outcome: DemoOutcome) -> dict[str, bytes]:
     """The demo quarter's documents by file name, as indented UTF-8 JSON."""
+    commitment = demo_commitment(data)
     documents = {
         "ratings.json": RatingsDoc.from_domain(data.ratings),
         "frame.json": FrameDoc.from_domain(data.frame),
-        "certificate.json": CertificateDoc.from_domain(data.survey.certificate),
-        "survey.json": SurveyDoc.from_domain(data.survey),
+        "certificate.json": CertificateDoc.from_domain(data.survey.certificate, commitment),
+        "survey.json": SurveyDoc.from_domain(data.survey, commitment),
         "meeting.json": ClosedMeetingDoc.from_domain(data.meeting),
         "announcement.json": AnnouncementDoc.from_domain(outcome.announcement),
     }
     files = {name: doc.to_json().encode() for name, doc in documents.items()}
+    files["commitment.json"] = (
+        json.dumps(commitment.to_document(), ensure_ascii=False, indent=2) + "\n"
+    ).encode()
+    files["frame.secret"] = (demo_frame_secret(data.seed).hex() + "\n").encode()
     places = data.policy.at(outcome.result.evaluated_on).rounding_places
     files["result.json"] = QuarterResultDoc.from_domain(outcome.result, places).to_json().encode()
     return files | _tables(data, files["certificate.json"])
