@@ -194,8 +194,9 @@ def test_verify_says_what_it_checked_and_what_it_could_not(
     code, out, _ = run(capsys, "sample", "verify", str(certificate), frame, "--lang", lang)
     assert code == EXIT_OK
     assert ("未核对抽样框与根" if lang == "zh" else "the frame was not checked") in out
-    code, out, _ = run(capsys, "sample", "verify", str(exported / "certificate.json"), frame,
-                       "--lang", lang)  # fmt: skip
+    plain = folder / "plain.json"
+    plain.write_text(_draw(capsys, exported, "--seed-source", "dice"), encoding="utf-8")
+    code, out, _ = run(capsys, "sample", "verify", str(plain), frame, "--lang", lang)
     assert code == EXIT_OK
     assert out.splitlines()[1] == (
         "无承诺：没有记录表明抽样框在种子产生之前已固定"

@@ -518,7 +518,7 @@ def _recorded_findings(
         )
         return
     whose = "a trusted key" if trusted_keys is not None else f"the key it names, {head.key_id}"
-    whose_zh = "受信任的密钥" if trusted_keys is not None else f"其所列密钥 {head.key_id}"
+    whose_zh = "受信任的密钥" if trusted_keys is not None else f"其所列密钥 {head.key_id} "
     findings.add(
         "held",
         f"the commitment is record {seq} of the ledger, signed at {head.at} under {whose}, "
