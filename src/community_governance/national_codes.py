@@ -31,14 +31,13 @@ __all__ = [
     "UnifiedSocialCreditCode",
     "check_division",
     "division_problem",
+    "mod31_check",
     "uscc_check_character",
 ]
 
 #: The 31 characters of a unified social credit code, in the order of their values.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {character: value for value, character in enumerate(USCC_ALPHABET)}
-#: The weight of each of the first 17 characters: 3^i modulo 31.
-_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _LENGTH = 18
 #: Longer text is refused before it is normalised or shown.
 _MAX_SHOWN = 40
@@ -102,7 +101,17 @@ def uscc_check_character(body: str) -> str:
             f"{_shown(body)!r} is not 17 characters of the GB 32100 alphabet",
             zh=f"{_shown(body)!r} 不是 GB 32100 字符集中的 17 个字符",
         )
-    total = sum(_VALUE[c] * w for c, w in zip(body, _WEIGHTS, strict=True))
+    return mod31_check(body)
+
+
+def mod31_check(body: str) -> str:
+    """GB 32100's check character of ``body``, characters of ``USCC_ALPHABET``: weights 3^i.
+
+    The check of a credit code, and of any shorter code written in the same alphabet (a
+    questionnaire's code, E-4): 31 is prime and no two adjacent weights are equal modulo
+    31, so any one wrong character and any swap of two adjacent ones change it.
+    """
+    total = sum(_VALUE[c] * pow(3, i, 31) for i, c in enumerate(body))
     return USCC_ALPHABET[-total % 31]
 
 

@@ -63,6 +63,7 @@ def _register_city() -> None:
     from community_governance.cli.ledger import ledger
     from community_governance.cli.meeting import meeting
     from community_governance.cli.quarter import evaluate, explain, template_command
+    from community_governance.cli.survey import survey
 
     cli.add_command(evaluate)
     cli.add_command(explain)
@@ -72,6 +73,7 @@ def _register_city() -> None:
     cli.add_command(meeting)
     cli.add_command(announce)
     cli.add_command(ledger)
+    cli.add_command(survey)
 
 
 _register_city()

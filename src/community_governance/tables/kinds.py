@@ -101,6 +101,29 @@ TABLES: Mapping[str, TableKind] = {
             Column("answer", "评价", "answer"),
         ),
     ),
+    "entry": TableKind(
+        "entry",
+        "问卷录入",
+        "questionnaire entry",
+        "E-4",
+        (
+            Column("code", "问卷编号", "questionnaire code"),
+            Column("project", "项目编号", "project"),
+            Column("answer", "评价", "answer"),
+        ),
+    ),
+    "codes": TableKind(
+        "codes",
+        "问卷编号",
+        "questionnaire codes",
+        "E-4",
+        (
+            Column("code", "问卷编号", "questionnaire code"),
+            Column("household", "住户编号", "household"),
+            Column("role", "身份", "role"),
+            Column("order", "抽签顺序", "draw order"),
+        ),
+    ),
     "ballots": TableKind(
         "ballots",
         "表决票",

@@ -1,0 +1,202 @@
+"""E-4: questionnaire codes and the double entry of answers."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import assume, given, strategies as st
+
+from community_governance.errors import ParseError
+from community_governance.evaluation.fieldwork import (
+    CODE_LENGTH,
+    Entry,
+    Mismatch,
+    code_problem,
+    households_of,
+    questionnaire_code,
+    questionnaire_codes,
+    reconcile,
+)
+from community_governance.national_codes import USCC_ALPHABET, mod31_check
+
+SECRET = hashlib.sha256(b"frame secret").digest()
+PROJECTS = ("lights", "bins", "ramp")
+
+codes = st.builds(
+    lambda h: questionnaire_code(SECRET, "haibin-2026Q3", h), st.text(min_size=1, max_size=12)
+)
+
+
+@given(st.text(min_size=1, max_size=12), st.text(max_size=12))
+def test_a_code_is_eight_characters_that_check(household: str, survey: str) -> None:
+    """E-4: 8 characters of GB 32100's alphabet, the last its mod-31 check."""
+    code = questionnaire_code(SECRET, survey, household)
+    assert len(code) == CODE_LENGTH
+    assert set(code) <= set(USCC_ALPHABET)
+    assert code[-1] == mod31_check(code[:-1])
+    assert code_problem(code) is None
+
+
+@given(codes, st.integers(0, CODE_LENGTH - 1), st.sampled_from(USCC_ALPHABET))
+def test_any_one_mistyped_character_is_caught(code: str, position: int, typed: str) -> None:
+    """E-4: one wrong character anywhere, check character included, is found."""
+    assume(code[position] != typed)
+    wrong = code[:position] + typed + code[position + 1 :]
+    problem = code_problem(wrong)
+    assert problem is not None
+    assert "mistyped" in problem[0]
+    assert "输入有误" in problem[1]
+
+
+@given(codes, st.integers(0, CODE_LENGTH - 2))
+def test_any_swap_of_neighbours_is_caught(code: str, position: int) -> None:
+    """E-4: two neighbouring characters swapped, when they differ, are found."""
+    assume(code[position] != code[position + 1])
+    swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
+    assert code_problem(swapped) is not None
+
+
+@pytest.mark.parametrize("text", ["", "ABC", "ABCDEFGHJ", "ABCDEFGI", "abcdefgh"])
+def test_what_is_no_code_is_said(text: str) -> None:
+    """E-4: wrong length, or a character outside the alphabet."""
+    problem = code_problem(text)
+    assert problem is not None
+    assert "is not a questionnaire code" in problem[0]
+
+
+def test_codes_differ_by_survey_and_secret_and_are_listed_in_order() -> None:
+    """E-4: the same household has other codes in another survey or under another secret."""
+    households = [f"A-1-{n}" for n in range(101, 221)]
+    listed = questionnaire_codes(households, SECRET, "haibin-2026Q3")
+    assert list(listed) == households
+    assert len(set(listed.values())) == len(households)
+    assert households_of(listed) == {c: h for h, c in listed.items()}
+    other = questionnaire_codes(households, SECRET, "haibin-2026Q4")
+    assert not set(listed.values()) & set(other.values())
+    again = questionnaire_codes(households, hashlib.sha256(b"x").digest(), "haibin-2026Q3")
+    assert not set(listed.values()) & set(again.values())
+
+
+# -- double entry ------------------------------------------------------------------------------
+
+answers = st.sampled_from(["满意", "基本满意", "不满意", "不了解"])
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> list[Entry]:
+    """Returned questionnaires answered on every project; some not returned."""
+    households = draw(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=12))
+    found = []
+    for code in dict.fromkeys(questionnaire_code(SECRET, "s", h) for h in households):
+        if draw(st.booleans()) and draw(st.booleans()):
+            found.append(Entry(code, "", "未交回"))
+            continue
+        found.extend(Entry(code, p, draw(answers)) for p in PROJECTS)
+    return found
+
+
+def _differ(answer: str) -> str:
+    return "不满意" if answer != "不满意" else "满意"
+
+
+@given(entries(), st.data())
+def test_reconcile_reports_exactly_the_planted_mismatches(
+    first: list[Entry], data: st.DataObject
+) -> None:
+    """E-4: change, drop or add rows of one entry; exactly those places are reported."""
+    second: list[Entry | None] = list(first)
+    planted: set[tuple[str, str]] = set()
+    for index in data.draw(st.sets(st.integers(0, len(first) - 1), max_size=len(first))):
+        entry = first[index]
+        # A questionnaire not returned in one entry can only be missing from the other.
+        if entry.project and data.draw(st.booleans()):
+            second[index] = Entry(entry.code, entry.project, _differ(entry.answer))
+        else:
+            second[index] = None
+        planted.add(entry.key)
+    kept = [e for e in second if e is not None]
+    extra = data.draw(st.booleans())
+    if extra:
+        added = Entry(first[0].code, "extra-project", "满意")
+        kept.append(added)
+        planted.add(added.key)
+    order = data.draw(st.permutations(kept))
+    found = reconcile(first, order)
+    assert {(m.code, m.project) for m in found.mismatches} == planted
+    assert (found.agreed is None) == bool(planted)
+    for mismatch in found.mismatches:
+        before = {e.key: e.answer for e in first}.get((mismatch.code, mismatch.project))
+        assert mismatch.first == before
+
+
+@given(entries(), st.randoms(use_true_random=False))
+def test_two_equal_entries_agree_in_any_order(first: list[Entry], rnd: object) -> None:
+    """E-4: the same rows in another order agree; not-returned questionnaires are counted."""
+    second = list(first)
+    rnd.shuffle(second)  # type: ignore[attr-defined]
+    found = reconcile(first, second)
+    assert found.mismatches == ()
+    assert found.agreed == tuple(sorted((e for e in first if e.project), key=lambda e: e.key))
+    assert found.not_returned == tuple(sorted(e.code for e in first if not e.project))
+
+
+def test_spaces_and_widths_are_not_mismatches() -> None:
+    """E-4: '满意 ' and '满意', 'Ａ' and 'A' are the same answer typed twice."""
+    code = questionnaire_code(SECRET, "s", "h")
+    found = reconcile([Entry(code, "p", "满意 ")], [Entry(code, "p", "满意")])
+    assert found.mismatches == ()
+    found = reconcile([Entry(code, "p", "Ａ")], [Entry(code, "p", "A")])
+    assert found.mismatches == ()
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([Entry("ABCDEFGH", "p", "满意", "a.csv:row 2")], "is mistyped"),
+        ([Entry("X", "p", "满意", "a.csv:row 2")], "is not a questionnaire code"),
+        ([Entry("{c}", "p", "满意", "a.csv:row 2"), Entry("{c}", "p", "满意", "a.csv:row 3")],
+         "is entered twice (also at a.csv:row 2)"),
+        ([Entry("{c}", "", "满意", "a.csv:row 2")], "has an answer but no project"),
+    ],
+)  # fmt: skip
+def test_a_bad_row_is_refused_naming_it(rows: list[Entry], said: str) -> None:
+    """E-4: a mistyped code, a row typed twice, an answer with no project: the row is named."""
+    code = questionnaire_code(SECRET, "s", "h")
+    rows = [Entry(e.code.format(c=code), e.project, e.answer, e.where) for e in rows]
+    with pytest.raises(ParseError) as refused:
+        reconcile(rows, [])
+    assert said in refused.value.message
+    assert refused.value.field == rows[-1].where
+    assert refused.value.rule == "E-4"
+    assert refused.value.zh
+
+
+@pytest.mark.parametrize(
+    ("mismatch", "zh", "en"),
+    [
+        (
+            Mismatch("C", "lights", "满意", "不满意", "a.csv:row 3", "b.csv:row 4"),
+            (
+                "问卷 C，项目 lights：第一份录入为 '满意'，第二份为 '不满意'"
+                "（a.csv:第 3 行；b.csv:第 4 行）"
+            ),
+            (
+                "questionnaire C, project lights: first entry '满意', second '不满意' "
+                "(a.csv:row 3; b.csv:row 4)"
+            ),
+        ),
+        (
+            Mismatch("C", "", "未交回", None, "a.csv:row 3"),
+            "问卷 C，是否交回：第一份录入为 '未交回'，第二份为 （无）（a.csv:第 3 行）",
+            (
+                "questionnaire C, returned or not: first entry '未交回', second (nothing) "
+                "(a.csv:row 3)"
+            ),
+        ),
+    ],
+)
+def test_a_mismatch_is_one_line_in_each_language(mismatch: Mismatch, zh: str, en: str) -> None:
+    """E-4: code, project (or returned or not), both entries' words, both rows."""
+    assert mismatch.said("zh") == zh
+    assert mismatch.said("en") == en
