@@ -31,6 +31,7 @@ EXTRAS: Mapping[str, str] = {
     "distributed": "scale",
     "dask": "scale",
     "psycopg": "postgres",
+    "segno": "field",
     "cryptography": "ledger",
     "gmalg": "ledger",
     "matplotlib": "notebook",
