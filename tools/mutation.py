@@ -136,6 +136,16 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["src/community_governance/ledger/sm2.py"],
         ["tests/ledger/test_sm2.py"],
     ),
+    # The survey in the field: the frame's commitment and receipts, questionnaire codes and
+    # double entry, against their own tests (the command-line tests start processes).
+    "field": (
+        [
+            "src/community_governance/evaluation/commitment.py",
+            "src/community_governance/evaluation/verify_inclusion.py",
+            "src/community_governance/evaluation/fieldwork.py",
+        ],
+        ["tests/evaluation/test_commitment.py", "tests/evaluation/test_fieldwork.py"],
+    ),
     # The pseudonym key, against the tests of keys, suites and privacy: a second or so each.
     "ledger-keys": (
         ["src/community_governance/ledger/keys.py"],

@@ -504,7 +504,7 @@ def demo_commitment(data: DemoQuarter) -> FrameCommitment:
     signing needs, the commitment is returned unrecorded (and checking it says so).
     """
     q = data.quarter
-    source = SeedSource(SeedKind.DICE, f"two dice at the {q} meeting", q.end)
+    source = SeedSource(SeedKind.DICE, f"海滨社区 {q} 居民会议，掷两枚骰子", q.end)
     commitment = commit_frame(
         data.frame,
         demo_frame_secret(data.seed),

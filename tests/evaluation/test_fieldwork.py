@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given, strategies as st
 
+from community_governance.demo import demo_quarter
 from community_governance.errors import ParseError
 from community_governance.evaluation.fieldwork import (
     CODE_LENGTH,
@@ -17,8 +20,11 @@ from community_governance.evaluation.fieldwork import (
     questionnaire_code,
     questionnaire_codes,
     reconcile,
+    survey_return,
 )
+from community_governance.evaluation.survey import Survey
 from community_governance.national_codes import USCC_ALPHABET, mod31_check
+from community_governance.policy.schema import PolicySnapshot
 
 SECRET = hashlib.sha256(b"frame secret").digest()
 PROJECTS = ("lights", "bins", "ramp")
@@ -200,3 +206,35 @@ def test_a_mismatch_is_one_line_in_each_language(mismatch: Mismatch, zh: str, en
     """E-4: code, project (or returned or not), both entries' words, both rows."""
     assert mismatch.said("zh") == zh
     assert mismatch.said("en") == en
+
+
+@functools.cache
+def _demo_survey() -> tuple[Survey, PolicySnapshot]:
+    data = demo_quarter(127, "2026Q3")
+    return data.survey, data.policy.at(data.quarter.end)
+
+
+@given(st.data())
+def test_the_response_counts_exactly_who_answered(data: st.DataObject) -> None:
+    """E-4: answers withdrawn from random households: counted, unanswered and the rate follow."""
+    survey, policy = _demo_survey()
+    certificate = survey.certificate
+    counted = [
+        *(h for h in certificate.sample if h in certificate.respondents),
+        *(b for _, b in certificate.replacements if b in certificate.respondents),
+    ]
+    silent = data.draw(st.sets(st.sampled_from(counted), max_size=20))
+    kept = [r for r in survey.responses if r.household not in silent]
+    fewer = Survey(survey.quarter, certificate, survey.projects).respond_all(kept, policy)
+    found = survey_return(fewer)
+    assert found.sampled == certificate.size == 100
+    assert found.unanswered == tuple(h for h in counted if h in silent)
+    assert found.answered == len(counted) - len(silent)
+    assert found.first_answered == sum(
+        1 for h in certificate.sample if h in certificate.respondents and h not in silent
+    )
+    assert found.rate == Fraction(found.first_answered, 100)
+    assert found.replacements == certificate.replacements
+    assert 0 <= found.first_answered <= found.answered + len(found.replacements)
+    document = found.to_document()
+    assert document["unanswered"] == list(found.unanswered)

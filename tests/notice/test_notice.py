@@ -33,6 +33,7 @@ from community_governance.demo import (
 )
 from community_governance.errors import GovernanceError
 from community_governance.evaluation.commitment import receipts
+from community_governance.evaluation.fieldwork import survey_return
 from community_governance.ledger import SQLiteLedger, events as ev
 from community_governance.ledger.checkpoint import SignedHead, checkpoint, key_id, verify_head
 from community_governance.notice import Notice, build_notice, render_page, site_files, write_site
@@ -235,6 +236,27 @@ def test_the_frame_s_commitment_is_announced_with_the_receipt_script(
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_survey_s_response_is_announced(
+    demo: tuple[DemoQuarter, DemoOutcome], lang: str
+) -> None:
+    """E-4, R-1: the households first drawn that answered, the replacements, the count."""
+    data, _ = demo
+    response = survey_return(data.survey)
+    assert (response.sampled, response.first_answered, response.answered) == (100, 95, 100)
+    assert len(response.replacements) == 5
+    files = site_files(_notice(demo, response=response), charts=False)
+    page = files["index.html" if lang == "zh" else "en/index.html"].decode()
+    said = (
+        "首次抽中的 100 户中 95 户作答（95.0%）；按抽签顺序替换 5 户；计入 100 户，0 户未作答"
+        if lang == "zh"
+        else "95 of the 100 households first drawn answered (95.0%); 5 replaced in draw "
+        "order; 100 counted, 0 did not answer"
+    )
+    assert said in page
+    assert 'id="response"' not in site_files(_notice(demo), charts=False)["index.html"].decode()
+
+
 def test_a_draw_without_commitment_is_said_plainly(demo: tuple[DemoQuarter, DemoOutcome]) -> None:
     """E-4, R-1: no commitment: both pages say so, and publish no receipt script."""
     files = site_files(_notice(demo), charts=False)
@@ -285,7 +307,8 @@ def test_the_command_writes_the_site_from_documents(
     arguments += ["--ratings", str(tmp_path / "ratings.json")]
     arguments += ["--survey", str(tmp_path / "survey.json"), "--no-charts"]
     assert main(arguments) == 0
-    expected = site_files(_notice(demo, commitment=commitment), charts=False)
+    response = survey_return(data.survey)
+    expected = site_files(_notice(demo, commitment=commitment, response=response), charts=False)
     for name, data_ in expected.items():
         assert (out / name).read_bytes() == data_, name
     demo_out = tmp_path / "demo"

@@ -120,16 +120,21 @@ def _documents(
     community = None
     if ratings_path is not None:
         community = load_document_file(ratings_path, "ratings").to_domain(rules).community
-    certificate = commitment = None
+    from community_governance.evaluation.fieldwork import survey_return
+
+    certificate = commitment = response = None
     if survey_path is not None:
-        survey = load_document_file(survey_path, "survey")
-        certificate = survey.to_domain(rules).certificate
-        commitment = survey.certificate.frame_commitment()
+        document = load_document_file(survey_path, "survey")
+        survey = document.to_domain(rules)
+        certificate = survey.certificate
+        commitment = document.certificate.frame_commitment()
+        response = survey_return(survey)
     return {
         "result": result,
         "community": community,
         "certificate": certificate,
         "commitment": commitment,
+        "response": response,
         "policy": policy,
     }
 
@@ -155,6 +160,7 @@ def _head(path: Path) -> Any:
 
 def _demo_notice(on: dt.datetime | None, head: Any) -> Any:
     from community_governance.demo import demo_commitment, demo_quarter, run_demo
+    from community_governance.evaluation.fieldwork import survey_return
     from community_governance.notice import build_notice
 
     data = demo_quarter(127, "2026Q3")
@@ -167,6 +173,7 @@ def _demo_notice(on: dt.datetime | None, head: Any) -> Any:
         policy=data.policy,
         ledger_head=head,
         commitment=demo_commitment(data),
+        response=survey_return(data.survey),
     )
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from community_governance.demo import demo_commitment
+from community_governance.evaluation.fieldwork import survey_return
 from community_governance.explain import Text
 from community_governance.numbers import format_fraction, format_percent, round_exact
 from community_governance.vocabulary import Lang
@@ -50,6 +52,9 @@ LABELS: dict[str, Text] = {
     "seed": Text("随机种子", "seed"),
     "frame": Text("抽样框摘要", "frame"),
     "replaced": Text("户替换", "replaced"),
+    "response": Text("回收情况", "Response"),
+    "commitment": Text("抽样框承诺", "Frame commitment"),
+    "recorded": Text("记入账本于", "recorded at"),
     "cases": Text("限期整改", "Rectification"),
     "deadline": Text("期限", "deadline"),
     "balance": Text("1:2:7 投入结构（工时）", "The 1:2:7 balance (hours)"),
@@ -167,6 +172,13 @@ def show_demo(console: Console, data: DemoQuarter, outcome: DemoOutcome, lang: L
             f"{head('frame')} {certificate.frame_digest[:12]}…, "
             f"{len(certificate.replacements)} {head('replaced')}"
         )
+    console.print(f"{head('response')}: {survey_return(data.survey).said(lang)}")
+    commitment = demo_commitment(data)
+    recorded = commitment.recorded or {}
+    console.print(
+        f"{head('commitment')}: {commitment.root[:12]}…, {commitment.seed_source.said(lang)}; "
+        f"{head('recorded')} {recorded.get('at', '-')}"
+    )
     for case in outcome.cases:
         console.print(
             f"{head('cases')}: {data.community.unit(case.unit_id).name} — "

@@ -37,7 +37,8 @@ __all__ = ["evaluate", "explain", "template_command"]
     "写出填报模板（含示例行与下拉列表）。",
 )
 @click.argument(
-    "kind", type=click.Choice(["ratings", "survey", "frame", "ballots", "projects", "units"])
+    "kind",
+    type=click.Choice(["ratings", "survey", "entry", "frame", "ballots", "projects", "units"]),
 )
 @format_option(("xlsx", "csv", "json"), "xlsx (drop-down lists), csv or json (rows).")
 @lang_option

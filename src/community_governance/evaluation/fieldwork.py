@@ -21,11 +21,14 @@ import hashlib
 import hmac
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 
 import attrs
 
 from community_governance.errors import ParseError
+from community_governance.evaluation.survey import Survey
 from community_governance.national_codes import USCC_ALPHABET, mod31_check
+from community_governance.numbers import RoundingMode, round_exact
 from community_governance.tables.read import place_zh
 
 __all__ = [
@@ -34,11 +37,13 @@ __all__ = [
     "Entry",
     "Mismatch",
     "Reconciliation",
+    "SurveyReturn",
     "code_problem",
     "households_of",
     "questionnaire_code",
     "questionnaire_codes",
     "reconcile",
+    "survey_return",
 ]
 
 #: A code's length: seven drawn characters and a check character.
@@ -242,3 +247,69 @@ def reconcile(first: Sequence[Entry], second: Sequence[Entry]) -> Reconciliation
 def households_of(codes: Mapping[str, str]) -> dict[str, str]:
     """The household of each code, from ``questionnaire_codes``'s household → code."""
     return {code: household for household, code in codes.items()}
+
+
+@attrs.frozen
+class SurveyReturn:
+    """How the sampled households answered: the survey's response (E-4).
+
+    Attributes:
+        sampled: how many households were drawn (the certificate's size).
+        first_answered: how many of the households first drawn answered.
+        answered: how many households the survey counts answered, replacements included.
+        replacements: (household replaced, replacing household), in draw order.
+        unanswered: the households counted in the sample that answered nothing.
+    """
+
+    sampled: int
+    first_answered: int
+    answered: int
+    replacements: tuple[tuple[str, str], ...]
+    unanswered: tuple[str, ...]
+
+    @property
+    def rate(self) -> Fraction:
+        """The response of the draw: the households first drawn that answered, exactly."""
+        return Fraction(self.first_answered, self.sampled) if self.sampled else Fraction(0)
+
+    def said(self, lang: str) -> str:
+        """One line: the response as a percentage to one place, replacements, the count."""
+        percent = round_exact(self.rate * 100, 1, RoundingMode.HALF_UP)
+        if lang == "zh":
+            return (
+                f"首次抽中的 {self.sampled} 户中 {self.first_answered} 户作答（{percent}%）；"
+                f"按抽签顺序替换 {len(self.replacements)} 户；计入 {self.answered} 户，"
+                f"{len(self.unanswered)} 户未作答"
+            )
+        return (
+            f"{self.first_answered} of the {self.sampled} households first drawn answered "
+            f"({percent}%); {len(self.replacements)} replaced in draw order; {self.answered} "
+            f"counted, {len(self.unanswered)} did not answer"
+        )
+
+    def to_document(self) -> dict[str, object]:
+        """As plain data: the counts, the replacements in order and the unanswered."""
+        return {
+            "sampled": self.sampled,
+            "first_answered": self.first_answered,
+            "answered": self.answered,
+            "replacements": [list(pair) for pair in self.replacements],
+            "unanswered": list(self.unanswered),
+        }
+
+
+def survey_return(survey: Survey) -> SurveyReturn:
+    """The survey's response: who of the sample answered, who was replaced (E-4)."""
+    certificate = survey.certificate
+    answering = {r.household for r in survey.responses}
+    counted = [
+        *(h for h in certificate.sample if h in certificate.respondents),
+        *(new for _, new in certificate.replacements if new in certificate.respondents),
+    ]
+    return SurveyReturn(
+        sampled=certificate.size,
+        first_answered=sum(1 for h in certificate.sample if h in answering),
+        answered=sum(1 for h in counted if h in answering),
+        replacements=tuple(certificate.replacements),
+        unanswered=tuple(h for h in counted if h not in answering),
+    )

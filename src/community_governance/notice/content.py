@@ -19,6 +19,7 @@ import attrs
 from community_governance.community import Community
 from community_governance.errors import EligibilityError
 from community_governance.evaluation.commitment import FrameCommitment
+from community_governance.evaluation.fieldwork import SurveyReturn
 from community_governance.evaluation.quarter import QuarterResult
 from community_governance.evaluation.sampling import SampleCertificate
 from community_governance.explain import Explanation
@@ -87,6 +88,7 @@ class Notice:
         policy: the policy snapshot in force on the announcement day.
         commitment: the frame's commitment, made before the seed was known (E-4), if the
             draw had one.
+        response: how the sampled households answered (E-4), when the answers are known.
     """
 
     result: QuarterResult
@@ -102,6 +104,7 @@ class Notice:
     ledger_head: LedgerHead | None
     policy: PolicySnapshot = attrs.field(eq=False, repr=False)
     commitment: FrameCommitment | None = None
+    response: SurveyReturn | None = None
 
     def name(self, unit_id: str) -> str:
         """A unit's name as residents know it (its id when no name is known)."""
@@ -117,11 +120,13 @@ def build_notice(
     policy: Policy | PolicySnapshot | None = None,
     ledger_head: LedgerHead | None = None,
     commitment: FrameCommitment | None = None,
+    response: SurveyReturn | None = None,
 ) -> Notice:
     """The announcement of ``result`` on ``at`` (default: the day after the evaluation) (R-1).
 
     ``commitment`` is the frame's, which the certificate carries when the draw was made
     from a committed frame (E-4); the page shows it, or says plainly that there was none.
+    ``response`` (``evaluation.fieldwork.survey_return``) is shown beside the certificate.
 
     Raises:
         EligibilityError: ``at`` is before the evaluation, or the community or the
@@ -189,4 +194,5 @@ def build_notice(
         ledger_head=ledger_head,
         policy=rules,
         commitment=commitment,
+        response=response,
     )

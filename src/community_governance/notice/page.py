@@ -255,6 +255,10 @@ def _sample(notice: Notice, lang: Lang) -> str:
     )
     caption = _t(lang, "住户抽样证书", "The sample certificate")
     parts = [f'<table id="sample"><caption>{caption}</caption><tbody>{body}</tbody></table>']
+    if notice.response is not None:
+        label = _t(lang, "回收情况", "Response")
+        said = escape(notice.response.said(lang))
+        parts.append(f'<p id="response"><strong>{label}</strong>{_t(lang, "：", ": ")}{said}</p>')
     if notice.disclosure.code == "ids":
         ids = " ".join(f"<code>{escape(h)}</code>" for h in certificate.sample)
         parts.append(

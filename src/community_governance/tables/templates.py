@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from community_governance.evaluation.fieldwork import NOT_RETURNED
 from community_governance.policy.schema import PolicySnapshot
 from community_governance.tables.kinds import TABLES
 from community_governance.tables.write import write_table
@@ -51,6 +52,8 @@ EXAMPLE_ROWS: Mapping[str, Mapping[str, str | None]] = {
         "responsible_units": "clinic;school",
     },
     "survey": {"household": "H00001", "project": "P1", "answer": "满意"},
+    # A questionnaire's code, never the household's id (survey codes gives the codes).
+    "entry": {"code": "0L9HKYK1", "project": "P1", "answer": "满意"},
     "ballots": {"representative": "R01", "proposal": "P1", "choice": Choice.AGREE.code},
 }
 
@@ -69,9 +72,12 @@ def _choices(
             "rater": list(unit_ids),
             "ratee": list(unit_ids),
         }
-    if kind == "survey":
+    if kind in ("survey", "entry"):
         levels = policy.survey_answer_scale.levels
-        return {"answer": [level.zh if lang == "zh" else level.code for level in levels]}
+        answers = [level.zh if lang == "zh" else level.code for level in levels]
+        # A questionnaire that did not come back is entered as such (E-4).
+        extra = [NOT_RETURNED[0] if lang == "zh" else NOT_RETURNED[1]] if kind == "entry" else []
+        return {"answer": answers + extra}
     if kind == "ballots":
         return {"choice": labels(list(Choice))}
     return {}
