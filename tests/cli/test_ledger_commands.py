@@ -13,29 +13,15 @@ import stat
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
 from community_governance.ledger import SQLiteLedger, keys as ledger_keys
 from community_governance.ledger.findings import reason_zh
 from community_governance.ledger.keys import load_key
 from tests.cli.shell import run
-from tests.ledger.builders import OFFICE, demo_ledger
+from tests.ledger.builders import OFFICE, demo_ledger, office_pem
 
 AT = "2026-10-04T09:00:00+08:00"
-
-
-def _office_pem(folder: Path) -> Path:
-    """The office's signing key as an unencrypted PKCS#8 PEM file in ``folder``."""
-    pem = folder / "office.pem"
-    pem.write_bytes(
-        OFFICE.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return pem
 
 
 def test_init_creates_the_ledger_and_its_key_once(
@@ -212,7 +198,7 @@ def test_checkpoint_signs_and_verify_checks_the_signed_head(
     """R-1: checkpoint writes head.json; verify --signed-head --final holds, then fails."""
     path = tmp_path / "l.db"
     demo_ledger(path).close()
-    pem = _office_pem(tmp_path)
+    pem = office_pem(tmp_path)
     head_file = tmp_path / "head.json"
     code, out, _ = run(
         capsys,
@@ -387,7 +373,7 @@ def test_checkpoint_refuses_to_sign_a_rewritten_history(
 
     path = tmp_path / "l.db"
     demo_ledger(path).close()
-    pem = _office_pem(tmp_path)
+    pem = office_pem(tmp_path)
     sign = ["ledger", "checkpoint", str(path), "--signing-key", str(pem), "--at", AT]
     for name in ("h1.json", "h2.json"):
         code, _, err = run(capsys, *sign, "-o", str(tmp_path / name))

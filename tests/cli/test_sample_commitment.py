@@ -12,26 +12,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from community_governance.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTCOME
 from tests.cli.shell import run
-from tests.ledger.builders import OFFICE
+from tests.ledger.builders import office_pem
 
 SEED_DATE = "2026-09-20"
 AT = "2026-09-20T09:00+08:00"
-
-
-def _office_pem(folder: Path) -> Path:
-    pem = folder / "office.pem"
-    pem.write_bytes(
-        OFFICE.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return pem
 
 
 def _commit(
@@ -45,7 +32,7 @@ def _commit(
         "--seed-kind", "dice", "--seed-description", "居民议事会，海滨社区会议室",
         "--seed-date", SEED_DATE,
         "--secret-file", str(folder / "frame.secret"),
-        "--signing-key", str(_office_pem(folder)),
+        "--signing-key", str(office_pem(folder)),
         *extra,
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 import gmalg
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from community_governance.demo import DemoQuarter, demo_quarter, run_demo
@@ -117,3 +118,16 @@ def hmac_sm3(key: bytes, message: bytes) -> str:
     block = short.ljust(64, b"\0")
     inner = bytes.fromhex(gmalg_sm3(bytes(b ^ 0x36 for b in block) + message))
     return gmalg_sm3(bytes(b ^ 0x5C for b in block) + inner)
+
+
+def office_pem(folder: Path) -> Path:
+    """The office's signing key as an unencrypted PKCS#8 PEM file in ``folder``."""
+    pem = folder / "office.pem"
+    pem.write_bytes(
+        OFFICE.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return pem

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
+from community_governance.cli.commitment import secret_option
 from community_governance.cli.inputs import encoding_option
 from community_governance.cli.options import (
     format_option,
@@ -421,12 +422,7 @@ def sample() -> None:
     help="The frame's commitment (sample commit): the frame must be the one committed to, "
     "and the certificate carries the commitment.",
 )
-@click.option(
-    "--secret-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The office's frame secret, with --commitment.",
-)
+@secret_option(required=False, why=", with --commitment")
 @click.option(
     "--stratified", is_flag=True, help="Draw within the frame's strata, in proportion (E-4)."
 )
@@ -518,12 +514,7 @@ def _committed_frame(
 )
 @click.argument("certificate_path", metavar="CERTIFICATE.json")
 @click.argument("frame_path", metavar="FRAME")
-@click.option(
-    "--secret-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The office's frame secret: checks the frame against the certificate's commitment.",
-)
+@secret_option(required=False, why=": checks the frame against the commitment")
 @policy_option
 @encoding_option
 @lang_option

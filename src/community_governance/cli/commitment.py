@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -20,7 +21,9 @@ from community_governance.cli.inputs import encoding_option
 from community_governance.cli.options import lang_option
 from community_governance.tables.text import Encoding
 
-__all__ = ["check", "commit", "prove", "read_commitment", "secret_at"]
+__all__ = ["check", "commit", "prove", "read_commitment", "secret_at", "secret_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The stream a community's quarter's commitment is recorded in: one per quarter.
 STREAM = "commitment:{community}:{quarter}"
@@ -56,6 +59,20 @@ _TEXT = {
 def _say(lang: str | None, what: str, **values: Any) -> None:
     zh, en = _TEXT[what]
     click.echo((zh if (lang or default_lang()) == "zh" else en).format(**values))
+
+
+def secret_option(*, required: bool = True, why: str = "") -> Callable[[F], F]:
+    """The ``--secret-file`` option: the office's frame secret, which must exist.
+
+    ``why`` says what the command uses it for, after the common words.
+    """
+    return click.option(
+        "--secret-file",
+        required=required,
+        default=None,
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help=f"The office's frame secret (sample commit made it){why}.",
+    )
 
 
 def secret_at(path: Path, *, create: bool) -> bytes:
@@ -249,12 +266,7 @@ def commit(
     required=True,
     help="The commitment sample commit wrote.",
 )
-@click.option(
-    "--secret-file",
-    required=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The office's frame secret, as sample commit used it.",
-)
+@secret_option()
 @click.option(
     "-o",
     "--out",

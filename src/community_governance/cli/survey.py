@@ -14,6 +14,7 @@ from typing import Any, Literal
 import click
 
 from community_governance.cli import EXIT_OUTCOME, default_lang
+from community_governance.cli.commitment import secret_option
 from community_governance.cli.inputs import encoding_option
 from community_governance.cli.options import lang_option, load_document_file
 from community_governance.tables.text import Encoding
@@ -36,12 +37,7 @@ def survey() -> None:
 )
 @click.argument("certificate_path", metavar="CERTIFICATE.json")
 @click.argument("frame_path", metavar="FRAME")
-@click.option(
-    "--secret-file",
-    required=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The office's frame secret (sample commit made it).",
-)
+@secret_option()
 @click.option(
     "--survey-id",
     default=None,
@@ -226,12 +222,7 @@ def reconcile_command(
 @click.option(
     "--frame", "frame_path", required=True, help="The frame drawn from (for the reserve)."
 )
-@click.option(
-    "--secret-file",
-    required=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The office's frame secret (for the questionnaires' codes).",
-)
+@secret_option(why=": the questionnaires' codes")
 @click.option("--community-name", required=True, help="The community's name, as residents know it.")
 @click.option("--contact", required=True, help="Whom to contact with an objection, and how.")
 @click.option("--survey-id", default=None, help="Default: COMMUNITY-QUARTER of the commitment.")
