@@ -162,3 +162,57 @@ def test_a_mistyped_code_is_one_line_naming_the_row(
     assert len(err.strip().splitlines()) == 1
     assert f"{entry}:row 3" in err
     assert said in err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_replace_records_the_next_reserve_households_in_the_certificate(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """E-4: two unanswered households replaced in draw order; the commitment stays; verify ok."""
+    certificate = json.loads((exported / "certificate.json").read_text(encoding="utf-8"))
+    frame = str(exported / "frame.json")
+    touched = {h for pair in certificate["replacements"] for h in pair}
+    gone = [h for h in certificate["sample"] if h not in touched][:2]
+    out = tmp_path / "replaced.json"
+    code, said, err = run(
+        capsys, "sample", "replace", str(exported / "certificate.json"), frame,
+        "--household", gone[0], "--household", gone[1], "-o", str(out), "--lang", lang,
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    new = json.loads(out.read_text(encoding="utf-8"))
+    added = new["replacements"][len(certificate["replacements"]) :]
+    assert [a for a, _ in added] == gone
+    note = "（由备选住户替换）" if lang == "zh" else " (from the reserve)"
+    assert said == "".join(f"{a} → {b}{note}\n" for a, b in added)
+    assert new["commitment"] == certificate["commitment"]
+    code, checked, _ = run(capsys, "sample", "verify", str(out), frame, "--lang", "en")
+    assert (code, checked.splitlines()[0]) == (EXIT_OK, "ok")
+    code, _, err = run(capsys, "sample", "replace", str(exported / "certificate.json"), frame,
+                       "--household", "nobody", "-o", str(tmp_path / "x.json"))  # fmt: skip
+    assert code == EXIT_BAD_INPUT
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_the_result_carries_the_response_and_the_notice_shows_it(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-4, R-1: evaluate writes the response; announce from the result alone shows it."""
+    result = json.loads((exported / "result.json").read_text(encoding="utf-8"))
+    code, out, _ = run(
+        capsys, "evaluate", str(exported / "ratings.json"), str(exported / "survey.json"),
+        "--format", "json", "--on", result["evaluated_on"],
+    )  # fmt: skip
+    assert code == EXIT_OK
+    evaluated = json.loads(out)
+    assert evaluated["response"] == result["response"]
+    assert evaluated["response"]["sampled"] == 100
+    assert evaluated["response"]["first_answered"] == 100 - len(result["response"]["replacements"])
+    site = tmp_path / "site"
+    code, _, err = run(
+        capsys, "announce", str(exported / "result.json"), "--ratings",
+        str(exported / "ratings.json"), "--certificate", str(exported / "certificate.json"),
+        "-o", str(site), "--no-charts",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    assert "首次抽中的 100 户中" in (site / "index.html").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from fractions import Fraction
 
 import pytest
@@ -15,6 +16,7 @@ from community_governance.evaluation.fieldwork import (
     CODE_LENGTH,
     Entry,
     Mismatch,
+    SurveyReturn,
     code_problem,
     households_of,
     questionnaire_code,
@@ -238,3 +240,37 @@ def test_the_response_counts_exactly_who_answered(data: st.DataObject) -> None:
     assert 0 <= found.first_answered <= found.answered + len(found.replacements)
     document = found.to_document()
     assert document["unanswered"] == list(found.unanswered)
+
+
+@given(st.data())
+def test_a_response_reads_back_from_its_document(data: st.DataObject) -> None:
+    """E-4: ``from_document(to_document())`` is the response, through JSON."""
+    survey, _ = _demo_survey()
+    found = survey_return(survey)
+    document = json.loads(json.dumps(found.to_document()))
+    assert SurveyReturn.from_document(document) == found
+    name = data.draw(st.sampled_from(sorted(document)))
+    broken = {k: v for k, v in document.items() if k != name}
+    with pytest.raises(ParseError, match="not a survey response") as refused:
+        SurveyReturn.from_document(broken)
+    assert (refused.value.field, refused.value.rule) == ("response", "E-4")
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"sampled": "100"}, "the counts whole numbers"),
+        ({"extra": 1}, "its fields are"),
+        ({"first_answered": 101}, "cannot be"),
+        ({"answered": -1}, "cannot be"),
+        ({"replacements": [["a"]]}, "not a survey response (ValueError"),
+    ],
+)
+def test_a_response_that_cannot_be_is_refused(change: dict[str, object], said: str) -> None:
+    """E-4: counts of the wrong kind, or more answers than households drawn."""
+    survey, _ = _demo_survey()
+    document = survey_return(survey).to_document() | change
+    with pytest.raises(ParseError) as refused:
+        SurveyReturn.from_document(document)
+    assert said in refused.value.message
+    assert refused.value.zh

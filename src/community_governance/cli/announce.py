@@ -114,7 +114,8 @@ def _documents(
     result_path: str, ratings_path: str | None, survey_path: str | None, policy_name: str
 ) -> dict[str, Any]:
 
-    result = load_document_file(result_path, "quarter-result").to_domain()
+    result_document = load_document_file(result_path, "quarter-result")
+    result = result_document.to_domain()
     policy = named_policy(policy_name)
     rules = policy.at(result.evaluated_on)
     community = None
@@ -122,7 +123,9 @@ def _documents(
         community = load_document_file(ratings_path, "ratings").to_domain(rules).community
     from community_governance.evaluation.fieldwork import survey_return
 
-    certificate = commitment = response = None
+    certificate = commitment = None
+    # The survey's answers give the response; else the result may carry it (evaluate).
+    response = result_document.survey_response()
     if survey_path is not None:
         document = load_document_file(survey_path, "survey")
         survey = document.to_domain(rules)

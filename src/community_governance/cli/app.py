@@ -38,7 +38,7 @@ from community_governance.tables.text import Encoding
 from community_governance.vocabulary import Lang
 
 if TYPE_CHECKING:
-    from community_governance.evaluation import SamplingFrame
+    from community_governance.evaluation import SampleCertificate, SamplingFrame
     from community_governance.evaluation.commitment import FrameCommitment
 
 __all__ = ["cli"]
@@ -571,3 +571,59 @@ def _register_commitment() -> None:
 
 
 _register_commitment()
+
+
+@sample.command(
+    "replace",
+    help="Replace sampled households that did not answer by the next reserve households, "
+    "in draw order; write the new certificate. 替换未作答的住户。",
+)
+@click.argument("certificate_path", metavar="CERTIFICATE.json")
+@click.argument("frame_path", metavar="FRAME")
+@click.option(
+    "--household",
+    "households",
+    multiple=True,
+    required=True,
+    help="A sampled household that did not answer (repeat for several, in the order met).",
+)
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The new certificate (a new file; the old one is kept).",
+)
+@encoding_option
+@lang_option
+def sample_replace(
+    certificate_path: str,
+    frame_path: str,
+    households: tuple[str, ...],
+    out: Path,
+    encoding: Encoding,
+    lang: Lang | None,
+) -> None:
+    """Record replacements in the certificate."""
+    from community_governance.cli.inputs import frame_input
+    from community_governance.errors import read_in
+    from community_governance.folders import write_file
+    from community_governance.schemas import CertificateDoc
+
+    document = load_document_file(certificate_path, "certificate")
+    certificate = document.to_domain()
+    frame = frame_input(frame_path, encoding=encoding)
+    before = len(certificate.replacements)
+
+    def replaced(chosen: SampleCertificate) -> SampleCertificate:
+        for household in households:
+            chosen = chosen.replace(household, frame)
+        return chosen
+
+    certificate = read_in(certificate_path, lambda: replaced(certificate))
+    text = CertificateDoc.from_domain(certificate, document.frame_commitment()).to_json()
+    write_file(out, text.encode("utf-8"))
+    zh = (lang or default_lang()) == "zh"
+    for old, new in certificate.replacements[before:]:
+        said = f"{old} → {new}（由备选住户替换）" if zh else f"{old} → {new} (from the reserve)"
+        click.echo(said)

@@ -162,6 +162,7 @@ def evaluate(
     )
     from community_governance.errors import read_in
     from community_governance.evaluation import check_drawn, evaluate_quarter
+    from community_governance.evaluation.fieldwork import survey_return
     from community_governance.schemas import QuarterResultDoc
 
     quarter, data, source = ratings_quarter(ratings_path, encoding)
@@ -178,7 +179,9 @@ def evaluate(
     result = evaluate_quarter(book.community, quarter, book, survey, policy=loaded, at=day)
     language = lang or default_lang()
     if fmt == "json":
-        emit(QuarterResultDoc.from_domain(result, rules.rounding_places).to_json(), out)
+        response = survey_return(survey)
+        document = QuarterResultDoc.from_domain(result, rules.rounding_places, response)
+        emit(document.to_json(), out)
     elif fmt in ("csv", "xlsx"):
         from community_governance.cli.spreadsheet import write_result
 

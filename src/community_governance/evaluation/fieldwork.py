@@ -22,6 +22,7 @@ import hmac
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -249,6 +250,10 @@ def households_of(codes: Mapping[str, str]) -> dict[str, str]:
     return {code: household for household, code in codes.items()}
 
 
+#: The fields of a response's document.
+_RETURN_FIELDS = ("sampled", "first_answered", "answered", "replacements", "unanswered")
+
+
 @attrs.frozen
 class SurveyReturn:
     """How the sampled households answered: the survey's response (E-4).
@@ -286,6 +291,40 @@ class SurveyReturn:
             f"({percent}%); {len(self.replacements)} replaced in draw order; {self.answered} "
             f"counted, {len(self.unanswered)} did not answer"
         )
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> SurveyReturn:
+        """A response read back from ``to_document``'s form.
+
+        Raises:
+            ParseError: a field missing or of the wrong kind, or counts that cannot be.
+        """
+        problem: str | None = None
+        try:
+            counts = [document[name] for name in ("sampled", "first_answered", "answered")]
+            pairs = tuple((str(a), str(b)) for a, b in document["replacements"])
+            unanswered = tuple(str(h) for h in document["unanswered"])
+        except (KeyError, TypeError, ValueError) as error:
+            problem = f"{type(error).__name__}: {error}"
+        else:
+            if set(document) != set(_RETURN_FIELDS) or any(type(n) is not int for n in counts):
+                problem = f"its fields are {', '.join(_RETURN_FIELDS)}, the counts whole numbers"
+        if problem is not None:
+            raise ParseError(
+                f"not a survey response ({problem})",
+                field="response",
+                rule="E-4",
+                zh=f"不是民意测评回收情况（{problem}）",
+            )
+        sampled, first, answered = counts
+        if not 0 <= first <= sampled or not 0 <= answered <= sampled + len(pairs):
+            raise ParseError(
+                f"a response of {first} and {answered} answers from {sampled} drawn cannot be",
+                field="response",
+                rule="E-4",
+                zh=f"抽中 {sampled} 户却有 {first}、{answered} 户作答，不可能",
+            )
+        return cls(sampled, first, answered, pairs, unanswered)
 
     def to_document(self) -> dict[str, object]:
         """As plain data: the counts, the replacements in order and the unanswered."""

@@ -16,6 +16,7 @@ from community_governance.demo import (
     demo_commitment,
     demo_frame_secret,
 )
+from community_governance.evaluation.fieldwork import survey_return
 from community_governance.schemas.consultation import ClosedMeetingDoc
 from community_governance.schemas.evaluation import (
     CertificateDoc,
@@ -88,7 +89,9 @@ def example_documents(data: DemoQuarter, outcome: DemoOutcome) -> dict[str, byte
     ).encode()
     files["frame.secret"] = (demo_frame_secret(data.seed).hex() + "\n").encode()
     places = data.policy.at(outcome.result.evaluated_on).rounding_places
-    files["result.json"] = QuarterResultDoc.from_domain(outcome.result, places).to_json().encode()
+    response = survey_return(data.survey)
+    result = QuarterResultDoc.from_domain(outcome.result, places, response)
+    files["result.json"] = result.to_json().encode()
     return files | _tables(data, files["certificate.json"])
 
 

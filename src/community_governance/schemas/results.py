@@ -30,8 +30,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
+from pydantic import SerializerFunctionWrapHandler, field_validator, model_serializer
+
 from community_governance.community import Quarter
 from community_governance.errors import ParseError
+from community_governance.evaluation.fieldwork import SurveyReturn
 from community_governance.evaluation.quarter import QuarterResult, Scorecard
 from community_governance.evaluation.scoring import Award, FinalScore, RectificationOrder
 from community_governance.evaluation.survey import Precision
@@ -226,10 +229,45 @@ class QuarterResultDoc(Document):
     awards: list[OrderDoc]
     rectification_orders: list[OrderDoc]
     survey_precision: PrecisionDoc | None = None
+    #: How the sampled households answered (E-4, ``SurveyReturn.to_document``), where the
+    #: result was computed with the survey's answers at hand; absent, not null, otherwise.
+    response: dict[str, Any] | None = None
+
+    @field_validator("response")
+    @classmethod
+    def _a_response(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            SurveyReturn.from_document(value)
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_absent_response(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Results computed without the answers at hand read as they always have.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("response", 0) is None:
+            del data["response"]
+        return data
+
+    def json_data(self) -> dict[str, Any]:
+        """As ``Document.json_data``, without the response when there is none."""
+        data = super().json_data()
+        if data["response"] is None:
+            del data["response"]
+        return data
+
+    def survey_response(self) -> SurveyReturn | None:
+        """The response the document carries, as the domain's object, if any."""
+        return None if self.response is None else SurveyReturn.from_document(self.response)
 
     @classmethod
-    def from_domain(cls, r: QuarterResult, places: int | None = None) -> QuarterResultDoc:
-        """Export, numbers to ``places`` (default: the places the final scores have)."""
+    def from_domain(
+        cls, r: QuarterResult, places: int | None = None, response: SurveyReturn | None = None
+    ) -> QuarterResultDoc:
+        """Export, numbers to ``places`` (default: the places the final scores have).
+
+        ``response`` (``evaluation.fieldwork.survey_return``) goes with the result when the
+        survey's answers are at hand.
+        """
         if places is None:
             reported = [c.final.reported for c in r.scorecards]
             places = places_of(reported[0]) if reported else DEFAULT_PLACES
@@ -252,6 +290,7 @@ class QuarterResultDoc(Document):
             survey_precision=PrecisionDoc.from_domain(r.survey_precision, places)
             if r.survey_precision
             else None,
+            response=None if response is None else response.to_document(),
         )
 
     def to_domain(self) -> QuarterResult:
