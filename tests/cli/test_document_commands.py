@@ -271,6 +271,7 @@ def test_demo_export_writes_files_every_command_reads(
             "certificate.json",
             "commitment.json",
             "csv",
+            "field",
             "frame.json",
             "frame.secret",
             "meeting.json",

@@ -216,3 +216,26 @@ def test_the_result_carries_the_response_and_the_notice_shows_it(
     )  # fmt: skip
     assert code == EXIT_OK, err
     assert "首次抽中的 100 户中" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_demo_s_field_files_reconcile_and_evaluate_to_its_result(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-4: the whole field flow from the demo's files: entries → answers → the same result."""
+    answers = tmp_path / "answers.csv"
+    code, said, err = run(
+        capsys, "survey", "reconcile", str(exported / "field" / "entry-1.csv"),
+        str(exported / "field" / "entry-2.csv"), "--codes", str(exported / "field" / "codes.csv"),
+        "-o", str(answers), "--lang", "en",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    assert "5 not returned" in said
+    code, out, err = run(
+        capsys, "evaluate", str(exported / "csv" / "ratings.csv"), str(answers),
+        "--units", str(exported / "csv" / "units.csv"),
+        "--projects", str(exported / "csv" / "projects.csv"),
+        "--certificate", str(exported / "certificate.json"),
+        "--format", "json", "--on", "2026-10-03",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    assert json.loads(out) == json.loads((exported / "result.json").read_text(encoding="utf-8"))

@@ -16,7 +16,12 @@ from community_governance.demo import (
     demo_commitment,
     demo_frame_secret,
 )
-from community_governance.evaluation.fieldwork import survey_return
+from community_governance.evaluation.commitment import FrameCommitment
+from community_governance.evaluation.fieldwork import (
+    NOT_RETURNED,
+    questionnaire_codes,
+    survey_return,
+)
 from community_governance.schemas.consultation import ClosedMeetingDoc
 from community_governance.schemas.evaluation import (
     CertificateDoc,
@@ -69,6 +74,10 @@ EXAMPLES: Mapping[str, tuple[str, str]] = {
         "同一季度的输入工作簿（quarter.xlsx 含四个工作表，frame.xlsx 为住户名册）",
         "the same inputs as workbooks (quarter.xlsx with four sheets, frame.xlsx)",
     ),
+    "field/": (
+        "实地测评：问卷编号清单与两名录入员按问卷编号的录入（survey reconcile 读取）",
+        "the field work: the code list and two operators' entries by code (survey reconcile)",
+    ),
 }
 
 
@@ -92,7 +101,38 @@ def example_documents(data: DemoQuarter, outcome: DemoOutcome) -> dict[str, byte
     response = survey_return(data.survey)
     result = QuarterResultDoc.from_domain(outcome.result, places, response)
     files["result.json"] = result.to_json().encode()
-    return files | _tables(data, files["certificate.json"])
+    return files | _tables(data, files["certificate.json"]) | _field(data, commitment)
+
+
+def _field(data: DemoQuarter, commitment: FrameCommitment) -> dict[str, bytes]:
+    """The survey's field work: codes for every household asked, and both entries of them.
+
+    The households replaced did not return their questionnaires; both operators typed the
+    rest alike, so ``survey reconcile`` gives back the survey's answers.
+    """
+    certificate = data.survey.certificate
+    survey_id = f"{commitment.community}-{commitment.quarter}"
+    asked = list(dict.fromkeys([*certificate.sample, *(b for _, b in certificate.replacements)]))
+    codes = questionnaire_codes(asked, demo_frame_secret(data.seed), survey_id)
+    drawn = set(certificate.sample)
+    listed = [
+        {"code": code, "household": household, "role": "sample" if household in drawn
+         else "reserve", "order": str(order)}
+        for order, (household, code) in enumerate(codes.items(), start=1)
+    ]  # fmt: skip
+    entries = [
+        {"code": codes[old], "project": "", "answer": NOT_RETURNED[0]}
+        for old, _ in certificate.replacements
+    ] + [
+        {"code": codes[r.household], "project": r.project, "answer": r.answer}
+        for r in data.survey.responses
+    ]
+    entry = write_table(TABLES["entry"], entries, "csv", lang="zh")
+    return {
+        "field/codes.csv": write_table(TABLES["codes"], listed, "csv"),
+        "field/entry-1.csv": entry,
+        "field/entry-2.csv": entry,
+    }
 
 
 def _tables(data: DemoQuarter, certificate: bytes) -> dict[str, bytes]:
