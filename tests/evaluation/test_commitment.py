@@ -412,3 +412,94 @@ def test_the_script_s_three_answers(
     assert "No such file" in capsys.readouterr().err
     path.write_text(json.dumps(document | {"index": 1}), encoding="utf-8")
     assert check_receipt([str(path), "--lang", lang]) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_script_s_lines_exactly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """E-4: what a resident reads, word for word; a receipt naming no community shows '-'."""
+    frame = _frame(["A-1-101", "A-1-102", "A-1-103"])
+    commitment = _commit(frame)
+    receipt = next(receipts(frame, SECRET, commitment))
+    path = _receipt_file(tmp_path, receipt)
+    root = commitment.root
+    assert check_receipt([str(path), "--lang", lang, "--root", root.upper()]) == 0
+    in_frame = (
+        f"住户 A-1-101 在 haibin 2026Q3 承诺的抽样框中（共 3 户，根 {root}）"
+        if lang == "zh"
+        else f"household A-1-101 is in the frame haibin committed to for 2026Q3 "
+        f"(3 households, root {root})"
+    )
+    assert capsys.readouterr().out == in_frame + "\n"
+    assert check_receipt([str(path), "--lang", lang]) == 0
+    own = (
+        f"收据自洽；请核对公示中的根是否为 {root}"
+        if lang == "zh"
+        else f"the receipt holds together; check that the notice's root is {root}"
+    )
+    assert capsys.readouterr().out == f"{in_frame}\n{own}\n"
+    assert check_receipt([str(path), "--lang", lang, "--root", "0" * 64]) == 1
+    out = (
+        f"收据算出的根 {root} 与公示的根 {'0' * 64} 不同：此收据不能证明住户在抽样框中"
+        if lang == "zh"
+        else f"the receipt leads to root {root}, not the notice's {'0' * 64}: it does not "
+        "show the household in the frame"
+    )
+    assert capsys.readouterr().out == out + "\n"
+    document = receipt.to_document()
+    del document["community"], document["quarter"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert check_receipt([str(path), "--lang", lang, "--root", root]) == 0
+    unnamed = (
+        f"住户 A-1-101 在 - - 承诺的抽样框中（共 3 户，根 {root}）"
+        if lang == "zh"
+        else f"household A-1-101 is in the frame - committed to for - (3 households, root {root})"
+    )
+    assert capsys.readouterr().out == unnamed + "\n"
+    path.write_text(json.dumps(document | {"index": 5}), encoding="utf-8")
+    assert check_receipt([str(path), "--lang", lang, "--root", root]) == 1
+    said = capsys.readouterr().out
+    assert ("收据算出的根 - 与公示的根" if lang == "zh" else "leads to root -, not") in said
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"[]", "not a JSON object"),
+        (b'{"household": 1, "salt": "", "root": "", "index": 0, "size": 1, "path": []}',
+         "household, salt and root must be text"),
+        (b'{"household": "h", "salt": 1, "root": "", "index": 0, "size": 1, "path": []}',
+         "household, salt and root must be text"),
+        (b'{"household": "h", "salt": "", "root": 1, "index": 0, "size": 1, "path": []}',
+         "household, salt and root must be text"),
+        (b'{"household": "h", "salt": "", "root": "", "index": 0, "size": true, "path": []}',
+         "index and size must be whole numbers"),
+        (b'{"household": "h", "salt": "", "root": "", "index": 0, "size": 1, "path": [1]}',
+         "path must be a list of hashes"),
+    ],
+)  # fmt: skip
+def test_each_unreadable_receipt_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, why: str
+) -> None:
+    """E-4: exit 2 and one line naming the file and what is wrong with it."""
+    path = tmp_path / "r.json"
+    path.write_bytes(content)
+    assert check_receipt([str(path), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == f"{path}: cannot read the receipt: {why}\n"
+
+
+def test_a_receipt_is_read_up_to_its_bound_and_no_further(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E-4: 64 KiB are read; one byte more is refused, whatever follows."""
+    frame = _frame(["A-1-101", "A-1-102"])
+    commitment = _commit(frame)
+    text = json.dumps(next(receipts(frame, SECRET, commitment)).to_document())
+    path = tmp_path / "r.json"
+    limit = verify_inclusion.MAX_RECEIPT_BYTES
+    path.write_text(text + " " * (limit - len(text)), encoding="utf-8")
+    assert check_receipt([str(path), "--root", commitment.root]) == 0
+    path.write_text(text + " " * (limit + 1 - len(text)), encoding="utf-8")
+    assert check_receipt([str(path), "--root", commitment.root, "--lang", "en"]) == 2
+    assert f"larger than {limit} bytes" in capsys.readouterr().err

@@ -274,3 +274,61 @@ def test_a_response_that_cannot_be_is_refused(change: dict[str, object], said: s
         SurveyReturn.from_document(document)
     assert said in refused.value.message
     assert refused.value.zh
+
+
+def test_the_response_is_said_to_one_place_in_both_languages() -> None:
+    """E-4: the percentage is rounded half up to one place; the document names every field."""
+    found = SurveyReturn(
+        sampled=3, first_answered=2, answered=3, replacements=(("a", "b"),), unanswered=()
+    )
+    assert found.said("zh") == (
+        "首次抽中的 3 户中 2 户作答（66.7%）；按抽签顺序替换 1 户；计入 3 户，0 户未作答"
+    )
+    assert found.said("en") == (
+        "2 of the 3 households first drawn answered (66.7%); 1 replaced in draw order; "
+        "3 counted, 0 did not answer"
+    )
+    assert found.to_document() == {
+        "sampled": 3,
+        "first_answered": 2,
+        "answered": 3,
+        "replacements": [["a", "b"]],
+        "unanswered": [],
+    }
+    assert SurveyReturn(0, 0, 0, (), ()).rate == 0
+    half = SurveyReturn(200, 1, 1, (), ())
+    assert half.said("en").startswith("1 of the 200 households first drawn answered (0.5%)")
+
+
+def test_two_households_sharing_a_code_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E-4: a collision (one chance in 31^7 a pair) is named, with the fix."""
+    from community_governance.evaluation import fieldwork  # noqa: PLC0415
+
+    monkeypatch.setattr(fieldwork, "questionnaire_code", lambda *_: "ABCDEFG2")
+    with pytest.raises(ParseError) as refused:
+        questionnaire_codes(["h1", "h2"], SECRET, "s")
+    assert refused.value.message == (
+        "households 'h1' and 'h2' share the code ABCDEFG2; make a new frame secret"
+    )
+    assert (refused.value.field, refused.value.rule) == ("secret", "E-4")
+    assert refused.value.zh == "住户 'h1' 与 'h2' 的问卷编号相同（ABCDEFG2）；请重新生成抽样框密钥"
+
+
+def test_a_row_without_a_place_is_named_by_its_entry() -> None:
+    """E-4: entries built in code name the entry (first, second) where no row is known."""
+    code = questionnaire_code(SECRET, "s", "h")
+    for first, second, which in (([Entry("X", "p", "a")], [], "first"),
+                                 ([], [Entry("X", "p", "a")], "second")):  # fmt: skip
+        with pytest.raises(ParseError) as refused:
+            reconcile(first, second)
+        assert refused.value.field == which
+    found = reconcile(
+        [Entry(code, "p", "满意", "a.csv:row 2")], [Entry(code, "p", "不满意", "b.csv:row 5")]
+    )
+    assert found.mismatches == (
+        Mismatch(code, "p", "满意", "不满意", "a.csv:row 2", "b.csv:row 5"),
+    )
+    only = reconcile([Entry(code, "p", "满意", "a.csv:row 2")], [])
+    assert only.mismatches == (Mismatch(code, "p", "满意", None, "a.csv:row 2", ""),)
+    other = reconcile([], [Entry(code, "p", "满意", "b.csv:row 2")])
+    assert other.mismatches == (Mismatch(code, "p", None, "满意", "", "b.csv:row 2"),)

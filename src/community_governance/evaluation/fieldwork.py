@@ -186,7 +186,8 @@ def _indexed(entries: Sequence[Entry], which: str) -> dict[tuple[str, str], Entr
     for entry in entries:
         problem = code_problem(entry.code)
         if problem is not None:
-            raise ParseError(problem[0], field=entry.where or which, rule="E-4", zh=problem[1])
+            english, chinese = problem
+            raise ParseError(english, field=entry.where or which, rule="E-4", zh=chinese)
         if not entry.project and _normal(entry.answer) not in NOT_RETURNED:
             raise ParseError(
                 f"questionnaire {entry.code} has an answer but no project; a row without a "
