@@ -184,8 +184,10 @@ def test_a_forged_or_foreign_head_fails(tmp_path: Path) -> None:
     seq = (commitment.recorded or {})["seq"]
     forged = check_commitment(_with_head(commitment, at="2026-09-01T09:00:00+08:00"))
     assert forged.problems == (
-        "the signed head that records the commitment does not hold: the signature of the "
-        f"head at sequence {seq} is not valid",
+        (
+            "the signed head that records the commitment does not hold: the signature of the "
+            f"head at sequence {seq} is not valid"
+        ),
     )
     assert forged.problems_zh[0].startswith("记录承诺的签名账本头不成立：第 ")
     untrusted = check_commitment(commitment, trusted_keys={})
