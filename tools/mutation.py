@@ -144,7 +144,11 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "src/community_governance/evaluation/verify_inclusion.py",
             "src/community_governance/evaluation/fieldwork.py",
         ],
-        ["tests/evaluation/test_commitment.py", "tests/evaluation/test_fieldwork.py"],
+        [
+            "tests/evaluation/test_commitment.py",
+            "tests/evaluation/test_commitment_check.py",
+            "tests/evaluation/test_fieldwork.py",
+        ],
     ),
     # The pseudonym key, against the tests of keys, suites and privacy: a second or so each.
     "ledger-keys": (
